@@ -1,0 +1,418 @@
+"""The command line: `gigcover calc | classify | coverage | params | variables | demo`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gigcover import labels, queries
+from gigcover.engine.errors import GigcoverError, InputValueError, closest
+from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
+from gigcover.engine.model import default_model
+from gigcover.labels import Lang
+from gigcover.rules.coverage import SCHEME_LABELS
+
+app = typer.Typer(
+    help="gigcover — 互联网平台灵活就业人员社会保障规则引擎 (rules, advisor, ledger, policy lab).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+params_app = typer.Typer(help="Parameters: value, date, source, verification.", no_args_is_help=True)
+variables_app = typer.Typer(help="Variables: label, inputs, legal reference.", no_args_is_help=True)
+app.add_typer(params_app, name="params")
+app.add_typer(variables_app, name="variables")
+console = Console()
+errors = Console(stderr=True)
+
+LangOption = Annotated[str, typer.Option("--lang", help="zh (default) or en")]
+JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable JSON")]
+DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD (default: today)")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="place of work: GB/T 2260 code or name")]
+
+
+def _fail(exc: GigcoverError) -> None:
+    errors.print(json.dumps(exc.to_dict(), ensure_ascii=False, default=str))
+    raise typer.Exit(code=2)
+
+
+def _lang(lang: str) -> Lang:
+    if lang not in ("zh", "en"):
+        _fail(InputValueError(f"--lang: {lang!r} is not allowed; expected zh or en", field="lang"))
+    return "zh" if lang == "zh" else "en"
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+
+
+def _read_json(file: Path | None) -> Any:
+    text = sys.stdin.read() if file is None or str(file) == "-" else file.read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputValueError(
+            f"request: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", field="request"
+        ) from None
+
+
+@app.command()
+def calc(
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="situation JSON (default: stdin)")] = None,
+) -> None:
+    """Ask the rules anything: {date, region, inputs, overrides, outputs, trace} → JSON."""
+    try:
+        _print_json(calculate(default_model(), _read_json(file)))
+    except GigcoverError as exc:
+        _fail(exc)
+
+
+def _worker_inputs(
+    file: Path | None,
+    has_labor_contract: bool | None,
+    counterparty: str | None,
+    daily_hours: float | None,
+    weekly_hours: float | None,
+    paid_hourly: bool | None,
+    platform_manages_work: bool | None,
+    own_business: bool | None,
+    **more: Any,
+) -> dict[str, Any]:
+    """Inputs from --file (an object of input names) overlaid by the flags that were given."""
+    inputs: dict[str, Any] = {}
+    if file is not None:
+        loaded = _read_json(file)
+        if not isinstance(loaded, dict):
+            raise InputValueError("--file: expected a JSON object of input names to values", field="file")
+        inputs.update(loaded)
+    flags = {
+        "has_labor_contract": has_labor_contract,
+        "contract_counterparty": counterparty,
+        "daily_hours_one_employer": daily_hours,
+        "weekly_hours_one_employer": weekly_hours,
+        "paid_hourly": paid_hourly,
+        "platform_manages_work": platform_manages_work,
+        "own_business": own_business,
+        **more,
+    }
+    inputs.update({k: v for k, v in flags.items() if v is not None})
+    return inputs
+
+
+FileOption = Annotated[Path | None, typer.Option("--file", "-f", help="JSON object of inputs")]
+ContractOption = Annotated[
+    bool | None,
+    typer.Option("--labor-contract/--no-labor-contract", help="has a labour contract (oral part-time counts)"),
+]
+CounterpartyOption = Annotated[
+    str | None, typer.Option("--counterparty", help="platform|contractor|dispatch_agency|none")
+]
+DailyOption = Annotated[float | None, typer.Option("--daily-hours", help="average hours a day with one employer")]
+WeeklyOption = Annotated[float | None, typer.Option("--weekly-hours", help="hours a week with one employer")]
+HourlyOption = Annotated[bool | None, typer.Option("--paid-hourly/--not-paid-hourly")]
+ManagedOption = Annotated[
+    bool | None,
+    typer.Option("--managed/--not-managed", help="the platform manages the work (dispatch, rules, penalties)"),
+]
+OwnOption = Annotated[bool | None, typer.Option("--own-business/--no-own-business")]
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+@app.command()
+def classify(
+    file: FileOption = None,
+    labor_contract: ContractOption = None,
+    counterparty: CounterpartyOption = None,
+    daily_hours: DailyOption = None,
+    weekly_hours: WeeklyOption = None,
+    paid_hourly: HourlyOption = None,
+    managed: ManagedOption = None,
+    own_business: OwnOption = None,
+    date: DateOption = "",
+    lang: LangOption = "zh",
+    json_out: JsonOption = False,
+    trace: Annotated[bool, typer.Option("--trace", help="include the trace (with --json)")] = False,
+) -> None:
+    """Table 1 employment form, legal relation and 人社部发〔2021〕56号 category."""
+    language = _lang(lang)
+    try:
+        inputs = _worker_inputs(
+            file, labor_contract, counterparty, daily_hours, weekly_hours, paid_hourly, managed, own_business
+        )
+        answer = queries.classify(default_model(), date or _today(), None, inputs, trace=trace)
+    except GigcoverError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(answer)
+        return
+    table = Table(title="用工形式分类" if language == "zh" else "Employment classification")
+    table.add_column("项目" if language == "zh" else "Item")
+    table.add_column("结果" if language == "zh" else "Result")
+    names = {
+        "legal_relation": ("法律关系", "Legal relation"),
+        "employment_form": ("用工形式（表1）", "Form (Table 1)"),
+        "new_form_category": ("人社部发〔2021〕56号类别", "MOHRSS 2021 No. 56 category"),
+    }
+    for key, (zh, en) in names.items():
+        table.add_row(zh if language == "zh" else en, labels.value_label(answer["outputs"][key], language))
+    console.print(table)
+    _print_warnings(answer["warnings"], language)
+
+
+@app.command()
+def coverage(
+    region: Annotated[str, typer.Option("--region", help="place of work: GB/T 2260 code or name")],
+    hukou_rural: Annotated[bool, typer.Option("--rural-hukou/--urban-hukou", help="rural or urban hukou")],
+    industry: Annotated[str, typer.Option("--industry", help="food_delivery, ride_hailing, courier, ...")],
+    hukou_region: Annotated[str | None, typer.Option("--hukou-region", help="hukou place (code or name)")] = None,
+    hukou_local: Annotated[bool | None, typer.Option("--local-hukou/--nonlocal-hukou")] = None,
+    platform: Annotated[str, typer.Option("--platform", help="meituan, eleme, didi, ... or other")] = "other",
+    file: FileOption = None,
+    labor_contract: ContractOption = None,
+    counterparty: CounterpartyOption = None,
+    daily_hours: DailyOption = None,
+    weekly_hours: WeeklyOption = None,
+    paid_hourly: HourlyOption = None,
+    managed: ManagedOption = None,
+    own_business: OwnOption = None,
+    date: DateOption = "",
+    lang: LangOption = "zh",
+    json_out: JsonOption = False,
+    trace: Annotated[bool, typer.Option("--trace", help="include the trace (with --json)")] = False,
+) -> None:
+    """Which social insurance a worker can join, where, and who pays (the paper's Table 2, by date)."""
+    language = _lang(lang)
+    try:
+        inputs = _worker_inputs(
+            file,
+            labor_contract,
+            counterparty,
+            daily_hours,
+            weekly_hours,
+            paid_hourly,
+            managed,
+            own_business,
+            hukou_rural=hukou_rural,
+            industry=industry,
+            hukou_region=hukou_region,
+            hukou_local=hukou_local,
+            platform=platform,
+        )
+        answer = queries.coverage(default_model(), date or _today(), region, inputs, trace=trace)
+    except GigcoverError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(answer)
+        return
+    _print_coverage(answer, language)
+
+
+def _print_coverage(answer: dict[str, Any], lang: Lang) -> None:
+    out, zh = answer["outputs"], lang == "zh"
+    console.print(
+        f"[bold]{'日期' if zh else 'Date'} {answer['date']} · {'就业地' if zh else 'Place of work'} "
+        f"{default_model().regions.label(answer['region'])}[/bold]"
+    )
+    console.print(
+        f"{labels.value_label(out['employment_form'], lang)} · {labels.value_label(out['new_form_category'], lang)}"
+        f" · {'表2' if zh else 'Table 2'}: {labels.cell_label(out['table2_cell'], lang)} "
+        f"{labels.stars(out['table2_severity'])}"
+    )
+    console.print(
+        ("可选路径：" if zh else "Routes open: ")
+        + ("；" if zh else "; ").join(labels.value_label(o, lang) for o in out["table2_options"])
+    )
+    table = Table(title="各险种参保途径" if zh else "Access by scheme")
+    for head in (("险种", "Scheme"), ("途径", "Route"), ("地点", "Where"), ("缴费方", "Who pays")):
+        table.add_column(head[0] if zh else head[1])
+    for row in queries.schemes(out):
+        name = SCHEME_LABELS[row["scheme"]][0 if zh else 1]
+        style = "red" if row["access"] == "none" else None
+        table.add_row(
+            name,
+            labels.value_label(row["access"], lang),
+            labels.value_label(row["place"], lang),
+            "、".join(labels.value_label(p, lang) for p in row["payers"]) or "—",
+            style=style,
+        )
+    console.print(table)
+    _print_warnings(answer["warnings"], lang)
+
+
+def _print_warnings(warnings: list[str], lang: Lang) -> None:
+    for warning in warnings:
+        errors.print(f"[yellow]{'提示' if lang == 'zh' else 'note'}:[/yellow] {warning}")
+
+
+@params_app.command("show")
+def params_show(
+    name: str,
+    date: DateOption = "",
+    region: RegionOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """A parameter's value on a date in a region, with its source and verification level."""
+    model = default_model()
+    try:
+        when = parse_date(date or _today())
+        code = model.regions.resolve(region).code if region else "000000"
+        hit = model.store.lookup(name, when, code)
+        parameter = model.store.get(name)
+    except GigcoverError as exc:
+        _fail(exc)
+    info = {
+        "name": name,
+        "description": parameter.spec.description,
+        "label_en": parameter.spec.label_en,
+        "unit": parameter.spec.unit,
+        "date": when.isoformat(),
+        "requested_region": code,
+        **hit.to_dict(),
+        "file": parameter.path,
+    }
+    if json_out:
+        _print_json(info)
+        return
+    table = Table(title=f"{name}", show_header=False)
+    for key in ("description", "label_en", "value", "unit", "effective_from", "region", "verified", "file"):
+        table.add_row(key, str(info[key]) if key != "region" else model.regions.label(str(info[key])))
+    for key, value in hit.reference.model_dump(exclude_none=True).items():
+        table.add_row(f"reference.{key}", str(value))
+    console.print(table)
+    if hit.fallback:
+        _print_warnings([f"no value for {model.regions.label(code)}; {model.regions.label(hit.region)} used"], "en")
+
+
+@params_app.command("list")
+def params_list(prefix: Annotated[str, typer.Argument(help="name prefix")] = "") -> None:
+    """All parameter names (optionally those starting with a prefix)."""
+    model = default_model()
+    names = [n for n in sorted(model.store.parameters) if n.startswith(prefix)]
+    if not names:
+        _fail(
+            GigcoverError(f"no parameter starts with {prefix!r}", suggestions=closest(prefix, model.store.parameters))
+        )
+    for name in names:
+        typer.echo(f"{name}\t{model.store.parameters[name].spec.description}")
+
+
+@variables_app.command("show")
+def variables_show(name: str) -> None:
+    """A variable's labels, type, inputs, parameters and legal references (JSON)."""
+    model = default_model()
+    try:
+        var = model.variable(name)
+    except GigcoverError as exc:
+        _fail(exc)
+    _print_json({**var.describe(), "references": [model.citation(k) for k in var.references]})
+
+
+@variables_app.command("list")
+def variables_list() -> None:
+    """All variable names with their Chinese labels."""
+    for name, var in sorted(default_model().variables.items()):
+        typer.echo(f"{name}\t{var.label_zh}\t{'input' if var.is_input else 'formula'}")
+
+
+DEMO_WORKERS: list[tuple[str, str, dict[str, Any]]] = [
+    ("外卖众包骑手", "Crowd-sourced food-delivery rider", {"has_labor_contract": False, "platform_manages_work": True}),
+    (
+        "专送骑手（与配送商签劳动合同）",
+        "Dedicated rider employed by a contractor",
+        {"has_labor_contract": True, "contract_counterparty": "contractor", "platform_manages_work": True},
+    ),
+    (
+        "派遣网约车司机",
+        "Ride-hail driver hired through a dispatch agency",
+        {"has_labor_contract": True, "contract_counterparty": "dispatch_agency", "platform_manages_work": True},
+    ),
+    (
+        "小时工（日4小时、周20小时、按小时计酬）",
+        "Hourly part-timer (4 h/day, 20 h/week)",
+        {
+            "has_labor_contract": True,
+            "contract_counterparty": "contractor",
+            "daily_hours_one_employer": 4,
+            "weekly_hours_one_employer": 20,
+            "paid_hourly": True,
+            "platform_manages_work": True,
+        },
+    ),
+    (
+        "自主经营的带货主播",
+        "Livestreamer selling on own account",
+        {"has_labor_contract": False, "platform_manages_work": False, "own_business": True},
+    ),
+]
+
+
+@app.command()
+def demo(
+    region: Annotated[str, typer.Option("--region", help="place of work for Table 2")] = "310000",
+    dates: Annotated[list[str] | None, typer.Option("--date", help="dates for Table 2 (repeatable)")] = None,
+    lang: LangOption = "zh",
+) -> None:
+    """Classify typical workers and print Table 2 as it stands at two dates."""
+    language, model = _lang(lang), default_model()
+    table = Table(title="典型从业者分类（表1、56号）" if language == "zh" else "Typical workers (Table 1, No. 56)")
+    for head in (("从业者", "Worker"), ("法律关系", "Relation"), ("用工形式", "Form"), ("56号类别", "No. 56")):
+        table.add_column(head[0] if language == "zh" else head[1])
+    try:
+        for title_zh, title_en, inputs in DEMO_WORKERS:
+            out = queries.classify(model, "2025-09-01", None, inputs)["outputs"]
+            table.add_row(
+                title_zh if language == "zh" else title_en,
+                *(labels.value_label(out[k], language) for k in queries.CLASSIFICATION_OUTPUTS),
+            )
+        console.print(table)
+        for when in dates or ["2021-06-01", "2025-09-01"]:
+            _print_table2(when, region, language)
+    except GigcoverError as exc:
+        _fail(exc)
+
+
+def _print_table2(date: str, region: str, lang: Lang) -> None:
+    model, zh = default_model(), lang == "zh"
+    code = model.regions.resolve(region).code
+    cells = {c["cell"]: c for c in queries.table2(model, date, code)}
+    title = (
+        f"表2 互联网平台灵活就业群体社会保障困境表现 — {date} · {model.regions.label(code)}"
+        if zh
+        else f"Table 2, coverage by labour relation and hukou — {date} · {model.regions.label(code)}"
+    )
+    caption = (
+        "★ 为论文（2021）的困境程度；参保路径按该日期的法规计算。外地户籍有劳动关系者：在本地享受待遇的资格与缴费年限挂钩。"
+        if zh
+        else "★ = the paper's 2021 severity; routes follow the law in force on the date. Non-local "
+        "workers with a labour relation: drawing benefits locally depends on years contributed there."
+    )
+    table = Table(title=title, caption=caption, show_lines=True)
+    table.add_column("户籍" if zh else "Hukou")
+    table.add_column("劳动关系：是" if zh else "Labour relation: yes")
+    table.add_column("劳动关系：否" if zh else "Labour relation: no")
+    sep = " 或 " if zh else " or "
+    for hukou in ("local_urban", "local_rural", "nonlocal_urban", "nonlocal_rural"):
+        row = [labels.cell_label(f"{hukou}_labor", lang).rsplit("·" if zh else ", ", 1)[0]]
+        for labor in ("labor", "no_labor"):
+            cell = cells[f"{hukou}_{labor}"]
+            routes = sep.join(labels.value_label(o, lang) for o in cell["options"]) or "—"
+            row.append(f"{routes} {labels.stars(cell['severity']) if cell['severity'] else ''}".strip())
+        table.add_row(*row)
+    console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

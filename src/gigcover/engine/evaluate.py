@@ -1,0 +1,308 @@
+"""Evaluation: a situation (date, region, inputs, overrides) → requested outputs, warnings and a trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InputValueError, MissingInputError, UnknownNameError, closest
+from .graph import dependencies
+from .overlay import Overlay
+from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
+from .regions import NATIONAL, RegionTable
+from .sources import Source
+from .variables import CALL_REGION, Decision, Variable
+
+
+@dataclass
+class Model:
+    """Variables, parameters and sources, checked together at load time (see model.load_model)."""
+
+    variables: dict[str, Variable]
+    store: ParameterStore
+    sources: dict[str, Source]
+
+    @property
+    def regions(self) -> RegionTable:
+        return self.store.regions
+
+    def variable(self, name: str) -> Variable:
+        try:
+            return self.variables[name]
+        except KeyError:
+            raise UnknownNameError(
+                f"unknown variable {name!r}", name=name, suggestions=closest(name, self.variables)
+            ) from None
+
+    def citation(self, key: str) -> dict[str, object]:
+        return self.sources[key].to_dict(key)
+
+
+@dataclass
+class TraceEntry:
+    variable: str
+    label_zh: str
+    label_en: str
+    period: str
+    origin: str  # "input" | "default" | "formula"
+    value: Any
+    formula: str | None = None
+    description: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+    basis: list[dict[str, object]] = field(default_factory=list)
+    references: list[dict[str, object]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: to_jsonable(v) for k, v in self.__dict__.items() if v not in (None, {}, [])}
+
+
+def period_label(period: str, date: dt.date) -> str:
+    return {"day": date.isoformat(), "month": date.strftime("%Y-%m"), "year": str(date.year)}.get(period, "eternity")
+
+
+class Simulation:
+    """One evaluation context. Values are computed once, on demand, from given inputs and formulas."""
+
+    def __init__(
+        self,
+        model: Model,
+        date: dt.date,
+        region: str,
+        inputs: Mapping[str, Any],
+        overlay: Overlay | None = None,
+        trace: bool = False,
+    ) -> None:
+        self.model, self.date, self.region = model, date, region
+        self.given = dict(inputs)
+        self.overlay = overlay or Overlay()
+        self.tracing = trace
+        self.values: dict[str, Any] = {}
+        self.trace: list[TraceEntry] = []
+        self.hits: dict[tuple[str, str], ParameterHit] = {}
+        self.basis_keys: set[str] = set()
+        self.defaults_used: dict[str, Any] = {}
+
+    # -- formulas see these two views --------------------------------------------------------------
+    def parameter(self, name: str, reader: Variable) -> Any:
+        if name not in reader.parameters:
+            raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
+        hit = self.overlay.lookup(name, self.date, self.region) or self.model.store.lookup(name, self.date, self.region)
+        self.hits[(name, hit.region)] = hit
+        return hit.value
+
+    def compute(self, name: str) -> Any:
+        if name in self.values:
+            return self.values[name]
+        var = self.model.variable(name)
+        if name in self.given:
+            value, origin = self.given[name], "input"
+        elif var.is_input:
+            value, origin = self._default(var), "default"
+        else:
+            return self._run_formula(var)
+        self.values[name] = value
+        if self.tracing:
+            self.trace.append(
+                TraceEntry(name, var.label_zh, var.label_en, period_label(var.period, self.date), origin, value)
+            )
+        return value
+
+    def _default(self, var: Variable) -> Any:
+        if var.default is CALL_REGION:
+            if self.region == NATIONAL:
+                raise MissingInputError(f"{var.name} is needed and no region was given", missing=[var.name])
+            value = self.region
+        elif var.default is None:
+            raise MissingInputError(f"missing input {var.name}", missing=[var.name])
+        else:
+            value = var.default
+        self.defaults_used[var.name] = value
+        return value
+
+    def _run_formula(self, var: Variable) -> Any:
+        hits_before = set(self.hits)
+        assert var.formula is not None
+        result = var.formula(_Inputs(self, var), _Parameters(self, var))
+        basis: list[str] = []
+        if isinstance(result, Decision):
+            basis = sorted({str(k) for k in np.asarray(result.basis).ravel()})
+            result = result.value
+        self.basis_keys.update(basis)
+        self.values[var.name] = result
+        if self.tracing:
+            used = [self.hits[k].to_dict() for k in self.hits if k not in hits_before]
+            self.trace.append(
+                TraceEntry(
+                    var.name,
+                    var.label_zh,
+                    var.label_en,
+                    period_label(var.period, self.date),
+                    "formula",
+                    result,
+                    formula=f"{var.formula.__module__}.{var.formula.__qualname__}",
+                    description=var.description,
+                    inputs={n: self.values.get(n) for n in var.inputs},
+                    parameters=used,
+                    basis=[self.model.citation(k) for k in basis],
+                    references=[self.model.citation(k) for k in var.references],
+                )
+            )
+        return result
+
+    # -- after the run ------------------------------------------------------------------------------
+    def warnings(self) -> list[str]:
+        regions, out = self.model.regions, []
+        for name, value in sorted(self.defaults_used.items()):
+            out.append(f"{name} not given: assumed {to_jsonable(value)!r}")
+        for hit in self.hits.values():
+            if hit.fallback:
+                level = "national" if hit.region == NATIONAL else regions.label(hit.region)
+                out.append(
+                    f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {self.date}; "
+                    f"{level} value used"
+                )
+            if hit.verified == "UNVERIFIED":
+                out.append(
+                    f"{hit.name} = {hit.value!r} (from {hit.effective_from}) is UNVERIFIED: "
+                    f"results that use it are not confirmed against an official source"
+                )
+        for key in sorted(self.basis_keys):
+            if self.model.sources[key].verified == "UNVERIFIED":
+                out.append(f"decision rests on UNVERIFIED source {key}")
+        return out
+
+    def verification(self) -> dict[str, Any]:
+        levels = [h.verified for h in self.hits.values()] + [self.model.sources[k].verified for k in self.basis_keys]
+        weakest = max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1")
+        return {
+            "weakest": weakest,
+            "unverified_parameters": sorted({h.name for h in self.hits.values() if h.verified == "UNVERIFIED"}),
+        }
+
+
+class _Inputs:
+    """Attribute access to the declared inputs of one formula."""
+
+    def __init__(self, sim: Simulation, reader: Variable) -> None:
+        self._sim, self._reader = sim, reader
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._reader.inputs:
+            raise RuntimeError(f"{self._reader.name} uses {name!r} without declaring it as an input")
+        return self._sim.compute(name)
+
+
+class _Parameters:
+    def __init__(self, sim: Simulation, reader: Variable) -> None:
+        self._sim, self._reader = sim, reader
+
+    def __call__(self, name: str) -> Any:
+        return self._sim.parameter(name, self._reader)
+
+    @property
+    def date(self) -> dt.date:
+        return self._sim.date
+
+    @property
+    def regions(self) -> RegionTable:
+        return self._sim.model.regions
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()] if value.dtype == object else value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- the calc contract ---------------------------------------------------------------------------------
+REQUEST_KEYS = {"date", "region", "inputs", "overrides", "outputs", "trace"}
+
+
+def parse_date(raw: Any, field: str = "date") -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise InputValueError(f"{field}: expected a date YYYY-MM-DD, got {raw!r}", field=field) from None
+
+
+def missing_inputs(
+    model: Model, outputs: list[str], given: Mapping[str, Any], has_region: bool
+) -> dict[str, list[str]]:
+    """Input → the outputs that need it, for inputs neither given nor defaulted."""
+    needs: dict[str, list[str]] = {}
+    for out in outputs:
+        for name in dependencies(model.variables, [out], given):
+            var = model.variables[name]
+            if name in given or not var.is_input:
+                continue
+            if var.default is None or (var.default is CALL_REGION and not has_region):
+                needs.setdefault(name, []).append(out)
+    return needs
+
+
+def _alternatives(model: Model, name: str) -> list[str]:
+    """Computed variables that use `name` and could be given instead."""
+    return sorted(v.name for v in model.variables.values() if name in v.inputs and not v.is_input)
+
+
+def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
+    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, trace}."""
+    if not isinstance(request, Mapping):
+        raise InputValueError("request: expected a JSON object", field="request")
+    unknown = sorted(set(request) - REQUEST_KEYS)
+    if unknown:
+        raise InputValueError(f"request: unknown field(s) {unknown}; allowed: {sorted(REQUEST_KEYS)}", field=unknown[0])
+    date = parse_date(request.get("date"))
+    region_raw = request.get("region")
+    region = model.regions.resolve(region_raw).code if region_raw is not None else NATIONAL
+    outputs = request.get("outputs")
+    if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
+        raise InputValueError("outputs: expected a non-empty list of variable names", field="outputs")
+    for name in outputs:
+        model.variable(name)
+    raw_inputs = request.get("inputs") or {}
+    if not isinstance(raw_inputs, Mapping):
+        raise InputValueError("inputs: expected an object of variable names to values", field="inputs")
+    inputs = {name: model.variable(name).validate(value, model.regions) for name, value in raw_inputs.items()}
+    trace = request.get("trace", False)
+    if not isinstance(trace, bool):
+        raise InputValueError("trace: expected true or false", field="trace")
+    overlay = Overlay.parse(request.get("overrides"), model.store)
+
+    needs = missing_inputs(model, outputs, inputs, region != NATIONAL)
+    if needs:
+        parts = []
+        for name, users in needs.items():
+            alt = [a for a in _alternatives(model, name) if a not in needs]
+            hint = f" (or give {', '.join(alt)})" if alt else ""
+            var = model.variables[name]
+            parts.append(f"{name} [{var.label_zh}]{hint} — needed for {', '.join(users)}")
+        raise MissingInputError("missing inputs: " + "; ".join(parts), missing=list(needs))
+
+    sim = Simulation(model, date, region, inputs, overlay, trace=trace)
+    results = {name: to_jsonable(sim.compute(name)) for name in outputs}
+    answer: dict[str, Any] = {
+        "date": date.isoformat(),
+        "region": region,
+        "outputs": results,
+        "warnings": ([] if region != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
+        "verification": sim.verification(),
+    }
+    if trace:
+        answer["trace"] = [entry.to_dict() for entry in sim.trace]
+    return answer

@@ -1,0 +1,255 @@
+"""The parameter store: YAML files of dated, cited, verified values, by region (参数库).
+
+A file's path below `gigcover/parameters/` is the parameter's name:
+`pension/employee/flexible/rate.yaml` → `pension.employee.flexible.rate`. Every value carries its effective
+date, a reference (its own or the file's) and a verification level (V1, V2, V3, UNVERIFIED).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ParameterFileError, UnknownNameError, closest
+from .regions import NATIONAL, RegionTable
+
+Verification = Literal["V1", "V2", "V3", "UNVERIFIED"]
+VERIFICATION_ORDER: dict[str, int] = {"V1": 0, "V2": 1, "V3": 2, "UNVERIFIED": 3, "OVERLAY": 4}
+
+
+class Reference(BaseModel):
+    """Where a value comes from: document number (文号), title, article (条款), URL, law file in reference/laws."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    document: str = Field(min_length=1)
+    title: str | None = None
+    article: str | None = None
+    href: str | None = None
+    file: str | None = None
+    note: str | None = None
+
+
+class DatedValue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: Any
+    verified: Verification
+    reference: Reference | None = None
+    note: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _plain_data(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("value is missing (null)")
+        return value
+
+
+def _as_date(key: object) -> dt.date:
+    if isinstance(key, dt.datetime):
+        return key.date()
+    if isinstance(key, dt.date):
+        return key
+    if isinstance(key, str):
+        return dt.date.fromisoformat(key)
+    raise ValueError(f"effective date must be YYYY-MM-DD, got {key!r}")
+
+
+def _date_keyed(values: Any) -> Any:
+    if not isinstance(values, dict):
+        raise ValueError("values must be a mapping of effective dates (YYYY-MM-DD) to {value, verified}")
+    return {_as_date(k): v for k, v in values.items()}
+
+
+class DatedSeries(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: dict[dt.date, DatedValue] = Field(min_length=1)
+    reference: Reference | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _date_keys(cls, values: Any) -> Any:
+        return _date_keyed(values)
+
+
+class ParameterFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    description: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    unit: str = Field(min_length=1)
+    reference: Reference | None = None
+    values: dict[dt.date, DatedValue] = Field(default_factory=dict)
+    by_region: dict[str, DatedSeries] = Field(default_factory=dict)
+    notes: str | None = None
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _date_keys(cls, values: Any) -> Any:
+        return _date_keyed(values)
+
+    @field_validator("by_region", mode="before")
+    @classmethod
+    def _region_keys(cls, by_region: Any) -> Any:
+        if not isinstance(by_region, dict):
+            raise ValueError("by_region must map GB/T 2260 codes to {values: ...}")
+        return {str(k): v for k, v in by_region.items()}
+
+    @model_validator(mode="after")
+    def _cited(self) -> ParameterFile:
+        if not self.values and not self.by_region:
+            raise ValueError("no values: give `values` and/or `by_region`")
+        for date, item in self.values.items():
+            if item.reference is None and self.reference is None:
+                raise ValueError(f"values.{date}: no reference (give one on the value or on the file)")
+        for code, series in self.by_region.items():
+            for date, item in series.values.items():
+                if item.reference is None and series.reference is None and self.reference is None:
+                    raise ValueError(f"by_region.{code}.values.{date}: no reference")
+        return self
+
+
+@dataclass(frozen=True)
+class ParameterHit:
+    """One parameter value as used in a computation: what, from when, where, and on what authority."""
+
+    name: str
+    value: Any
+    effective_from: dt.date
+    region: str
+    reference: Reference
+    verified: str
+    requested_region: str
+    fallback: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "effective_from": self.effective_from.isoformat(),
+            "region": self.region,
+            "verified": self.verified,
+            "reference": self.reference.model_dump(exclude_none=True),
+        }
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    spec: ParameterFile
+    path: str
+
+    def kind(self) -> str:
+        """bool, number, text, list or mapping: overrides must keep the kind."""
+        sample = next(iter(self.spec.values.values()), None) or next(
+            iter(next(iter(self.spec.by_region.values())).values.values())
+        )
+        return value_kind(sample.value)
+
+    def series_for(self, code: str) -> tuple[dict[dt.date, DatedValue], Reference | None]:
+        if code == NATIONAL:
+            return self.spec.values, self.spec.reference
+        series = self.spec.by_region.get(code)
+        if series is None:
+            return {}, None
+        return series.values, series.reference or self.spec.reference
+
+
+def value_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def latest_on_or_before(series: dict[dt.date, DatedValue], date: dt.date) -> tuple[dt.date, DatedValue] | None:
+    best: tuple[dt.date, DatedValue] | None = None
+    for start, item in series.items():
+        if start <= date and (best is None or start > best[0]):
+            best = (start, item)
+    return best
+
+
+@dataclass
+class ParameterStore:
+    """All parameters, loaded once and never mutated (overlays sit on top, see overlay.py)."""
+
+    regions: RegionTable
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path, regions: RegionTable) -> ParameterStore:
+        store = cls(regions)
+        for path in sorted(root.rglob("*.yaml")):
+            name = ".".join(path.relative_to(root).with_suffix("").parts)
+            store.parameters[name] = _load_file(path, name, root, regions)
+        return store
+
+    def get(self, name: str) -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise UnknownNameError(
+                f"unknown parameter {name!r}", name=name, suggestions=closest(name, self.parameters)
+            ) from None
+
+    def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
+        """The value in force on `date` for `region`, falling back prefecture → province → national."""
+        parameter = self.get(name)
+        chain = self.regions.fallback_chain(region)
+        for place in chain:
+            series, reference = parameter.series_for(place.code)
+            found = latest_on_or_before(series, date)
+            if found is not None:
+                start, item = found
+                return ParameterHit(
+                    name=name,
+                    value=item.value,
+                    effective_from=start,
+                    region=place.code,
+                    reference=item.reference or reference or Reference(document="(none)"),
+                    verified=item.verified,
+                    requested_region=region,
+                    fallback=place.code != region and bool(parameter.spec.by_region),
+                )
+        first = min((d for p in chain for d in parameter.series_for(p.code)[0]), default=None)
+        raise UnknownNameError(
+            f"parameter {name!r} has no value in force on {date.isoformat()} for {self.regions.label(region)}"
+            + (f" (its first value takes effect {first.isoformat()})" if first else ""),
+            name=name,
+        )
+
+
+def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Parameter:
+    shown = path.relative_to(root.parent).as_posix()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterFileError(f"{shown}: not valid YAML: {exc}", file=shown) from exc
+    if not isinstance(raw, dict):
+        raise ParameterFileError(f"{shown}: expected a mapping at the top level", file=shown)
+    try:
+        spec = ParameterFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ParameterFileError(f"{shown}: {problems}", file=shown) from exc
+    for code in spec.by_region:
+        if code not in regions.by_code or code == NATIONAL:
+            raise ParameterFileError(f"{shown}: by_region.{code}: not a GB/T 2260 code", file=shown, key=code)
+    return Parameter(name=name, spec=spec, path=shown)
+
+
+def _loc(parts: tuple[int | str | object, ...]) -> str:
+    """A pydantic error location as a dotted key path, dates written as in the file."""
+    shown = [p.isoformat() if isinstance(p, dt.date) else str(p) for p in parts]
+    return ".".join(shown) or "(file)"

@@ -1,0 +1,189 @@
+"""Variables (变量): one per legal concept, with labels, unit, period, legal basis and declared inputs.
+
+A variable either has a formula over other variables and parameters, or is an input (a fact about the
+situation). Any variable may be supplied as an input; its formula is then skipped.
+Formulas are written on numpy-compatible values so the same rule serves one worker and a million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from .errors import InputValueError
+from .regions import RegionTable
+
+ValueType = Literal["bool", "float", "int", "str", "list", "region", "date", "mapping"]
+Period = Literal["day", "month", "year", "eternity"]
+
+
+class _CallRegion:
+    """Sentinel default: the region of the call (the place of work unless given)."""
+
+    def __repr__(self) -> str:
+        return "<region of the call>"
+
+
+CALL_REGION: Any = _CallRegion()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A formula's value together with the legal basis that made it, element by element (source keys)."""
+
+    value: Any
+    basis: Any
+
+
+Formula = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    label_zh: str
+    label_en: str
+    value_type: ValueType
+    period: Period = "month"
+    unit: str | None = None
+    references: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+    parameters: tuple[str, ...] = ()
+    formula: Formula | None = None
+    default: Any = None
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+    @property
+    def is_input(self) -> bool:
+        return self.formula is None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "type": self.value_type,
+            "period": self.period,
+            "unit": self.unit,
+            "allowed": list(self.allowed) if self.allowed else None,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "inputs": list(self.inputs),
+            "parameters": list(self.parameters),
+            "references": list(self.references),
+            "is_input": self.is_input,
+            "default": None if self.default is None or self.default is CALL_REGION else self.default,
+            "description": self.description,
+        }
+
+    def validate(self, raw: Any, regions: RegionTable, field: str | None = None) -> Any:
+        """Check and normalise a given value (scalar or list of values for many people)."""
+        where = field or f"inputs.{self.name}"
+        if isinstance(raw, list | tuple | np.ndarray) and self.value_type != "list":
+            if len(raw) == 0:
+                raise InputValueError(f"{where}: empty list", field=where)
+            return np.asarray([self._one(item, regions, f"{where}[{i}]") for i, item in enumerate(raw)])
+        return self._one(raw, regions, where)
+
+    def _one(self, raw: Any, regions: RegionTable, where: str) -> Any:
+        kind = self.value_type
+        if isinstance(raw, np.generic):
+            raw = raw.item()
+        if kind == "bool":
+            if not isinstance(raw, bool):
+                raise InputValueError(f"{where}: expected true or false, got {raw!r}", field=where)
+            return raw
+        if kind in ("float", "int"):
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
+                raise InputValueError(f"{where}: expected a number, got {raw!r}", field=where)
+            if self.minimum is not None and raw < self.minimum:
+                raise InputValueError(f"{where}: {raw} is below the minimum {self.minimum}", field=where)
+            if self.maximum is not None and raw > self.maximum:
+                raise InputValueError(f"{where}: {raw} is above the maximum {self.maximum}", field=where)
+            if kind == "int" and float(raw) != int(raw):
+                raise InputValueError(f"{where}: expected a whole number, got {raw!r}", field=where)
+            return int(raw) if kind == "int" else float(raw)
+        if kind == "str":
+            if not isinstance(raw, str) or (self.allowed and raw not in self.allowed):
+                allowed = ", ".join(self.allowed or ())
+                raise InputValueError(
+                    f"{where}: {raw!r} is not allowed; expected one of: {allowed}",
+                    field=where,
+                    allowed=list(self.allowed or ()),
+                )
+            return raw
+        if kind == "region":
+            return regions.resolve(raw, field=where).code
+        if kind == "date":
+            try:
+                return dt.date.fromisoformat(str(raw)).isoformat()
+            except ValueError:
+                raise InputValueError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}", field=where) from None
+        if kind == "list":
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                raise InputValueError(f"{where}: expected a list of names, got {raw!r}", field=where)
+            bad = [x for x in raw if self.allowed and x not in self.allowed]
+            if bad:
+                raise InputValueError(
+                    f"{where}: {bad} not allowed; expected names from: {', '.join(self.allowed or ())}",
+                    field=where,
+                    allowed=list(self.allowed or ()),
+                )
+            return list(raw)
+        return raw
+
+
+class VariableRegistry:
+    """Where rule modules declare their variables; the engine builds the graph from it."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, Variable] = {}
+
+    def add(self, variable: Variable) -> Variable:
+        if variable.name in self.variables:
+            raise ValueError(f"variable {variable.name!r} declared twice")
+        self.variables[variable.name] = variable
+        return variable
+
+    def input(self, name: str, label_zh: str, label_en: str, value_type: ValueType, **options: Any) -> Variable:
+        """Declare a fact about the situation (an input variable)."""
+        return self.add(Variable(name=name, label_zh=label_zh, label_en=label_en, value_type=value_type, **options))
+
+    def formula(
+        self,
+        label_zh: str,
+        label_en: str,
+        value_type: ValueType,
+        *,
+        inputs: Sequence[str] = (),
+        parameters: Sequence[str] = (),
+        references: Sequence[str] = (),
+        **options: Any,
+    ) -> Callable[[Formula], Formula]:
+        """Decorator: the function's name is the variable's name; its docstring is the description."""
+
+        def register(function: Formula) -> Formula:
+            self.add(
+                Variable(
+                    name=function.__name__,
+                    label_zh=label_zh,
+                    label_en=label_en,
+                    value_type=value_type,
+                    inputs=tuple(inputs),
+                    parameters=tuple(parameters),
+                    references=tuple(references),
+                    formula=function,
+                    description=(function.__doc__ or "").strip(),
+                    **options,
+                )
+            )
+            return function
+
+        return register

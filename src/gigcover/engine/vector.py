@@ -1,0 +1,59 @@
+"""Helpers for formulas that must work on one value and on arrays alike (no Python `if` on a value)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .variables import Decision
+
+
+def select(cases: Sequence[tuple[Any, Any, str]], default: tuple[Any, str]) -> Decision:
+    """First matching case wins: [(condition, value, source key), ...], then the default (value, source key).
+
+    The legal basis travels with the value, element by element, so the trace can name the article that decided.
+    """
+    conditions = [np.asarray(c, dtype=bool) for c, _, _ in cases]
+    values = np.select(conditions, [v for _, v, _ in cases], default=default[0])
+    basis = np.select(conditions, [k for _, _, k in cases], default=default[1])
+    return Decision(scalar_if_0d(values), scalar_if_0d(basis))
+
+
+def scalar_if_0d(value: Any) -> Any:
+    array = np.asarray(value)
+    return array.item() if array.ndim == 0 else array
+
+
+def join_codes(*parts: Any, sep: str = "_") -> Any:
+    """Element-wise string join: join_codes("local", "urban") → "local_urban"."""
+    out = np.asarray(parts[0]).astype(str)
+    for part in parts[1:]:
+        out = np.char.add(np.char.add(out, sep), np.asarray(part).astype(str))
+    return scalar_if_0d(out)
+
+
+def names_where(flags: Mapping[str, Any]) -> Any:
+    """The names whose flag is true, in the mapping's order: a list, or an array of lists for many people."""
+    arrays = np.broadcast_arrays(*[np.asarray(f, dtype=bool) for f in flags.values()])
+    names = list(flags)
+    if arrays[0].ndim == 0:
+        return [n for n, f in zip(names, arrays, strict=True) if bool(f)]
+    stacked = np.stack(arrays, axis=-1)
+    out = np.empty(stacked.shape[:-1], dtype=object)
+    for index in np.ndindex(out.shape):
+        out[index] = [n for n, f in zip(names, stacked[index], strict=True) if f]
+    return out
+
+
+def lookup(mapping: Mapping[str, Any], keys: Any) -> Any:
+    """mapping[key] element-wise."""
+    array = np.asarray(keys)
+    if array.ndim == 0:
+        return mapping[str(array.item())]
+    return np.vectorize(lambda k: mapping[str(k)], otypes=[object])(array)
+
+
+def isin(values: Any, allowed: Sequence[str]) -> Any:
+    return scalar_if_0d(np.isin(np.asarray(values), list(allowed)))
