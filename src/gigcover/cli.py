@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -37,8 +37,9 @@ DateOption = Annotated[str, typer.Option("--date", help="YYYY-MM-DD (default: to
 RegionOption = Annotated[str | None, typer.Option("--region", help="place of work: GB/T 2260 code or name")]
 
 
-def _fail(exc: GigcoverError) -> None:
-    errors.print(json.dumps(exc.to_dict(), ensure_ascii=False, default=str))
+def _fail(exc: GigcoverError) -> NoReturn:
+    """Print the error as one JSON line on stderr (never wrapped) and exit with code 2."""
+    sys.stderr.write(json.dumps(exc.to_dict(), ensure_ascii=False, default=str) + "\n")
     raise typer.Exit(code=2)
 
 
@@ -241,7 +242,7 @@ def _print_coverage(answer: dict[str, Any], lang: Lang) -> None:
             name,
             labels.value_label(row["access"], lang),
             labels.value_label(row["place"], lang),
-            "、".join(labels.value_label(p, lang) for p in row["payers"]) or "—",
+            "、".join(labels.payer_label(p, lang) for p in row["payers"]) or "—",
             style=style,
         )
     console.print(table)

@@ -37,6 +37,13 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "government": ("政府补贴", "government"),
 }
 
+PAYER_LABELS: dict[str, tuple[str, str]] = {
+    "employer": ("单位", "employer"),
+    "worker": ("个人", "worker"),
+    "government": ("政府补贴", "government"),
+    "platform": ("平台", "platform"),
+}
+
 CELL_PARTS: dict[str, tuple[str, str]] = {
     "local": ("本地户籍", "local hukou"),
     "nonlocal": ("外地户籍", "non-local hukou"),
@@ -50,6 +57,11 @@ CELL_PARTS: dict[str, tuple[str, str]] = {
 def value_label(value: object, lang: Lang) -> str:
     names = VALUE_LABELS.get(str(value))
     return names[0 if lang == "zh" else 1] if names else str(value)
+
+
+def payer_label(payer: str, lang: Lang) -> str:
+    names = PAYER_LABELS.get(payer)
+    return names[0 if lang == "zh" else 1] if names else payer
 
 
 def cell_label(cell: str, lang: Lang) -> str:

@@ -25,6 +25,7 @@ class Model:
     variables: dict[str, Variable]
     store: ParameterStore
     sources: dict[str, Source]
+    needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     @property
     def regions(self) -> RegionTable:
@@ -130,7 +131,7 @@ class Simulation:
         result = var.formula(_Inputs(self, var), _Parameters(self, var))
         basis: list[str] = []
         if isinstance(result, Decision):
-            basis = sorted({str(k) for k in np.asarray(result.basis).ravel()})
+            basis = [str(k) for k in np.unique(np.asarray(result.basis))]
             result = result.value
         self.basis_keys.update(basis)
         self.values[var.name] = result
@@ -215,7 +216,7 @@ class _Parameters:
 
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()] if value.dtype == object else value.tolist()
+        return value.tolist()  # object arrays hold plain Python lists of names (see vector.names_where)
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, dict):
@@ -255,9 +256,10 @@ def missing_inputs(
     return needs
 
 
-def _alternatives(model: Model, name: str) -> list[str]:
-    """Computed variables that use `name` and could be given instead."""
-    return sorted(v.name for v in model.variables.values() if name in v.inputs and not v.is_input)
+def _alternatives(model: Model, name: str, outputs: list[str], given: Mapping[str, Any]) -> list[str]:
+    """Computed variables on the way from `name` to the outputs that could be given instead."""
+    needed = set(dependencies(model.variables, outputs, given)) - set(outputs)
+    return sorted(v for v in needed if name in model.variables[v].inputs and not model.variables[v].is_input)
 
 
 def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
@@ -288,7 +290,7 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     if needs:
         parts = []
         for name, users in needs.items():
-            alt = [a for a in _alternatives(model, name) if a not in needs]
+            alt = [a for a in _alternatives(model, name, outputs, inputs) if a not in needs]
             hint = f" (or give {', '.join(alt)})" if alt else ""
             var = model.variables[name]
             parts.append(f"{name} [{var.label_zh}]{hint} — needed for {', '.join(users)}")

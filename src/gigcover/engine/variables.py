@@ -89,8 +89,32 @@ class Variable:
         if isinstance(raw, list | tuple | np.ndarray) and self.value_type != "list":
             if len(raw) == 0:
                 raise InputValueError(f"{where}: empty list", field=where)
+            fast = self._many(raw)
+            if fast is not None:
+                return fast
             return np.asarray([self._one(item, regions, f"{where}[{i}]") for i, item in enumerate(raw)])
         return self._one(raw, regions, where)
+
+    def _many(self, raw: Any) -> Any:
+        """Whole-array validation for one value per person; None when an element needs the detailed check."""
+        array = np.asarray(raw)
+        kind = self.value_type
+        if kind == "bool" and array.dtype == bool:
+            return array
+        if kind in ("float", "int") and array.dtype.kind in "if":
+            ok = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(array.shape, dtype=bool)
+            if self.minimum is not None:
+                ok &= array >= self.minimum
+            if self.maximum is not None:
+                ok &= array <= self.maximum
+            if kind == "int" and array.dtype.kind == "f":
+                ok &= array == np.floor(array)
+            if ok.all():
+                return array.astype(int if kind == "int" else float)
+            return None
+        if kind == "str" and array.dtype.kind == "U" and (not self.allowed or np.isin(array, self.allowed).all()):
+            return array
+        return None
 
     def _one(self, raw: Any, regions: RegionTable, where: str) -> Any:
         kind = self.value_type

@@ -40,11 +40,12 @@ def names_where(flags: Mapping[str, Any]) -> Any:
     names = list(flags)
     if arrays[0].ndim == 0:
         return [n for n, f in zip(names, arrays, strict=True) if bool(f)]
-    stacked = np.stack(arrays, axis=-1)
-    out = np.empty(stacked.shape[:-1], dtype=object)
-    for index in np.ndindex(out.shape):
-        out[index] = [n for n, f in zip(names, stacked[index], strict=True) if f]
-    return out
+    # Encode each person's flags as a bit mask, then map the (few) distinct masks to their lists of names.
+    masks = sum((a.astype(np.int64) << i) for i, a in enumerate(arrays))
+    table = np.empty(1 << len(names), dtype=object)
+    for mask in np.unique(masks):
+        table[mask] = [n for i, n in enumerate(names) if mask >> i & 1]
+    return table[masks]
 
 
 def lookup(mapping: Mapping[str, Any], keys: Any) -> Any:
@@ -52,7 +53,11 @@ def lookup(mapping: Mapping[str, Any], keys: Any) -> Any:
     array = np.asarray(keys)
     if array.ndim == 0:
         return mapping[str(array.item())]
-    return np.vectorize(lambda k: mapping[str(k)], otypes=[object])(array)
+    distinct, inverse = np.unique(array, return_inverse=True)
+    table = np.empty(len(distinct), dtype=object)
+    for i, key in enumerate(distinct):
+        table[i] = mapping[str(key)]
+    return table[inverse.reshape(array.shape)]
 
 
 def isin(values: Any, allowed: Sequence[str]) -> Any:

@@ -1,0 +1,185 @@
+"""The command line: JSON contracts, human tables in Chinese and English, and clear errors with exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gigcover.cli import app
+
+runner = CliRunner()
+
+TABLE2_REQUEST = {
+    "date": "2021-06-01",
+    "region": "310000",
+    "inputs": {"has_labor_contract": False, "hukou_local": False, "hukou_rural": True, "industry": "food_delivery"},
+    "outputs": ["table2_cell", "table2_severity", "table2_options"],
+    "trace": True,
+}
+
+
+def _json(text: str) -> dict:
+    return json.loads(text)
+
+
+def test_calc_reads_stdin_and_answers_table2_with_trace() -> None:
+    result = runner.invoke(app, ["calc"], input=json.dumps(TABLE2_REQUEST))
+    assert result.exit_code == 0, result.output
+    answer = _json(result.stdout)
+    assert answer["outputs"] == {
+        "table2_cell": "nonlocal_rural_no_labor",
+        "table2_severity": 4,
+        "table2_options": ["hukou_place_resident"],
+    }
+    severity = next(e for e in answer["trace"] if e["variable"] == "table2_severity")
+    assert severity["parameters"][0]["name"] == "coverage.table2.severity"
+    assert severity["parameters"][0]["reference"]["article"] == "表2"
+
+
+def test_calc_reads_a_file(tmp_path: Path) -> None:
+    request = tmp_path / "situation.json"
+    request.write_text(json.dumps({**TABLE2_REQUEST, "trace": False}), encoding="utf-8")
+    result = runner.invoke(app, ["calc", "--file", str(request)])
+    assert result.exit_code == 0, result.output
+    assert "trace" not in _json(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("request_body", "kind", "needle"),
+    [
+        ({**TABLE2_REQUEST, "outputs": ["table2_cel"]}, "unknown_name", "table2_cell"),
+        ({**TABLE2_REQUEST, "inputs": {"hukou_local": False}}, "missing_input", "hukou_rural"),
+        (
+            {**TABLE2_REQUEST, "inputs": {**TABLE2_REQUEST["inputs"], "hukou_rural": "yes"}},
+            "invalid_value",
+            "inputs.hukou_rural",
+        ),
+        ({**TABLE2_REQUEST, "region": "999999"}, "invalid_region", "999999"),
+        ({**TABLE2_REQUEST, "overrides": {"coverage.table2.severty": {}}}, "unknown_name", "coverage.table2.severity"),
+        ({**TABLE2_REQUEST, "date": "2021-13-01"}, "invalid_value", "date"),
+    ],
+)
+def test_calc_errors_are_json_on_stderr_with_exit_code_2(request_body: dict, kind: str, needle: str) -> None:
+    result = runner.invoke(app, ["calc"], input=json.dumps(request_body))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    error = _json(result.stderr)
+    assert error["error"] == kind
+    assert needle in json.dumps(error, ensure_ascii=False)
+
+
+def test_calc_rejects_text_that_is_not_json() -> None:
+    result = runner.invoke(app, ["calc"], input="{not json")
+    assert result.exit_code == 2
+    assert "not valid JSON" in _json(result.stderr)["message"]
+
+
+def test_classify_prints_chinese_by_default_and_english_on_request() -> None:
+    zh = runner.invoke(app, ["classify", "--no-labor-contract", "--managed"])
+    assert zh.exit_code == 0, zh.output
+    assert "不完全符合确立劳动关系情形" in zh.stdout
+    en = runner.invoke(app, ["classify", "--no-labor-contract", "--managed", "--lang", "en"])
+    assert "incomplete labour relation" in en.stdout
+
+
+def test_classify_json_part_time_boundary() -> None:
+    args = [
+        "classify",
+        "--labor-contract",
+        "--counterparty",
+        "contractor",
+        "--paid-hourly",
+        "--daily-hours",
+        "4",
+        "--managed",
+        "--json",
+    ]
+    at_limit = _json(runner.invoke(app, [*args, "--weekly-hours", "24"]).stdout)
+    over = _json(runner.invoke(app, [*args, "--weekly-hours", "24.5"]).stdout)
+    assert at_limit["outputs"]["employment_form"] == "part_time"
+    assert over["outputs"]["employment_form"] == "full_time"
+
+
+def test_classify_bad_flag_value_names_the_field() -> None:
+    result = runner.invoke(app, ["classify", "--no-labor-contract", "--managed", "--counterparty", "boss"])
+    assert result.exit_code == 2
+    assert _json(result.stderr)["field"] == "inputs.contract_counterparty"
+
+
+def test_coverage_table_and_json_agree() -> None:
+    args = ["coverage", "--region", "上海", "--hukou-region", "510100", "--rural-hukou", "--industry", "food_delivery",
+            "--platform", "meituan", "--no-labor-contract", "--managed", "--date", "2025-09-01"]  # fmt: skip
+    human = runner.invoke(app, args)
+    assert human.exit_code == 0, human.output
+    assert "职业伤害保障" in human.stdout and "平台" in human.stdout
+    answer = _json(runner.invoke(app, [*args, "--json"]).stdout)
+    out = answer["outputs"]
+    assert out["table2_cell"] == "nonlocal_rural_no_labor"
+    assert out["occupational_injury_access"] == "platform"
+    assert out["occupational_injury_payers"] == ["platform"]
+    assert out["resident_pension_place"] == "hukou_place"
+
+
+def test_coverage_rejects_unknown_language() -> None:
+    result = runner.invoke(
+        app, ["coverage", "--region", "310000", "--rural-hukou", "--industry", "courier", "--lang", "fr"]
+    )
+    assert result.exit_code == 2
+    assert _json(result.stderr)["field"] == "lang"
+
+
+def test_params_show_gives_value_date_source_and_verification() -> None:
+    result = runner.invoke(
+        app,
+        ["params", "show", "pension.employee.flexible.rate", "--date", "2024-01-15", "--region", "shanghai", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    info = _json(result.stdout)
+    assert info["value"] == 0.24
+    assert info["effective_from"] == "2023-12-01"
+    assert info["region"] == "310000"
+    assert info["verified"] == "V2"
+    assert info["reference"]["document"] == "沪人社规〔2023〕5号"
+
+
+def test_params_show_unknown_name_suggests() -> None:
+    result = runner.invoke(app, ["params", "show", "pension.employee.flexible.rat"])
+    assert result.exit_code == 2
+    assert "pension.employee.flexible.rate" in _json(result.stderr)["suggestions"]
+
+
+def test_params_show_before_first_value_is_an_error() -> None:
+    result = runner.invoke(app, ["params", "show", "occupational_injury.pilot.platforms", "--date", "2020-01-01"])
+    assert result.exit_code == 2
+    assert "2022-07-01" in _json(result.stderr)["message"]
+
+
+def test_variables_show_lists_inputs_and_references() -> None:
+    info = _json(runner.invoke(app, ["variables", "show", "employment_form"]).stdout)
+    assert "part_time_hours_test" in info["inputs"]
+    assert info["references"][0]["key"] == "seed_paper.table1"
+
+
+def test_demo_prints_table2_at_two_dates() -> None:
+    result = runner.invoke(app, ["demo", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "2021-06-01" in result.stdout and "2025-09-01" in result.stdout
+    assert "★★★★" in result.stdout
+
+
+def test_installed_entry_point_runs() -> None:
+    """The console script works outside the test runner (as `make run` uses it)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "gigcover.cli", "calc"],
+        input=json.dumps(TABLE2_REQUEST),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["outputs"]["table2_severity"] == 4
