@@ -154,9 +154,9 @@ def test_params_show_unknown_name_suggests() -> None:
 
 
 def test_params_show_before_first_value_is_an_error() -> None:
-    result = runner.invoke(app, ["params", "show", "occupational_injury.pilot.platforms", "--date", "2020-01-01"])
+    result = runner.invoke(app, ["params", "show", "unemployment.flexible.may_join", "--date", "1998-01-01"])
     assert result.exit_code == 2
-    assert "2022-07-01" in _json(result.stderr)["message"]
+    assert "1999-01-22" in _json(result.stderr)["message"]
 
 
 def test_variables_show_lists_inputs_and_references() -> None:

@@ -176,23 +176,33 @@ def test_county_440305_accepted(model: Any) -> None:
             "429004",
             "429005",
             False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="src bug: pooling_unit maps province-administered county-level cities (仙桃 429004, "
-                "潜江 429005) to a fabricated prefecture 429000, so they count as one pooling area",
-            ),
         ),
     ],
 )
 def test_hukou_local(model: Any, hukou_region: str, work_region: str, expected: bool) -> None:
     given_work = calc(
-        model, "2025-09-01", "310000", {"hukou_region": hukou_region, "work_region": work_region}, ["hukou_local"]
+        model, "2025-09-01", work_region, {"hukou_region": hukou_region, "work_region": work_region}, ["hukou_local"]
     )
     assert given_work["outputs"]["hukou_local"] is expected
     # work_region defaults to the region of the question
     by_region = calc(model, "2025-09-01", work_region, {"hukou_region": hukou_region}, ["hukou_local"])
     assert by_region["outputs"]["hukou_local"] is expected
     assert any(w.startswith("work_region not given") for w in by_region["warnings"])
+
+
+def test_work_region_must_agree_with_the_region_of_the_question(model: Any) -> None:
+    with pytest.raises(InputValueError) as caught:
+        calc(model, "2025-09-01", "310000", {"hukou_region": "310000", "work_region": "440300"}, ["hukou_local"])
+    assert caught.value.details["field"] == "inputs.work_region"
+
+
+def test_work_region_alone_sets_the_region(model: Any) -> None:
+    answer = calculate(
+        model,
+        {"date": "2025-09-01", "inputs": {"hukou_region": "440305", "work_region": "深圳"}, "outputs": ["hukou_local"]},
+    )
+    assert answer["region"] == "440300"
+    assert answer["outputs"]["hukou_local"] is True
 
 
 # -- overlays ----------------------------------------------------------------------------------------------------
@@ -477,7 +487,7 @@ def test_trace_of_table2(model: Any) -> None:
     assert severity["value"] == 4
     (param,) = severity["parameters"]
     assert param["name"] == "coverage.table2.severity"
-    assert param["effective_from"] == "2021-01-01"
+    assert param["effective_from"] == "2011-07-01"
     assert param["verified"] == "V3"
     assert "赵青" in param["reference"]["document"]
     assert param["value"]["nonlocal_rural_no_labor"] == 4
@@ -516,12 +526,6 @@ def test_trace_basis_names_the_article(model: Any, inputs: dict[str, Any], form:
     assert cited["document"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: part_time_hours_test returns numpy.bool_ (np.logical_and.reduce), and TraceEntry.to_dict "
-    "tests `v not in (None, {}, [])`, which raises ValueError for numpy values, so trace=True crashes for "
-    "employment_form and every scheme output",
-)
 def test_trace_of_part_time_from_hours(model: Any) -> None:
     inputs = {
         "has_labor_contract": True,
@@ -537,11 +541,6 @@ def test_trace_of_part_time_from_hours(model: Any) -> None:
     assert params[DAILY]["verified"] == "V1" and params[DAILY]["reference"]["article"] == "第六十八条"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: TraceEntry.to_dict compares numpy arrays with `not in (None, {}, [])`, so trace=True "
-    "with list (vector) inputs raises ValueError",
-)
 def test_trace_with_vector_inputs(model: Any) -> None:
     answer = calc(
         model,
@@ -605,12 +604,6 @@ def test_vector_mixed_with_scalars(model: Any) -> None:
     assert out["table2_severity"] == [2, 4, 4]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: part_time_hours_test builds np.logical_and.reduce([...]) from a Python list, which is "
-    "ragged when one hours input is a list and another is a scalar default → numpy ValueError (not a "
-    "GigcoverError)",
-)
 def test_vector_hours_with_scalar_defaults(model: Any) -> None:
     inputs = {
         "has_labor_contract": True,
@@ -664,8 +657,7 @@ person_strategy = st.fixed_dictionaries(
     region=st.sampled_from(VECTOR_REGIONS),
 )
 def test_vector_equals_scalar_calls(model: Any, people: list[dict[str, Any]], date: str, region: str) -> None:
-    # The occupational-injury parameters have no value before the pilot (see the xfail in schemes.yaml).
-    outputs = BASE_OUTPUTS + (SCHEME_OUTPUTS if date >= "2022-07-01" else [])
+    outputs = BASE_OUTPUTS + SCHEME_OUTPUTS
     vector_inputs = {key: [person[key] for person in people] for key in people[0]}
     vector = calc(model, date, region, vector_inputs, outputs)
     for name in outputs:
@@ -674,3 +666,13 @@ def test_vector_equals_scalar_calls(model: Any, people: list[dict[str, Any]], da
         scalar = calc(model, date, region, person, outputs)
         for name in outputs:
             assert vector["outputs"][name][i] == scalar["outputs"][name], (name, i, person)
+
+
+def test_a_date_before_the_rule_existed_is_a_not_in_force_error(model: Any) -> None:
+    from gigcover.engine.errors import NotInForceError
+
+    with pytest.raises(NotInForceError) as caught:
+        calc(model, "2005-01-01", "310000", {"has_labor_contract": False, "hukou_local": True, "hukou_rural": False},
+             ["table2_severity"])  # fmt: skip
+    assert caught.value.kind == "not_in_force"
+    assert "2011-07-01" in caught.value.message

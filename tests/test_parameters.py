@@ -205,12 +205,6 @@ def test_null_value(tree: Path) -> None:
     expect_file_error(tree, "part_time_max_daily_hours.yaml", "values.", "2008", "value is missing")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: pydantic reports date dict keys in `loc` as the string 'datetime.date(2008, 1, 1)', not as "
-    "date objects, so parameters._loc never rewrites them and the message shows "
-    "'values.datetime.date(2008, 1, 1).verified' instead of the key as written in the file",
-)
 @pytest.mark.parametrize(
     ("relative", "change", "key"),
     [

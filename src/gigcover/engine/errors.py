@@ -50,6 +50,12 @@ class InputValueError(GigcoverError):
     kind = "invalid_value"
 
 
+class NotInForceError(InputValueError):
+    """A parameter has no value in force on the date asked (e.g. a date before the rule existed)."""
+
+    kind = "not_in_force"
+
+
 class RegionError(InputValueError):
     """A region code or name that is not a valid GB/T 2260 division."""
 

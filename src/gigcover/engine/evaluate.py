@@ -59,7 +59,11 @@ class TraceEntry:
     references: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: to_jsonable(v) for k, v in self.__dict__.items() if v not in (None, {}, [])}
+        return {k: to_jsonable(v) for k, v in self.__dict__.items() if not _empty(v)}
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, dict | list) and not value)
 
 
 def period_label(period: str, date: dt.date) -> str:
@@ -262,6 +266,26 @@ def _alternatives(model: Model, name: str, outputs: list[str], given: Mapping[st
     return sorted(v for v in needed if name in model.variables[v].inputs and not model.variables[v].is_input)
 
 
+def _place_of_work(region: str, work_region: Any) -> str:
+    """The call's region is the place of work: parameters are read there. `inputs.work_region` must agree."""
+    if work_region is None:
+        return region
+    places = set(np.asarray(work_region).ravel().tolist())
+    if len(places) > 1:
+        raise InputValueError(
+            "inputs.work_region: one place of work per call (parameters are read for the call's region); "
+            "split the people by region",
+            field="inputs.work_region",
+        )
+    place = places.pop()
+    if region not in (NATIONAL, place):
+        raise InputValueError(
+            f"inputs.work_region {place} differs from region {region}: the region of a question is the place of work",
+            field="inputs.work_region",
+        )
+    return str(place)
+
+
 def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, trace}."""
     if not isinstance(request, Mapping):
@@ -281,6 +305,7 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_inputs, Mapping):
         raise InputValueError("inputs: expected an object of variable names to values", field="inputs")
     inputs = {name: model.variable(name).validate(value, model.regions) for name, value in raw_inputs.items()}
+    region = _place_of_work(region, inputs.get("work_region"))
     trace = request.get("trace", False)
     if not isinstance(trace, bool):
         raise InputValueError("trace: expected true or false", field="trace")

@@ -8,6 +8,7 @@ date, a reference (its own or the file's) and a verification level (V1, V2, V3, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -15,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ParameterFileError, UnknownNameError, closest
+from .errors import NotInForceError, ParameterFileError, UnknownNameError, closest
 from .regions import NATIONAL, RegionTable
 
 Verification = Literal["V1", "V2", "V3", "UNVERIFIED"]
@@ -223,7 +224,7 @@ class ParameterStore:
                     fallback=place.code != region and bool(parameter.spec.by_region),
                 )
         first = min((d for p in chain for d in parameter.series_for(p.code)[0]), default=None)
-        raise UnknownNameError(
+        raise NotInForceError(
             f"parameter {name!r} has no value in force on {date.isoformat()} for {self.regions.label(region)}"
             + (f" (its first value takes effect {first.isoformat()})" if first else ""),
             name=name,
@@ -251,5 +252,13 @@ def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Param
 
 def _loc(parts: tuple[int | str | object, ...]) -> str:
     """A pydantic error location as a dotted key path, dates written as in the file."""
-    shown = [p.isoformat() if isinstance(p, dt.date) else str(p) for p in parts]
+    shown = [p.isoformat() if isinstance(p, dt.date) else _DATE_REPR.sub(_iso, str(p)) for p in parts]
     return ".".join(shown) or "(file)"
+
+
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
+
+
+def _iso(match: re.Match[str]) -> str:
+    year, month, day = (int(g) for g in match.groups())
+    return dt.date(year, month, day).isoformat()

@@ -91,7 +91,8 @@ class RegionTable:
         """The region, its prefecture, its province and the nation, most specific first, without repeats."""
         region = self.by_code[code]
         chain = [region]
-        for parent_code in (region.prefecture_code, region.province_code, NATIONAL):
+        prefecture = region.prefecture_code if region.parent != region.province_code else None
+        for parent_code in (prefecture, region.province_code, NATIONAL):
             if parent_code and parent_code in self.by_code and parent_code not in [r.code for r in chain]:
                 chain.append(self.by_code[parent_code])
         return chain
@@ -105,6 +106,8 @@ class RegionTable:
         region = self.by_code[code]
         if region.province_code in MUNICIPALITY_PROVINCES or region.prefecture_code is None:
             return region.province_code
+        if region.level == "county" and region.parent == region.province_code:
+            return region.code  # county-level city administered by the province (省直辖, e.g. 仙桃 429004)
         return region.prefecture_code
 
     def label(self, code: str) -> str:

@@ -482,7 +482,7 @@ def work_injury_payers(v: Any, p: Any) -> Any:
 def occupational_injury_covered(v: Any, p: Any) -> Any:
     """Without a labour relation, in a pilot industry, on a pilot platform, in a pilot province (by date)."""
     platform_in = np.asarray(isin(v.platform, p("occupational_injury.pilot.platforms")), dtype=bool)
-    platform_ok = platform_in | (p("occupational_injury.pilot.all_platforms") & (np.asarray(v.platform) != "other"))
+    platform_ok = platform_in | bool(p("occupational_injury.pilot.all_platforms"))
     return scalar_if_0d(
         ~np.asarray(v.has_labor_relation, dtype=bool)
         & bool(p("occupational_injury.pilot.in_force"))
