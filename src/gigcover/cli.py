@@ -391,9 +391,9 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
         else f"Table 2, coverage by labour relation and hukou — {date} · {model.regions.label(code)}"
     )
     caption = (
-        "★ 为论文（2021）的困境程度；参保路径按该日期的法规计算。外地户籍有劳动关系者：在本地享受待遇的资格与缴费年限挂钩。"
+        "注：★ 为论文（2021）的困境程度；参保路径按该日期的法规计算。外地户籍有劳动关系者：在本地享受待遇的资格与缴费年限挂钩。"
         if zh
-        else "★ = the paper's 2021 severity; routes follow the law in force on the date. Non-local "
+        else "Note: ★ = the paper's 2021 severity; routes follow the law in force on the date. Non-local "
         "workers with a labour relation: drawing benefits locally depends on years contributed there."
     )
     table = Table(title=title, caption=caption, show_lines=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gigcover.engine.evaluate import Model, calculate
@@ -13,20 +13,25 @@ CLASSIFICATION_OUTPUTS = ("legal_relation", "employment_form", "new_form_categor
 COVERAGE_OUTPUTS = (*CLASSIFICATION_OUTPUTS, *TABLE2_OUTPUTS, *SCHEME_OUTPUTS)
 
 
+def ask(
+    model: Model,
+    date: str,
+    region: str | None,
+    inputs: Mapping[str, Any],
+    outputs: Sequence[str],
+    trace: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One `calc` request built from its parts."""
+    request = {"date": date, "region": region, "inputs": dict(inputs), "outputs": list(outputs), "trace": trace}
+    return calculate(model, {**request, "overrides": dict(overrides or {})})
+
+
 def classify(
     model: Model, date: str, region: str | None, inputs: Mapping[str, Any], trace: bool = False
 ) -> dict[str, Any]:
     """Table 1 form, legal relation and 56号 category for one worker."""
-    return calculate(
-        model,
-        {
-            "date": date,
-            "region": region,
-            "inputs": dict(inputs),
-            "outputs": list(CLASSIFICATION_OUTPUTS),
-            "trace": trace,
-        },
-    )
+    return ask(model, date, region, inputs, CLASSIFICATION_OUTPUTS, trace)
 
 
 def coverage(
@@ -38,17 +43,7 @@ def coverage(
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Classification, Table 2 cell and every scheme's route, place and payers."""
-    return calculate(
-        model,
-        {
-            "date": date,
-            "region": region,
-            "inputs": dict(inputs),
-            "trace": trace,
-            "outputs": list(COVERAGE_OUTPUTS),
-            "overrides": dict(overrides or {}),
-        },
-    )
+    return ask(model, date, region, inputs, COVERAGE_OUTPUTS, trace, overrides)
 
 
 def schemes(outputs: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -248,7 +248,16 @@ def parse_date(raw: Any, field: str = "date") -> dt.date:
 def missing_inputs(
     model: Model, outputs: list[str], given: Mapping[str, Any], has_region: bool
 ) -> dict[str, list[str]]:
-    """Input → the outputs that need it, for inputs neither given nor defaulted."""
+    """Input → the outputs that need it, for inputs neither given nor defaulted (memoised per question shape)."""
+    key = (tuple(outputs), frozenset(given), has_region)
+    if key not in model.needs_cache:
+        model.needs_cache[key] = _missing_inputs(model, outputs, given, has_region)
+    return model.needs_cache[key]
+
+
+def _missing_inputs(
+    model: Model, outputs: list[str], given: Mapping[str, Any], has_region: bool
+) -> dict[str, list[str]]:
     needs: dict[str, list[str]] = {}
     for out in outputs:
         for name in dependencies(model.variables, [out], given):

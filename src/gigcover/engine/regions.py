@@ -49,6 +49,7 @@ class RegionTable:
         self.by_code: dict[str, Region] = {r.code: r for r in regions}
         self.by_code[NATIONAL] = NATIONAL_REGION
         self._aliases = self._build_aliases(regions)
+        self._chains: dict[str, list[Region]] = {}
 
     @staticmethod
     def _build_aliases(regions: list[Region]) -> dict[str, str]:
@@ -89,6 +90,12 @@ class RegionTable:
 
     def fallback_chain(self, code: str) -> list[Region]:
         """The region, its prefecture, its province and the nation, most specific first, without repeats."""
+        chain = self._chains.get(code)
+        if chain is None:
+            chain = self._chains[code] = self._chain(code)
+        return chain
+
+    def _chain(self, code: str) -> list[Region]:
         region = self.by_code[code]
         chain = [region]
         prefecture = region.prefecture_code if region.parent != region.province_code else None

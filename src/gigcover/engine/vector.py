@@ -16,6 +16,11 @@ def select(cases: Sequence[tuple[Any, Any, str]], default: tuple[Any, str]) -> D
     The legal basis travels with the value, element by element, so the trace can name the article that decided.
     """
     conditions = [np.asarray(c, dtype=bool) for c, _, _ in cases]
+    if all(c.ndim == 0 for c in conditions):  # one person: same semantics, without array machinery
+        for condition, (_, value, key) in zip(conditions, cases, strict=True):
+            if condition:
+                return Decision(scalar_if_0d(value), key)
+        return Decision(scalar_if_0d(default[0]), default[1])
     values = np.select(conditions, [v for _, v, _ in cases], default=default[0])
     basis = np.select(conditions, [k for _, _, k in cases], default=default[1])
     return Decision(scalar_if_0d(values), scalar_if_0d(basis))
@@ -61,4 +66,15 @@ def lookup(mapping: Mapping[str, Any], keys: Any) -> Any:
 
 
 def isin(values: Any, allowed: Sequence[str]) -> Any:
-    return scalar_if_0d(np.isin(np.asarray(values), list(allowed)))
+    array = np.asarray(values)
+    if array.ndim == 0:
+        return array.item() in allowed
+    return np.isin(array, list(allowed))
+
+
+def choose(conditions: Sequence[Any], choices: Sequence[Any], default: Any) -> Any:
+    """np.select for one value or many: the first true condition picks its choice."""
+    arrays = [np.asarray(c, dtype=bool) for c in conditions]
+    if all(a.ndim == 0 for a in arrays):
+        return next((scalar_if_0d(v) for a, v in zip(arrays, choices, strict=True) if a), scalar_if_0d(default))
+    return np.select(arrays, list(choices), default=default)

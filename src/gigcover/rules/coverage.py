@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from gigcover.engine.variables import CALL_REGION
-from gigcover.engine.vector import isin, join_codes, lookup, names_where, scalar_if_0d, select
+from gigcover.engine.vector import choose, isin, join_codes, lookup, names_where, scalar_if_0d, select
 from gigcover.rules import registry
 
 TABLE2_CELLS = tuple(
@@ -241,13 +241,7 @@ def _individual_route(labor_full: Any, work_open: Any, home_open: Any, basis_wor
 
 
 def _place(labor_full: Any, work_open: Any, home_open: Any) -> Any:
-    return scalar_if_0d(
-        np.select(
-            [np.asarray(labor_full, dtype=bool), np.asarray(work_open, dtype=bool), np.asarray(home_open, dtype=bool)],
-            ["work_place", "work_place", "hukou_place"],
-            default="none",
-        )
-    )
+    return choose([labor_full, work_open, home_open], ["work_place", "work_place", "hukou_place"], "none")
 
 
 def _payers(access: Any, routes: dict[str, str]) -> Any:
@@ -319,12 +313,10 @@ def employee_pension_employer_rate(v: Any, p: Any) -> Any:
 def employee_pension_worker_rate(v: Any, p: Any) -> Any:
     """8 % of wages as an employee; the whole flexible-worker rate (20 %) of the chosen base as an individual."""
     access = np.asarray(v.employee_pension_access)
-    return scalar_if_0d(
-        np.select(
-            [access == "employer", access == "individual"],
-            [p("pension.employee.worker_rate"), p("pension.employee.flexible.rate")],
-            default=0.0,
-        )
+    return choose(
+        [access == "employer", access == "individual"],
+        [p("pension.employee.worker_rate"), p("pension.employee.flexible.rate")],
+        0.0,
     )
 
 
