@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputValueError, MissingInputError, UnknownNameError, closest
+from .errors import InputValueError, MissingInputError, NotInForceError, UnknownNameError, closest
 from .graph import dependencies
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
@@ -88,17 +88,25 @@ class Simulation:
         self.tracing = trace
         self.values: dict[str, Any] = {}
         self.trace: list[TraceEntry] = []
-        self.hits: dict[tuple[str, str], ParameterHit] = {}
+        self.hits: dict[tuple[str, str, dt.date], ParameterHit] = {}
         self.basis_keys: set[str] = set()
         self.defaults_used: dict[str, Any] = {}
+        self.extra_warnings: list[str] = []
 
     # -- formulas see these two views --------------------------------------------------------------
-    def parameter(self, name: str, reader: Variable) -> Any:
+    def parameter(
+        self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None
+    ) -> Any:
         if name not in reader.parameters:
             raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
-        hit = self.overlay.lookup(name, self.date, self.region) or self.model.store.lookup(name, self.date, self.region)
-        self.hits[(name, hit.region)] = hit
+        when, where = date or self.date, region or self.region
+        hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
+        self.hits[(name, hit.region, hit.effective_from)] = hit
         return hit.value
+
+    def warn(self, message: str) -> None:
+        if message not in self.extra_warnings:
+            self.extra_warnings.append(message)
 
     def compute(self, name: str) -> Any:
         if name in self.values:
@@ -176,6 +184,7 @@ class Simulation:
                     f"{hit.name} = {hit.value!r} (from {hit.effective_from}) is UNVERIFIED: "
                     f"results that use it are not confirmed against an official source"
                 )
+        out.extend(self.extra_warnings)
         for key in sorted(self.basis_keys):
             if self.model.sources[key].verified == "UNVERIFIED":
                 out.append(f"decision rests on UNVERIFIED source {key}")
@@ -208,6 +217,25 @@ class _Parameters:
 
     def __call__(self, name: str) -> Any:
         return self._sim.parameter(name, self._reader)
+
+    def at(self, name: str, date: dt.date, region: str | None = None) -> Any:
+        """The value in force on another date (e.g. last year's average wage) or in another region."""
+        return self._sim.parameter(name, self._reader, date, region)
+
+    def optional(self, name: str, date: dt.date | None = None) -> Any:
+        """The value, or None where the parameter has no value in force (e.g. no published regional figure)."""
+        try:
+            return self._sim.parameter(name, self._reader, date)
+        except NotInForceError:
+            return None
+
+    def warn(self, message: str) -> None:
+        """Add a sentence to the answer's warnings (e.g. a base clamped to the legal band)."""
+        self._sim.warn(message)
+
+    @property
+    def region(self) -> str:
+        return self._sim.region
 
     @property
     def date(self) -> dt.date:
