@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gigcover.engine.evaluate import Model, calculate
+from gigcover.engine.evaluate import Model, calculate, missing_inputs
 from gigcover.rules.coverage import SCHEME_OUTPUTS, SCHEMES, TABLE2_OUTPUTS
 
 CLASSIFICATION_OUTPUTS = ("legal_relation", "employment_form", "new_form_category")
@@ -80,3 +80,61 @@ def table2(model: Model, date: str, region: str) -> list[dict[str, Any]]:
         {"cell": out["table2_cell"][i], "severity": out["table2_severity"][i], "options": out["table2_options"][i]}
         for i in range(len(people))
     ]
+
+
+PENSION_OUTPUTS = (
+    "pension_benefit_base",
+    "pension_divisor_months",
+    "employee_pension_basic_monthly",
+    "employee_pension_account_monthly",
+    "employee_pension_monthly",
+    "minimum_contribution_years",
+    "employee_pension_eligible",
+    "resident_pension_basic_monthly",
+    "resident_pension_monthly",
+    "resident_pension_eligible",
+)
+CONTRIBUTION_OUTPUTS = (
+    "pension_base_monthly",
+    "employee_pension_worker_contribution_monthly",
+    "employee_pension_employer_contribution_monthly",
+    "employee_pension_account_credit_monthly",
+    "employee_medical_flexible_monthly",
+    "resident_medical_premium_annual",
+    "resident_pension_subsidy_annual",
+    "unemployment_worker_contribution_monthly",
+    "occupational_injury_monthly_levy",
+    "occupational_injury_worker_monthly",
+    "occupational_injury_platform_monthly",
+)
+INJURY_OUTPUTS = (
+    ("insured_monthly_wage", "occupational_injury_benefit_base_monthly"),
+    ("work_injury_one_time_disability_subsidy", "occupational_injury_one_time_disability_subsidy"),
+    ("work_injury_disability_allowance_monthly", "occupational_injury_disability_allowance_monthly"),
+    (None, "occupational_injury_grade5_6_lump_sum"),
+    ("work_injury_funeral_subsidy", "occupational_injury_funeral_subsidy"),
+    ("work_injury_dependant_pension_monthly", "occupational_injury_dependant_pension_monthly"),
+    ("work_injury_death_lump_sum", "occupational_injury_death_lump_sum"),
+)
+INJURY_ROW_LABELS = (
+    ("待遇计发基数（工伤：本人工资）", "Benefit base (work injury: own wage, clamped)"),
+    ("一次性伤残补助金", "One-time disability subsidy"),
+    ("伤残津贴（月）", "Disability allowance per month"),
+    ("五级、六级一次性津贴", "Grade 5–6 one-time allowance"),
+    ("丧葬补助金", "Funeral subsidy"),
+    ("供养亲属抚恤金（月）", "Dependants' pension per month"),
+    ("一次性死亡补助金", "One-time death subsidy"),
+)
+
+
+def answerable(
+    model: Model, outputs: Sequence[str], inputs: Mapping[str, Any], region: str | None
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The outputs the given inputs can answer, and for the others the inputs they still need."""
+    given = {name: None for name in inputs}
+    needs = missing_inputs(model, list(outputs), given, region is not None)
+    blocked: dict[str, list[str]] = {}
+    for name, users in needs.items():
+        for user in users:
+            blocked.setdefault(user, []).append(name)
+    return [o for o in outputs if o not in blocked], blocked

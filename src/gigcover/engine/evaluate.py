@@ -94,15 +94,18 @@ class Simulation:
         self.extra_warnings: list[str] = []
 
     # -- formulas see these two views --------------------------------------------------------------
-    def parameter(
+    def parameter(self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None) -> Any:
+        return self.parameter_hit(name, reader, date, region).value
+
+    def parameter_hit(
         self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None
-    ) -> Any:
+    ) -> ParameterHit:
         if name not in reader.parameters:
             raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
         when, where = date or self.date, region or self.region
         hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
         self.hits[(name, hit.region, hit.effective_from)] = hit
-        return hit.value
+        return hit
 
     def warn(self, message: str) -> None:
         if message not in self.extra_warnings:
@@ -175,8 +178,9 @@ class Simulation:
         for hit in self.hits.values():
             if hit.fallback:
                 level = "national" if hit.region == NATIONAL else regions.label(hit.region)
+                when = (hit.requested_date or self.date).isoformat()
                 out.append(
-                    f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {self.date}; "
+                    f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {when}; "
                     f"{level} value used"
                 )
             if hit.verified == "UNVERIFIED":
@@ -188,7 +192,7 @@ class Simulation:
         for key in sorted(self.basis_keys):
             if self.model.sources[key].verified == "UNVERIFIED":
                 out.append(f"decision rests on UNVERIFIED source {key}")
-        return out
+        return list(dict.fromkeys(out))
 
     def verification(self) -> dict[str, Any]:
         levels = [h.verified for h in self.hits.values()] + [self.model.sources[k].verified for k in self.basis_keys]
@@ -221,6 +225,17 @@ class _Parameters:
     def at(self, name: str, date: dt.date, region: str | None = None) -> Any:
         """The value in force on another date (e.g. last year's average wage) or in another region."""
         return self._sim.parameter(name, self._reader, date, region)
+
+    def hit(self, name: str, date: dt.date, region: str | None = None) -> ParameterHit | None:
+        """The full record (value, effective date, region, source) in force, or None where nothing is in force."""
+        try:
+            return self._sim.parameter_hit(name, self._reader, date, region)
+        except NotInForceError:
+            return None
+
+    def first_date(self, name: str, region: str | None = None) -> dt.date | None:
+        """The earliest effective date of any value that `region` can fall back to (None if there is none)."""
+        return self._sim.model.store.first_date(name, region or self._sim.region)
 
     def optional(self, name: str, date: dt.date | None = None) -> Any:
         """The value, or None where the parameter has no value in force (e.g. no published regional figure)."""

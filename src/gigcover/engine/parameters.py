@@ -125,6 +125,7 @@ class ParameterHit:
     verified: str
     requested_region: str
     fallback: bool = False
+    requested_date: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -203,6 +204,12 @@ class ParameterStore:
             raise UnknownNameError(
                 f"unknown parameter {name!r}", name=name, suggestions=closest(name, self.parameters)
             ) from None
+
+    def first_date(self, name: str, region: str) -> dt.date | None:
+        """The earliest effective date among the values `region` can fall back to."""
+        parameter = self.get(name)
+        dates = [d for place in self.regions.fallback_chain(region) for d in parameter.series_for(place.code)[0]]
+        return min(dates, default=None)
 
     def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
         """The value in force on `date` for `region`, falling back prefecture → province → national."""

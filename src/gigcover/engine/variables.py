@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from pydantic import ValidationError
 
 from .errors import InputValueError
 from .regions import RegionTable
@@ -59,6 +60,7 @@ class Variable:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    schema: Any = None  # a pydantic model validating a "mapping" input (e.g. a contribution history)
 
     @property
     def is_input(self) -> bool:
@@ -87,6 +89,10 @@ class Variable:
         """Check and normalise a given value (scalar or list of values for many people)."""
         where = field or f"inputs.{self.name}"
         if isinstance(raw, list | tuple | np.ndarray) and self.value_type != "list":
+            if self.value_type == "mapping":
+                return np.asarray(
+                    [None, *[self._one(item, regions, f"{where}[{i}]") for i, item in enumerate(raw)]], dtype=object
+                )[1:]
             if len(raw) == 0:
                 raise InputValueError(f"{where}: empty list", field=where)
             fast = self._many(raw)
@@ -150,6 +156,14 @@ class Variable:
                 return dt.date.fromisoformat(str(raw)).isoformat()
             except ValueError:
                 raise InputValueError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}", field=where) from None
+        if kind == "mapping" and self.schema is not None:
+            try:
+                return self.schema.model_validate(raw, context={"regions": regions})
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                at = ".".join(str(part) for part in first["loc"])
+                field = f"{where}.{at}" if at else where
+                raise InputValueError(f"{field}: {first['msg']}", field=field) from None
         if kind == "list":
             if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
                 raise InputValueError(f"{where}: expected a list of names, got {raw!r}", field=where)

@@ -4,6 +4,27 @@ from gigcover.engine.variables import VariableRegistry
 
 registry = VariableRegistry()
 
-from gigcover.rules import coverage, employment  # noqa: E402  (modules register into `registry`)
+from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
+    coverage,
+    employment,
+    injury,
+    medical,
+    pension_employee,
+    pension_resident,
+    projection,
+    retirement,
+    unemployment,
+)
 
-__all__ = ["coverage", "employment", "registry"]
+__all__ = [
+    "coverage",
+    "employment",
+    "injury",
+    "medical",
+    "pension_employee",
+    "pension_resident",
+    "projection",
+    "registry",
+    "retirement",
+    "unemployment",
+]

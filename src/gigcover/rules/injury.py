@@ -1,0 +1,489 @@
+"""Work-injury insurance (工伤保险条例) and occupational-injury protection for platform workers (职业伤害保障):
+contributions and the main cash benefits.
+
+工伤: benefits are multiples of 本人工资 (own average wage of the prior 12 months, clamped to 60–300 % of the
+local average, art. 64). 职业伤害 (人社厅函〔2025〕79号): riders have no contribution wage, so the items are multiples
+of a base of 60 % of the prior-year private-sector monthly wage; that base is confirmed for the death items and
+assumed (UNVERIFIED) for the disability items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine.money import round_money
+from gigcover.engine.vector import choose, isin, lookup, scalar_if_0d
+from gigcover.rules import registry
+
+registry.input(
+    "own_average_monthly_wage",
+    "本人工资（受伤前12个月平均月缴费工资）",
+    "Own average monthly wage",
+    "float",
+    minimum=0,
+    unit="yuan/month",
+    references=("work_injury_regulation.art64",),
+)
+registry.input(
+    "disability_grade",
+    "伤残等级（1–10级）",
+    "Disability grade (1–10)",
+    "int",
+    minimum=1,
+    maximum=10,
+    references=("work_injury_regulation.art35",),
+)
+registry.input("dependant_spouse", "是否有供养配偶", "Has a dependent spouse", "bool", default=False)
+registry.input("dependants_other", "其他供养亲属人数", "Other dependants", "int", minimum=0, maximum=20, default=0)
+registry.input(
+    "dependants_lone",
+    "孤寡老人或孤儿人数（每人加发10%）",
+    "Dependants who are lone elders or orphans",
+    "int",
+    minimum=0,
+    maximum=20,
+    default=0,
+)
+registry.input(
+    "work_injury_industry_class",
+    "工伤保险行业风险类别（一至八类）",
+    "Work-injury industry risk class",
+    "int",
+    minimum=1,
+    maximum=8,
+    references=("work_injury_rates_2015_71",),
+)
+registry.input(
+    "work_injury_rate_multiplier",
+    "工伤保险浮动费率档次（倍数）",
+    "Work-injury floating-rate multiplier",
+    "float",
+    minimum=0.5,
+    maximum=1.5,
+    default=1.0,
+    references=("work_injury_rates_2015_71",),
+)
+registry.input("monthly_payroll", "工资总额（月）", "Monthly payroll", "float", minimum=0, unit="yuan/month")
+registry.input("monthly_orders", "月订单量", "Orders per month", "float", minimum=0, unit="orders")
+registry.input(
+    "occupational_injury_high_band",
+    "是否适用即时配送高档基准额（0.25元/单）",
+    "Instant-delivery platform in the high band (0.25 yuan/order)",
+    "bool",
+    default=False,
+)
+registry.input(
+    "occupational_injury_float_ratio",
+    "职业伤害保障浮动比例",
+    "Floating ratio on the base amount",
+    "float",
+    minimum=-0.9,
+    maximum=3.0,
+    default=0.0,
+)
+
+SECTOR_OF_INDUSTRY = {
+    "food_delivery": "instant_delivery",
+    "instant_delivery": "instant_delivery",
+    "ride_hailing": "ride_hailing",
+    "intra_city_freight": "intra_city_freight",
+}
+
+
+def _rounding(p: Any) -> str:
+    return str(p("money.rounding_rule"))
+
+
+# -- work injury: contributions -------------------------------------------------------------------------
+@registry.formula(
+    "工伤保险费率",
+    "Work-injury contribution rate",
+    "float",
+    unit="ratio",
+    inputs=("work_injury_industry_class", "work_injury_rate_multiplier"),
+    parameters=("injury.work.industry_base_rates", "injury.work.float_bands"),
+    references=("work_injury_rates_2015_71",),
+)
+def work_injury_rate(v: Any, p: Any) -> Any:
+    """The class's base rate (0.2 %–1.9 %) times the floating multiplier; a multiplier off the class's bands is reported."""
+    rates = np.asarray(p("injury.work.industry_base_rates"), dtype=float)
+    klass = np.asarray(v.work_injury_industry_class, dtype=int)
+    multiplier = np.asarray(v.work_injury_rate_multiplier, dtype=float)
+    bands = p("injury.work.float_bands")
+    allowed = lookup({str(k): tuple(b) for k, b in bands.items()}, klass)
+    on_band = np.vectorize(lambda m, a: m in a, otypes=[bool])(multiplier, allowed)
+    if not np.all(on_band):
+        p.warn("work_injury_rate_multiplier: not one of the class's floating bands (人社部发〔2015〕71号)")
+    return scalar_if_0d(rates[klass - 1] * multiplier)
+
+
+@registry.formula(
+    "工伤保险单位月缴费",
+    "Employer's work-injury contribution per month",
+    "float",
+    unit="yuan/month",
+    inputs=("monthly_payroll", "work_injury_rate"),
+    parameters=("money.rounding_rule",),
+    references=("social_insurance_law.art33",),
+)
+def work_injury_contribution_monthly(v: Any, p: Any) -> Any:
+    """Payroll × rate; the employer alone pays (社会保险法 art. 33)."""
+    return round_money(np.asarray(v.monthly_payroll) * np.asarray(v.work_injury_rate), _rounding(p))
+
+
+# -- occupational injury: contributions --------------------------------------------------------------------
+@registry.formula(
+    "职业伤害保障每单缴费",
+    "Occupational-injury contribution per order",
+    "float",
+    unit="yuan/order",
+    inputs=("industry", "occupational_injury_high_band", "occupational_injury_float_ratio"),
+    parameters=("occupational_injury.base_amount_per_order",),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
+    """The sector's base amount (2025: ride-hailing 0.01, instant delivery 0.07 or 0.25, freight 0.18 yuan)
+    × (1 + floating ratio); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
+    """
+    amounts = {k: float(a) for k, a in p("occupational_injury.base_amount_per_order").items()}
+    industry = np.asarray(v.industry)
+    sector = lookup(
+        {
+            **dict.fromkeys(("courier", "livestreaming", "ecommerce", "domestic_service", "other"), "none"),
+            **SECTOR_OF_INDUSTRY,
+        },
+        industry,
+    )
+    high = np.asarray(v.occupational_injury_high_band, dtype=bool) & (np.asarray(sector) == "instant_delivery")
+    key = np.where(high, "instant_delivery_high_band", np.asarray(sector, dtype=str))
+    base = np.asarray(lookup({**amounts, "none": 0.0}, key), dtype=float)
+    return scalar_if_0d(np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6))
+
+
+@registry.formula(
+    "职业伤害保障月缴费合计",
+    "Occupational-injury contribution per month, all payers",
+    "float",
+    unit="yuan/month",
+    inputs=("monthly_orders", "occupational_injury_levy_per_order"),
+    parameters=("money.rounding_rule",),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
+    """Orders × amount per order (按单计费)."""
+    return round_money(np.asarray(v.monthly_orders) * np.asarray(v.occupational_injury_levy_per_order), _rounding(p))
+
+
+@registry.formula(
+    "职业伤害保障个人月缴费",
+    "Occupational injury, worker's share per month",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_monthly_levy",),
+    parameters=("occupational_injury.worker_share", "money.rounding_rule"),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
+    """Zero today (个人不缴费); the 'individual + platform' reform is an overlay on the worker share."""
+    return round_money(
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.worker_share"), _rounding(p)
+    )
+
+
+@registry.formula(
+    "职业伤害保障政府月补贴",
+    "Occupational injury, government share per month",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_monthly_levy",),
+    parameters=("occupational_injury.government_share", "money.rounding_rule"),
+)
+def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
+    """Zero today; the paper's 'individual + government' model is an overlay on the government share."""
+    return round_money(
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.government_share"), _rounding(p)
+    )
+
+
+@registry.formula(
+    "职业伤害保障平台月缴费",
+    "Occupational injury, platform's share per month",
+    "float",
+    unit="yuan/month",
+    inputs=(
+        "occupational_injury_monthly_levy",
+        "occupational_injury_worker_monthly",
+        "occupational_injury_government_monthly",
+    ),
+)
+def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
+    """The rest of the levy: all of it today (平台全额缴费)."""
+    return scalar_if_0d(
+        np.round(
+            np.asarray(v.occupational_injury_monthly_levy)
+            - np.asarray(v.occupational_injury_worker_monthly)
+            - np.asarray(v.occupational_injury_government_monthly),
+            2,
+        )
+    )
+
+
+# -- work injury: benefits ----------------------------------------------------------------------------------
+@registry.formula(
+    "统筹地区上年度职工月平均工资",
+    "Regional average monthly wage (prior year)",
+    "float",
+    unit="yuan/month",
+    inputs=("pension_average_wage_monthly",),
+    references=("work_injury_regulation.art64",),
+)
+def regional_average_monthly_wage(v: Any, p: Any) -> Any:
+    """The pooling area's prior-year average wage; by default the provincial 全口径 average (give it to use the
+    area's own figure)."""
+    return v.pension_average_wage_monthly
+
+
+@registry.formula(
+    "本人工资（核定）",
+    "Insured monthly wage (本人工资, clamped)",
+    "float",
+    unit="yuan/month",
+    inputs=("own_average_monthly_wage", "regional_average_monthly_wage"),
+    parameters=("injury.work.insured_wage_floor_ratio", "injury.work.insured_wage_ceiling_ratio"),
+    references=("work_injury_regulation.art64",),
+)
+def insured_monthly_wage(v: Any, p: Any) -> Any:
+    """Own wage, but no less than 60 % and no more than 300 % of the regional average (art. 64 ¶2)."""
+    average = np.asarray(v.regional_average_monthly_wage, dtype=float)
+    low, high = (
+        average * p("injury.work.insured_wage_floor_ratio"),
+        average * p("injury.work.insured_wage_ceiling_ratio"),
+    )
+    return scalar_if_0d(np.clip(np.asarray(v.own_average_monthly_wage, dtype=float), low, high))
+
+
+def _by_grade(table: Any, grade: Any) -> Any:
+    """table[grade] element-wise, 0 for grades the table does not list."""
+    full = {str(g): 0.0 for g in range(1, 11)} | {str(k): float(x) for k, x in dict(table).items()}
+    return np.asarray(lookup(full, np.asarray(grade, dtype=int).astype(str)), dtype=float)
+
+
+@registry.formula(
+    "一次性伤残补助金（工伤）",
+    "One-time disability subsidy (work injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "insured_monthly_wage"),
+    parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
+    references=("work_injury_regulation.art35",),
+)
+def work_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+    """27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months of 本人工资 for grades 1–10 (arts. 35–37), paid by the fund."""
+    months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.insured_monthly_wage), _rounding(p))
+
+
+@registry.formula(
+    "伤残津贴（工伤，月）",
+    "Disability allowance per month (work injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("disability_grade", "insured_monthly_wage"),
+    parameters=("injury.work.disability_allowance_ratio", "wages.minimum_wage_monthly", "money.rounding_rule"),
+    references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
+)
+def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+    """Grades 1–4: 90/85/80/75 % of 本人工资 from the fund, made up to the minimum wage; grades 5–6: 70/60 % from the
+    employer when it offers no suitable job (the employer also makes it up to the minimum wage); 0 for 7–10."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * np.asarray(v.insured_monthly_wage)
+    minimum = p.optional("wages.minimum_wage_monthly")
+    if minimum is None:
+        p.warn(
+            "work_injury_disability_allowance_monthly: no minimum wage for the region; the make-up to it is not applied"
+        )
+    else:
+        amount = np.where(grade <= 6, np.maximum(amount, float(minimum)), amount)
+    return round_money(amount, _rounding(p))
+
+
+@registry.formula(
+    "伤残津贴支付方",
+    "Who pays the disability allowance",
+    "str",
+    allowed=("fund", "employer", "none"),
+    inputs=("disability_grade",),
+    references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
+)
+def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
+    """The fund for grades 1–4, the employer for grades 5–6, nobody below."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    return choose([grade <= 4, grade <= 6], ["fund", "employer"], "none")
+
+
+@registry.formula(
+    "丧葬补助金（工伤）",
+    "Funeral subsidy (work injury)",
+    "float",
+    unit="yuan",
+    inputs=("regional_average_monthly_wage",),
+    parameters=("injury.work.funeral_months", "money.rounding_rule"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+    """6 months of the regional prior-year average monthly wage (art. 39(一))."""
+    return round_money(np.asarray(v.regional_average_monthly_wage) * p("injury.work.funeral_months"), _rounding(p))
+
+
+def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
+    share = (
+        np.where(v.dependant_spouse, float(ratios["spouse"]), 0.0)
+        + np.asarray(v.dependants_other) * float(ratios["other"])
+        + np.asarray(v.dependants_lone) * float(ratios["lone_extra"])
+    )
+    base = np.asarray(base, dtype=float)
+    return np.minimum(base * share, base)
+
+
+@registry.formula(
+    "供养亲属抚恤金（工伤，月）",
+    "Dependants' pension per month (work injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("insured_monthly_wage", "dependant_spouse", "dependants_other", "dependants_lone"),
+    parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+    """Spouse 40 %, each other dependant 30 %, +10 % each for lone elders and orphans, in all no more than 本人工资."""
+    return round_money(_dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), _rounding(p))
+
+
+def _prior_year(p: Any) -> dt.date:
+    return dt.date(p.date.year - 1, 7, 1)
+
+
+@registry.formula(
+    "一次性工亡补助金",
+    "One-time death subsidy (work injury)",
+    "float",
+    unit="yuan",
+    parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_death_lump_sum(v: Any, p: Any) -> Any:
+    """20 × the prior-year national urban per-capita disposable income, by the date of death (the question's date)."""
+    income = p.at("wages.national_urban_disposable_income_annual", _prior_year(p))
+    return float(p("injury.work.death_lump_sum_multiple")) * float(income)
+
+
+# -- occupational injury: benefits ----------------------------------------------------------------------------
+@registry.formula(
+    "职业伤害保障待遇计发基数",
+    "Occupational-injury benefit base (monthly)",
+    "float",
+    unit="yuan/month",
+    parameters=("occupational_injury.benefit_base_ratio", "wages.private_sector_average_annual"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
+    """60 % of the prior-year private-sector average monthly wage (the 统筹地区 figure where published, else national)."""
+    annual = p.at("wages.private_sector_average_annual", _prior_year(p))
+    return round(float(p("occupational_injury.benefit_base_ratio")) * float(annual) / 12, 2)
+
+
+@registry.formula(
+    "一次性伤残补助金（职业伤害）",
+    "One-time disability subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+    """The same months as 工伤 (27 … 7) × the occupational-injury base (base UNVERIFIED for disability items)."""
+    months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+
+
+@registry.formula(
+    "伤残津贴（职业伤害，1–4级，月）",
+    "Disability allowance per month (occupational injury, grades 1–4)",
+    "float",
+    unit="yuan/month",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("injury.work.disability_allowance_ratio", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+    """90/85/80/75 % of the base for grades 1–4; grades 5–6 get a lump sum instead (no employer to pay monthly)."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    ratio = np.where(grade <= 4, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
+    return round_money(ratio * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+
+
+@registry.formula(
+    "五级、六级伤残一次性津贴（职业伤害）",
+    "Grade 5–6 one-time allowance (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("occupational_injury.grade5_6_lump_sum_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
+    """30 months of the base for grade 5, 25 for grade 6; 0 otherwise."""
+    months = _by_grade(p("occupational_injury.grade5_6_lump_sum_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+
+
+@registry.formula(
+    "丧葬补助金（职业伤害）",
+    "Funeral subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("occupational_injury_benefit_base_monthly",),
+    parameters=("injury.work.funeral_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+    """6 months of the base (60 % of the private-sector monthly wage)."""
+    return round_money(
+        np.asarray(v.occupational_injury_benefit_base_monthly) * p("injury.work.funeral_months"), _rounding(p)
+    )
+
+
+@registry.formula(
+    "供养亲属抚恤金（职业伤害，月）",
+    "Dependants' pension per month (occupational injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_benefit_base_monthly", "dependant_spouse", "dependants_other", "dependants_lone"),
+    parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+    """40 % / 30 % / +10 % of the base, in all no more than the base."""
+    amount = _dependant_pension(v.occupational_injury_benefit_base_monthly, v, p("injury.work.dependant_ratios"))
+    return round_money(amount, _rounding(p))
+
+
+@registry.formula(
+    "一次性职业伤害死亡补助金",
+    "One-time death subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_death_lump_sum(v: Any, p: Any) -> Any:
+    """20 × the prior-year national urban per-capita disposable income, as for work injury."""
+    income = p.at("wages.national_urban_disposable_income_annual", _prior_year(p))
+    return float(p("injury.work.death_lump_sum_multiple")) * float(income)
+
+
+__all__ = ["SECTOR_OF_INDUSTRY", "isin"]

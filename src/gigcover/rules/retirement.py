@@ -1,0 +1,248 @@
+"""Statutory retirement age (法定退休年龄): the 2024 gradual increase, minimum contribution years, flexible retirement.
+
+全国人大常委会关于实施渐进式延迟法定退休年龄的决定 (2024-09-13, in force 2025-01-01) and the 国务院办法 it approves
+(arts. 1–3); 实施弹性退休制度暂行办法 (2025-01). reference/rules.md section B.5.
+
+Months are integer month counts internally (year × 12 + month − 1), so the same code serves one person and many;
+dates are read and written as "YYYY-MM". The month in which a person reaches an age is the birth month plus the age
+in months (the day of birth is not used).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine.errors import InputValueError
+from gigcover.engine.vector import scalar_if_0d
+from gigcover.rules import registry
+
+ORIGINAL_AGES = (60, 55, 50)  # 男职工 60; 女职工 55 (干部/管理岗) and 50 (工人岗): the three ages the decision delays
+_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+registry.input(
+    "birth_date",
+    "出生年月",
+    "Birth month",
+    "str",
+    period="eternity",
+    description='"YYYY-MM" or "YYYY-MM-DD" (the day is not used: an age is reached in the birth month).',
+)
+registry.input(
+    "original_retirement_age",
+    "原法定退休年龄（周岁）",
+    "Original statutory retirement age",
+    "int",
+    period="eternity",
+    unit="years",
+    minimum=min(ORIGINAL_AGES),
+    maximum=max(ORIGINAL_AGES),
+    references=("retirement_2024_decision",),
+    description="60 for men; 55 for women in cadre/staff posts; 50 for women in worker posts. The original age, "
+    "not the sex, decides the pace. Which age applies to female flexible workers varies by province (Shanghai's "
+    "沪人社规〔2023〕5号 implies 55; elsewhere UNVERIFIED), so it is an input without a default.",
+)
+
+
+# -- months as integers -----------------------------------------------------------------------------------------
+def _parse_month(text: str) -> int | None:
+    """ "YYYY-MM" or "YYYY-MM-DD" → year × 12 + month − 1, or None when it is not a real month (or date)."""
+    match = _MONTH_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    return year * 12 + month - 1
+
+
+def _bad_month(field: str, raw: object) -> InputValueError:
+    return InputValueError(f"{field}: expected a month YYYY-MM or a date YYYY-MM-DD, got {raw!r}", field=field)
+
+
+def month_index(raw: Any, field: str) -> Any:
+    """Month texts (one, or an array for many people) → integer month counts; a clear error names a bad value."""
+    array = np.asarray(raw)
+    if array.ndim == 0:
+        item = array.item()
+        index = _parse_month(item) if isinstance(item, str) else None
+        if index is None:
+            raise _bad_month(field, item)
+        return index
+    texts = array.astype(str)
+    distinct, inverse = np.unique(texts, return_inverse=True)
+    table = np.empty(len(distinct), dtype=np.int64)
+    for i, text in enumerate(distinct.tolist()):
+        index = _parse_month(text)
+        if index is None:
+            first = int(np.flatnonzero(texts.ravel() == text)[0])
+            raise _bad_month(f"{field}[{first}]", text)
+        table[i] = index
+    return table[inverse.reshape(array.shape)]
+
+
+def month_text(index: Any) -> Any:
+    """Integer month counts → "YYYY-MM" (one string, or an array of strings)."""
+    year, month = np.divmod(np.asarray(index, dtype=np.int64), 12)
+    text = np.char.add(np.char.add(np.char.zfill(year.astype(str), 4), "-"), np.char.zfill((month + 1).astype(str), 2))
+    return scalar_if_0d(text)
+
+
+# -- original ages -----------------------------------------------------------------------------------------------
+def _original_ages(raw: Any) -> Any:
+    """The original ages as integers; an age the decision does not know (e.g. 58) is an error naming the field."""
+    ages = np.asarray(raw)
+    bad = ~np.isin(ages, ORIGINAL_AGES)
+    if bad.any():
+        where = "inputs.original_retirement_age"
+        if ages.ndim:
+            first = int(np.flatnonzero(bad.ravel())[0])
+            where, value = f"{where}[{first}]", ages.ravel()[first].item()
+        else:
+            value = ages.item()
+        allowed = ", ".join(str(a) for a in ORIGINAL_AGES)
+        raise InputValueError(
+            f"{where}: {value!r} is not an original statutory retirement age; expected one of: {allowed}",
+            field=where,
+            allowed=list(ORIGINAL_AGES),
+        )
+    return ages.astype(np.int64)
+
+
+def _by_age(mapping: Mapping[str, Any], ages: Any, name: str) -> Any:
+    """mapping[str(age)] element-wise (step or cap by original age), as integers."""
+    missing = [a for a in ORIGINAL_AGES if str(a) not in mapping]
+    if missing:
+        raise InputValueError(f"{name}: no value for original age(s) {missing}", field=name)
+    return np.select([ages == a for a in ORIGINAL_AGES], [int(mapping[str(a)]) for a in ORIGINAL_AGES], default=0)
+
+
+# -- formulas ----------------------------------------------------------------------------------------------------
+@registry.formula(
+    "原法定退休时间（年月）",
+    "Original statutory retirement month",
+    "str",
+    period="eternity",
+    inputs=("birth_date", "original_retirement_age"),
+    references=("retirement_2024_decision.delay",),
+)
+def original_retirement_date(v: Any, p: Any) -> Any:
+    """ "YYYY-MM": the month the person reaches the original age (birth month + original age × 12 months)."""
+    birth = month_index(v.birth_date, "inputs.birth_date")
+    ages = _original_ages(v.original_retirement_age)
+    return month_text(birth + ages * 12)
+
+
+@registry.formula(
+    "延迟法定退休月数",
+    "Retirement-age delay (months)",
+    "int",
+    unit="months",
+    minimum=0,
+    inputs=("original_retirement_date", "original_retirement_age"),
+    parameters=("retirement.reform_start_month", "retirement.delay_step_months", "retirement.delay_cap_months"),
+    references=("retirement_2024_decision.delay",),
+)
+def retirement_delay_months(v: Any, p: Any) -> Any:
+    """delay = min(floor(m / step) + 1, cap), m = months from 2025-01 to the original retirement month; 0 if m < 0.
+
+    Step 4 and cap 36 for original age 60 (men) and 55 (women); step 2 and cap 60 for women of original age 50
+    (办法 art. 1). E.g. a man born 1965-05: original retirement 2025-05, m = 4, delay = 4 // 4 + 1 = 2.
+    """
+    start = month_index(p("retirement.reform_start_month"), "retirement.reform_start_month")
+    original = month_index(v.original_retirement_date, "inputs.original_retirement_date")
+    ages = _original_ages(v.original_retirement_age)
+    step = _by_age(p("retirement.delay_step_months"), ages, "retirement.delay_step_months")
+    cap = _by_age(p("retirement.delay_cap_months"), ages, "retirement.delay_cap_months")
+    m = np.asarray(original - start, dtype=np.int64)
+    delay = np.where(m < 0, 0, np.minimum(np.maximum(m, 0) // np.maximum(step, 1) + 1, cap))
+    return scalar_if_0d(delay)
+
+
+@registry.formula(
+    "改革后法定退休年龄（月）",
+    "Statutory retirement age (months)",
+    "int",
+    unit="months",
+    inputs=("original_retirement_age", "retirement_delay_months"),
+    references=("retirement_2024_decision.delay",),
+)
+def statutory_retirement_age_months(v: Any, p: Any) -> Any:
+    """Original age × 12 + the delay: e.g. 60 × 12 + 16 = 736 months (61 years 4 months) for a man born 1970-01."""
+    ages = _original_ages(v.original_retirement_age)
+    return scalar_if_0d(ages * 12 + np.asarray(v.retirement_delay_months, dtype=np.int64))
+
+
+@registry.formula(
+    "改革后法定退休时间（年月）",
+    "Statutory retirement month",
+    "str",
+    inputs=("birth_date", "statutory_retirement_age_months"),
+    references=("retirement_2024_decision.delay",),
+)
+def statutory_retirement_date(v: Any, p: Any) -> Any:
+    """ "YYYY-MM": the month the statutory age is reached (birth month + statutory age in months)."""
+    birth = month_index(v.birth_date, "inputs.birth_date")
+    return month_text(birth + np.asarray(v.statutory_retirement_age_months, dtype=np.int64))
+
+
+@registry.formula(
+    "按月领取基本养老金最低缴费年限（年）",
+    "Minimum contribution years for a monthly pension",
+    "float",
+    unit="years",
+    inputs=("statutory_retirement_date",),
+    parameters=("retirement.minimum_contribution_years",),
+    references=("retirement_2024_decision.minimum_years",),
+)
+def minimum_contribution_years(v: Any, p: Any) -> Any:
+    """By the year the statutory age is reached: 15 through 2029, then +0.5 a year from 2030 to 20 from 2039 (办法 art. 2).
+
+    The parameter maps a year to the minimum from that year on; years before its first key take the first value.
+    """
+    table = p("retirement.minimum_contribution_years")
+    years = np.array(sorted(int(k) for k in table), dtype=np.int64)
+    values = np.array([float(table[str(y)]) for y in years])
+    year = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date") // 12
+    position = np.maximum(np.searchsorted(years, year, side="right") - 1, 0)
+    return scalar_if_0d(values[position])
+
+
+@registry.formula(
+    "弹性提前退休最早时间（年月）",
+    "Earliest flexible (early) retirement month",
+    "str",
+    inputs=("statutory_retirement_date", "original_retirement_date"),
+    parameters=("retirement.flexible_early_max_years",),
+    references=("retirement_2024_decision.flexible", "flexible_retirement_2025"),
+)
+def earliest_flexible_retirement_date(v: Any, p: Any) -> Any:
+    """ "YYYY-MM": up to 3 years before the statutory month, never before the original age (办法 art. 3).
+
+    Early retirement also needs the minimum contribution years to be met, which this month does not check.
+    """
+    statutory = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date")
+    original = month_index(v.original_retirement_date, "inputs.original_retirement_date")
+    early = round(float(p("retirement.flexible_early_max_years")) * 12)
+    return month_text(np.maximum(np.asarray(statutory) - early, original))
+
+
+@registry.formula(
+    "弹性延迟退休最晚时间（年月）",
+    "Latest flexible (late) retirement month",
+    "str",
+    inputs=("statutory_retirement_date",),
+    parameters=("retirement.flexible_late_max_years",),
+    references=("retirement_2024_decision.flexible", "flexible_retirement_2025"),
+)
+def latest_flexible_retirement_date(v: Any, p: Any) -> Any:
+    """ "YYYY-MM": up to 3 years after the statutory month, by agreement between employer and worker (办法 art. 3)."""
+    statutory = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date")
+    late = round(float(p("retirement.flexible_late_max_years")) * 12)
+    return month_text(np.asarray(statutory) + late)

@@ -1,0 +1,100 @@
+"""Unemployment insurance (失业保险): contributions, and the benefit's duration and amount.
+
+社会保险法 arts. 44–47, 失业保险条例 arts. 6, 17, 18; flexible workers only where a local scheme admits them
+(Beijing; Guangdong's 2026 pilot cities).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine.money import round_money
+from gigcover.engine.vector import choose, scalar_if_0d
+from gigcover.rules import registry
+
+registry.input(
+    "unemployment_contribution_years",
+    "失业保险累计缴费年限",
+    "Years contributed to unemployment insurance",
+    "float",
+    minimum=0,
+    maximum=60,
+    unit="years",
+    references=("unemployment_regulation.art17",),
+)
+
+
+@registry.formula(
+    "失业保险个人月缴费",
+    "Unemployment insurance, worker's contribution per month",
+    "float",
+    unit="yuan/month",
+    inputs=("unemployment_access", "pension_base_monthly"),
+    parameters=("unemployment.worker_rate", "unemployment.flexible.rate", "money.rounding_rule"),
+    references=("unemployment_regulation.art6", "unemployment_flexible"),
+)
+def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
+    """An employee pays the worker rate; a flexible worker admitted locally pays the whole local rate alone.
+
+    The base is the pension base (Beijing: as for pension; Guangdong's pilot uses the prior 12 months' income,
+    which the pension base stands in for).
+    """
+    access = np.asarray(v.unemployment_access)
+    flexible_rate = p.optional("unemployment.flexible.rate")
+    rate = choose(
+        [access == "employer", access == "individual"],
+        [p("unemployment.worker_rate"), 0.0 if flexible_rate is None else flexible_rate],
+        0.0,
+    )
+    return round_money(np.asarray(v.pension_base_monthly) * rate, str(p("money.rounding_rule")))
+
+
+@registry.formula(
+    "失业保险单位月缴费",
+    "Unemployment insurance, employer's contribution per month",
+    "float",
+    unit="yuan/month",
+    inputs=("unemployment_access", "pension_base_monthly"),
+    parameters=("unemployment.employer_rate", "money.rounding_rule"),
+    references=("unemployment_regulation.art6",),
+)
+def unemployment_employer_contribution_monthly(v: Any, p: Any) -> Any:
+    """The employer rate on the wage, for employees only."""
+    rate = np.where(np.asarray(v.unemployment_access) == "employer", p("unemployment.employer_rate"), 0.0)
+    return round_money(np.asarray(v.pension_base_monthly) * rate, str(p("money.rounding_rule")))
+
+
+@registry.formula(
+    "失业保险金最长领取月数",
+    "Maximum months of unemployment benefit",
+    "int",
+    unit="months",
+    inputs=("unemployment_contribution_years",),
+    parameters=("unemployment.benefit_months_by_years",),
+    references=("unemployment_regulation.art17",),
+)
+def unemployment_benefit_max_months(v: Any, p: Any) -> Any:
+    """1–5 years contributed → 12 months; 5–10 → 18; 10 or more → 24; under 1 year → none (art. 17)."""
+    rows = sorted(p("unemployment.benefit_months_by_years"), key=lambda r: -float(r["min_years"]))
+    years = np.asarray(v.unemployment_contribution_years, dtype=float)
+    return scalar_if_0d(
+        np.asarray(
+            choose([years >= float(r["min_years"]) for r in rows], [int(r["max_months"]) for r in rows], 0), dtype=int
+        )
+    )
+
+
+@registry.formula(
+    "失业保险金（月）",
+    "Unemployment benefit per month",
+    "float",
+    unit="yuan/month",
+    parameters=("unemployment.benefit_ratio_of_minimum_wage", "wages.minimum_wage_monthly", "money.rounding_rule"),
+    references=("unemployment_regulation.art18", "social_insurance_law.art47"),
+)
+def unemployment_benefit_monthly(v: Any, p: Any) -> Any:
+    """A share of the local minimum wage set by the province (Guangdong 90 %); below the minimum wage by law."""
+    amount = float(p("unemployment.benefit_ratio_of_minimum_wage")) * float(p("wages.minimum_wage_monthly"))
+    return round_money(amount, str(p("money.rounding_rule")))
