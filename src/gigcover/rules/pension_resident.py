@@ -6,9 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine import periods
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import scalar_if_0d
 from gigcover.rules import registry
+from gigcover.rules.retirement import month_index
 
 registry.input(
     "resident_pension_tier_annual",
@@ -36,7 +38,13 @@ registry.input(
     maximum=60,
     unit="years",
 )
-registry.input("age_years", "年龄（周岁）", "Age in whole years", "float", minimum=0, maximum=120, unit="years")
+
+
+@registry.formula("年龄（周岁）", "Age in whole years on the date", "int", unit="years", inputs=("birth_date",))
+def age_years(v: Any, p: Any) -> Any:
+    """Whole years from the birth month to the month of the question (give it directly if the birth date is unknown)."""
+    born = month_index(v.birth_date, "inputs.birth_date")
+    return scalar_if_0d((periods.month_index(p.date) - np.asarray(born)) // 12)
 
 
 @registry.formula(

@@ -39,6 +39,7 @@ from gigcover.engine.variables import ValueType
 from gigcover.engine.vector import scalar_if_0d
 from gigcover.rules import registry
 from gigcover.rules.pension_employee import divisor_for
+from gigcover.rules.retirement import month_index
 
 NONE, EMPLOYEE, RESIDENT = 0, 1, 2
 SCHEME_CODES = {"none": NONE, "employee": EMPLOYEE, "resident": RESIDENT}
@@ -280,7 +281,7 @@ def project(
         ),
         dtype=float,
     )
-    employee_pension = basic + account / divisor
+    employee_pension = basic + (account + resident_account) / divisor  # 17号 art. 5: resident account merges
     minimum = np.asarray([_minimum_years(p("retirement.minimum_contribution_years"), int(y)) for y in retirement_year])
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years
@@ -457,11 +458,9 @@ def pension_projection(v: Any, p: Any) -> Any:
     """The projected history and, beside it, the counterfactual without moves and switches."""
     histories, single = _as_list(v.contribution_history)
     retirement = np.atleast_1d(np.asarray(v.statutory_retirement_date, dtype=str))
-    retirement_year = np.asarray([int(r[:4]) for r in np.broadcast_to(retirement, (len(histories),))])
+    retirement_month = np.broadcast_to(month_index(retirement, "statutory_retirement_date"), (len(histories),))
+    retirement_year = retirement_month // 12
     age_months = np.broadcast_to(np.asarray(v.statutory_retirement_age_months, dtype=float), (len(histories),))
-    retirement_month = np.asarray(
-        [int(r[:4]) * 12 + int(r[5:7]) - 1 for r in np.broadcast_to(retirement, (len(histories),))]
-    )
     birth_year = (retirement_month - age_months) // 12
     male = np.broadcast_to(np.asarray(v.original_retirement_age) == 60, (len(histories),))
     plans = build_plans(histories, retirement_year, p.region)
