@@ -133,11 +133,17 @@ def pension_base_ceiling_monthly(v: Any, p: Any) -> Any:
     "Declared contribution base",
     "float",
     unit="yuan/month",
-    inputs=("pension_base_index_chosen", "pension_average_wage_monthly"),
+    inputs=("pension_base_index_chosen", "pension_average_wage_monthly", "pension_base_floor_monthly"),
+    parameters=("pension.employee.base_floor_ratio",),
 )
 def pension_base_chosen_monthly(v: Any, p: Any) -> Any:
-    """The chosen index times the average wage; give it directly to declare a base in yuan (or a wage)."""
-    return scalar_if_0d(np.asarray(v.pension_base_index_chosen) * np.asarray(v.pension_average_wage_monthly))
+    """The chosen index times the average wage; choosing 60 % means the published floor (often rounded down).
+    Give it directly to declare a base in yuan (or an employee's wage)."""
+    index = np.asarray(v.pension_base_index_chosen, dtype=float)
+    at_floor = np.isclose(index, p("pension.employee.base_floor_ratio"))
+    return scalar_if_0d(
+        np.where(at_floor, v.pension_base_floor_monthly, index * np.asarray(v.pension_average_wage_monthly))
+    )
 
 
 @registry.formula(
