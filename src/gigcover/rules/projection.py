@@ -269,9 +269,7 @@ def project(
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
     place = _pension_place(p, plans, employee, birth_year, male, calendar)
-    pension_base = np.asarray(
-        [_benefit_base(tables, plans.codes[place[i]], int(retirement_year[i]), p) for i in range(n)]
-    )
+    pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(tables, plans.codes[r], y, p))
     basic = pension_base * (1 + average_index) / 2 * employee_years * 0.01
     divisor = np.asarray(
         divisor_for(
@@ -282,15 +280,15 @@ def project(
         dtype=float,
     )
     employee_pension = basic + (account + resident_account) / divisor  # 17号 art. 5: resident account merges
-    minimum = np.asarray([_minimum_years(p("retirement.minimum_contribution_years"), int(y)) for y in retirement_year])
+    table = p("retirement.minimum_contribution_years")
+    minimum = _per_pair(retirement_year, retirement_year, lambda y, _: _minimum_years(table, y))
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years
-    resident_basic = np.asarray(
-        [
-            float(p("pension.resident.central_basic_monthly"))
-            + float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h]))
-            for h in plans.hukou
-        ]
+    central = float(p("pension.resident.central_basic_monthly"))
+    resident_basic = _per_pair(
+        plans.hukou,
+        plans.hukou,
+        lambda h, _: central + float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h])),
     )
     resident_pension = resident_basic + (resident_account + account) / float(p("pension.resident.account_divisor"))
     resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years")))
@@ -315,6 +313,14 @@ def project(
         "balance_path": np.round(path, 2),
         "calendar": np.broadcast_to(calendar, (n, years)),
     }
+
+
+def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
+    """value(a, b) for each person, computed once per distinct (a, b) pair: lookups are per place and year."""
+    pairs = np.stack([np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)], axis=1)
+    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    values = np.asarray([float(value(int(a), int(b))) for a, b in distinct])
+    return values[inverse.ravel()]
 
 
 def _province(code: str) -> str:
@@ -359,14 +365,10 @@ def _pension_place(
         np.where(in_last, last_prov, np.where(has_earlier, best_earlier, hukou_prov)),
     )
     # the most specific region seen in the chosen province (the hukou region for the hukou province)
-    out = np.empty(prov.shape[0], dtype=int)
-    for i in range(prov.shape[0]):
-        if chosen[i] == hukou_prov[i]:
-            out[i] = plans.hukou[i]
-            continue
-        years_there = np.flatnonzero(prov[i] == chosen[i])
-        out[i] = plans.region[i, years_there[-1]]
-    return out
+    there = prov == chosen[:, None]
+    last_there = prov.shape[1] - 1 - np.argmax(there[:, ::-1], axis=1)
+    region_there = plans.region[np.arange(prov.shape[0]), last_there]
+    return np.where((chosen == hukou_prov) | ~there.any(axis=1), plans.hukou, region_there)
 
 
 def _benefit_base(tables: _Tables, code: str, year: int, p: Any) -> float:
