@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gigcover import labels, queries
+from gigcover import labels, queries, scenarios
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
 from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
 from gigcover.engine.model import default_model
@@ -67,12 +67,37 @@ def _read_json(file: Path | None) -> Any:
 @app.command()
 def calc(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="situation JSON (default: stdin)")] = None,
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="apply a reform scenario (see `scenarios`)")
+    ] = None,
 ) -> None:
     """Ask the rules anything: {date, region, inputs, overrides, outputs, trace} → JSON."""
     try:
-        _print_json(calculate(default_model(), _read_json(file)))
+        request = _read_json(file)
+        if scenario is not None and isinstance(request, dict):
+            request = {
+                **request,
+                "overrides": {**scenarios.scenario(scenario).overrides, **(request.get("overrides") or {})},
+            }
+        _print_json(calculate(default_model(), request))
     except GigcoverError as exc:
         _fail(exc)
+
+
+@app.command("scenarios")
+def scenarios_command(json_out: JsonOption = False, lang: LangOption = "zh") -> None:
+    """The reform scenarios shipped with gigcover (named parameter overlays)."""
+    language = _lang(lang)
+    shipped = scenarios.scenarios()
+    if json_out:
+        _print_json({name: s.model_dump() for name, s in shipped.items()})
+        return
+    table = Table(title="改革情景" if language == "zh" else "Reform scenarios")
+    for head in (("名称", "Name"), ("标题", "Title"), ("参数", "Parameters")):
+        table.add_column(head[0] if language == "zh" else head[1])
+    for name, item in sorted(shipped.items()):
+        table.add_row(name, item.title_zh if language == "zh" else item.title_en, "\n".join(item.overrides))
+    console.print(table)
 
 
 def _worker_inputs(

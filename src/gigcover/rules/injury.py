@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.errors import InputValueError
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, isin, lookup, scalar_if_0d
 from gigcover.rules import registry
@@ -218,9 +219,20 @@ def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
         "occupational_injury_worker_monthly",
         "occupational_injury_government_monthly",
     ),
+    parameters=("occupational_injury.worker_share", "occupational_injury.government_share"),
 )
 def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
-    """The rest of the levy: all of it today (平台全额缴费)."""
+    """The rest of the levy: all of it today (平台全额缴费). Worker and government shares above 100 % are an error."""
+    shares = float(p("occupational_injury.worker_share")) + float(p("occupational_injury.government_share"))
+    if (
+        shares > 1 + 1e-9
+        or min(float(p("occupational_injury.worker_share")), float(p("occupational_injury.government_share"))) < 0
+    ):
+        raise InputValueError(
+            f"overrides: occupational_injury.worker_share + government_share = {shares:g}; each must be ≥ 0 and "
+            "together at most 1",
+            field="overrides.occupational_injury.worker_share",
+        )
     return scalar_if_0d(
         np.round(
             np.asarray(v.occupational_injury_monthly_levy)

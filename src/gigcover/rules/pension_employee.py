@@ -234,12 +234,21 @@ def employee_pension_account_credit_monthly(v: Any, p: Any) -> Any:
     "Pension benefit base (计发基数)",
     "float",
     unit="yuan/month",
+    inputs=("pension_average_wage_monthly",),
     parameters=("pension.employee.benefit_base_monthly",),
     references=("pension_2005_38.benefit",),
 )
 def pension_benefit_base(v: Any, p: Any) -> Any:
-    """The province's published 计发基数 for the year payment starts (the date of the question)."""
-    return p("pension.employee.benefit_base_monthly")
+    """The province's published 计发基数 for the year payment starts (the date of the question); where none is
+    published here, the provincial average wage stands in (38号 defines the base as the prior-year average wage)."""
+    published = p.optional("pension.employee.benefit_base_monthly")
+    if published is not None:  # a regional publication exists (not a per-person condition)
+        return float(published)
+    p.warn(
+        "pension_benefit_base: no published 计发基数 for the region on the date; the provincial average wage "
+        "stands in (give pension_benefit_base to use the real figure)"
+    )
+    return v.pension_average_wage_monthly
 
 
 @registry.formula(
