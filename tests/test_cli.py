@@ -183,3 +183,48 @@ def test_installed_entry_point_runs() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["outputs"]["table2_severity"] == 4
+
+
+def test_pension_command_computes_what_the_inputs_allow() -> None:
+    args = ["pension", "--region", "110000", "--date", "2025-09-01", "--years", "30", "--index", "1.0",
+            "--balance", "200000", "--age-months", "723", "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    answer = _json(result.stdout)
+    assert answer["outputs"]["employee_pension_monthly"] == 5071.89
+    assert answer["outputs"]["employee_pension_worker_contribution_monthly"] == 1432.4  # 20 % of the 7,162 floor
+    assert "resident_account_balance" in answer["not_computed"]["resident_pension_monthly"]
+
+
+def test_injury_command_puts_both_schemes_side_by_side() -> None:
+    args = ["injury", "--region", "310000", "--date", "2025-09-01", "--grade", "7", "--own-wage", "6000"]
+    human = runner.invoke(app, [*args, "--lang", "en"])
+    assert human.exit_code == 0, human.output
+    assert "96,985.20" in human.stdout and "45,159.40" in human.stdout
+    answer = _json(runner.invoke(app, [*args, "--json"]).stdout)
+    assert answer["outputs"]["work_injury_death_lump_sum"] == 1083760.0
+
+
+def test_project_command_writes_a_plot(tmp_path: Path) -> None:
+    history = {"start_year": 2020, "hukou_region": "511500",
+               "segments": [{"years": 10, "scheme": "employee", "region": "310000", "base_index": 0.6},
+                            {"years": 20, "scheme": "employee", "region": "511500", "base_index": 0.6}]}  # fmt: skip
+    file = tmp_path / "history.json"
+    file.write_text(json.dumps(history), encoding="utf-8")
+    plot = tmp_path / "projection.png"
+    args = ["project", "--file", str(file), "--birth-date", "1995-03", "--original-age", "60", "--region", "310000",
+            "--date", "2025-09-01", "--plot", str(plot)]  # fmt: skip
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    projection = _json(result.stdout)["outputs"]["pension_projection"]
+    assert projection["employee_years"] == 30
+    assert projection["pension_place"] == "511500"  # the relationship ends in the hukou province
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_project_command_rejects_a_bad_history(tmp_path: Path) -> None:
+    file = tmp_path / "history.json"
+    file.write_text(json.dumps({"start_year": 2020, "hukou_region": "atlantis", "segments": []}), encoding="utf-8")
+    result = runner.invoke(app, ["project", "--file", str(file), "--birth-date", "1995-03", "--original-age", "60"])
+    assert result.exit_code == 2
+    assert "contribution_history" in _json(result.stderr)["field"]

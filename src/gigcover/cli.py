@@ -508,14 +508,12 @@ def project(
         answer = queries.ask(
             default_model(),
             date or _today(),
-            region or history.get("hukou_region"),
+            region or _history_place(history),
             inputs,
             ["pension_projection", "statutory_retirement_date"],
         )
     except GigcoverError as exc:
         _fail(exc)
-    except AttributeError:
-        _fail(InputValueError("--file: expected a JSON object (a contribution history)", field="file"))
     result = answer["outputs"]["pension_projection"]
     if plot is not None:
         _plot_projection(result, plot, language)
@@ -549,6 +547,22 @@ def project(
     if plot is not None:
         console.print(f"{'图已保存' if zh else 'plot saved'}: {plot}")
     _print_warnings(answer["warnings"], language)
+
+
+def _history_place(history: Any) -> str | None:
+    """Where to ask a projection when --region is not given: the history's reference region or last place worked."""
+    if not isinstance(history, dict):
+        return None
+    segments = history.get("segments")
+    places = [s.get("region") for s in segments if isinstance(s, dict)] if isinstance(segments, list) else []
+    for candidate in [history.get("reference_region"), *reversed(places)]:
+        if not isinstance(candidate, str):
+            continue
+        try:
+            return default_model().regions.resolve(candidate).code
+        except GigcoverError:
+            continue
+    return None
 
 
 def _show(value: Any, lang: Lang) -> str:

@@ -34,6 +34,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from gigcover.engine.errors import GigcoverError
 from gigcover.engine.regions import RegionTable
 from gigcover.engine.variables import ValueType
 from gigcover.engine.vector import scalar_if_0d
@@ -49,7 +50,10 @@ def _region_code(value: Any, info: ValidationInfo) -> Any:
     regions: RegionTable | None = (info.context or {}).get("regions")
     if value is None or regions is None:
         return value
-    return regions.resolve(str(value), field="region").code
+    try:
+        return regions.resolve(str(value), field="region").code
+    except GigcoverError as exc:  # report through pydantic, which adds where in the history it is
+        raise ValueError(exc.message.removeprefix("region: ")) from None
 
 
 class Segment(BaseModel):
