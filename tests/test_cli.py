@@ -228,3 +228,13 @@ def test_project_command_rejects_a_bad_history(tmp_path: Path) -> None:
     result = runner.invoke(app, ["project", "--file", str(file), "--birth-date", "1995-03", "--original-age", "60"])
     assert result.exit_code == 2
     assert "contribution_history" in _json(result.stderr)["field"]
+
+
+def test_params_unverified_lists_the_values_to_confirm() -> None:
+    rows = _json(runner.invoke(app, ["params", "unverified", "--json"]).stdout)
+    names = {row["name"] for row in rows}
+    assert "projection.wage_growth" in names
+    assert "pension.employee.flexible.rate" not in names  # V2/V3 only
+    megacity = [r for r in rows if r["name"] == "coverage.hukou.pension_work_place_requires_local_hukou"]
+    assert {r["region"] for r in megacity} == {"110000", "310000", "440100", "440300"}
+    assert runner.invoke(app, ["params", "unverified", "--level", "V9"]).exit_code == 2

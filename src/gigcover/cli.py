@@ -319,6 +319,29 @@ def params_show(
         _print_warnings([f"no value for {model.regions.label(code)}; {model.regions.label(hit.region)} used"], "en")
 
 
+@params_app.command("unverified")
+def params_unverified(
+    level: Annotated[str, typer.Option("--level", help="UNVERIFIED (default), V3, V2 or V1")] = "UNVERIFIED",
+    json_out: JsonOption = False,
+) -> None:
+    """Every parameter value at a verification level: what to confirm against an official source."""
+    if level not in ("V1", "V2", "V3", "UNVERIFIED"):
+        _fail(InputValueError(f"--level: {level!r} is not allowed; expected V1, V2, V3 or UNVERIFIED", field="level"))
+    model = default_model()
+    rows = model.store.values_at_level(level)
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(title=f"{level}: {len(rows)}")
+    for head in ("name", "region", "from", "value", "reference"):
+        table.add_column(head)
+    for row in rows:
+        reference = row["reference"]
+        cited = " ".join(str(reference.get(k, "")) for k in ("document", "article")).strip()
+        table.add_row(row["name"], model.regions.label(row["region"]), row["effective_from"], str(row["value"]), cited)
+    console.print(table)
+
+
 @params_app.command("list")
 def params_list(prefix: Annotated[str, typer.Argument(help="name prefix")] = "") -> None:
     """All parameter names (optionally those starting with a prefix)."""

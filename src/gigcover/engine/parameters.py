@@ -205,6 +205,30 @@ class ParameterStore:
                 f"unknown parameter {name!r}", name=name, suggestions=closest(name, self.parameters)
             ) from None
 
+    def values_at_level(self, level: str) -> list[dict[str, Any]]:
+        """Every dated value tagged `level` (e.g. UNVERIFIED), with where it sits and what it cites."""
+        rows = []
+        for name, parameter in sorted(self.parameters.items()):
+            places = [(NATIONAL, parameter.spec.values, parameter.spec.reference)] + [
+                (code, series.values, series.reference or parameter.spec.reference)
+                for code, series in parameter.spec.by_region.items()
+            ]
+            for code, series, fallback in places:
+                for date, item in sorted(series.items()):
+                    if item.verified == level:
+                        reference = item.reference or fallback
+                        rows.append(
+                            {
+                                "name": name,
+                                "region": code,
+                                "effective_from": date.isoformat(),
+                                "value": item.value,
+                                "reference": reference.model_dump(exclude_none=True) if reference else {},
+                                "note": item.note,
+                            }
+                        )
+        return rows
+
     def first_date(self, name: str, region: str) -> dt.date | None:
         """The earliest effective date among the values `region` can fall back to."""
         parameter = self.get(name)
