@@ -93,10 +93,12 @@ def test_round_money_is_idempotent_and_on_the_fen(x: float) -> None:
 
 
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False))
-def test_jiao_up_never_rounds_down_and_moves_less_than_a_jiao(x: float) -> None:
+def test_jiao_up_never_rounds_down_from_the_fen_and_moves_less_than_a_jiao(x: float) -> None:
+    """见分进角 works on the amount in fen: sub-fen fractions are rounded first, then any fen lifts to the next jiao."""
+    fen = round_money(x)
     up = round_money(x, "jiao_up")
-    assert up >= x - 1e-6
-    assert up - x < 0.1 + 1e-6
+    assert up >= fen - 1e-9
+    assert up - fen <= 0.09 + 1e-9
 
 
 @given(st.lists(money, min_size=1, max_size=20))

@@ -125,11 +125,6 @@ def test_account_without_interest_is_the_sum_of_credits(model: Any, start: int, 
     assert out["projected_employee_contribution_years"] == employee_years
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: the projection credits 8 % of 0.6 × the average for base_index 0.6, while pension_base_monthly "
-    "takes index 0.6 to mean the published floor (Beijing 2022-07: 5869, not 0.6 × 10628 = 6376.80)",
-)
 def test_account_at_the_floor_index_uses_the_published_floor(model: Any) -> None:
     # One year (2022) at the floor in Beijing: 5869 × 12 × 0.08 = 5634.24 (the projection gives 6376.80 × 0.96).
     out = project(model, history(2022, "110000", employee(1, "110000", 0.6)), region="110000", overrides=ZERO)
@@ -147,11 +142,6 @@ def test_more_employee_years_give_a_higher_pension(model: Any, n: list[int]) -> 
     assert more["projected_account_balance"] > fewer["projected_account_balance"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: interest keeps being credited after the statutory retirement year while the history's matrix "
-    "runs on (segments past retirement, or longer histories in the same vector call)",
-)
 def test_years_after_retirement_change_nothing(model: Any) -> None:
     # Woman, original age 50, born 1968-03: statutory 2018-03, so only 2011–2017 count. Extra segments after 2018
     # are truncated and must not change the account at retirement (both credit the same 7 years).
@@ -301,11 +291,6 @@ def test_vector_of_three_histories_equals_three_scalar_calls(model: Any) -> None
         assert {k: together[k][i] for k in FIELDS} == alone, i
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: in a vector call a person retiring before the others keeps earning account interest until the "
-    "last retirement year of the call (woman born 1968-03, statutory 2018-03: 180918.08 together, 168000.43 alone)",
-)
 def test_vector_with_different_retirement_years_equals_scalar_calls(model: Any) -> None:
     people = {"birth_date": ["1970-01", "1975-06", "1968-03"], "original_retirement_age": [60, 55, 50]}
     together = project(model, THREE, people)

@@ -301,12 +301,6 @@ def test_injury_vector_equals_scalar_calls(model: Any, region: str, people: list
     _assert_vector_equals_scalars(model, "2025-09-01", region, people, INJURY_VECTOR_OUT)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: employee_medical_flexible_monthly gives one number, not one per person, for a vector call in "
-    "cities on the tier rule (Chongqing, default tier) or the share-of-average rule (Chengdu); Beijing's fixed "
-    "rule and the rate rule broadcast",
-)
 @pytest.mark.parametrize("region", ["500000", "510100"])
 def test_flexible_medical_vector_has_one_value_per_person(model: Any, region: str) -> None:
     out = outputs(
@@ -507,11 +501,6 @@ def _check_trace(answer: dict[str, Any], name: str) -> None:
     [
         pytest.param(
             n,
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=TypeError,
-                reason="src bug: work_injury_rate crashes (TypeError) for scalar inputs",
-            ),
         )
         if n == "work_injury_contribution_monthly"
         else n
@@ -550,12 +539,6 @@ def test_employee_pension_without_a_published_base_uses_the_average_and_says_so(
     _check_trace(given_base, "employee_pension_monthly")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src data gap: Chengdu's flexible medical rule (medical.employee.flexible.base_ratio, 510100) is in force "
-    "from 2025-01-01 but the average it multiplies (wages.provincial_average_monthly, 510000) only from 2025-07-01, "
-    "so 2025-01..06 has no answer (rules.md D.1: 80 % × 90,220 / 12 = 6,015 → 571.42 a month for 2025)",
-)
 def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) -> None:
     out = outputs(calc(model, "2025-05-01", "510100", {}, ["employee_medical_flexible_monthly"]))
     assert 500 < out["employee_medical_flexible_monthly"] < 650
@@ -621,12 +604,6 @@ PENSION_TRACE_INPUTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: a trace entry omits a parameter its formula read when an earlier formula of the same call read "
-    "it first (Simulation.hits is keyed per call): employee_pension_account_monthly rounds with money.rounding_rule "
-    "but its entry does not list it",
-)
 def test_trace_entry_lists_every_parameter_its_formula_read(model: Any) -> None:
     answer = calc(model, "2025-09-01", "310000", PENSION_TRACE_INPUTS, ["employee_pension_monthly"], trace=True)
     listed = _formula_entries(answer)
@@ -634,11 +611,6 @@ def test_trace_entry_lists_every_parameter_its_formula_read(model: Any) -> None:
         assert "money.rounding_rule" in listed[variable], (variable, listed[variable])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: a trace entry lists parameters read by the formulas of its inputs, not by its own formula "
-    "(employee_pension_account_monthly lists pension.employee.divisor_months, read by pension_divisor_months)",
-)
 def test_trace_entry_lists_only_parameters_its_formula_declares(model: Any) -> None:
     answer = calc(model, "2025-09-01", "310000", PENSION_TRACE_INPUTS, ["employee_pension_monthly"], trace=True)
     for variable, names in _formula_entries(answer).items():

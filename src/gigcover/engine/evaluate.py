@@ -92,6 +92,7 @@ class Simulation:
         self.basis_keys: set[str] = set()
         self.defaults_used: dict[str, Any] = {}
         self.extra_warnings: list[str] = []
+        self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
 
     # -- formulas see these two views --------------------------------------------------------------
     def parameter(self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None) -> Any:
@@ -105,6 +106,8 @@ class Simulation:
         when, where = date or self.date, region or self.region
         hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
         self.hits[(name, hit.region, hit.effective_from)] = hit
+        if self.reads:
+            self.reads[-1][(name, hit.region, hit.effective_from)] = hit
         return hit
 
     def warn(self, message: str) -> None:
@@ -141,9 +144,12 @@ class Simulation:
         return value
 
     def _run_formula(self, var: Variable) -> Any:
-        hits_before = set(self.hits)
         assert var.formula is not None
-        result = var.formula(_Inputs(self, var), _Parameters(self, var))
+        self.reads.append({})
+        try:
+            result = var.formula(_Inputs(self, var), _Parameters(self, var))
+        finally:
+            read = self.reads.pop()
         basis: list[str] = []
         if isinstance(result, Decision):
             basis = [str(k) for k in np.unique(np.asarray(result.basis))]
@@ -151,7 +157,7 @@ class Simulation:
         self.basis_keys.update(basis)
         self.values[var.name] = result
         if self.tracing:
-            used = [self.hits[k].to_dict() for k in self.hits if k not in hits_before]
+            used = [hit.to_dict() for hit in read.values()]
             self.trace.append(
                 TraceEntry(
                     var.name,
@@ -279,6 +285,24 @@ def to_jsonable(value: Any) -> Any:
 REQUEST_KEYS = {"date", "region", "inputs", "overrides", "outputs", "trace"}
 
 
+def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
+    """The number of people asked about: () for one, (n,) when inputs give a value per person."""
+    shapes = [np.shape(v) for v in inputs.values() if isinstance(v, np.ndarray)]
+    return np.broadcast_shapes(*shapes) if shapes else ()
+
+
+def per_person(value: Any, shape: tuple[int, ...]) -> Any:
+    """One value per person in a vector call, even for a result that is the same for all (a regional constant)."""
+    if not shape or isinstance(value, dict) or np.shape(value) == shape:
+        return value
+    if isinstance(value, list):  # one list of names, the same for everyone
+        out = np.empty(shape, dtype=object)
+        for index in np.ndindex(shape):
+            out[index] = list(value)
+        return out
+    return np.broadcast_to(np.asarray(value), shape).copy()
+
+
 def parse_date(raw: Any, field: str = "date") -> dt.date:
     if isinstance(raw, dt.date):
         return raw
@@ -374,7 +398,8 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
         raise MissingInputError("missing inputs: " + "; ".join(parts), missing=list(needs))
 
     sim = Simulation(model, date, region, inputs, overlay, trace=trace)
-    results = {name: to_jsonable(sim.compute(name)) for name in outputs}
+    shape = population_shape(inputs)
+    results = {name: to_jsonable(per_person(sim.compute(name), shape)) for name in outputs}
     answer: dict[str, Any] = {
         "date": date.isoformat(),
         "region": region,

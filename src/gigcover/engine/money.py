@@ -17,14 +17,15 @@ def round_money(amount: Any, rule: str = "fen_half_up") -> Any:
     if rule not in ROUNDING_RULES:
         raise ValueError(f"unknown rounding rule {rule!r}; expected one of {ROUNDING_RULES}")
     array = np.asarray(amount, dtype=float)
-    # 见分进角: any fen left over lifts the amount to the next jiao; otherwise half-up to the fen (the epsilon keeps
-    # 0.125 → 0.13 despite binary floats).
-    jiao_up = rule == "jiao_up"
-    out = np.ceil(np.round(array * 10, 6)) / 10 if jiao_up else np.floor(array * 100 + 0.5 + 1e-9) / 100
+    # Half away from zero to the fen (the epsilon keeps 0.125 → 0.13 despite binary floats); 见分进角 then lifts any
+    # whole fen left over to the next jiao.
+    fen = np.sign(array) * np.floor(np.abs(array) * 100 + 0.5 + 1e-9)
+    out = np.sign(fen) * np.ceil(np.abs(fen) / 10) / 10 if rule == "jiao_up" else fen / 100
     return out.item() if out.ndim == 0 else out
 
 
 def to_fen(amount_yuan: Any) -> Any:
     """Integer fen (int64) from yuan, half-up: the only way money enters the ledger."""
-    fen = np.floor(np.asarray(amount_yuan, dtype=float) * 100 + 0.5 + 1e-9).astype(np.int64)
+    array = np.asarray(amount_yuan, dtype=float)
+    fen = (np.sign(array) * np.floor(np.abs(array) * 100 + 0.5 + 1e-9)).astype(np.int64)
     return int(fen) if fen.ndim == 0 else fen

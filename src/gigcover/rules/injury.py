@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.errors import InputValueError
+from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, isin, lookup, scalar_if_0d
 from gigcover.rules import registry
@@ -113,9 +113,10 @@ def work_injury_rate(v: Any, p: Any) -> Any:
     rates = np.asarray(p("injury.work.industry_base_rates"), dtype=float)
     klass = np.asarray(v.work_injury_industry_class, dtype=int)
     multiplier = np.asarray(v.work_injury_rate_multiplier, dtype=float)
-    bands = p("injury.work.float_bands")
-    allowed = lookup({str(k): tuple(b) for k, b in bands.items()}, klass)
-    on_band = np.vectorize(lambda m, a: m in a, otypes=[bool])(multiplier, allowed)
+    on_band = np.zeros(np.broadcast_shapes(klass.shape, multiplier.shape), dtype=bool)
+    for key, bands in dict(p("injury.work.float_bands")).items():
+        matches = np.isclose(multiplier[..., None], np.asarray(bands, dtype=float)).any(axis=-1)
+        on_band |= (klass == int(key)) & matches
     if not np.all(on_band):
         p.warn("work_injury_rate_multiplier: not one of the class's floating bands (人社部发〔2015〕71号)")
     return scalar_if_0d(rates[klass - 1] * multiplier)
@@ -374,8 +375,15 @@ def work_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
     return round_money(_dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), _rounding(p))
 
 
-def _prior_year(p: Any) -> dt.date:
-    return dt.date(p.date.year - 1, 7, 1)
+def _prior_year_figure(p: Any, name: str) -> float:
+    """A statistic of the year before the date; the latest published one, with a warning, when it is not out yet."""
+    wanted = p.date.year - 1
+    hit = p.hit(name, dt.date(wanted, 7, 1))
+    if hit is None:
+        raise NotInForceError(f"{name}: no value in force for {wanted} or before", name=name)
+    if hit.effective_from.year != wanted:
+        p.warn(f"{name}: the {wanted} figure is not in the parameters; the {hit.effective_from.year} figure is used")
+    return float(hit.value)
 
 
 @registry.formula(
@@ -388,8 +396,8 @@ def _prior_year(p: Any) -> dt.date:
 )
 def work_injury_death_lump_sum(v: Any, p: Any) -> Any:
     """20 × the prior-year national urban per-capita disposable income, by the date of death (the question's date)."""
-    income = p.at("wages.national_urban_disposable_income_annual", _prior_year(p))
-    return float(p("injury.work.death_lump_sum_multiple")) * float(income)
+    income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
+    return float(p("injury.work.death_lump_sum_multiple")) * income
 
 
 # -- occupational injury: benefits ----------------------------------------------------------------------------
@@ -403,8 +411,8 @@ def work_injury_death_lump_sum(v: Any, p: Any) -> Any:
 )
 def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
     """60 % of the prior-year private-sector average monthly wage (the 统筹地区 figure where published, else national)."""
-    annual = p.at("wages.private_sector_average_annual", _prior_year(p))
-    return round(float(p("occupational_injury.benefit_base_ratio")) * float(annual) / 12, 2)
+    annual = _prior_year_figure(p, "wages.private_sector_average_annual")
+    return round(float(p("occupational_injury.benefit_base_ratio")) * annual / 12, 2)
 
 
 @registry.formula(
@@ -494,8 +502,8 @@ def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
 )
 def occupational_injury_death_lump_sum(v: Any, p: Any) -> Any:
     """20 × the prior-year national urban per-capita disposable income, as for work injury."""
-    income = p.at("wages.national_urban_disposable_income_annual", _prior_year(p))
-    return float(p("injury.work.death_lump_sum_multiple")) * float(income)
+    income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
+    return float(p("injury.work.death_lump_sum_multiple")) * income
 
 
 __all__ = ["SECTOR_OF_INDUSTRY", "isin"]

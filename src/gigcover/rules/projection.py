@@ -115,6 +115,7 @@ PARAMETERS = (
     "pension.employee.pension_place_min_years",
     "pension.employee.pooled_transfer_rate",
     "pension.employee.base_floor_ratio",
+    "pension.employee.base_floor_monthly",
     "pension.resident.central_basic_monthly",
     "pension.resident.local_top_up_monthly",
     "pension.resident.account_divisor",
@@ -213,6 +214,19 @@ class _Tables:
                 table[r, t] = value
         return table
 
+    def floors(self, wages: np.ndarray) -> np.ndarray:
+        """Published base floors where a region has them (grown like wages), else the 60 % ratio × the average."""
+        ratio = float(self.p("pension.employee.base_floor_ratio"))
+        table = wages * ratio
+        for r, code in enumerate(self.codes):
+            if self.p.first_date("pension.employee.base_floor_monthly", code) is None:
+                continue
+            for t in range(self.years):
+                value = self.grown("pension.employee.base_floor_monthly", self.first_year + t, code)
+                if value is not None:
+                    table[r, t] = value
+        return table
+
     def interest(self) -> np.ndarray:
         """Published 记账利率 for the years that have one; the assumption for the rest."""
         rates = np.zeros(self.years)
@@ -240,6 +254,7 @@ def project(
     plans: Plans,
     tables: _Tables,
     wages: np.ndarray,
+    floors: np.ndarray,
     rates: np.ndarray,
     retirement_year: np.ndarray,
     retirement_age_months: np.ndarray,
@@ -252,8 +267,12 @@ def project(
     employee = plans.scheme == EMPLOYEE
     resident = plans.scheme == RESIDENT
     region = np.maximum(plans.region, 0)
-    index = np.clip(plans.index, float(p("pension.employee.base_floor_ratio")), 3.0)
-    base_monthly = np.where(employee, index * wages[region, np.arange(years)[None, :]], 0.0)
+    floor_ratio = float(p("pension.employee.base_floor_ratio"))
+    index = np.clip(plans.index, floor_ratio, 3.0)
+    here = (region, np.arange(years)[None, :])
+    # choosing 60 % means the published floor where there is one (as in pension_base_chosen_monthly)
+    chosen = np.where(np.isclose(plans.index, floor_ratio), floors[here], index * wages[here])
+    base_monthly = np.where(employee, np.clip(chosen, floors[here], 3.0 * wages[here]), 0.0)
     credit = base_monthly * 12 * float(p("pension.employee.flexible.account_rate"))
     subsidy = np.where(
         plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
@@ -264,9 +283,10 @@ def project(
     resident_rate = float(p("projection.resident_account_interest"))
     account, resident_account = plans.account_start.copy(), plans.resident_start.copy()
     path = np.zeros((n, years))
+    working = calendar[None, :] < np.asarray(retirement_year)[:, None]  # no interest once the pension is paid
     for t in range(years):  # years are few; people are many: loop over years, vectorise over people
-        account = account * (1 + rates[t]) + credit[:, t]
-        resident_account = resident_account * (1 + resident_rate) + resident_credit[:, t]
+        account = account * (1 + rates[t] * working[:, t]) + credit[:, t]
+        resident_account = resident_account * (1 + resident_rate * working[:, t]) + resident_credit[:, t]
         path[:, t] = account + resident_account
     employee_years = employee.sum(axis=1).astype(float)
     resident_years = resident.sum(axis=1).astype(float)
@@ -472,10 +492,11 @@ def pension_projection(v: Any, p: Any) -> Any:
     plans = build_plans(histories, retirement_year, p.region)
     tables = _Tables(p, plans.codes, plans.first_year, plans.scheme.shape[1])
     wages, rates = tables.average_wage(), tables.interest()
+    floors = tables.floors(wages)
     floor = float(p("pension.employee.base_floor_ratio"))
 
     def run(variant: Plans) -> dict[str, np.ndarray]:
-        return project(p, variant, tables, wages, rates, retirement_year, age_months, birth_year, male)
+        return project(p, variant, tables, wages, floors, rates, retirement_year, age_months, birth_year, male)
 
     actual = run(plans)
     no_moves = run(without_moves(plans, wages))
