@@ -98,7 +98,7 @@ def test_jiao_up_never_rounds_down_from_the_fen_and_moves_less_than_a_jiao(x: fl
     fen = round_money(x)
     up = round_money(x, "jiao_up")
     assert up >= fen - 1e-9
-    assert up - fen <= 0.09 + 1e-9
+    assert up - fen <= 0.09 + 1e-6  # binary floats near 1e8 yuan
 
 
 @given(st.lists(money, min_size=1, max_size=20))
