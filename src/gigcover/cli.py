@@ -100,36 +100,36 @@ def scenarios_command(json_out: JsonOption = False, lang: LangOption = "zh") -> 
     console.print(table)
 
 
-def _worker_inputs(
-    file: Path | None,
-    has_labor_contract: bool | None,
-    counterparty: str | None,
-    daily_hours: float | None,
-    weekly_hours: float | None,
-    paid_hourly: bool | None,
-    platform_manages_work: bool | None,
-    own_business: bool | None,
-    **more: Any,
-) -> dict[str, Any]:
-    """Inputs from --file (an object of input names) overlaid by the flags that were given."""
+def _inputs_from(file: Path | None, **flags: Any) -> dict[str, Any]:
+    """Inputs from --file (an object of input names) overlaid by the flags that were given (not None)."""
     inputs: dict[str, Any] = {}
     if file is not None:
         loaded = _read_json(file)
         if not isinstance(loaded, dict):
             raise InputValueError("--file: expected a JSON object of input names to values", field="file")
         inputs.update(loaded)
-    flags = {
-        "has_labor_contract": has_labor_contract,
+    inputs.update({k: v for k, v in flags.items() if v is not None})
+    return inputs
+
+
+def _classification_flags(
+    labor_contract: bool | None,
+    counterparty: str | None,
+    daily_hours: float | None,
+    weekly_hours: float | None,
+    paid_hourly: bool | None,
+    managed: bool | None,
+    own_business: bool | None,
+) -> dict[str, Any]:
+    return {
+        "has_labor_contract": labor_contract,
         "contract_counterparty": counterparty,
         "daily_hours_one_employer": daily_hours,
         "weekly_hours_one_employer": weekly_hours,
         "paid_hourly": paid_hourly,
-        "platform_manages_work": platform_manages_work,
+        "platform_manages_work": managed,
         "own_business": own_business,
-        **more,
     }
-    inputs.update({k: v for k, v in flags.items() if v is not None})
-    return inputs
 
 
 FileOption = Annotated[Path | None, typer.Option("--file", "-f", help="JSON object of inputs")]
@@ -172,9 +172,10 @@ def classify(
     """Table 1 employment form, legal relation and 人社部发〔2021〕56号 category."""
     language = _lang(lang)
     try:
-        inputs = _worker_inputs(
-            file, labor_contract, counterparty, daily_hours, weekly_hours, paid_hourly, managed, own_business
+        flags = _classification_flags(
+            labor_contract, counterparty, daily_hours, weekly_hours, paid_hourly, managed, own_business
         )
+        inputs = _inputs_from(file, **flags)
         answer = queries.classify(default_model(), date or _today(), None, inputs, trace=trace)
     except GigcoverError as exc:
         _fail(exc)
@@ -219,15 +220,12 @@ def coverage(
     """Which social insurance a worker can join, where, and who pays (the paper's Table 2, by date)."""
     language = _lang(lang)
     try:
-        inputs = _worker_inputs(
+        flags = _classification_flags(
+            labor_contract, counterparty, daily_hours, weekly_hours, paid_hourly, managed, own_business
+        )
+        inputs = _inputs_from(
             file,
-            labor_contract,
-            counterparty,
-            daily_hours,
-            weekly_hours,
-            paid_hourly,
-            managed,
-            own_business,
+            **flags,
             hukou_rural=hukou_rural,
             industry=industry,
             hukou_region=hukou_region,
@@ -423,15 +421,8 @@ def pension(
     """Employee and resident pension: contributions for a chosen base, the benefit, eligibility."""
     language = _lang(lang)
     try:
-        inputs = _worker_inputs(
+        inputs = _inputs_from(
             file,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
             pension_base_index_chosen=base_index,
             contribution_years=years,
             average_contribution_index=index,
@@ -475,15 +466,8 @@ def injury(
     language, zh = _lang(lang), lang == "zh"
     wanted = [name for pair in queries.INJURY_OUTPUTS for name in pair if name]
     try:
-        inputs = _worker_inputs(
+        inputs = _inputs_from(
             file,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
             disability_grade=grade,
             own_average_monthly_wage=own_wage,
             regional_average_monthly_wage=regional_wage,
@@ -497,7 +481,7 @@ def injury(
     if json_out:
         _print_json({**answer, "not_computed": blocked})
         return
-    _model, out = default_model(), answer["outputs"]
+    out = answer["outputs"]
     table = Table(
         title=f"{'工伤保险与职业伤害保障待遇' if zh else 'Work injury vs occupational injury'} — {answer['date']}"
     )
