@@ -5,6 +5,7 @@ from gigcover.engine.variables import VariableRegistry
 registry = VariableRegistry()
 
 from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
+    advice,
     coverage,
     employment,
     injury,
@@ -13,10 +14,12 @@ from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
     pension_resident,
     projection,
     retirement,
+    risk,
     unemployment,
 )
 
 __all__ = [
+    "advice",
     "coverage",
     "employment",
     "injury",
@@ -26,5 +29,6 @@ __all__ = [
     "projection",
     "registry",
     "retirement",
+    "risk",
     "unemployment",
 ]

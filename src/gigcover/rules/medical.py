@@ -164,3 +164,35 @@ def inpatient_reimbursement(v: Any, p: Any) -> Any:
 def inpatient_out_of_pocket(v: Any, p: Any) -> Any:
     """The bill less what the fund pays (in-policy items only)."""
     return scalar_if_0d(np.round(np.asarray(v.inpatient_bill) - np.asarray(v.inpatient_reimbursement), 2))
+
+
+@registry.formula(
+    "职工医保个人月缴费（单位参保）",
+    "Employee medical, worker's share through an employer (monthly)",
+    "float",
+    unit="yuan/month",
+    inputs=("pension_base_monthly",),
+    parameters=("medical.employee.worker_rate", "money.rounding_rule"),
+    references=("social_insurance_law.art23_employee",),
+)
+def employee_medical_worker_contribution_monthly(v: Any, p: Any) -> Any:
+    """About 2 % of the wage, deducted by the employer (national guidance; cities differ)."""
+    return round_money(
+        np.asarray(v.pension_base_monthly) * p("medical.employee.worker_rate"), str(p("money.rounding_rule"))
+    )
+
+
+@registry.formula(
+    "职工医保单位月缴费",
+    "Employee medical, employer's share (monthly)",
+    "float",
+    unit="yuan/month",
+    inputs=("pension_base_monthly",),
+    parameters=("medical.employee.employer_rate", "money.rounding_rule"),
+    references=("social_insurance_law.art23_employee",),
+)
+def employee_medical_employer_contribution_monthly(v: Any, p: Any) -> Any:
+    """About 6 % of payroll (national guidance; cities differ)."""
+    return round_money(
+        np.asarray(v.pension_base_monthly) * p("medical.employee.employer_rate"), str(p("money.rounding_rule"))
+    )

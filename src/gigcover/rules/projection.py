@@ -102,6 +102,7 @@ registry.input(
 
 PARAMETERS = (
     "wages.provincial_average_monthly",
+    "wages.private_sector_average_annual",
     "projection.wage_growth",
     "projection.resident_account_interest",
     "pension.employee.account_interest_rate",
@@ -204,14 +205,23 @@ class _Tables:
         return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year))
 
     def average_wage(self) -> np.ndarray:
+        """The provincial 全口径 average by region and year; where a province publishes none in the parameters, the
+        national private-sector average stands in (a low proxy, said in the warnings)."""
         table = np.zeros((len(self.codes), self.years))
         for r, code in enumerate(self.codes):
+            proxy = self.p.first_date("wages.provincial_average_monthly", code) is None
+            if proxy:
+                self.p.warn(
+                    f"pension projection: no average wage for {code}; the national private-sector average stands in"
+                )
             for t in range(self.years):
-                value = self.grown("wages.provincial_average_monthly", self.first_year + t, code)
-                if value is None:
-                    self.p.warn(f"pension projection: no average wage for {code}; its years count at 0 yuan")
-                    value = 0.0
-                table[r, t] = value
+                year = self.first_year + t
+                value = (
+                    self.grown("wages.private_sector_average_annual", year, code)
+                    if proxy
+                    else self.grown("wages.provincial_average_monthly", year, code)
+                )
+                table[r, t] = (value or 0.0) / (12 if proxy else 1)
         return table
 
     def floors(self, wages: np.ndarray) -> np.ndarray:
@@ -511,6 +521,10 @@ def pension_projection(v: Any, p: Any) -> Any:
         neither["worker_contributions"] - actual["worker_contributions"], 2
     )
     actual["counterfactual_balance_path"] = neither["balance_path"]
+    # in today's money: discounted by the wage-growth assumption from the retirement year to the question's year
+    discount = (1 + tables.growth) ** np.maximum(retirement_year - p.date.year, 0)
+    actual["pension_monthly_today"] = np.round(pension / discount, 2)
+    actual["portability_loss_monthly_today"] = np.round(actual["portability_loss_monthly"] / discount, 2)
     if single:
         return {k: (a[0].tolist() if np.ndim(a) > 1 else scalar_if_0d(a[0])) for k, a in actual.items()}
     return {k: a for k, a in actual.items() if np.ndim(a) == 1}  # yearly paths only for one person

@@ -1,0 +1,754 @@
+"""The unbundled advisor (拆包式参保建议): one worker's diagnosis, an item-by-item plan with costs, benefits and reasons,
+an affordability check and what-ifs — every figure computed through the rules engine.
+
+The paper's fourth reform: identify the worker's risks from the industry, give priority to injury and medical cover,
+and choose employee or resident insurance by ability to pay (middle and high earners employee insurance); its fifth:
+explain it in plain words. Nothing here is a rule: the numbers come from `calculate`, with overlays for the what-ifs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from gigcover.advisor import text
+from gigcover.advisor.request import AdviceRequest, Profile, engine_inputs, parse_request, retirement_age
+from gigcover.engine.errors import GigcoverError, InputValueError
+from gigcover.engine.evaluate import Model, calculate
+from gigcover.queries import COVERAGE_OUTPUTS
+from gigcover.rules.coverage import SCHEMES
+from gigcover.scenarios import scenario
+
+__all__ = ["advise"]
+
+ITEMS = ("occupational_injury", "medical", "pension", "unemployment")
+RISK_OUTPUTS = ("accident_risk_level", "illness_risk_level", "unemployment_risk_level", "old_age_risk_level")
+INPATIENT_BILL = 20_000.0
+INJURY_GRADE = 7
+
+
+class _Asker:
+    """calculate() with the request's date and the profile's facts; engine errors renamed to profile fields."""
+
+    def __init__(self, model: Model, request: AdviceRequest, base: dict[str, Any], region: str) -> None:
+        self.model, self.date, self.base, self.region = model, request.date.isoformat(), base, region
+        self.warnings: list[str] = []
+        self.weakest: list[str] = []
+
+    def __call__(
+        self, outputs: list[str], region: str | None = None, overrides: Mapping[str, Any] | None = None, **inputs: Any
+    ) -> dict[str, Any]:
+        request = {
+            "date": self.date,
+            "region": region or self.region,
+            "inputs": {**self.base, **inputs},
+            "outputs": outputs,
+            "overrides": dict(overrides or {}),
+        }
+        try:
+            answer = calculate(self.model, request)
+        except GigcoverError as exc:
+            field = str(exc.details.get("field", ""))
+            if field.startswith("inputs."):
+                raise InputValueError(
+                    exc.message.replace("inputs.", "profile.", 1), field=field.replace("inputs.", "profile.", 1)
+                ) from None
+            raise
+        self.warnings.extend(answer["warnings"])
+        self.weakest.append(answer["verification"]["weakest"])
+        return dict(answer["outputs"])
+
+    def optional(self, outputs: list[str], **kwargs: Any) -> dict[str, Any] | None:
+        """As __call__, but a figure the region does not publish gives None and a warning, not a failure."""
+        try:
+            return self(outputs, **kwargs)
+        except GigcoverError as exc:
+            if exc.kind in ("not_in_force", "unknown_name"):
+                self.warnings.append(f"not computed ({', '.join(outputs)}): {exc.message}")
+                return None
+            raise
+
+
+def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The advice for one worker: {diagnosis, risk, plan, affordability, what_ifs, warnings, verification}."""
+    request = parse_request(raw)
+    profile = request.profile
+    region = _region(model, profile.work_region, "profile.work_region")
+    base = engine_inputs(profile)
+    if profile.hukou_region is not None:
+        base["hukou_region"] = _region(model, profile.hukou_region, "profile.hukou_region")
+    age, assumed = retirement_age(profile)
+    ask = _Asker(model, request, base, region)
+    ask.warnings.extend(assumed)
+
+    facts = ask(
+        [
+            *COVERAGE_OUTPUTS,
+            *RISK_OUTPUTS,
+            "hukou_local",
+            "affordable_share_of_income",
+            "suggested_resident_pension_tier_annual",
+        ]
+    )
+    hukou_code = base.get("hukou_region", region)
+    places = {"work_place": region, "hukou_place": hukou_code, "none": region}
+    income_floor = ask.optional(["employee_scheme_income_floor", "pension_base_floor_monthly"])
+    middle_income = income_floor is not None and profile.monthly_income >= income_floor["employee_scheme_income_floor"]
+    retirement = _retirement(ask, profile, age)
+
+    diagnosis = _diagnosis(facts, profile)
+    context = _Context(ask, profile, facts, places, middle_income, retirement, age, request)
+    plan = [_injury_item(context), _medical_item(context), _pension_item(context), _unemployment_item(context)]
+    if facts["accident_risk_level"] != "high":  # injury first where accidents are the main risk, else medical
+        plan[0], plan[1] = plan[1], plan[0]
+    affordability, plan = _affordability(
+        plan, profile, request.budget_monthly, float(facts["affordable_share_of_income"])
+    )
+    return {
+        "date": request.date.isoformat(),
+        "lang": request.lang,
+        "diagnosis": diagnosis,
+        "risk": {r.removesuffix("_risk_level"): facts[r] for r in RISK_OUTPUTS},
+        "plan": plan,
+        "affordability": affordability,
+        "what_ifs": _what_ifs(context),
+        "warnings": [w for w in dict.fromkeys(ask.warnings) if not _internal_default(w)],
+        "verification": {"weakest": max(ask.weakest, key=["V1", "V2", "V3", "UNVERIFIED", "OVERLAY"].index)},
+    }
+
+
+def _internal_default(warning: str) -> bool:
+    """Defaults the advisor sets on purpose (hours, floating ratio, the place of work) are not news to the worker."""
+    return warning.endswith("not given: assumed 0.0") or warning.split(" ", 1)[0] in (
+        "daily_hours_one_employer",
+        "weekly_hours_one_employer",
+        "work_region",
+        "contract_counterparty",
+    )
+
+
+def _region(model: Model, raw: str, field: str) -> str:
+    return model.regions.resolve(raw, field=field).code
+
+
+def _retirement(ask: _Asker, profile: Profile, age: int) -> dict[str, Any] | None:
+    if profile.birth_date is None:
+        ask.warnings.append("birth_date not given: no pension projection")
+        return None
+    return ask(
+        ["statutory_retirement_date", "statutory_retirement_age_months", "minimum_contribution_years"],
+        birth_date=profile.birth_date,
+        original_retirement_age=age,
+    )
+
+
+def _diagnosis(facts: dict[str, Any], profile: Profile) -> dict[str, Any]:
+    enrolled = set(profile.current_enrolments)
+    schemes = [
+        {
+            "scheme": s,
+            "access": facts[f"{s}_access"],
+            "place": facts[f"{s}_place"],
+            "payers": facts[f"{s}_payers"],
+            "enrolled": s in enrolled or facts[f"{s}_access"] in ("employer", "platform"),
+        }
+        for s in SCHEMES
+    ]
+    covered = {row["scheme"] for row in schemes if row["enrolled"]}
+    needs = {
+        "occupational_injury": {"work_injury", "occupational_injury"},
+        "medical": {"employee_medical", "resident_medical"},
+        "pension": {"employee_pension", "resident_pension"},
+        "unemployment": {"unemployment"},
+    }
+    gaps = [item for item, options in needs.items() if not covered & options]
+    diagnosis = {
+        key: facts[key]
+        for key in (
+            "legal_relation",
+            "employment_form",
+            "new_form_category",
+            "table2_cell",
+            "table2_severity",
+            "table2_options",
+        )
+    }
+    diagnosis |= {"schemes": schemes, "covered": sorted(covered), "gaps": gaps}
+    diagnosis["summary_zh"], diagnosis["summary_en"] = text.summary(diagnosis)
+    return diagnosis
+
+
+class _Context:
+    """What every plan item and what-if needs to know about the worker."""
+
+    def __init__(
+        self,
+        ask: _Asker,
+        profile: Profile,
+        facts: dict[str, Any],
+        places: dict[str, str],
+        middle_income: bool,
+        retirement: dict[str, Any] | None,
+        age: int,
+        request: AdviceRequest,
+    ) -> None:
+        self.ask, self.profile, self.facts, self.places = ask, profile, facts, places
+        self.middle_income, self.retirement, self.age, self.request = middle_income, retirement, age, request
+        self.employer = (
+            facts["employer_enrols_fully"]
+            if "employer_enrols_fully" in facts
+            else (facts["employee_pension_access"] == "employer")
+        )
+        self.enrolled = set(profile.current_enrolments)
+        self.citations = ask.model.citation
+
+    def cite(self, *keys: str) -> list[dict[str, object]]:
+        return [self.citations(k) for k in keys]
+
+    def place_of(self, scheme: str) -> str:
+        return str(self.facts[f"{scheme}_place"])
+
+    def region_of(self, scheme: str) -> str:
+        return self.places[self.place_of(scheme)]
+
+
+def _item(
+    name: str,
+    scheme: str,
+    place: str,
+    cost: float | None,
+    others: dict[str, float],
+    protects: dict[str, Any],
+    reasons: tuple[str, str, str, str],
+    citations: list[dict[str, object]],
+    enrolled: bool,
+) -> dict[str, Any]:
+    reason_zh, reason_en, loss_zh, loss_en = reasons
+    title_zh, title_en = text.ITEM_TITLES[name]
+    scheme_zh, scheme_en = text.SCHEME_NAMES.get(scheme, (scheme, scheme))
+    return {
+        "item": name,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "scheme": scheme,
+        "scheme_zh": scheme_zh,
+        "scheme_en": scheme_en,
+        "place": place,
+        "worker_monthly_cost": round(cost or 0.0, 2),
+        "cost_known": cost is not None,
+        "other_payers": {k: round(v, 2) for k, v in others.items()},
+        "protects": protects,
+        "loss_if_skipped_zh": loss_zh,
+        "loss_if_skipped_en": loss_en,
+        "reason_zh": reason_zh,
+        "reason_en": reason_en,
+        "citations": citations,
+        "already_enrolled": enrolled,
+    }
+
+
+def _injury_item(c: _Context) -> dict[str, Any]:
+    income = c.profile.monthly_income
+    if c.facts["work_injury_access"] == "employer":
+        benefits = c.ask(
+            ["work_injury_one_time_disability_subsidy", "work_injury_death_lump_sum", "work_injury_funeral_subsidy"],
+            disability_grade=INJURY_GRADE,
+            own_average_monthly_wage=income,
+        )
+        protects = {
+            "grade7_one_time_subsidy": benefits["work_injury_one_time_disability_subsidy"],
+            "death_lump_sum": benefits["work_injury_death_lump_sum"],
+            "funeral_subsidy": benefits["work_injury_funeral_subsidy"],
+        }
+        return _item(
+            "occupational_injury",
+            "work_injury",
+            "work_place",
+            0.0,
+            {},
+            protects,
+            text.injury_reason("work_injury", "", c.facts["accident_risk_level"]),
+            c.cite("social_insurance_law.art33", "work_injury_regulation.art35"),
+            True,
+        )
+    if c.facts["occupational_injury_access"] == "platform":
+        orders = c.profile.monthly_orders or 0.0
+        levy = c.ask(
+            [
+                "occupational_injury_levy_per_order",
+                "occupational_injury_platform_monthly",
+                "occupational_injury_worker_monthly",
+                "occupational_injury_one_time_disability_subsidy",
+                "occupational_injury_death_lump_sum",
+                "occupational_injury_funeral_subsidy",
+            ],
+            monthly_orders=orders,
+            disability_grade=INJURY_GRADE,
+        )
+        protects = {
+            "grade7_one_time_subsidy": levy["occupational_injury_one_time_disability_subsidy"],
+            "death_lump_sum": levy["occupational_injury_death_lump_sum"],
+            "funeral_subsidy": levy["occupational_injury_funeral_subsidy"],
+            "platform_pays_per_order": levy["occupational_injury_levy_per_order"],
+        }
+        return _item(
+            "occupational_injury",
+            "occupational_injury",
+            "work_place",
+            levy["occupational_injury_worker_monthly"],
+            {"platform": levy["occupational_injury_platform_monthly"]},
+            protects,
+            text.injury_reason("occupational_injury", "", c.facts["accident_risk_level"]),
+            c.cite("occupational_injury_2025_24", "occupational_injury_2025_79", "seed_paper.injury_reform"),
+            True,
+        )
+    return _item(
+        "occupational_injury",
+        "commercial_accident",
+        "none",
+        None,
+        {},
+        {},
+        text.injury_reason("none", "", c.facts["accident_risk_level"]),
+        c.cite("occupational_injury_2025_24", "seed_paper.injury_reform"),
+        "occupational_injury" in c.enrolled,
+    )
+
+
+def _medical_item(c: _Context) -> dict[str, Any]:
+    income = c.profile.monthly_income
+    if c.employer:
+        costs = c.ask(
+            ["employee_medical_worker_contribution_monthly", "employee_medical_employer_contribution_monthly"],
+            pension_base_chosen_monthly=max(income, 0.01),
+        )
+        return _medical_result(
+            c,
+            "employee_medical",
+            "work_place",
+            costs["employee_medical_worker_contribution_monthly"],
+            {"employer": costs["employee_medical_employer_contribution_monthly"]},
+            employer=True,
+        )
+    employee_open = c.facts["employee_medical_access"] == "individual"
+    if c.middle_income and employee_open:
+        place = c.place_of("employee_medical")
+        cost = c.ask.optional(["employee_medical_flexible_monthly"], region=c.places[place])
+        if cost is not None:
+            return _medical_result(c, "employee_medical", place, cost["employee_medical_flexible_monthly"], {})
+    place = c.place_of("resident_medical")
+    premium = c.ask(["resident_medical_premium_annual", "resident_medical_subsidy_annual"], region=c.places[place])
+    return _medical_result(
+        c,
+        "resident_medical",
+        place,
+        premium["resident_medical_premium_annual"] / 12,
+        {"government": premium["resident_medical_subsidy_annual"] / 12},
+    )
+
+
+def _treatment_place(c: _Context, place: str) -> str:
+    """Care is where the worker lives and works: in place, or in another province as a registered temporary patient."""
+    away = place == "hukou_place" and not c.facts["hukou_local"]
+    return "temporary_registered" if away else "in_place"
+
+
+def _medical_result(
+    c: _Context, scheme: str, place: str, cost: float, others: dict[str, float], employer: bool = False
+) -> dict[str, Any]:
+    kind = "employee" if scheme == "employee_medical" else "resident"
+    refund = c.ask.optional(
+        ["inpatient_reimbursement"],
+        region=c.places[place],
+        inpatient_bill=INPATIENT_BILL,
+        medical_scheme=kind,
+        treatment_place=_treatment_place(c, place),
+    )
+    protects = {
+        "inpatient_bill": INPATIENT_BILL,
+        "treatment_place": _treatment_place(c, place),
+        "expected_reimbursement": None if refund is None else refund["inpatient_reimbursement"],
+    }
+    return _item(
+        "medical",
+        scheme,
+        place,
+        cost,
+        others,
+        protects,
+        text.medical_reason(scheme, place, employer),
+        c.cite(
+            "social_insurance_law.art23",
+            "resident_medical_2016_3",
+            "medical_cross_province_2022_22",
+            "seed_paper.medical_reform",
+        ),
+        scheme in c.enrolled or employer,
+    )
+
+
+def _history(c: _Context, scheme: str, base_index: float = 0.6, move_after: int | None = None) -> dict[str, Any]:
+    """From this year to retirement under one scheme (after any years already paid), optionally moving home."""
+    assert c.retirement is not None
+    start, end = c.request.date.year, int(str(c.retirement["statutory_retirement_date"])[:4])
+    years = max(end - start, 1)
+    place = c.places["work_place"] if scheme == "employee_pension" else c.places["hukou_place"]
+    kind = "employee" if scheme == "employee_pension" else "resident"
+    tier = float(c.facts["suggested_resident_pension_tier_annual"])
+    segment = {"scheme": kind, "region": place, "base_index": base_index, "tier": tier}
+    segments = [{**segment, "years": years}]
+    if move_after is not None and years > move_after:
+        segments = [
+            {**segment, "years": move_after},
+            {**segment, "years": years - move_after, "region": c.places["hukou_place"]},
+        ]
+    prior = round(c.profile.contribution_years_so_far)
+    if prior:
+        segments.insert(0, {"scheme": "employee", "region": c.places["work_place"], "base_index": 0.6, "years": prior})
+    return {"start_year": start - prior, "hukou_region": c.places["hukou_place"], "segments": segments}
+
+
+def _projections(c: _Context, histories: list[dict[str, Any]], later_months: list[int]) -> list[dict[str, Any]] | None:
+    """Several histories in one vector call; `later_months` postpones retirement per history (flexible late retirement)."""
+    if c.retirement is None:
+        return None
+    start = str(c.retirement["statutory_retirement_date"])
+    month = int(start[:4]) * 12 + int(start[5:7]) - 1
+    dates = [f"{(month + m) // 12:04d}-{(month + m) % 12 + 1:02d}" for m in later_months]
+    ages = [int(c.retirement["statutory_retirement_age_months"]) + m for m in later_months]
+    result = c.ask.optional(
+        ["pension_projection"],
+        contribution_history=histories,
+        statutory_retirement_date=dates,
+        statutory_retirement_age_months=ages,
+        original_retirement_age=[c.age] * len(histories),
+    )
+    if result is None:
+        return None
+    columns = result["pension_projection"]
+    return [{k: (v[i] if isinstance(v, list) else v) for k, v in columns.items()} for i in range(len(histories))]
+
+
+def _pension_item(c: _Context) -> dict[str, Any]:
+    income = c.profile.monthly_income
+    if c.employer:
+        costs = c.ask(
+            ["employee_pension_worker_contribution_monthly", "employee_pension_employer_contribution_monthly"],
+            pension_base_chosen_monthly=max(income, 0.01),
+        )
+        projected = _projections(c, [_history(c, "employee_pension", max(0.6, income / _average(c)))], [0])
+        return _pension_result(
+            c,
+            "employee_pension",
+            "work_place",
+            costs["employee_pension_worker_contribution_monthly"],
+            {"employer": costs["employee_pension_employer_contribution_monthly"]},
+            projected,
+            True,
+        )
+    scheme = (
+        "employee_pension"
+        if c.middle_income and c.facts["employee_pension_access"] == "individual"
+        else "resident_pension"
+    )
+    place = c.place_of(scheme)
+    if scheme == "employee_pension":
+        cost = c.ask(
+            ["employee_pension_worker_contribution_monthly"],
+            region=c.places[place],
+            employee_pension_access="individual",
+        )["employee_pension_worker_contribution_monthly"]
+        others: dict[str, float] = {}
+    else:
+        tier = float(c.facts["suggested_resident_pension_tier_annual"])
+        subsidy = c.ask(["resident_pension_subsidy_annual"], region=c.places[place], resident_pension_tier_annual=tier)
+        cost, others = tier / 12, {"government": subsidy["resident_pension_subsidy_annual"] / 12}
+    return _pension_result(c, scheme, place, cost, others, _projections(c, [_history(c, scheme)], [0]))
+
+
+def _average(c: _Context) -> float:
+    found = c.ask.optional(["pension_average_wage_monthly"])
+    return float(found["pension_average_wage_monthly"]) if found else max(c.profile.monthly_income, 1.0)
+
+
+def _pension_result(
+    c: _Context,
+    scheme: str,
+    place: str,
+    cost: float,
+    others: dict[str, float],
+    projected: list[dict[str, Any]] | None,
+    employer: bool = False,
+) -> dict[str, Any]:
+    protects: dict[str, Any] = {}
+    if projected:
+        first = projected[0]
+        protects = {
+            "projected_pension_monthly": first["pension_monthly"],
+            "projected_pension_monthly_today": first["pension_monthly_today"],
+            "paid_from": first["pension_scheme"],
+            "paid_in": first["pension_place"],
+            "retirement_date": c.retirement["statutory_retirement_date"] if c.retirement else None,
+            "contribution_years": first["employee_years"] + first["resident_years"],
+        }
+    if c.retirement:
+        protects["minimum_years_for_employee_pension"] = c.retirement["minimum_contribution_years"]
+    return _item(
+        "pension",
+        scheme,
+        place,
+        cost,
+        others,
+        protects,
+        text.pension_reason(scheme, place, employer),
+        c.cite(
+            "social_insurance_law.art10",
+            "resident_pension_2014_8",
+            "pension_2005_38.benefit",
+            "pension_transfer_2009_66",
+        ),
+        scheme in c.enrolled or employer,
+    )
+
+
+def _unemployment_item(c: _Context) -> dict[str, Any]:
+    access = c.facts["unemployment_access"]
+    if access == "none":
+        return _item(
+            "unemployment",
+            "none",
+            "none",
+            0.0,
+            {},
+            {},
+            text.unemployment_reason(False),
+            c.cite("unemployment_flexible", "seed_paper.injury_reform"),
+            False,
+        )
+    figures = c.ask(
+        [
+            "unemployment_worker_contribution_monthly",
+            "unemployment_employer_contribution_monthly",
+            "unemployment_benefit_max_months",
+        ],
+        pension_base_chosen_monthly=max(c.profile.monthly_income, 0.01),
+        unemployment_contribution_years=5,
+    )
+    others = {"employer": figures["unemployment_employer_contribution_monthly"]} if access == "employer" else {}
+    benefit = c.ask.optional(["unemployment_benefit_monthly"])
+    protects = {
+        "months_after_5_years": figures["unemployment_benefit_max_months"],
+        "benefit_monthly": None if benefit is None else benefit["unemployment_benefit_monthly"],
+    }
+    return _item(
+        "unemployment",
+        "unemployment",
+        "work_place",
+        figures["unemployment_worker_contribution_monthly"],
+        others,
+        protects,
+        text.unemployment_reason(True),
+        c.cite("social_insurance_law.art44", "unemployment_regulation.art17", "unemployment_flexible"),
+        "unemployment" in c.enrolled or access == "employer",
+    )
+
+
+DROP_ORDER = ("unemployment", "pension", "medical", "occupational_injury")
+
+
+def _affordability(
+    plan: list[dict[str, Any]], profile: Profile, budget: float | None, share: float
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Total worker cost against income and the budget; over budget, items go in DROP_ORDER (injury and medical last)."""
+    total = round(sum(item["worker_monthly_cost"] for item in plan), 2)
+    income = profile.monthly_income
+    limit = budget if budget is not None else None
+    kept, dropped = list(plan), []
+    if limit is not None:
+        for name in DROP_ORDER:
+            if sum(i["worker_monthly_cost"] for i in kept) <= limit + 1e-9:
+                break
+            dropped += [i["item"] for i in kept if i["item"] == name and i["worker_monthly_cost"] > 0]
+            kept = [i for i in kept if not (i["item"] == name and i["worker_monthly_cost"] > 0)]
+    kept_total = round(sum(item["worker_monthly_cost"] for item in kept), 2)
+    ratio = total / income if income > 0 else None
+    affordable = ratio is not None and ratio <= share + 1e-9
+    message_zh = (
+        f"全部建议项目个人每月约 {text.yuan(total)} 元，占收入 {ratio:.1%}；"
+        if ratio is not None
+        else f"全部建议项目个人每月约 {text.yuan(total)} 元；"
+    )
+    message_en = (
+        f"All advised items cost you about {text.yuan(total)} yuan a month, {ratio:.1%} of income; "
+        if ratio is not None
+        else f"All advised items cost you about {text.yuan(total)} yuan a month; "
+    )
+    message_zh += (
+        "在多数骑手可接受的 5% 以内。"
+        if affordable
+        else "超过多数骑手可接受的 5%：负担不起时先放弃失业、养老，最后保留工伤和医疗。"
+    )
+    message_en += (
+        "within the 5 % many riders accept."
+        if affordable
+        else "above the 5 % many riders accept: if you cannot pay it all, drop unemployment and pension first and "
+        "keep injury and medical cover to the last."
+    )
+    return (
+        {
+            "worker_monthly_total": total,
+            "share_of_income": None if ratio is None else round(ratio, 4),
+            "threshold_share": share,
+            "affordable": affordable,
+            "budget_monthly": budget,
+            "plan_monthly_total": kept_total,
+            "dropped_for_budget": dropped,
+            "drop_order": list(DROP_ORDER),
+            "message_zh": message_zh,
+            "message_en": message_en,
+        },
+        kept,
+    )
+
+
+def _what_ifs(c: _Context) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    if not c.facts["hukou_local"] and "hukou_region" in c.ask.base:
+        found.append(_what_if_work_place(c))
+    if c.retirement is not None and not c.employer:
+        found.extend(_what_if_pension(c))
+    return [w for w in found if w]
+
+
+def _what_if_work_place(c: _Context) -> dict[str, Any]:
+    """Medical cover at the place of work instead of the hukou place (the paper's 就业地参保), under the reform overlay."""
+    overrides = scenario("place_of_work_enrolment").overrides
+    at_home = c.ask.optional(
+        ["inpatient_reimbursement"],
+        region=c.places["hukou_place"],
+        inpatient_bill=INPATIENT_BILL,
+        medical_scheme="resident",
+        treatment_place="temporary_registered",
+    )
+    at_work = c.ask.optional(
+        ["inpatient_reimbursement", "resident_medical_access"],
+        overrides=overrides,
+        inpatient_bill=INPATIENT_BILL,
+        medical_scheme="resident",
+        treatment_place="in_place",
+    )
+    if at_home is None or at_work is None:
+        return {}
+    gain = round(at_work["inpatient_reimbursement"] - at_home["inpatient_reimbursement"], 2)
+    return {
+        "name": "enrol_at_work_place",
+        "title_zh": "在就业地而不是户籍地参加医保",
+        "title_en": "Medical insurance where you work instead of at your hukou place",
+        "cost_change_monthly": 0.0,
+        "benefit_change": gain,
+        "benefit_unit": f"yuan per {INPATIENT_BILL:,.0f} inpatient bill",
+        "detail_zh": f"住院 {INPATIENT_BILL:,.0f} 元：户籍地参保异地就医报销 {text.yuan(at_home['inpatient_reimbursement'])} 元，"
+        f"就业地参保 {text.yuan(at_work['inpatient_reimbursement'])} 元。",
+        "detail_en": f"A {INPATIENT_BILL:,.0f} yuan stay: {text.yuan(at_home['inpatient_reimbursement'])} reimbursed "
+        f"if insured at home and treated away, {text.yuan(at_work['inpatient_reimbursement'])} if "
+        "insured where you work.",
+    }
+
+
+def _what_if_pension(c: _Context) -> list[dict[str, Any]]:
+    """Base 100 %, three more years, moving home after five years, switching scheme — in one vector projection."""
+    employee = c.facts["employee_pension_access"] == "individual"
+    histories = [_history(c, "employee_pension"), _history(c, "resident_pension")]
+    later = [0, 0]
+    if employee:
+        histories += [
+            _history(c, "employee_pension", 1.0),
+            _history(c, "employee_pension"),
+            _history(c, "employee_pension", move_after=5),
+        ]
+        later += [0, 36, 0]
+    results = _projections(c, histories, later)
+    if results is None:
+        return []
+    employee_cost = (
+        c.ask.optional(["employee_pension_worker_contribution_monthly"], employee_pension_access="individual")
+        if employee
+        else None
+    )
+    high_cost = (
+        c.ask.optional(
+            ["employee_pension_worker_contribution_monthly"],
+            employee_pension_access="individual",
+            pension_base_index_chosen=1.0,
+        )
+        if employee
+        else None
+    )
+    tier = float(c.facts["suggested_resident_pension_tier_annual"]) / 12
+    out = []
+    base_e, base_r = results[0], results[1]
+    if employee and employee_cost is not None:
+        cost_e = employee_cost["employee_pension_worker_contribution_monthly"]
+        out.append(
+            _change(
+                "switch_scheme",
+                "职工养老保险换成居民养老保险",
+                "Resident instead of employee pension",
+                round(tier - cost_e, 2),
+                _today_diff(base_r, base_e),
+            )
+        )
+        if high_cost is not None:
+            out.append(
+                _change(
+                    "raise_pension_base",
+                    "养老缴费基数从60%提高到100%",
+                    "Pension base raised from 60 % to 100 %",
+                    round(high_cost["employee_pension_worker_contribution_monthly"] - cost_e, 2),
+                    _today_diff(results[2], base_e),
+                )
+            )
+        out.append(
+            _change(
+                "work_3_more_years",
+                "弹性延迟退休3年并继续缴费",
+                "Work and contribute 3 more years",
+                0.0,
+                _today_diff(results[3], base_e),
+            )
+        )
+        move = results[4]
+        moved = _change(
+            "move_home_after_5_years",
+            "5年后回户籍地继续缴费",
+            "Move back to the hukou province after 5 years",
+            0.0,
+            _today_diff(move, base_e),
+        )
+        moved["portability_loss_monthly"] = move["portability_loss_monthly_today"]
+        moved["paid_in"] = move["pension_place"]
+        out.append(moved)
+    return out
+
+
+def _today_diff(variant: dict[str, Any], baseline: dict[str, Any]) -> float:
+    """Pension difference in today's money (both discounted by the wage-growth assumption)."""
+    return round(float(variant["pension_monthly_today"]) - float(baseline["pension_monthly_today"]), 2)
+
+
+def _change(name: str, title_zh: str, title_en: str, cost: float, pension: float) -> dict[str, Any]:
+    return {
+        "name": name,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "cost_change_monthly": cost,
+        "benefit_change": pension,
+        "benefit_unit": "yuan/month of pension",
+        "detail_zh": f"每月缴费变化 {cost:+,.2f} 元，退休后每月养老金变化 {pension:+,.2f} 元。",
+        "detail_en": f"Contribution {cost:+,.2f} yuan a month; pension {pension:+,.2f} yuan a month.",
+    }
+
+
+def _today() -> dt.date:
+    return dt.date.today()
