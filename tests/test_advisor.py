@@ -1,0 +1,163 @@
+"""The unbundled advisor: diagnosis, plan, affordability and what-ifs for the issue's four workers, and properties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gigcover.advisor import advise
+from gigcover.engine.errors import InputValueError
+from gigcover.engine.model import default_model
+
+DATE = "2025-09-01"
+RIDER = {  # full-time crowd-sourced rider: non-local rural hukou, 7,000 yuan
+    "monthly_income": 7000, "work_region": "310000", "hukou_region": "411600", "hukou_rural": True,
+    "industry": "food_delivery", "platform": "meituan", "has_labor_contract": False, "platform_manages_work": True,
+    "birth_date": "1995-03", "sex": "male", "monthly_orders": 900, "weekly_hours_one_employer": 60,
+}  # fmt: skip
+DRIVER = {  # part-time ride-hail driver, local urban hukou
+    "monthly_income": 3000, "work_region": "510100", "hukou_region": "510104", "hukou_rural": False,
+    "industry": "ride_hailing", "platform": "didi", "has_labor_contract": False, "weekly_hours_one_employer": 15,
+    "birth_date": "1988-07", "sex": "female",
+}  # fmt: skip
+STREAMER = {  # high-earning livestreamer with her own business
+    "monthly_income": 30000, "work_region": "330100", "hukou_region": "330100", "hukou_rural": False,
+    "industry": "livestreaming", "has_labor_contract": False, "own_business": True, "platform_manages_work": False,
+    "birth_date": "1998-11", "sex": "female",
+}  # fmt: skip
+ENROLLED_RIDER = {  # rider already in employee insurance as a flexible worker
+    **RIDER, "monthly_income": 9000, "work_region": "440300", "hukou_region": "440300", "hukou_rural": False,
+    "current_enrolments": ["employee_pension", "employee_medical"],
+}  # fmt: skip
+
+
+def ask(profile: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return advise(default_model(), {"date": DATE, "profile": profile, **extra})
+
+
+def by_item(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["item"]: item for item in answer["plan"]}
+
+
+def test_rider_diagnosis_plan_and_priority() -> None:
+    answer = ask(RIDER)
+    diagnosis = answer["diagnosis"]
+    assert diagnosis["table2_cell"] == "nonlocal_rural_no_labor" and diagnosis["table2_severity"] == 4
+    assert diagnosis["new_form_category"] == "incomplete_labor_relation"
+    assert diagnosis["gaps"] == ["medical", "pension", "unemployment"]
+    assert answer["risk"]["accident"] == "high"
+    assert [i["item"] for i in answer["plan"]] == ["occupational_injury", "medical", "pension", "unemployment"]
+    items = by_item(answer)
+    injury = items["occupational_injury"]
+    assert injury["scheme"] == "occupational_injury" and injury["worker_monthly_cost"] == 0.0
+    assert injury["other_payers"] == {"platform": 63.0}  # 900 orders × 0.07
+    assert injury["protects"]["grade7_one_time_subsidy"] == 45159.4  # 13 × 3,473.80
+    # 7,000 < the Shanghai floor 7,460: resident insurance by ability to pay
+    assert items["medical"]["scheme"] == "resident_medical" and items["medical"]["worker_monthly_cost"] == 33.33
+    assert items["pension"]["scheme"] == "resident_pension" and items["pension"]["place"] == "hukou_place"
+    assert items["pension"]["worker_monthly_cost"] == pytest.approx(500 / 12, abs=0.01)
+    assert items["unemployment"]["scheme"] == "none"
+    assert answer["affordability"]["affordable"] is True
+    assert answer["affordability"]["share_of_income"] == pytest.approx((33.33 + 41.67) / 7000, abs=1e-4)
+
+
+def test_rider_what_ifs_measure_cost_and_benefit() -> None:
+    what_ifs = {w["name"]: w for w in ask(RIDER)["what_ifs"]}
+    assert what_ifs["enrol_at_work_place"]["benefit_change"] > 0  # in-place care reimburses more than away
+    switch = what_ifs["switch_scheme"]
+    assert switch["cost_change_monthly"] < 0 and switch["benefit_change"] < 0
+    raise_base = what_ifs["raise_pension_base"]
+    assert raise_base["cost_change_monthly"] > 0 and raise_base["benefit_change"] > 0
+    assert what_ifs["work_3_more_years"]["benefit_change"] > 0
+    move = what_ifs["move_home_after_5_years"]
+    assert move["portability_loss_monthly"] is not None
+
+
+def test_part_time_driver_local_urban() -> None:
+    answer = ask(DRIVER)
+    assert answer["diagnosis"]["table2_cell"] == "local_urban_no_labor"
+    assert answer["diagnosis"]["table2_severity"] == 1
+    items = by_item(answer)
+    assert items["occupational_injury"]["scheme"] == "occupational_injury"  # Didi joined 2025-07-01, Sichuan first wave
+    assert items["medical"]["scheme"] == "resident_medical" and items["medical"]["place"] == "work_place"
+    assert answer["plan"][0]["item"] == "medical"  # ride-hailing accident risk is medium: medical first
+    assert any("55 assumed" in w for w in answer["warnings"])
+
+
+def test_high_earning_livestreamer_with_own_business() -> None:
+    answer = ask(STREAMER)
+    assert answer["diagnosis"]["new_form_category"] == "civil_relation"
+    assert answer["risk"]["accident"] == "low"
+    items = by_item(answer)
+    assert items["occupational_injury"]["scheme"] == "commercial_accident"  # livestreaming is outside the pilot
+    assert items["medical"]["scheme"] == "employee_medical"  # middle/high income → employee insurance
+    assert items["pension"]["scheme"] == "employee_pension"
+    assert items["pension"]["worker_monthly_cost"] == pytest.approx(0.2 * 4986, abs=0.01)  # Zhejiang floor
+
+
+def test_rider_already_in_employee_insurance() -> None:
+    items = by_item(ask(ENROLLED_RIDER))
+    assert items["pension"]["already_enrolled"] and items["medical"]["already_enrolled"]
+    assert items["pension"]["scheme"] == "employee_pension"
+
+
+def test_full_time_employee_rider_gets_employer_routes() -> None:
+    employee = {**RIDER, "has_labor_contract": True, "contract_counterparty": "contractor"}
+    answer = ask(employee)
+    assert answer["diagnosis"]["table2_options"] == ["local_employee"]
+    items = by_item(answer)
+    assert items["occupational_injury"]["scheme"] == "work_injury"
+    assert items["pension"]["other_payers"]["employer"] > items["pension"]["worker_monthly_cost"] > 0
+
+
+def test_every_plan_item_cites_a_source_and_has_reasons_in_both_languages() -> None:
+    for profile in (RIDER, DRIVER, STREAMER, ENROLLED_RIDER):
+        for item in ask(profile)["plan"]:
+            assert item["citations"], item["item"]
+            assert all(c["document"] and c["verified"] for c in item["citations"])
+            assert item["reason_zh"] and item["reason_en"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(budget=st.floats(min_value=0, max_value=3000), income=st.floats(min_value=500, max_value=60000))
+def test_plan_never_costs_more_than_the_budget(budget: float, income: float) -> None:
+    answer = ask({**STREAMER, "monthly_income": income}, budget_monthly=budget)
+    total = sum(item["worker_monthly_cost"] for item in answer["plan"])
+    assert total <= budget + 1e-6
+    assert answer["affordability"]["plan_monthly_total"] == pytest.approx(total, abs=0.01)
+
+
+def test_tight_budget_drops_pension_before_medical_and_injury() -> None:
+    answer = ask(STREAMER, budget_monthly=500)
+    kept = [i["item"] for i in answer["plan"]]
+    assert "pension" in answer["affordability"]["dropped_for_budget"]
+    assert "medical" in kept and "occupational_injury" in kept
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"industry": "pilot"}, "profile.industry"),
+        ({"monthly_income": -5}, "profile.monthly_income"),
+        ({"work_region": "atlantis"}, "profile.work_region"),
+        ({"hukou_region": None}, "profile"),
+        ({"birth_date": "1995-13"}, "profile.birth_date"),
+        ({"shoe_size": 42}, "profile.shoe_size"),
+    ],
+)
+def test_bad_profile_names_the_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(InputValueError) as caught:
+        ask({**RIDER, **change})
+    assert caught.value.details["field"] == field
+
+
+def test_bad_request_fields() -> None:
+    with pytest.raises(InputValueError) as caught:
+        advise(default_model(), {"date": "2025-13-01", "profile": RIDER})
+    assert caught.value.details["field"] == "date"
+    with pytest.raises(InputValueError) as caught:
+        advise(default_model(), {"date": DATE, "profile": RIDER, "lang": "fr"})
+    assert caught.value.details["field"] == "lang"
