@@ -238,3 +238,23 @@ def test_params_unverified_lists_the_values_to_confirm() -> None:
     megacity = [r for r in rows if r["name"] == "coverage.hukou.pension_work_place_requires_local_hukou"]
     assert {r["region"] for r in megacity} == {"110000", "310000", "440100", "440300"}
     assert runner.invoke(app, ["params", "unverified", "--level", "V9"]).exit_code == 2
+
+
+def test_advise_command_prints_the_plan_and_json(tmp_path: Path) -> None:
+    request = {"date": "2025-09-01", "profile": {
+        "monthly_income": 7000, "work_region": "上海", "hukou_region": "周口", "hukou_rural": True,
+        "industry": "food_delivery", "platform": "meituan", "has_labor_contract": False, "birth_date": "1995-03",
+        "sex": "male"}}  # fmt: skip
+    file = tmp_path / "profile.json"
+    file.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+    human = runner.invoke(app, ["advise", "--file", str(file)])
+    assert human.exit_code == 0, human.output
+    assert "拆包式参保建议" in human.stdout and "职业伤害保障" in human.stdout
+    english = runner.invoke(app, ["advise", "--file", str(file), "--lang", "en"])
+    assert "Unbundled plan" in english.stdout
+    answer = _json(runner.invoke(app, ["advise", "--file", str(file), "--json"]).stdout)
+    assert [i["item"] for i in answer["plan"]][0] == "occupational_injury"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**request, "profile": {**request["profile"], "industry": "pilot"}}), encoding="utf-8")
+    result = runner.invoke(app, ["advise", "--file", str(bad)])
+    assert result.exit_code == 2 and _json(result.stderr)["field"] == "profile.industry"

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gigcover import labels, queries, scenarios
+from gigcover import advisor, labels, queries, scenarios
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
 from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
 from gigcover.engine.model import default_model
@@ -603,6 +603,73 @@ def _plot_projection(result: dict[str, Any], path: Path, lang: Lang) -> None:
     plt.close(figure)
 
 
+@app.command()
+def advise(
+    file: Annotated[
+        Path, typer.Option("--file", "-f", help="advice request JSON: {date, profile, budget_monthly, lang}")
+    ],
+    lang: Annotated[str | None, typer.Option("--lang", help="zh or en (default: the request's lang, else zh)")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """One worker's diagnosis and unbundled plan: what to join first, what it costs, what it protects, and why."""
+    try:
+        request = _read_json(file)
+        if not isinstance(request, dict):
+            raise InputValueError("--file: expected a JSON object {date, profile, ...}", field="file")
+        if lang is not None:
+            request = {**request, "lang": _lang(lang)}
+        answer = advisor.advise(default_model(), request)
+    except GigcoverError as exc:
+        _fail(exc)
+    if json_out:
+        _print_json(answer)
+        return
+    _print_advice(answer, "en" if answer["lang"] == "en" else "zh")
+
+
+def _print_advice(answer: dict[str, Any], lang: Lang) -> None:
+    zh, suffix = lang == "zh", "zh" if lang == "zh" else "en"
+    diagnosis = answer["diagnosis"]
+    console.print(f"[bold]{'诊断' if zh else 'Diagnosis'}[/bold] {diagnosis[f'summary_{suffix}']}")
+    risks = ", ".join(f"{name}: {level}" for name, level in answer["risk"].items())
+    console.print(f"{'风险' if zh else 'Risks'}: {risks}")
+    table = Table(title="拆包式参保建议（按优先顺序）" if zh else "Unbundled plan (in priority order)", show_lines=True)
+    for head in (
+        ("项目", "Item"),
+        ("险种与地点", "Scheme, where"),
+        ("个人月缴费", "You pay / month"),
+        ("其他缴费方", "Others pay"),
+        ("理由", "Why"),
+    ):
+        table.add_column(head[0] if zh else head[1], overflow="fold")
+    for item in answer["plan"]:
+        scheme = f"{item[f'scheme_{suffix}']} · {labels.value_label(item['place'], lang)}"
+        others = ", ".join(f"{labels.payer_label(k, lang)} {v:,.2f}" for k, v in item["other_payers"].items()) or "—"
+        cost = f"{item['worker_monthly_cost']:,.2f}" + (" ✓" if item["already_enrolled"] else "")
+        table.add_row(item[f"title_{suffix}"], scheme, cost, others, item[f"reason_{suffix}"])
+    console.print(table)
+    console.print(answer["affordability"][f"message_{suffix}"])
+    if answer["what_ifs"]:
+        what_ifs = Table(title="如果……" if zh else "What if …")
+        for head in (("情形", "Case"), ("月缴费变化", "Cost / month"), ("待遇变化", "Benefit"), ("说明", "Detail")):
+            what_ifs.add_column(head[0] if zh else head[1])
+        for w in answer["what_ifs"]:
+            what_ifs.add_row(
+                w[f"title_{suffix}"],
+                f"{w['cost_change_monthly']:+,.2f}",
+                f"{w['benefit_change']:+,.2f}",
+                w[f"detail_{suffix}"],
+            )
+        console.print(what_ifs)
+    sources = {
+        c["document"] + (f" {c['article']}" if c.get("article") else ""): c["verified"]
+        for item in answer["plan"]
+        for c in item["citations"]
+    }
+    console.print(("依据：" if zh else "Sources: ") + "; ".join(f"{doc} [{level}]" for doc, level in sources.items()))
+    _print_warnings(answer["warnings"], lang)
+
+
 DEMO_WORKERS: list[tuple[str, str, dict[str, Any]]] = [
     ("外卖众包骑手", "Crowd-sourced food-delivery rider", {"has_labor_contract": False, "platform_manages_work": True}),
     (
@@ -688,6 +755,22 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
             row.append(f"{routes} {labels.stars(cell['severity']) if cell['severity'] else ''}".strip())
         table.add_row(*row)
     console.print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port to listen on", min=1, max=65535)] = 8000,
+    db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///gigcover.db)")] = None,
+) -> None:
+    """Serve the HTTP API (and the web advisor when installed): OpenAPI at /openapi.json, docs at /docs."""
+    import uvicorn
+
+    from gigcover.api import create_app
+
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
+    uvicorn.run(create_app(db_url=db), host=host, port=port)
 
 
 def main() -> None:
