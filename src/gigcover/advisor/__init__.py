@@ -202,6 +202,23 @@ class _Context:
         )
         self.enrolled = set(profile.current_enrolments)
         self.citations = ask.model.citation
+        self._variants: dict[str, dict[str, Any]] | None = None
+
+    def variants(self) -> dict[str, dict[str, Any]]:
+        """The pension projections the plan and the what-ifs need, in one vector call (computed once)."""
+        if self._variants is None:
+            employee = self.facts["employee_pension_access"] == "individual"
+            named = [("resident", _history(self, "resident_pension"), 0)]
+            if employee:
+                named += [
+                    ("employee", _history(self, "employee_pension"), 0),
+                    ("employee_high", _history(self, "employee_pension", 1.0), 0),
+                    ("employee_late", _history(self, "employee_pension"), 36),
+                    ("employee_move", _history(self, "employee_pension", move_after=5), 0),
+                ]
+            results = _projections(self, [h for _, h, _ in named], [m for _, _, m in named]) or []
+            self._variants = {name: result for (name, _, _), result in zip(named, results, strict=False)}
+        return self._variants
 
     def cite(self, *keys: str) -> list[dict[str, object]]:
         return [self.citations(k) for k in keys]
@@ -657,79 +674,54 @@ def _what_if_work_place(c: _Context) -> dict[str, Any]:
 
 
 def _what_if_pension(c: _Context) -> list[dict[str, Any]]:
-    """Base 100 %, three more years, moving home after five years, switching scheme — in one vector projection."""
-    employee = c.facts["employee_pension_access"] == "individual"
-    histories = [_history(c, "employee_pension"), _history(c, "resident_pension")]
-    later = [0, 0]
-    if employee:
-        histories += [
-            _history(c, "employee_pension", 1.0),
-            _history(c, "employee_pension"),
-            _history(c, "employee_pension", move_after=5),
-        ]
-        later += [0, 36, 0]
-    results = _projections(c, histories, later)
-    if results is None:
+    """Switching scheme, base 100 %, three more years, moving home after five years — from the shared projections."""
+    v = c.variants()
+    if "employee" not in v:
         return []
-    employee_cost = (
-        c.ask.optional(["employee_pension_worker_contribution_monthly"], employee_pension_access="individual")
-        if employee
-        else None
+    cost_e = c.ask.optional(["employee_pension_worker_contribution_monthly"], employee_pension_access="individual")
+    cost_high = c.ask.optional(
+        ["employee_pension_worker_contribution_monthly"],
+        employee_pension_access="individual",
+        pension_base_index_chosen=1.0,
     )
-    high_cost = (
-        c.ask.optional(
-            ["employee_pension_worker_contribution_monthly"],
-            employee_pension_access="individual",
-            pension_base_index_chosen=1.0,
-        )
-        if employee
-        else None
-    )
+    if cost_e is None or cost_high is None:
+        return []
+    low, high = (x["employee_pension_worker_contribution_monthly"] for x in (cost_e, cost_high))
     tier = float(c.facts["suggested_resident_pension_tier_annual"]) / 12
-    out = []
-    base_e, base_r = results[0], results[1]
-    if employee and employee_cost is not None:
-        cost_e = employee_cost["employee_pension_worker_contribution_monthly"]
-        out.append(
-            _change(
-                "switch_scheme",
-                "职工养老保险换成居民养老保险",
-                "Resident instead of employee pension",
-                round(tier - cost_e, 2),
-                _today_diff(base_r, base_e),
-            )
-        )
-        if high_cost is not None:
-            out.append(
-                _change(
-                    "raise_pension_base",
-                    "养老缴费基数从60%提高到100%",
-                    "Pension base raised from 60 % to 100 %",
-                    round(high_cost["employee_pension_worker_contribution_monthly"] - cost_e, 2),
-                    _today_diff(results[2], base_e),
-                )
-            )
-        out.append(
-            _change(
-                "work_3_more_years",
-                "弹性延迟退休3年并继续缴费",
-                "Work and contribute 3 more years",
-                0.0,
-                _today_diff(results[3], base_e),
-            )
-        )
-        move = results[4]
-        moved = _change(
-            "move_home_after_5_years",
-            "5年后回户籍地继续缴费",
-            "Move back to the hukou province after 5 years",
+    base = v["employee"]
+    moved = _change(
+        "move_home_after_5_years",
+        "5年后回户籍地继续缴费",
+        "Move back to the hukou province after 5 years",
+        0.0,
+        _today_diff(v["employee_move"], base),
+    )
+    moved["portability_loss_monthly"] = v["employee_move"]["portability_loss_monthly_today"]
+    moved["paid_in"] = v["employee_move"]["pension_place"]
+    return [
+        _change(
+            "switch_scheme",
+            "职工养老保险换成居民养老保险",
+            "Resident instead of employee pension",
+            round(tier - low, 2),
+            _today_diff(v["resident"], base),
+        ),
+        _change(
+            "raise_pension_base",
+            "养老缴费基数从60%提高到100%",
+            "Pension base raised from 60 % to 100 %",
+            round(high - low, 2),
+            _today_diff(v["employee_high"], base),
+        ),
+        _change(
+            "work_3_more_years",
+            "弹性延迟退休3年并继续缴费",
+            "Work and contribute 3 more years",
             0.0,
-            _today_diff(move, base_e),
-        )
-        moved["portability_loss_monthly"] = move["portability_loss_monthly_today"]
-        moved["paid_in"] = move["pension_place"]
-        out.append(moved)
-    return out
+            _today_diff(v["employee_late"], base),
+        ),
+        moved,
+    ]
 
 
 def _today_diff(variant: dict[str, Any], baseline: dict[str, Any]) -> float:

@@ -188,6 +188,7 @@ class ParameterStore:
 
     regions: RegionTable
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    _memo: dict[tuple[str, dt.date, str], ParameterHit] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, root: Path, regions: RegionTable) -> ParameterStore:
@@ -236,7 +237,15 @@ class ParameterStore:
         return min(dates, default=None)
 
     def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
-        """The value in force on `date` for `region`, falling back prefecture → province → national."""
+        """The value in force on `date` for `region`, falling back prefecture → province → national (memoised:
+        the store never changes after loading)."""
+        key = (name, date, region)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._lookup(name, date, region)
+        return hit
+
+    def _lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
         parameter = self.get(name)
         chain = self.regions.fallback_chain(region)
         for place in chain:
