@@ -22,8 +22,10 @@ def select(cases: Sequence[tuple[Any, Any, str]], default: tuple[Any, str]) -> D
                 return Decision(scalar_if_0d(value), key)
         return Decision(scalar_if_0d(default[0]), default[1])
     values = np.select(conditions, [v for _, v, _ in cases], default=default[0])
-    basis = np.select(conditions, [k for _, _, k in cases], default=default[1])
-    return Decision(scalar_if_0d(values), scalar_if_0d(basis))
+    picked = np.select(conditions, list(range(len(cases))), default=len(cases))
+    keys = [k for _, _, k in cases] + [default[1]]
+    used = np.flatnonzero(np.bincount(picked.ravel(), minlength=len(keys)))
+    return Decision(scalar_if_0d(values), sorted({keys[i] for i in used}))
 
 
 def scalar_if_0d(value: Any) -> Any:
@@ -58,6 +60,17 @@ def lookup(mapping: Mapping[str, Any], keys: Any) -> Any:
     array = np.asarray(keys)
     if array.ndim == 0:
         return mapping[str(array.item())]
+    if len(mapping) <= 64:  # few keys: one vectorised comparison per key beats sorting many strings
+        keys_in_order = list(mapping)
+        position = np.full(array.shape, -1, dtype=np.int64)
+        for i, key in enumerate(keys_in_order):
+            position[array == key] = i
+        if (position < 0).any():
+            raise KeyError(str(array[position < 0].ravel()[0]))
+        table = np.empty(len(keys_in_order), dtype=object)
+        for i, key in enumerate(keys_in_order):
+            table[i] = mapping[key]
+        return _narrow(table[position])
     distinct, inverse = np.unique(array, return_inverse=True)
     table = np.empty(len(distinct), dtype=object)
     for i, key in enumerate(distinct):
@@ -78,3 +91,15 @@ def choose(conditions: Sequence[Any], choices: Sequence[Any], default: Any) -> A
     if all(a.ndim == 0 for a in arrays):
         return next((scalar_if_0d(v) for a, v in zip(arrays, choices, strict=True) if a), scalar_if_0d(default))
     return np.select(arrays, list(choices), default=default)
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """An object array of plain numbers or strings as a typed array (lists and mappings stay objects)."""
+    sample = values.flat[0] if values.size else None
+    if isinstance(sample, bool):
+        return values.astype(bool)
+    if isinstance(sample, int | float):
+        return values.astype(float if any(isinstance(x, float) for x in values.flat[:1000]) else int)
+    if isinstance(sample, str):
+        return values.astype(str)
+    return values

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from gigcover.engine.variables import CALL_REGION
-from gigcover.engine.vector import choose, isin, join_codes, lookup, names_where, scalar_if_0d, select
+from gigcover.engine.vector import choose, isin, lookup, names_where, scalar_if_0d, select
 from gigcover.rules import registry
 
 TABLE2_CELLS = tuple(
@@ -108,11 +108,12 @@ def has_labor_relation(v: Any, p: Any) -> Any:
 )
 def table2_cell(v: Any, p: Any) -> Any:
     """Local/non-local hukou × urban/rural hukou × labour relation or not."""
-    return join_codes(
-        np.where(v.hukou_local, "local", "nonlocal"),
-        np.where(v.hukou_rural, "rural", "urban"),
-        np.where(v.has_labor_relation, "labor", "no_labor"),
+    index = (
+        4 * ~np.asarray(v.hukou_local, dtype=bool)
+        + 2 * np.asarray(v.hukou_rural, dtype=bool)
+        + ~np.asarray(v.has_labor_relation, dtype=bool)
     )
+    return scalar_if_0d(np.asarray(TABLE2_CELLS)[index])
 
 
 @registry.formula(

@@ -1,0 +1,188 @@
+"""Advice and calc latency: in-process, over HTTP at a steady request rate on loopback, and against openfisca-core.
+
+Prints figures and ratios measured in this run:
+1. one full advice in-process (p50/p99);
+2. the calc subset (Table 2 severity) in gigcover vs the same computation in openfisca-core (one situation, and
+   1,000,000 people), the peer running in its own venv (.venv-peer, from benchmarks/requirements-peer.txt);
+3. POST /v1/calculate and POST /v1/advice against `gigcover serve` on 127.0.0.1 at a fixed request rate (open loop:
+   requests are sent on schedule whether or not earlier ones have returned), p50/p99.
+
+Run: .venv/bin/python benchmarks/bench_advice.py [--rate 200] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from gigcover.advisor import advise
+from gigcover.engine.evaluate import Simulation, calculate
+from gigcover.engine.model import default_model
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER_VENV = ROOT / ".venv-peer"
+ADVICE = {"date": "2025-09-01", "profile": {
+    "monthly_income": 7000, "work_region": "310000", "hukou_region": "411600", "hukou_rural": True,
+    "industry": "food_delivery", "platform": "meituan", "has_labor_contract": False, "platform_manages_work": True,
+    "birth_date": "1995-03", "sex": "male", "monthly_orders": 900}}  # fmt: skip
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(int(len(ordered) * 0.99) - 1, 0)]
+
+
+def table2_request(i: int) -> dict[str, Any]:
+    inputs = {"has_labor_contract": i % 5 == 0, "hukou_local": i % 3 == 0, "hukou_rural": i % 2 == 0}
+    return {"date": "2021-06-01", "region": "310000", "inputs": inputs, "outputs": ["table2_severity"]}
+
+
+def in_process(calls: int, people: int) -> dict[str, float]:
+    model = default_model()
+    advise(model, ADVICE)
+    advice = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        advise(model, ADVICE)
+        advice.append(time.perf_counter() - t0)
+    calc = []
+    for i in range(calls):
+        t0 = time.perf_counter()
+        calculate(model, table2_request(i))
+        calc.append(time.perf_counter() - t0)
+    rng = np.random.default_rng(7)
+    inputs = {
+        "has_labor_contract": rng.random(people) < 0.2,
+        "hukou_local": rng.random(people) < 0.35,
+        "hukou_rural": rng.random(people) < 0.6,
+    }
+    t0 = time.perf_counter()
+    Simulation(model, __import__("datetime").date(2021, 6, 1), "310000", inputs).compute("table2_severity")
+    vector = time.perf_counter() - t0
+    advice_p50, advice_p99 = percentiles(advice)
+    calc_p50, calc_p99 = percentiles(calc)
+    return {
+        "advice_p50": advice_p50,
+        "advice_p99": advice_p99,
+        "calc_p50": calc_p50,
+        "calc_p99": calc_p99,
+        "vector_seconds": vector,
+    }
+
+
+def peer(calls: int, people: int) -> dict[str, float] | None:
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "-r", str(ROOT / "benchmarks" / "requirements-peer.txt")],
+            check=True,
+        )
+    done = subprocess.run(
+        [str(python), str(ROOT / "benchmarks" / "openfisca_peer.py"), str(calls), str(people)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"openfisca-core peer failed: {done.stderr.strip()[-300:]}")
+        return None
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def steady(url: str, body: dict[str, Any], rate: float, seconds: float) -> tuple[list[float], int]:
+    """Open-loop load: one request every 1/rate s for `seconds`; latency from the scheduled send time."""
+    latencies: list[float] = []
+    failures = 0
+    async with httpx.AsyncClient(timeout=30) as client:
+        start = time.perf_counter()
+
+        async def one(at: float) -> None:
+            nonlocal failures
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            response = await client.post(url, json=body)
+            if response.status_code != 200:
+                failures += 1
+            latencies.append(time.perf_counter() - at)
+
+        await asyncio.gather(*(one(start + i / rate) for i in range(int(rate * seconds))))
+    return latencies, failures
+
+
+def over_http(rate: float, seconds: float, advice_rate: float) -> dict[str, Any]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gigcover"), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        calc, calc_failed = asyncio.run(steady(f"{base}/v1/calculate", table2_request(1), rate, seconds))
+        advice, advice_failed = asyncio.run(steady(f"{base}/v1/advice", ADVICE, advice_rate, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {"calc": (*percentiles(calc), calc_failed), "advice": (*percentiles(advice), advice_failed)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=200.0, help="requests/s for /v1/calculate")
+    parser.add_argument("--advice-rate", type=float, default=40.0, help="requests/s for /v1/advice")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    ours = in_process(args.calls, args.people)
+    print(f"advice in-process: p50 {ours['advice_p50'] * 1e3:.2f} ms, p99 {ours['advice_p99'] * 1e3:.2f} ms")
+    print(
+        f"calc (table2_severity, one worker): p50 {ours['calc_p50'] * 1e3:.3f} ms, p99 {ours['calc_p99'] * 1e3:.3f} ms"
+    )
+    print(f"calc core on {args.people:,} people: {ours['vector_seconds'] * 1e3:.1f} ms")
+    theirs = peer(args.calls, args.people)
+    if theirs:
+        print(
+            f"openfisca-core, same question, one situation: p50 {theirs['scalar_p50'] * 1e3:.3f} ms "
+            f"(gigcover ÷ openfisca = {ours['calc_p50'] / theirs['scalar_p50']:.2f}×)"
+        )
+        print(
+            f"openfisca-core, {theirs['people']:,} people: {theirs['vector_seconds'] * 1e3:.1f} ms "
+            f"(gigcover ÷ openfisca = {ours['vector_seconds'] / theirs['vector_seconds']:.2f}×)"
+        )
+    http = over_http(args.rate, args.seconds, args.advice_rate)
+    for name, rate in (("calc", args.rate), ("advice", args.advice_rate)):
+        p50, p99, failed = http[name]
+        print(
+            f"HTTP /v1/{'calculate' if name == 'calc' else 'advice'} at {rate:.0f} req/s for {args.seconds:.0f} s: "
+            f"p50 {p50 * 1e3:.1f} ms, p99 {p99 * 1e3:.1f} ms, non-200: {failed}"
+        )
+
+
+if __name__ == "__main__":
+    main()
