@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/gigcover demo
+	$(BIN)/gigcover serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -161,3 +161,11 @@ def test_bad_request_fields() -> None:
     with pytest.raises(InputValueError) as caught:
         advise(default_model(), {"date": DATE, "profile": RIDER, "lang": "fr"})
     assert caught.value.details["field"] == "lang"
+
+
+@pytest.mark.parametrize("profile", [RIDER, {**RIDER, "has_labor_contract": True}, STREAMER])
+def test_without_a_birth_date_there_is_no_projection_but_still_a_plan(profile: dict[str, Any]) -> None:
+    answer = ask({k: v for k, v in profile.items() if k != "birth_date"})
+    assert by_item(answer)["pension"]["protects"].get("projected_pension_monthly") is None
+    assert any("birth_date not given" in w for w in answer["warnings"])
+    assert answer["what_ifs"] == [] or all(w["name"] == "enrol_at_work_place" for w in answer["what_ifs"])

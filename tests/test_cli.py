@@ -253,7 +253,7 @@ def test_advise_command_prints_the_plan_and_json(tmp_path: Path) -> None:
     english = runner.invoke(app, ["advise", "--file", str(file), "--lang", "en"])
     assert "Unbundled plan" in english.stdout
     answer = _json(runner.invoke(app, ["advise", "--file", str(file), "--json"]).stdout)
-    assert [i["item"] for i in answer["plan"]][0] == "occupational_injury"
+    assert next(i["item"] for i in answer["plan"]) == "occupational_injury"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**request, "profile": {**request["profile"], "industry": "pilot"}}), encoding="utf-8")
     result = runner.invoke(app, ["advise", "--file", str(bad)])

@@ -763,7 +763,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="port to listen on", min=1, max=65535)] = 8000,
     db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///gigcover.db)")] = None,
 ) -> None:
-    """Serve the HTTP API (and the web advisor when installed): OpenAPI at /openapi.json, docs at /docs."""
+    """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
     from gigcover.api import create_app

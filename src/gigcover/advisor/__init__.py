@@ -206,6 +206,8 @@ class _Context:
 
     def variants(self) -> dict[str, dict[str, Any]]:
         """The pension projections the plan and the what-ifs need, in one vector call (computed once)."""
+        if self._variants is None and self.retirement is None:  # no birth date: nothing to project
+            self._variants = {}
         if self._variants is None:
             employee = self.facts["employee_pension_access"] == "individual"
             named = [("resident", _history(self, "resident_pension"), 0)]
@@ -454,7 +456,11 @@ def _pension_item(c: _Context) -> dict[str, Any]:
             ["employee_pension_worker_contribution_monthly", "employee_pension_employer_contribution_monthly"],
             pension_base_chosen_monthly=max(income, 0.01),
         )
-        projected = _projections(c, [_history(c, "employee_pension", max(0.6, income / _average(c)))], [0])
+        projected = (
+            _projections(c, [_history(c, "employee_pension", max(0.6, income / _average(c)))], [0])
+            if c.retirement
+            else None
+        )
         return _pension_result(
             c,
             "employee_pension",
@@ -481,7 +487,8 @@ def _pension_item(c: _Context) -> dict[str, Any]:
         tier = float(c.facts["suggested_resident_pension_tier_annual"])
         subsidy = c.ask(["resident_pension_subsidy_annual"], region=c.places[place], resident_pension_tier_annual=tier)
         cost, others = tier / 12, {"government": subsidy["resident_pension_subsidy_annual"] / 12}
-    return _pension_result(c, scheme, place, cost, others, _projections(c, [_history(c, scheme)], [0]))
+    variant = c.variants().get("employee" if scheme == "employee_pension" else "resident")
+    return _pension_result(c, scheme, place, cost, others, [variant] if variant else None)
 
 
 def _average(c: _Context) -> float:

@@ -1,0 +1,110 @@
+"""The HTTP interface (FastAPI): the rules, the parameters, the variables and the advisor as JSON, with OpenAPI.
+
+`create_app()` builds the application; `app` is the default one for `uvicorn gigcover.api:app`
+(or `gigcover serve`). The web advisor's HTML pages (gigcover.web) are served by the same app at `/`.
+Errors are RFC 9457 problem details (see problems.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from gigcover import __version__, web
+from gigcover.engine.evaluate import Model
+from gigcover.engine.model import default_model
+
+from .problems import install_problem_handlers, problem_openapi
+from .routes import router
+
+__all__ = ["DEFAULT_DB_URL", "GigcoverAPI", "app", "create_app"]
+
+DEFAULT_DB_URL = "sqlite:///gigcover.db"
+
+DESCRIPTION = """\
+Social protection for China's internet-platform flexible workers (互联网平台灵活就业群体的社会保障):
+the law as dated, cited code.
+
+* `POST /v1/calculate` — the calc contract of `gigcover calc`: date, region (place of work), inputs, overrides,
+  outputs, trace; optionally a reform `scenario`.
+* `POST /v1/advice` — one worker's diagnosis, plan, affordability and what-ifs.
+* `GET /v1/parameters`, `GET /v1/parameters/{name}` — every value dated, cited and tagged with its verification
+  level (V1 full legal text … UNVERIFIED); regional values fall back city → province → national.
+* `GET /v1/variables`, `GET /v1/variables/{name}` — the legal concepts, their inputs and references.
+
+Errors are RFC 9457 `application/problem+json` with `type`, `title`, `status`, `detail`, `instance` and the
+details needed to fix the request (`field`, `suggestions`, `missing`, `allowed`).
+"""
+
+TAGS: list[dict[str, Any]] = [
+    {"name": "rules", "description": "Evaluate the rules for a situation (the calc contract)."},
+    {"name": "advisor", "description": "Advice for one worker."},
+    {"name": "parameters", "description": "Dated, cited parameter values."},
+    {"name": "variables", "description": "Variables: legal concepts with their inputs and references."},
+    {"name": "operations", "description": "Health of the service."},
+]
+
+
+class GigcoverAPI(FastAPI):
+    """FastAPI whose OpenAPI declares error responses as `application/problem+json`."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            schema = problem_openapi(super().openapi())
+            _document_profile(schema)
+        assert self.openapi_schema is not None
+        return self.openapi_schema
+
+
+def _document_profile(schema: dict[str, Any]) -> None:
+    """Show the advisor's profile fields in the OpenAPI. The body keeps `profile` a plain object at the HTTP layer
+    so that the advisor itself checks it and names the field at fault (`profile.industry`), as the CLI would."""
+    from gigcover.advisor.request import Profile
+
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    profile = Profile.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(profile.pop("$defs", {}))
+    components["AdviceProfile"] = profile
+    request = components.get("AdviceRequest")
+    if request is not None:
+        description = request["properties"]["profile"].get("description", "")
+        request["properties"]["profile"] = {"$ref": "#/components/schemas/AdviceProfile", "description": description}
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Load the rules when the server starts (not on the first request): bad rule data stops the start."""
+    if app.state.model is None:
+        app.state.model = default_model()
+    yield
+
+
+def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI:
+    """The HTTP application: the JSON API and the web advisor's pages.
+
+    `model`: the rules to serve (default: the shipped model, loaded at start-up or on first use);
+    `db_url`: the database for the ledger (kept on `app.state.db_url`; nothing uses it yet).
+    """
+    app = GigcoverAPI(
+        title="gigcover", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=_lifespan
+    )
+    app.state.model = model
+    app.state.db_url = db_url or DEFAULT_DB_URL
+    install_problem_handlers(app)
+    app.include_router(router)
+    _include_web(app)
+    return app
+
+
+def _include_web(app: FastAPI) -> None:
+    """The advisor's HTML pages (gigcover.web: `/`, `/advice`) and their local assets under `/static`.
+    They are not part of the JSON API's OpenAPI."""
+    app.include_router(web.router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+
+
+app = create_app()

@@ -1,0 +1,207 @@
+"""The JSON endpoints: one function each, each a thin layer over the engine, the scenarios or the advisor.
+
+Answers are built the way the CLI builds them (`calc`, `params show --json`, `variables show`) so that the
+two interfaces say the same thing; the response models document them in the OpenAPI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from gigcover import scenarios
+from gigcover.engine.errors import InputValueError, UnknownNameError
+from gigcover.engine.evaluate import Model, calculate, to_jsonable
+from gigcover.engine.model import default_model
+from gigcover.engine.regions import NATIONAL
+
+from .problems import PathNotFound, problem_responses
+from .schemas import (
+    AdviceRequest,
+    AdviceResponse,
+    CalculateRequest,
+    CalculateResponse,
+    Health,
+    IsoDate,
+    ParameterList,
+    ParameterValue,
+    VariableDetail,
+    VariableList,
+)
+
+router = APIRouter()
+
+
+def get_model(request: Request) -> Model:
+    """The app's model (create_app(model=...)), or the shipped one loaded once per process."""
+    model: Model | None = request.app.state.model
+    return model if model is not None else default_model()
+
+
+ModelDep = Annotated[Model, Depends(get_model)]
+
+
+def json_answer(content: Any) -> JSONResponse:
+    """The answer as JSON; a result that is not a finite number is the request's fault (e.g. absurd inputs)."""
+    try:
+        return JSONResponse(to_jsonable(content))
+    except ValueError:
+        raise InputValueError(
+            "the answer contains a number that is not finite (NaN or infinity); check the inputs' magnitudes",
+            field="inputs",
+        ) from None
+
+
+def _body(model: Any) -> dict[str, Any]:
+    """The fields the client sent, as plain JSON values (dates as YYYY-MM-DD), without pydantic's defaults."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in ((n, getattr(model, n)) for n in model.model_fields_set)
+    }
+
+
+# -- rules -------------------------------------------------------------------------------------------------
+@router.post(
+    "/v1/calculate",
+    response_model=CalculateResponse,
+    responses=problem_responses(400, 422, 500),
+    tags=["rules"],
+    summary="Ask the rules anything (the calc contract)",
+)
+def calculate_endpoint(body: CalculateRequest, model: ModelDep) -> JSONResponse:
+    """`{date, region, inputs, overrides, outputs, trace}` → `{date, region, outputs, warnings, verification, trace?}`,
+    exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the request's own."""
+    request = _body(body)
+    name = request.pop("scenario", None)
+    if name is not None:
+        request["overrides"] = {**scenarios.scenario(name).overrides, **(request.get("overrides") or {})}
+    return json_answer(calculate(model, request))
+
+
+# -- advisor -----------------------------------------------------------------------------------------------
+@router.post(
+    "/v1/advice",
+    response_model=AdviceResponse,
+    responses=problem_responses(400, 422, 500),
+    tags=["advisor"],
+    summary="Advice for one worker: diagnosis, plan, affordability, what-ifs",
+)
+def advice_endpoint(body: AdviceRequest, model: ModelDep) -> JSONResponse:
+    """One worker's diagnosis and an unbundled plan with costs, benefits and reasons (gigcover.advisor)."""
+    from gigcover.advisor import advise  # the service layer, loaded on first use
+
+    return json_answer(advise(model, _body(body)))
+
+
+# -- parameters --------------------------------------------------------------------------------------------
+@router.get(
+    "/v1/parameters",
+    response_model=ParameterList,
+    responses=problem_responses(422, 500),
+    tags=["parameters"],
+    summary="All parameters",
+)
+def parameters_list(
+    model: ModelDep,
+    prefix: Annotated[str, Query(description="only names starting with this (e.g. `pension.employee`)")] = "",
+) -> JSONResponse:
+    """Parameter names with their description, English label and unit (as `gigcover params list`)."""
+    found = [
+        {"name": name, "description": p.spec.description, "label_en": p.spec.label_en, "unit": p.spec.unit}
+        for name, p in sorted(model.store.parameters.items())
+        if name.startswith(prefix)
+    ]
+    return json_answer({"count": len(found), "parameters": found})
+
+
+@router.get(
+    "/v1/parameters/{name}",
+    response_model=ParameterValue,
+    responses=problem_responses(400, 404, 422, 500),
+    tags=["parameters"],
+    summary="A parameter's value on a date in a region, with its source",
+)
+def parameter_detail(
+    model: ModelDep,
+    name: Annotated[str, Path(description="dotted parameter name, e.g. `pension.employee.flexible.rate`")],
+    date: Annotated[IsoDate | None, Query(description="YYYY-MM-DD (default: today)")] = None,
+    region: Annotated[
+        str | None, Query(description="GB/T 2260 code or name; falls back city → province → national")
+    ] = None,
+) -> JSONResponse:
+    """As `gigcover params show NAME --date D --region R --json`."""
+    try:
+        parameter = model.store.get(name)
+    except UnknownNameError as exc:
+        raise PathNotFound(exc) from None
+    when = date or dt.date.today()
+    code = model.regions.resolve(region).code if region is not None else NATIONAL
+    hit = model.store.lookup(name, when, code)
+    info = {
+        "name": name,
+        "description": parameter.spec.description,
+        "label_en": parameter.spec.label_en,
+        "unit": parameter.spec.unit,
+        "date": when.isoformat(),
+        "requested_region": code,
+        **hit.to_dict(),
+        "file": parameter.path,
+        "fallback": hit.fallback,
+    }
+    return json_answer(info)
+
+
+# -- variables ---------------------------------------------------------------------------------------------
+@router.get(
+    "/v1/variables",
+    response_model=VariableList,
+    responses=problem_responses(422, 500),
+    tags=["variables"],
+    summary="All variables",
+)
+def variables_list(
+    model: ModelDep,
+    prefix: Annotated[str, Query(description="only names starting with this (e.g. `employee_pension`)")] = "",
+) -> JSONResponse:
+    """Variable names with labels, type, period, unit, and whether each is an input or has a formula."""
+    found = [
+        {
+            "name": name,
+            "label_zh": var.label_zh,
+            "label_en": var.label_en,
+            "type": var.value_type,
+            "period": var.period,
+            "unit": var.unit,
+            "is_input": var.is_input,
+        }
+        for name, var in sorted(model.variables.items())
+        if name.startswith(prefix)
+    ]
+    return json_answer({"count": len(found), "variables": found})
+
+
+@router.get(
+    "/v1/variables/{name}",
+    response_model=VariableDetail,
+    responses=problem_responses(404, 422, 500),
+    tags=["variables"],
+    summary="A variable's labels, type, inputs, parameters and legal references",
+)
+def variable_detail(
+    model: ModelDep, name: Annotated[str, Path(description="variable name, e.g. `table2_cell`")]
+) -> JSONResponse:
+    """As `gigcover variables show NAME`."""
+    try:
+        var = model.variable(name)
+    except UnknownNameError as exc:
+        raise PathNotFound(exc) from None
+    return json_answer({**var.describe(), "references": [model.citation(k) for k in var.references]})
+
+
+# -- operations --------------------------------------------------------------------------------------------
+@router.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and what is loaded")
+def healthz(model: ModelDep) -> Health:
+    return Health(status="ok", variables=len(model.variables), parameters=len(model.store.parameters))

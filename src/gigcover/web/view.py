@@ -1,0 +1,215 @@
+"""Turning the advice (a dict of codes and numbers) into what the page shows, in one language."""
+
+from __future__ import annotations
+
+import numbers
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from gigcover.engine.regions import region_table
+from gigcover.labels import Lang, cell_label, payer_label, stars, value_label
+from gigcover.rules.coverage import SCHEME_LABELS
+
+from .text import (
+    AMOUNT_LABELS,
+    OTHER_VALUE_LABELS,
+    PLAN_ITEMS,
+    PROTECT_LABELS,
+    RISK_NAMES,
+    VERIFICATION_LEVELS,
+    pick,
+    t,
+)
+
+
+def number(value: object) -> float | None:
+    """A real number (Python or numpy) as a float; None for anything else, booleans included."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    return float(value)
+
+
+class View:
+    """Formatting helpers bound to one language; templates call these."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang: Lang = lang
+
+    # words -------------------------------------------------------------------------------------------------
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def both(self, data: Mapping[str, Any], base: str) -> str:
+        """The `<base>_zh` or `<base>_en` text of an advice entry."""
+        return str(data.get(f"{base}_{self.lang}") or data.get(f"{base}_zh") or "")
+
+    def value(self, code: object) -> str:
+        """A code the rules produce (labor, individual, work_place, …) in plain words."""
+        text = str(code)
+        if text in OTHER_VALUE_LABELS:
+            return pick(OTHER_VALUE_LABELS, text, self.lang)
+        return value_label(text, self.lang)
+
+    def scheme(self, code: str) -> str:
+        names = SCHEME_LABELS.get(code)
+        if names is not None:
+            return names[0] if self.lang == "zh" else names[1]
+        return self.value(code)
+
+    def item(self, code: str) -> str:
+        return pick(PLAN_ITEMS, code, self.lang)
+
+    def payers(self, payers: object) -> str:
+        items = payers if isinstance(payers, list | tuple) else [payers] if payers else []
+        sep = "、" if self.lang == "zh" else ", "
+        return sep.join(payer_label(str(p), self.lang) for p in items) or "—"
+
+    def payer(self, code: str) -> str:
+        return pick(AMOUNT_LABELS, code, self.lang)
+
+    def cell(self, code: str) -> str:
+        return cell_label(code, self.lang)
+
+    def stars(self, severity: object) -> str:
+        level = int(number(severity) or 0)
+        return stars(level) + "☆" * max(0, 4 - level) if level else ""
+
+    def region(self, code: object) -> str:
+        """A region's name; in English its pinyin first (Shanghai (上海市))."""
+        found = region_table().by_code.get(str(code))
+        if found is None:
+            return str(code)
+        if self.lang == "en" and found.pinyin:
+            return f"{found.pinyin.title()} ({found.name})"
+        return found.name
+
+    def risk_name(self, code: str) -> str:
+        return pick(RISK_NAMES, code, self.lang)
+
+    def level(self, verified: object) -> str:
+        return pick(VERIFICATION_LEVELS, str(verified), self.lang)
+
+    # numbers -----------------------------------------------------------------------------------------------
+    def money(self, amount: object, signed: bool = False, whole: bool = False) -> str:
+        """1,234.56 元 or ¥1,234.56; `signed` adds + or -, `whole` drops the fen."""
+        value = number(amount)
+        if value is None:
+            return "—"
+        sign = ("+" if value >= 0 else "-") if signed else ("-" if value < 0 else "")
+        body = f"{abs(value):,.0f}" if whole else f"{abs(value):,.2f}"
+        return f"{sign}{body} 元" if self.lang == "zh" else f"{sign}¥{body}"
+
+    def pct(self, share: object) -> str:
+        value = number(share)
+        if value is None:
+            return "—"
+        return f"{value * 100:.1f}%".replace(".0%", "%")
+
+    def width(self, share: object, threshold: object) -> int:
+        """Bar width (0–100) of the share of income, the scale being twice the acceptable share."""
+        part, limit = number(share), number(threshold)
+        if part is None or limit is None or limit <= 0:
+            return 0
+        return max(2, min(100, round(part / (2 * limit) * 100)))
+
+    # composite rows ----------------------------------------------------------------------------------------
+    def protects(self, protects: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(label, value) rows of what a plan item pays, in a stable order; empty values left out."""
+        rows: list[tuple[str, str]] = []
+        ordered = [k for k in PROTECT_LABELS if k in protects] + [k for k in protects if k not in PROTECT_LABELS]
+        for key in ordered:
+            value = protects[key]
+            if value is None or value == "":
+                continue
+            zh, en, kind = PROTECT_LABELS.get(key, (key.replace("_", " "), key.replace("_", " "), "text"))
+            rows.append((zh if self.lang == "zh" else en, self._show(value, kind)))
+        return rows
+
+    def _show(self, value: Any, kind: str) -> str:
+        if kind == "money":
+            return self.money(value)
+        amount = number(value)
+        if kind == "per_order" and amount is not None:
+            return (f"{amount:,.2f}" if self.lang == "zh" else f"¥{amount:,.2f}") + self.t("per_order_unit")
+        if kind == "years" and amount is not None:
+            return f"{amount:g}{self.t('years_unit')}"
+        if kind == "months" and amount is not None:
+            return f"{amount:g}{self.t('months_unit')}"
+        if kind == "label":
+            return self.value(value)
+        if kind == "region":
+            return self.region(value)
+        if amount is not None and not isinstance(value, int):
+            return f"{amount:,.2f}"
+        return str(value)
+
+    def benefit_change(self, what_if: Mapping[str, Any]) -> str:
+        """The benefit change of a what-if with its unit in words (a month of pension, or per hospital stay)."""
+        amount = number(what_if.get("benefit_change_monthly", what_if.get("benefit_change")))
+        if amount is None:
+            return "—"
+        if abs(amount) < 0.005:
+            return self.t("no_change")
+        signed = self.money(amount, signed=True)
+        unit = str(what_if.get("benefit_unit") or "")
+        bill = re.search(r"per ([\d,.]+)", unit)
+        if bill:
+            return self.t(
+                "benefit_stay", amount=signed, bill=self.money(float(bill.group(1).replace(",", "")), whole=True)
+            )
+        if "pension" in unit:
+            return self.t("benefit_pension", amount=signed)
+        return signed + self.t("per_month")
+
+    def cost_change(self, amount: object) -> str:
+        value = number(amount)
+        if value is None:
+            return "—"
+        if abs(value) < 0.005:
+            return self.t("no_change")
+        return self.money(value, signed=True) + self.t("per_month")
+
+
+def citation_view(citation: Mapping[str, Any]) -> dict[str, Any]:
+    """A citation with its link checked: only http(s) links are links; the host is shown, a reprint said so."""
+    href = citation.get("href")
+    host = ""
+    if isinstance(href, str) and href.startswith(("http://", "https://")):
+        host = urlsplit(href).hostname or ""
+    else:
+        href = None
+    official = host.endswith("gov.cn") or host.endswith("npc.gov.cn")
+    return {**citation, "href": href, "host": host, "official": official}
+
+
+def is_unverified(citation: Mapping[str, Any]) -> bool:
+    return str(citation.get("verified", "")).upper() == "UNVERIFIED"
+
+
+_UNVERIFIED_WARNING = re.compile(r"^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+) = .* is UNVERIFIED")
+# Which parameters feed which plan item: their name's first part.
+ITEM_PARAMETER_PREFIXES: dict[str, tuple[str, ...]] = {
+    "occupational_injury": ("occupational_injury.", "injury."),
+    "medical": ("medical.",),
+    "pension": ("pension.", "projection.", "retirement."),
+    "unemployment": ("unemployment.",),
+}
+
+
+def unverified_parameters(advice: Mapping[str, Any]) -> list[str]:
+    """Every UNVERIFIED parameter the advice used: as listed in `verification`, or as named in the warnings."""
+    found: list[str] = [str(p) for p in (advice.get("verification") or {}).get("unverified_parameters") or []]
+    for warning in advice.get("warnings") or []:
+        match = _UNVERIFIED_WARNING.match(str(warning))
+        if match:
+            found.append(match.group(1))
+    return list(dict.fromkeys(found))
+
+
+def item_unverified(item: Mapping[str, Any], parameters: list[str]) -> list[str]:
+    """The UNVERIFIED parameters behind one plan item's figures (matched by the parameter's area)."""
+    prefixes = ITEM_PARAMETER_PREFIXES.get(str(item.get("item")), ())
+    named = [str(p) for p in item.get("unverified_parameters") or []]
+    return list(dict.fromkeys(named + [p for p in parameters if p.startswith(prefixes)])) if prefixes or named else []

@@ -1,0 +1,39 @@
+"""Property tests of the HTTP API against its own OpenAPI (schemathesis, in-process ASGI).
+
+For every operation, generated requests (valid and invalid) never get a 5xx, and every answer conforms to the
+documented status codes, media types (`application/problem+json` for errors) and response schemas.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from gigcover.api import create_app
+from gigcover.engine.model import default_model
+
+with warnings.catch_warnings():  # starlette's note on httpx vs httpx2 (the dev dependencies pin httpx)
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(default_model()))
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+
+
+@schema.exclude(path="/v1/advice").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_openapi(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.include(path="/v1/advice").parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_advice_conforms_to_its_openapi(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=CHECKS)
