@@ -439,6 +439,7 @@ def _projections(c: _Context, histories: list[dict[str, Any]], later_months: lis
     result = c.ask.optional(
         ["pension_projection"],
         contribution_history=histories,
+        projection_counterfactuals=False,
         statutory_retirement_date=dates,
         statutory_retirement_age_months=ages,
         original_retirement_age=[c.age] * len(histories),
@@ -703,7 +704,8 @@ def _what_if_pension(c: _Context) -> list[dict[str, Any]]:
         0.0,
         _today_diff(v["employee_move"], base),
     )
-    moved["portability_loss_monthly"] = v["employee_move"]["portability_loss_monthly_today"]
+    # moving home after five years vs staying: the pension lost to the move, in today's money
+    moved["portability_loss_monthly"] = round(-_today_diff(v["employee_move"], base), 2)
     moved["paid_in"] = v["employee_move"]["pension_place"]
     return [
         _change(

@@ -90,6 +90,15 @@ class ContributionHistory(BaseModel):
 
 
 registry.input(
+    "projection_counterfactuals",
+    "是否同时测算不流动、不转换的对照情形",
+    "Also project the no-moves/no-switches comparisons",
+    "bool",
+    default=True,
+    period="eternity",
+    description="False projects the history alone (faster); the portability outputs then need it true.",
+)
+registry.input(
     "contribution_history",
     "缴费历史或计划",
     "Contribution history or plan",
@@ -481,6 +490,7 @@ def _as_list(value: Any) -> tuple[list[Any], bool]:
         "statutory_retirement_date",
         "statutory_retirement_age_months",
         "original_retirement_age",
+        "projection_counterfactuals",
     ),
     parameters=PARAMETERS,
     references=(
@@ -509,10 +519,14 @@ def pension_projection(v: Any, p: Any) -> Any:
         return project(p, variant, tables, wages, floors, rates, retirement_year, age_months, birth_year, male)
 
     actual = run(plans)
+    pension = actual["pension_monthly"]
+    discount = (1 + tables.growth) ** np.maximum(retirement_year - p.date.year, 0)
+    actual["pension_monthly_today"] = np.round(pension / discount, 2)
+    if not bool(np.all(v.projection_counterfactuals)):  # the projection alone (e.g. for the advisor's variants)
+        return _shaped(actual, single)
     no_moves = run(without_moves(plans, wages))
     no_switches = run(without_switches(plans, floor))
     neither = run(without_switches(without_moves(plans, wages), floor))
-    pension = actual["pension_monthly"]
     actual["counterfactual_pension_monthly"] = neither["pension_monthly"]
     actual["portability_loss_monthly"] = np.round(neither["pension_monthly"] - pension, 2)
     actual["portability_loss_moves_monthly"] = np.round(no_moves["pension_monthly"] - pension, 2)
@@ -522,12 +536,15 @@ def pension_projection(v: Any, p: Any) -> Any:
     )
     actual["counterfactual_balance_path"] = neither["balance_path"]
     # in today's money: discounted by the wage-growth assumption from the retirement year to the question's year
-    discount = (1 + tables.growth) ** np.maximum(retirement_year - p.date.year, 0)
-    actual["pension_monthly_today"] = np.round(pension / discount, 2)
     actual["portability_loss_monthly_today"] = np.round(actual["portability_loss_monthly"] / discount, 2)
+    return _shaped(actual, single)
+
+
+def _shaped(columns: dict[str, np.ndarray], single: bool) -> dict[str, Any]:
+    """One person's values as scalars (and yearly paths as lists); many people's as columns, without yearly paths."""
     if single:
-        return {k: (a[0].tolist() if np.ndim(a) > 1 else scalar_if_0d(a[0])) for k, a in actual.items()}
-    return {k: a for k, a in actual.items() if np.ndim(a) == 1}  # yearly paths only for one person
+        return {k: (a[0].tolist() if np.ndim(a) > 1 else scalar_if_0d(a[0])) for k, a in columns.items()}
+    return {k: a for k, a in columns.items() if np.ndim(a) == 1}
 
 
 def _field(name: str) -> Any:
