@@ -35,8 +35,8 @@ from .schemas import (
 router = APIRouter()
 
 
-def get_model(request: Request) -> Model:
-    """The app's model (create_app(model=...)), or the shipped one loaded once per process."""
+async def get_model(request: Request) -> Model:
+    """The app's model (create_app(model=...)), or the shipped one loaded once per process (async: no thread hop)."""
     model: Model | None = request.app.state.model
     return model if model is not None else default_model()
 
@@ -71,7 +71,7 @@ def _body(model: Any) -> dict[str, Any]:
     tags=["rules"],
     summary="Ask the rules anything (the calc contract)",
 )
-def calculate_endpoint(body: CalculateRequest, model: ModelDep) -> JSONResponse:
+async def calculate_endpoint(body: CalculateRequest, model: ModelDep) -> JSONResponse:
     """`{date, region, inputs, overrides, outputs, trace}` → `{date, region, outputs, warnings, verification, trace?}`,
     exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the request's own."""
     request = _body(body)
@@ -89,8 +89,11 @@ def calculate_endpoint(body: CalculateRequest, model: ModelDep) -> JSONResponse:
     tags=["advisor"],
     summary="Advice for one worker: diagnosis, plan, affordability, what-ifs",
 )
-def advice_endpoint(body: AdviceRequest, model: ModelDep) -> JSONResponse:
-    """One worker's diagnosis and an unbundled plan with costs, benefits and reasons (gigcover.advisor)."""
+async def advice_endpoint(body: AdviceRequest, model: ModelDep) -> JSONResponse:
+    """One worker's diagnosis and an unbundled plan with costs, benefits and reasons (gigcover.advisor).
+
+    Run on the event loop, not the thread pool: the work is a few CPU-bound milliseconds (the GIL serialises it
+    anyway), and the hop to a worker thread cost more than the rules under load."""
     from gigcover.advisor import advise  # the service layer, loaded on first use
 
     return json_answer(advise(model, _body(body)))
