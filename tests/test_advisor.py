@@ -67,13 +67,19 @@ def test_rider_diagnosis_plan_and_priority() -> None:
 def test_rider_what_ifs_measure_cost_and_benefit() -> None:
     what_ifs = {w["name"]: w for w in ask(RIDER)["what_ifs"]}
     assert what_ifs["enrol_at_work_place"]["benefit_change"] > 0  # in-place care reimburses more than away
-    switch = what_ifs["switch_scheme"]
-    assert switch["cost_change_monthly"] < 0 and switch["benefit_change"] < 0
+    switch = what_ifs["switch_scheme"]  # the plan advises the resident pension: the what-if is moving up
+    assert switch["cost_change_monthly"] > 0 and switch["benefit_change"] > 0
+    assert "instead of the resident pension" in switch["title_en"]
     raise_base = what_ifs["raise_pension_base"]
     assert raise_base["cost_change_monthly"] > 0 and raise_base["benefit_change"] > 0
     assert what_ifs["work_3_more_years"]["benefit_change"] > 0
     move = what_ifs["move_home_after_5_years"]
     assert move["portability_loss_monthly"] is not None
+
+
+def test_high_earner_what_if_switches_down() -> None:
+    switch = {w["name"]: w for w in ask(STREAMER)["what_ifs"]}["switch_scheme"]
+    assert switch["cost_change_monthly"] < 0 and switch["benefit_change"] < 0
 
 
 def test_part_time_driver_local_urban() -> None:

@@ -707,14 +707,25 @@ def _what_if_pension(c: _Context) -> list[dict[str, Any]]:
     # moving home after five years vs staying: the pension lost to the move, in today's money
     moved["portability_loss_monthly"] = round(-_today_diff(v["employee_move"], base), 2)
     moved["paid_in"] = v["employee_move"]["pension_place"]
-    return [
+    switch = (
         _change(
             "switch_scheme",
             "职工养老保险换成居民养老保险",
             "Resident instead of employee pension",
             round(tier - low, 2),
             _today_diff(v["resident"], base),
-        ),
+        )
+        if c.middle_income  # the plan advises employee pension: what switching down would cost and lose
+        else _change(
+            "switch_scheme",
+            "居民养老保险换成职工养老保险（按基数下限）",
+            "Employee pension (at the floor base) instead of the resident pension",
+            round(low - tier, 2),
+            _today_diff(base, v["resident"]),
+        )
+    )
+    return [
+        switch,
         _change(
             "raise_pension_base",
             "养老缴费基数从60%提高到100%",
