@@ -65,8 +65,8 @@ def parse_request(raw: Any) -> AdviceRequest:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "request"
         allowed = first.get("ctx", {}).get("expected")
-        message = f"{field}: {first['msg']}" + (f" (allowed: {allowed})" if allowed else "")
-        raise InputValueError(message, field=field) from None
+        details = {"allowed": allowed} if allowed else {}
+        raise InputValueError(f"{field}: {first['msg']}", field=field, **details) from None
 
 
 def retirement_age(profile: Profile) -> tuple[int, list[str]]:
