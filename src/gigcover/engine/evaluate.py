@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ class Model:
     store: ParameterStore
     sources: dict[str, Source]
     needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # formula-level caches (baseline only)
 
     @property
     def regions(self) -> RegionTable:
@@ -221,6 +223,14 @@ class _Inputs:
         return self._sim.compute(name)
 
 
+@dataclass
+class Recording:
+    """Parameters read and warnings given while computing something cached (see _Parameters.recording)."""
+
+    hits: list[ParameterHit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 class _Parameters:
     def __init__(self, sim: Simulation, reader: Variable) -> None:
         self._sim, self._reader = sim, reader
@@ -257,6 +267,41 @@ class _Parameters:
     @property
     def region(self) -> str:
         return self._sim.region
+
+    @property
+    def memo(self) -> dict[tuple[Any, ...], Any]:
+        """A cache shared by calls on the same model, for results that depend only on parameters (not overlaid)."""
+        return self._sim.model.memo
+
+    @property
+    def overlaid(self) -> bool:
+        """True when this call carries overrides (then results that depend on parameters must not be shared)."""
+        return bool(self._sim.overlay.values)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[Recording]:
+        """Record the parameters read and warnings given inside the block, so a cached result can replay them."""
+        record = Recording()
+        self._sim.reads.append({})
+        warned = len(self._sim.extra_warnings)
+        try:
+            yield record
+        finally:
+            record.hits = list(self._sim.reads.pop().values())
+            record.warnings = self._sim.extra_warnings[warned:]
+            if self._sim.reads:
+                for hit in record.hits:
+                    self._sim.reads[-1][(hit.name, hit.region, hit.effective_from)] = hit
+
+    def replay(self, record: Recording) -> None:
+        """Register a cached computation's parameters and warnings as if read in this call (trace, warnings)."""
+        for hit in record.hits:
+            key = (hit.name, hit.region, hit.effective_from)
+            self._sim.hits[key] = hit
+            if self._sim.reads:
+                self._sim.reads[-1][key] = hit
+        for message in record.warnings:
+            self._sim.warn(message)
 
     @property
     def date(self) -> dt.date:

@@ -261,6 +261,22 @@ class _Tables:
         return rates
 
 
+def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wages, floors and interest by region × year: read once per (regions, years, date) on the baseline, then shared
+    (the parameters read and warnings given are replayed, so traces and warnings stay complete)."""
+    key = ("projection_tables", tuple(tables.codes), tables.first_year, tables.years, p.date)
+    cached = None if p.overlaid else p.memo.get(key)
+    if cached is not None:
+        p.replay(cached[1])
+        return cached[0]  # type: ignore[no-any-return]
+    with p.recording() as record:
+        wages = tables.average_wage()
+        result = (wages, tables.floors(wages), tables.interest())
+    if not p.overlaid:
+        p.memo[key] = (result, record)
+    return result
+
+
 def _minimum_years(table: Any, year: int) -> float:
     """The minimum years for people reaching the statutory age in `year` (the last key not after it)."""
     rows = {int(k): float(x) for k, x in dict(table).items()}
@@ -360,7 +376,14 @@ def project(
 
 def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
     """value(a, b) for each person, computed once per distinct (a, b) pair: lookups are per place and year."""
-    pairs = np.stack([np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)], axis=1)
+    firsts, seconds = np.asarray(first, dtype=np.int64).ravel(), np.asarray(second, dtype=np.int64).ravel()
+    if firsts.size < 4096:  # few people: a dict is cheaper than sorting pairs
+        cache: dict[tuple[int, int], float] = {}
+        for key in zip(firsts.tolist(), seconds.tolist(), strict=True):
+            if key not in cache:
+                cache[key] = float(value(*key))
+        return np.asarray([cache[key] for key in zip(firsts.tolist(), seconds.tolist(), strict=True)])
+    pairs = np.stack([firsts, seconds], axis=1)
     distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
     values = np.asarray([float(value(int(a), int(b))) for a, b in distinct])
     return values[inverse.ravel()]
@@ -380,15 +403,11 @@ def _pension_place(
     hukou_prov = province_of[plans.hukou]
     ages = p("pension.employee.temporary_account_ages")
     threshold = np.where(male, float(ages["male"]), float(ages["female"]))
-    # a stint starts where the province changes; its starting age decides whether it is a temporary account
-    stint_start_age = np.zeros(prov.shape)
-    current = np.full(prov.shape[0], -2)
-    start_age = np.zeros(prov.shape[0])
-    for t in range(prov.shape[1]):
-        changed = (prov[:, t] != current) & (prov[:, t] >= 0)
-        start_age = np.where(changed, calendar[t] - birth_year, start_age)
-        current = np.where(prov[:, t] >= 0, prov[:, t], current)
-        stint_start_age[:, t] = start_age
+    # a stint starts where the province changes (gaps do not end one); its starting age decides whether it opens
+    # only a temporary account
+    starts = (prov >= 0) & (prov != _previous_province(prov))
+    start_year_index = np.maximum.accumulate(np.where(starts, np.arange(prov.shape[1]), -1), axis=1)
+    stint_start_age = calendar[np.maximum(start_year_index, 0)] - np.asarray(birth_year)[:, None]
     temporary = (prov >= 0) & (prov != hukou_prov[:, None]) & (stint_start_age >= threshold[:, None])
     counted = np.stack([((prov == k) & ~temporary).sum(axis=1) for k in range(len(provinces))], axis=1)
     last_year = np.stack(
@@ -422,20 +441,25 @@ def _benefit_base(tables: _Tables, code: str, year: int, p: Any) -> float:
     return float(value or 0.0)
 
 
+def _previous_province(prov: np.ndarray) -> np.ndarray:
+    """For each year, the province of the last employee year before it (−1 if none): gaps are skipped."""
+    years = np.arange(prov.shape[1])
+    last = np.maximum.accumulate(np.where(prov >= 0, years, -1), axis=1)
+    before = np.concatenate([np.full((prov.shape[0], 1), -1), last[:, :-1]], axis=1)
+    return np.where(before >= 0, np.take_along_axis(prov, np.maximum(before, 0), axis=1), -1)
+
+
 def _pooled_transfers(p: Any, plans: Plans, employee: np.ndarray, base_monthly: np.ndarray) -> np.ndarray:
-    """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二))."""
-    province = np.asarray([int(c[:2]) for c in plans.codes])[np.maximum(plans.region, 0)]
-    province = np.where(employee, province, -1)
-    total = np.zeros(province.shape[0])
-    since_move = np.zeros(province.shape[0])
-    current = np.full(province.shape[0], -1)
-    for t in range(province.shape[1]):
-        here = province[:, t]
-        moved = (here >= 0) & (current >= 0) & (here != current)
-        total += np.where(moved, since_move, 0.0)
-        since_move = np.where(moved, 0.0, since_move) + base_monthly[:, t] * 12
-        current = np.where(here >= 0, here, current)
-    return total * float(p("pension.employee.pooled_transfer_rate"))
+    """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二)).
+
+    Every year before the last move is transferred exactly once, so the total is 12 % of the bases before it."""
+    province = np.where(employee, np.asarray([int(c[:2]) for c in plans.codes])[np.maximum(plans.region, 0)], -1)
+    previous = _previous_province(province)
+    moved = (province >= 0) & (previous >= 0) & (province != previous)
+    years = province.shape[1]
+    last_move = np.where(moved.any(axis=1), years - 1 - np.argmax(moved[:, ::-1], axis=1), 0)
+    before = np.concatenate([np.zeros((province.shape[0], 1)), np.cumsum(base_monthly * 12, axis=1)], axis=1)
+    return before[np.arange(province.shape[0]), last_move] * float(p("pension.employee.pooled_transfer_rate"))
 
 
 def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
@@ -511,8 +535,7 @@ def pension_projection(v: Any, p: Any) -> Any:
     male = np.broadcast_to(np.asarray(v.original_retirement_age) == 60, (len(histories),))
     plans = build_plans(histories, retirement_year, p.region)
     tables = _Tables(p, plans.codes, plans.first_year, plans.scheme.shape[1])
-    wages, rates = tables.average_wage(), tables.interest()
-    floors = tables.floors(wages)
+    wages, floors, rates = _tables(p, tables)
     floor = float(p("pension.employee.base_floor_ratio"))
 
     def run(variant: Plans) -> dict[str, np.ndarray]:
