@@ -374,3 +374,26 @@ def test_bad_history_in_a_vector_names_the_person(model: Any) -> None:
         project(model, [THREE[0], bad])
     assert caught.value.details["field"] == "inputs.contribution_history[1].segments.0.region"
     assert "atlantis" in caught.value.message
+
+
+def test_shared_projection_tables_never_leak_an_overlay() -> None:
+    """The wage/floor/interest tables are shared across baseline calls only: an overlaid call neither reads nor fills them."""
+    from gigcover.engine.evaluate import calculate
+    from gigcover.engine.model import default_model
+
+    history = {"start_year": 2024, "hukou_region": "411600",
+               "segments": [{"years": 20, "scheme": "employee", "region": "310000", "base_index": 1.0}]}  # fmt: skip
+    inputs = {"contribution_history": history, "birth_date": "1990-05", "original_retirement_age": 60}
+
+    def pension(overrides: dict | None = None) -> tuple[float, list[str]]:
+        answer = calculate(default_model(), {"date": "2025-09-01", "region": "310000", "inputs": inputs,
+                                             "outputs": ["pension_projection"], "overrides": overrides or {}})  # fmt: skip
+        return answer["outputs"]["pension_projection"]["pension_monthly"], answer["warnings"]
+
+    first, first_warnings = pension()
+    no_growth, _ = pension({"projection.wage_growth": 0.0})
+    again, again_warnings = pension()
+    assert no_growth < first
+    assert again == first
+    assert again_warnings == first_warnings  # the replayed reads keep the UNVERIFIED warnings
+    assert any("projection.wage_growth" in w for w in again_warnings)
