@@ -154,7 +154,8 @@ class Simulation:
             read = self.reads.pop()
         basis: list[str] = []
         if isinstance(result, Decision):
-            basis = [str(k) for k in np.unique(np.asarray(result.basis))]
+            keys = result.basis
+            basis = [keys] if isinstance(keys, str) else sorted({str(k) for k in np.asarray(keys).ravel()})
             result = result.value
         self.basis_keys.update(basis)
         self.values[var.name] = result
