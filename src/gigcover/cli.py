@@ -762,15 +762,25 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on", min=1, max=65535)] = 8000,
     db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///gigcover.db)")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="server processes (one per core serves most load)", min=1, max=64)
+    ] = 1,
 ) -> None:
     """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs)."""
+    import os
+
     import uvicorn
 
     from gigcover.api import create_app
 
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
-    uvicorn.run(create_app(db_url=db), host=host, port=port)
+    if workers == 1:
+        uvicorn.run(create_app(db_url=db), host=host, port=port)
+        return
+    if db:  # each worker process builds its own app: pass the database by the environment
+        os.environ["GIGCOVER_DB_URL"] = db
+    uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ Errors are RFC 9457 problem details (see problems.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -93,7 +94,7 @@ def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI
         title="gigcover", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=_lifespan
     )
     app.state.model = model
-    app.state.db_url = db_url or DEFAULT_DB_URL
+    app.state.db_url = db_url or os.environ.get("GIGCOVER_DB_URL") or DEFAULT_DB_URL
     install_problem_handlers(app)
     app.include_router(router)
     _include_web(app)
