@@ -760,7 +760,3 @@ def _change(name: str, title_zh: str, title_en: str, cost: float, pension: float
         "detail_zh": f"每月缴费变化 {cost:+,.2f} 元，退休后每月养老金变化 {pension:+,.2f} 元。",
         "detail_en": f"Contribution {cost:+,.2f} yuan a month; pension {pension:+,.2f} yuan a month.",
     }
-
-
-def _today() -> dt.date:
-    return dt.date.today()

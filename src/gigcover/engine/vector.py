@@ -33,14 +33,6 @@ def scalar_if_0d(value: Any) -> Any:
     return array.item() if array.ndim == 0 else array
 
 
-def join_codes(*parts: Any, sep: str = "_") -> Any:
-    """Element-wise string join: join_codes("local", "urban") → "local_urban"."""
-    out = np.asarray(parts[0]).astype(str)
-    for part in parts[1:]:
-        out = np.char.add(np.char.add(out, sep), np.asarray(part).astype(str))
-    return scalar_if_0d(out)
-
-
 def names_where(flags: Mapping[str, Any]) -> Any:
     """The names whose flag is true, in the mapping's order: a list, or an array of lists for many people."""
     arrays = np.broadcast_arrays(*[np.asarray(f, dtype=bool) for f in flags.values()])
