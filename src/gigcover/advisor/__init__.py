@@ -8,7 +8,6 @@ explain it in plain words. Nothing here is a rule: the numbers come from `calcul
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
