@@ -288,33 +288,21 @@ def params_show(
     """A parameter's value on a date in a region, with its source and verification level."""
     model = default_model()
     try:
-        when = parse_date(date or _today())
-        code = model.regions.resolve(region).code if region else "000000"
-        hit = model.store.lookup(name, when, code)
-        parameter = model.store.get(name)
+        info = queries.parameter_info(model, name, parse_date(date or _today()), region)
     except GigcoverError as exc:
         _fail(exc)
-    info = {
-        "name": name,
-        "description": parameter.spec.description,
-        "label_en": parameter.spec.label_en,
-        "unit": parameter.spec.unit,
-        "date": when.isoformat(),
-        "requested_region": code,
-        **hit.to_dict(),
-        "file": parameter.path,
-    }
     if json_out:
         _print_json(info)
         return
     table = Table(title=f"{name}", show_header=False)
     for key in ("description", "label_en", "value", "unit", "effective_from", "region", "verified", "file"):
         table.add_row(key, str(info[key]) if key != "region" else model.regions.label(str(info[key])))
-    for key, value in hit.reference.model_dump(exclude_none=True).items():
+    for key, value in info["reference"].items():
         table.add_row(f"reference.{key}", str(value))
     console.print(table)
-    if hit.fallback:
-        _print_warnings([f"no value for {model.regions.label(code)}; {model.regions.label(hit.region)} used"], "en")
+    if info["fallback"]:
+        asked, used = (model.regions.label(info[k]) for k in ("requested_region", "region"))
+        _print_warnings([f"no value for {asked}; {used} used"], "en")
 
 
 @params_app.command("unverified")
@@ -356,12 +344,10 @@ def params_list(prefix: Annotated[str, typer.Argument(help="name prefix")] = "")
 @variables_app.command("show")
 def variables_show(name: str) -> None:
     """A variable's labels, type, inputs, parameters and legal references (JSON)."""
-    model = default_model()
     try:
-        var = model.variable(name)
+        _print_json(queries.variable_info(default_model(), name))
     except GigcoverError as exc:
         _fail(exc)
-    _print_json({**var.describe(), "references": [model.citation(k) for k in var.references]})
 
 
 @variables_app.command("list")

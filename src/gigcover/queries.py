@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gigcover.engine.evaluate import Model, calculate, missing_inputs
+from gigcover.engine.regions import NATIONAL
 from gigcover.rules.coverage import SCHEME_OUTPUTS, SCHEMES, TABLE2_OUTPUTS
 
 CLASSIFICATION_OUTPUTS = ("legal_relation", "employment_form", "new_form_category")
@@ -138,3 +140,27 @@ def answerable(
         for user in users:
             blocked.setdefault(user, []).append(name)
     return [o for o in outputs if o not in blocked], blocked
+
+
+def parameter_info(model: Model, name: str, date: dt.date, region: str | None) -> dict[str, Any]:
+    """A parameter's value on a date in a region with its source (`params show`, `GET /v1/parameters/{name}`)."""
+    parameter = model.store.get(name)
+    code = model.regions.resolve(region).code if region else NATIONAL
+    hit = model.store.lookup(name, date, code)
+    return {
+        "name": name,
+        "description": parameter.spec.description,
+        "label_en": parameter.spec.label_en,
+        "unit": parameter.spec.unit,
+        "date": date.isoformat(),
+        "requested_region": code,
+        **hit.to_dict(),
+        "file": parameter.path,
+        "fallback": hit.fallback,
+    }
+
+
+def variable_info(model: Model, name: str) -> dict[str, Any]:
+    """A variable's labels, type, inputs, parameters and citations (`variables show`, `GET /v1/variables/{name}`)."""
+    var = model.variable(name)
+    return {**var.describe(), "references": [model.citation(k) for k in var.references]}

@@ -12,11 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from gigcover import scenarios
+from gigcover import queries, scenarios
 from gigcover.engine.errors import InputValueError, UnknownNameError
 from gigcover.engine.evaluate import Model, calculate, to_jsonable
 from gigcover.engine.model import default_model
-from gigcover.engine.regions import NATIONAL
 
 from .problems import PathNotFound, problem_responses
 from .schemas import (
@@ -137,24 +136,10 @@ def parameter_detail(
 ) -> JSONResponse:
     """As `gigcover params show NAME --date D --region R --json`."""
     try:
-        parameter = model.store.get(name)
+        model.store.get(name)
     except UnknownNameError as exc:
         raise PathNotFound(exc) from None
-    when = date or dt.date.today()
-    code = model.regions.resolve(region).code if region is not None else NATIONAL
-    hit = model.store.lookup(name, when, code)
-    info = {
-        "name": name,
-        "description": parameter.spec.description,
-        "label_en": parameter.spec.label_en,
-        "unit": parameter.spec.unit,
-        "date": when.isoformat(),
-        "requested_region": code,
-        **hit.to_dict(),
-        "file": parameter.path,
-        "fallback": hit.fallback,
-    }
-    return json_answer(info)
+    return json_answer(queries.parameter_info(model, name, date or dt.date.today(), region))
 
 
 # -- variables ---------------------------------------------------------------------------------------------
@@ -198,10 +183,9 @@ def variable_detail(
 ) -> JSONResponse:
     """As `gigcover variables show NAME`."""
     try:
-        var = model.variable(name)
+        return json_answer(queries.variable_info(model, name))
     except UnknownNameError as exc:
         raise PathNotFound(exc) from None
-    return json_answer({**var.describe(), "references": [model.citation(k) for k in var.references]})
 
 
 # -- operations --------------------------------------------------------------------------------------------
