@@ -258,3 +258,19 @@ def test_advise_command_prints_the_plan_and_json(tmp_path: Path) -> None:
     bad.write_text(json.dumps({**request, "profile": {**request["profile"], "industry": "pilot"}}), encoding="utf-8")
     result = runner.invoke(app, ["advise", "--file", str(bad)])
     assert result.exit_code == 2 and _json(result.stderr)["field"] == "profile.industry"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["calc", "--file"],
+        ["advise", "--file"],
+        ["project", "--birth-date", "1990-01", "--original-age", "60", "--file"],
+        ["classify", "--no-labor-contract", "--managed", "--file"],
+    ],
+)
+def test_a_missing_file_is_a_clear_error(args: list[str], tmp_path: Path) -> None:
+    result = runner.invoke(app, [*args, str(tmp_path / "absent.json")])
+    assert result.exit_code == 2
+    error = _json(result.stderr)
+    assert error["field"] == "file" and "absent.json" in error["message"]

@@ -55,7 +55,12 @@ def _print_json(data: Any) -> None:
 
 
 def _read_json(file: Path | None) -> Any:
-    text = sys.stdin.read() if file is None or str(file) == "-" else file.read_text(encoding="utf-8")
+    """JSON from --file (or stdin); an unreadable file or bad JSON is an InputValueError naming it."""
+    try:
+        text = sys.stdin.read() if file is None or str(file) == "-" else file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputValueError(f"--file: cannot read {file}: {reason}", field="file") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
