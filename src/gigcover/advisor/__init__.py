@@ -24,6 +24,9 @@ __all__ = ["advise"]
 ITEMS = ("occupational_injury", "medical", "pension", "unemployment")
 RISK_OUTPUTS = ("accident_risk_level", "illness_risk_level", "unemployment_risk_level", "old_age_risk_level")
 INPATIENT_BILL = 20_000.0
+# A flexible worker's usual choice: the base floor (the projection reads this index as the published floor and clamps
+# any index to the legal band, so an employee's wage ratio can be passed as it is).
+FLOOR_INDEX = 0.6
 INJURY_GRADE = 7
 
 
@@ -406,7 +409,9 @@ def _medical_result(
     )
 
 
-def _history(c: _Context, scheme: str, base_index: float = 0.6, move_after: int | None = None) -> dict[str, Any]:
+def _history(
+    c: _Context, scheme: str, base_index: float = FLOOR_INDEX, move_after: int | None = None
+) -> dict[str, Any]:
     """From this year to retirement under one scheme (after any years already paid), optionally moving home."""
     assert c.retirement is not None
     start, end = c.request.date.year, int(str(c.retirement["statutory_retirement_date"])[:4])
@@ -423,7 +428,9 @@ def _history(c: _Context, scheme: str, base_index: float = 0.6, move_after: int 
         ]
     prior = round(c.profile.contribution_years_so_far)
     if prior:
-        segments.insert(0, {"scheme": "employee", "region": c.places["work_place"], "base_index": 0.6, "years": prior})
+        segments.insert(
+            0, {"scheme": "employee", "region": c.places["work_place"], "base_index": FLOOR_INDEX, "years": prior}
+        )
     return {"start_year": start - prior, "hukou_region": c.places["hukou_place"], "segments": segments}
 
 
@@ -457,9 +464,7 @@ def _pension_item(c: _Context) -> dict[str, Any]:
             pension_base_chosen_monthly=max(income, 0.01),
         )
         projected = (
-            _projections(c, [_history(c, "employee_pension", max(0.6, income / _average(c)))], [0])
-            if c.retirement
-            else None
+            _projections(c, [_history(c, "employee_pension", income / _average(c))], [0]) if c.retirement else None
         )
         return _pension_result(
             c,

@@ -282,15 +282,17 @@ def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
 
 @registry.formula(
     "平均缴费指数（核定）",
-    "Average contribution index (clamped 0.6–3)",
+    "Average contribution index (clamped to the base band, 0.6–3)",
     "float",
     unit="ratio",
     inputs=("average_contribution_index",),
-    references=("pension_2005_38.benefit",),
+    parameters=("pension.employee.base_floor_ratio", "pension.employee.base_ceiling_ratio"),
+    references=("pension_2005_38.benefit", "pension_2019_13.base"),
 )
 def average_contribution_index_clamped(v: Any, p: Any) -> Any:
-    """Each year's index lies within the 60–300 % band, so the average does too."""
-    return scalar_if_0d(np.clip(np.asarray(v.average_contribution_index, dtype=float), 0.6, 3.0))
+    """Each year's index lies within the contribution band (60–300 %), so the average does too."""
+    low, high = p("pension.employee.base_floor_ratio"), p("pension.employee.base_ceiling_ratio")
+    return scalar_if_0d(np.clip(np.asarray(v.average_contribution_index, dtype=float), low, high))
 
 
 @registry.formula(

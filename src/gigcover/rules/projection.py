@@ -125,6 +125,7 @@ PARAMETERS = (
     "pension.employee.pension_place_min_years",
     "pension.employee.pooled_transfer_rate",
     "pension.employee.base_floor_ratio",
+    "pension.employee.base_ceiling_ratio",
     "pension.employee.base_floor_monthly",
     "pension.resident.central_basic_monthly",
     "pension.resident.local_top_up_monthly",
@@ -303,11 +304,12 @@ def project(
     resident = plans.scheme == RESIDENT
     region = np.maximum(plans.region, 0)
     floor_ratio = float(p("pension.employee.base_floor_ratio"))
-    index = np.clip(plans.index, floor_ratio, 3.0)
+    ceiling_ratio = float(p("pension.employee.base_ceiling_ratio"))
+    index = np.clip(plans.index, floor_ratio, ceiling_ratio)
     here = (region, np.arange(years)[None, :])
     # choosing 60 % means the published floor where there is one (as in pension_base_chosen_monthly)
     chosen = np.where(np.isclose(plans.index, floor_ratio), floors[here], index * wages[here])
-    base_monthly = np.where(employee, np.clip(chosen, floors[here], 3.0 * wages[here]), 0.0)
+    base_monthly = np.where(employee, np.clip(chosen, floors[here], ceiling_ratio * wages[here]), 0.0)
     credit = base_monthly * 12 * float(p("pension.employee.flexible.account_rate"))
     subsidy = np.where(
         plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
