@@ -230,30 +230,27 @@ def birth_years(today: dt.date) -> list[int]:
     return list(range(today.year - 16, today.year - 76, -1))
 
 
+def _place(text: str | None, field: str, missing: str, errors: dict[str, str], lang: Lang) -> Region | None:
+    """A place answer resolved to a region, or the error recorded under `field`."""
+    if not text:
+        errors[field] = t(missing, lang)
+        return None
+    try:
+        return resolve_place(text)
+    except RegionError as exc:
+        errors[field] = _place_error(text, exc, lang)
+        return None
+
+
 def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
     """Check every answer and build the advisor's request; raises FormErrors naming each field that is wrong."""
     errors: dict[str, str] = {}
 
     # place of work: the typed city wins over the list
     work_text = answers.get("work_code") or (answers.get("work_city") if answers.get("work_city") != OTHER_CITY else "")
-    work_place: Region | None = None
-    if not work_text:
-        errors["work"] = t("err_work_place", lang)
-    else:
-        try:
-            work_place = resolve_place(work_text)
-        except RegionError as exc:
-            errors["work"] = _place_error(work_text, exc, lang)
-
+    work_place = _place(work_text, "work", "err_work_place", errors, lang)
     hukou_text = answers.get("hukou_region")
-    hukou_place: Region | None = None
-    if not hukou_text:
-        errors["hukou_region"] = t("err_required", lang)
-    else:
-        try:
-            hukou_place = resolve_place(hukou_text)
-        except RegionError as exc:
-            errors["hukou_region"] = _place_error(hukou_text, exc, lang)
+    hukou_place = _place(hukou_text, "hukou_region", "err_required", errors, lang)
 
     rural = _yes_no(answers, "hukou_type", "rural", "urban", errors, lang)
     industry = _choice(answers, "industry", INDUSTRY_NAMES, errors, lang)
