@@ -215,16 +215,11 @@ class VariableList(BaseModel):
     variables: list[VariableSummary]
 
 
-class Citation(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class Citation(ReferenceOut):
+    """A legal source a variable or decision cites (rules/sources.yaml): the reference plus key, level and quote."""
+
     key: str
     verified: Verification
-    document: str
-    title: str | None = None
-    article: str | None = None
-    href: str | None = None
-    file: str | None = None
-    note: str | None = None
     quote: str | None = None
 
 
