@@ -272,15 +272,16 @@ def _item(
 def _injury_item(c: _Context) -> dict[str, Any]:
     income = c.profile.monthly_income
     if c.facts["work_injury_access"] == "employer":
-        benefits = c.ask(
+        benefits = c.ask.optional(
             ["work_injury_one_time_disability_subsidy", "work_injury_death_lump_sum", "work_injury_funeral_subsidy"],
             disability_grade=INJURY_GRADE,
             own_average_monthly_wage=income,
         )
+        found = benefits or {}
         protects = {
-            "grade7_one_time_subsidy": benefits["work_injury_one_time_disability_subsidy"],
-            "death_lump_sum": benefits["work_injury_death_lump_sum"],
-            "funeral_subsidy": benefits["work_injury_funeral_subsidy"],
+            "grade7_one_time_subsidy": found.get("work_injury_one_time_disability_subsidy"),
+            "death_lump_sum": found.get("work_injury_death_lump_sum"),
+            "funeral_subsidy": found.get("work_injury_funeral_subsidy"),
         }
         return _item(
             "occupational_injury",
@@ -340,7 +341,7 @@ def _injury_item(c: _Context) -> dict[str, Any]:
 def _medical_item(c: _Context) -> dict[str, Any]:
     income = c.profile.monthly_income
     if c.employer:
-        costs = c.ask(
+        costs = c.ask.optional(
             ["employee_medical_worker_contribution_monthly", "employee_medical_employer_contribution_monthly"],
             pension_base_chosen_monthly=max(income, 0.01),
         )
@@ -348,8 +349,8 @@ def _medical_item(c: _Context) -> dict[str, Any]:
             c,
             "employee_medical",
             "work_place",
-            costs["employee_medical_worker_contribution_monthly"],
-            {"employer": costs["employee_medical_employer_contribution_monthly"]},
+            None if costs is None else costs["employee_medical_worker_contribution_monthly"],
+            {} if costs is None else {"employer": costs["employee_medical_employer_contribution_monthly"]},
             employer=True,
         )
     employee_open = c.facts["employee_medical_access"] == "individual"
@@ -376,7 +377,7 @@ def _treatment_place(c: _Context, place: str) -> str:
 
 
 def _medical_result(
-    c: _Context, scheme: str, place: str, cost: float, others: dict[str, float], employer: bool = False
+    c: _Context, scheme: str, place: str, cost: float | None, others: dict[str, float], employer: bool = False
 ) -> dict[str, Any]:
     kind = "employee" if scheme == "employee_medical" else "resident"
     refund = c.ask.optional(
@@ -459,7 +460,7 @@ def _projections(c: _Context, histories: list[dict[str, Any]], later_months: lis
 def _pension_item(c: _Context) -> dict[str, Any]:
     income = c.profile.monthly_income
     if c.employer:
-        costs = c.ask(
+        costs = c.ask.optional(
             ["employee_pension_worker_contribution_monthly", "employee_pension_employer_contribution_monthly"],
             pension_base_chosen_monthly=max(income, 0.01),
         )
@@ -470,8 +471,8 @@ def _pension_item(c: _Context) -> dict[str, Any]:
             c,
             "employee_pension",
             "work_place",
-            costs["employee_pension_worker_contribution_monthly"],
-            {"employer": costs["employee_pension_employer_contribution_monthly"]},
+            None if costs is None else costs["employee_pension_worker_contribution_monthly"],
+            {} if costs is None else {"employer": costs["employee_pension_employer_contribution_monthly"]},
             projected,
             True,
         )
@@ -505,7 +506,7 @@ def _pension_result(
     c: _Context,
     scheme: str,
     place: str,
-    cost: float,
+    cost: float | None,
     others: dict[str, float],
     projected: list[dict[str, Any]] | None,
     employer: bool = False,
@@ -555,7 +556,7 @@ def _unemployment_item(c: _Context) -> dict[str, Any]:
             c.cite("unemployment_flexible", "seed_paper.injury_reform"),
             False,
         )
-    figures = c.ask(
+    figures = c.ask.optional(
         [
             "unemployment_worker_contribution_monthly",
             "unemployment_employer_contribution_monthly",
@@ -564,7 +565,14 @@ def _unemployment_item(c: _Context) -> dict[str, Any]:
         pension_base_chosen_monthly=max(c.profile.monthly_income, 0.01),
         unemployment_contribution_years=5,
     )
-    others = {"employer": figures["unemployment_employer_contribution_monthly"]} if access == "employer" else {}
+    if figures is None:  # the region publishes no base band: cost unknown
+        figures = {
+            "unemployment_worker_contribution_monthly": None,
+            "unemployment_employer_contribution_monthly": None,
+            "unemployment_benefit_max_months": None,
+        }
+    employer_pays = figures["unemployment_employer_contribution_monthly"]
+    others = {"employer": employer_pays} if access == "employer" and employer_pays is not None else {}
     benefit = c.ask.optional(["unemployment_benefit_monthly"])
     protects = {
         "months_after_5_years": figures["unemployment_benefit_max_months"],

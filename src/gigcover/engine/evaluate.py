@@ -12,11 +12,14 @@ import numpy as np
 
 from .errors import InputValueError, MissingInputError, NotInForceError, UnknownNameError, closest
 from .graph import dependencies
+from .memo import BoundedCache, Effects, Unkeyable, freeze, shareable
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import NATIONAL, RegionTable
 from .sources import Source
 from .variables import CALL_REGION, Decision, Variable
+
+RESULT_CACHE_SIZE = 200_000  # entries; a few hundred bytes each for scalar results
 
 
 @dataclass
@@ -28,10 +31,18 @@ class Model:
     sources: dict[str, Source]
     needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # formula-level caches (baseline only)
+    # formula results by (variable, date, region, overlay, values of the inputs it depends on); see memo.py
+    results: BoundedCache = field(default_factory=lambda: BoundedCache(RESULT_CACHE_SIZE), repr=False)
+    leaves_cache: dict[tuple[str, frozenset[str]], tuple[int, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @property
     def regions(self) -> RegionTable:
         return self.store.regions
+
+    def __repr__(self) -> str:
+        return f"Model({len(self.variables)} variables, {len(self.store.parameters)} parameters, {len(self.results)} results)"
 
     def variable(self, name: str) -> Variable:
         try:
@@ -43,6 +54,17 @@ class Model:
 
     def citation(self, key: str) -> dict[str, object]:
         return self.sources[key].to_dict(key)
+
+    def leaves(self, name: str, given: frozenset[str]) -> tuple[int, tuple[str, ...]]:
+        """The variables whose values decide `name` when `given` are supplied — the given ones and the input variables
+        reached through declared inputs — with an id for this (variable, given names) shape (memoised)."""
+        key = (name, given)
+        found = self.leaves_cache.get(key)
+        if found is None:
+            needed = dependencies(self.variables, [name], given)
+            names = tuple(n for n in needed if n != name and (n in given or self.variables[n].is_input))
+            found = self.leaves_cache[key] = (len(self.leaves_cache), names)
+        return found
 
 
 @dataclass
@@ -95,6 +117,19 @@ class Simulation:
         self.defaults_used: dict[str, Any] = {}
         self.extra_warnings: list[str] = []
         self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
+        # memoised results: on for untraced calls whose inputs can be keyed (not population runs)
+        self.memo_prefix = None if trace else self._memo_prefix()
+        self.frames: list[Effects] = []  # effects of the formulas running now, innermost last
+        self.effects: dict[str, Effects] = {}  # effects of each variable computed in this call
+
+    def _memo_prefix(self) -> tuple[Any, ...] | None:
+        try:
+            frozen = {name: freeze(value) for name, value in self.given.items()}
+            overlay = freeze({k: {str(d): v for d, v in dated.items()} for k, dated in self.overlay.values.items()})
+        except Unkeyable:
+            return None
+        self.frozen_given, self.given_names = frozen, frozenset(self.given)
+        return (self.date, self.region, overlay)
 
     # -- formulas see these two views --------------------------------------------------------------
     def parameter(self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None) -> Any:
@@ -107,17 +142,39 @@ class Simulation:
             raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
         when, where = date or self.date, region or self.region
         hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
-        self.hits[(name, hit.region, hit.effective_from)] = hit
-        if self.reads:
-            self.reads[-1][(name, hit.region, hit.effective_from)] = hit
+        self.note_hit((name, hit.region, hit.effective_from), hit)
         return hit
+
+    def note_hit(self, key: tuple[str, str, dt.date], hit: ParameterHit) -> None:
+        self.hits[key] = hit
+        if self.reads:
+            self.reads[-1][key] = hit
+        if self.frames:
+            self.frames[-1].hits[key] = hit
 
     def warn(self, message: str) -> None:
         if message not in self.extra_warnings:
             self.extra_warnings.append(message)
+        if self.frames and message not in self.frames[-1].warnings:
+            self.frames[-1].warnings.append(message)
+
+    def _replay(self, effects: Effects) -> None:
+        """Register the effects of a value computed earlier (here or in another call) as if computed now."""
+        self.hits.update(effects.hits)
+        if self.reads:
+            self.reads[-1].update(effects.hits)
+        self.basis_keys |= effects.basis
+        self.defaults_used.update(effects.defaults)
+        for message in effects.warnings:
+            if message not in self.extra_warnings:
+                self.extra_warnings.append(message)
+        if self.frames:
+            self.frames[-1].absorb(effects)
 
     def compute(self, name: str) -> Any:
         if name in self.values:
+            if self.frames and name in self.effects:
+                self.frames[-1].absorb(self.effects[name])
             return self.values[name]
         var = self.model.variable(name)
         if name in self.given:
@@ -143,9 +200,51 @@ class Simulation:
         else:
             value = var.default
         self.defaults_used[var.name] = value
+        if self.memo_prefix is not None:
+            self.effects[var.name] = Effects(defaults={var.name: value})
+            if self.frames:
+                self.frames[-1].defaults[var.name] = value
         return value
 
+    def _memo_key(self, var: Variable) -> tuple[Any, ...] | None:
+        """(variable, date, region, overlay, the values of what decides it); None when a value is missing."""
+        assert self.memo_prefix is not None
+        shape, leaves = self.model.leaves(var.name, self.given_names)
+        values = []
+        for leaf in leaves:
+            if leaf in self.frozen_given:
+                values.append(self.frozen_given[leaf])
+                continue
+            default = self.model.variables[leaf].default
+            if default is None:
+                return None  # missing: let the formula run and fail as it would
+            values.append(freeze(self.region if default is CALL_REGION else default))  # shape says it is a default
+        return (shape, *self.memo_prefix, tuple(values))
+
     def _run_formula(self, var: Variable) -> Any:
+        if self.memo_prefix is None:
+            return self._evaluate(var)
+        key = self._memo_key(var)
+        cached = None if key is None else self.model.results.get(key)
+        if cached is not None:
+            value, effects = cached
+            self._replay(effects)
+            self.values[var.name], self.effects[var.name] = value, effects
+            return value
+        frame = Effects()
+        self.frames.append(frame)
+        try:
+            value = self._evaluate(var)
+        finally:
+            self.frames.pop()
+        self.effects[var.name] = frame
+        if self.frames:
+            self.frames[-1].absorb(frame)
+        if key is not None:
+            self.model.results.put(key, (shareable(value), frame))
+        return value
+
+    def _evaluate(self, var: Variable) -> Any:
         assert var.formula is not None
         self.reads.append({})
         try:
@@ -158,6 +257,8 @@ class Simulation:
             basis = [keys] if isinstance(keys, str) else sorted({str(k) for k in np.asarray(keys).ravel()})
             result = result.value
         self.basis_keys.update(basis)
+        if self.frames:
+            self.frames[-1].basis.update(basis)
         self.values[var.name] = result
         if self.tracing:
             used = [hit.to_dict() for hit in read.values()]
@@ -294,13 +395,24 @@ class _Parameters:
                 for hit in record.hits:
                     self._sim.reads[-1][(hit.name, hit.region, hit.effective_from)] = hit
 
+    @contextlib.contextmanager
+    def detached(self) -> Iterator[Recording]:
+        """Record the parameters read and warnings given inside the block *without* adding them to this call: for
+        building shared tables wider than the call needs (the call then replays the part it uses)."""
+        sim = self._sim
+        saved = sim.hits, sim.extra_warnings, sim.frames, sim.reads
+        sim.hits, sim.extra_warnings, sim.frames, sim.reads = {}, [], [], []
+        record = Recording()
+        try:
+            yield record
+        finally:
+            record.hits, record.warnings = list(sim.hits.values()), sim.extra_warnings
+            sim.hits, sim.extra_warnings, sim.frames, sim.reads = saved
+
     def replay(self, record: Recording) -> None:
         """Register a cached computation's parameters and warnings as if read in this call (trace, warnings)."""
         for hit in record.hits:
-            key = (hit.name, hit.region, hit.effective_from)
-            self._sim.hits[key] = hit
-            if self._sim.reads:
-                self._sim.reads[-1][key] = hit
+            self._sim.note_hit((hit.name, hit.region, hit.effective_from), hit)
         for message in record.warnings:
             self._sim.warn(message)
 

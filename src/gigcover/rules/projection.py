@@ -35,6 +35,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from gigcover.engine.errors import GigcoverError
+from gigcover.engine.evaluate import Recording
+from gigcover.engine.parameters import ParameterHit
 from gigcover.engine.regions import RegionTable
 from gigcover.engine.variables import ValueType
 from gigcover.engine.vector import scalar_if_0d
@@ -203,6 +205,7 @@ class _Tables:
     def __init__(self, p: Any, codes: list[str], first_year: int, years: int) -> None:
         self.p, self.codes, self.first_year, self.years = p, codes, first_year, years
         self.growth = float(p("projection.wage_growth"))
+        self.floor_ratio = float(p("pension.employee.base_floor_ratio"))
 
     def grown(self, name: str, year: int, code: str) -> float | None:
         """The value in force mid-year, grown (or discounted) from the nearest published figure."""
@@ -214,73 +217,87 @@ class _Tables:
             hit = self.p.hit(name, first, code)
         return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year))
 
-    def average_wage(self) -> np.ndarray:
-        """The provincial 全口径 average by region and year; where a province publishes none in the parameters, the
+    def wage_cell(self, code: str, year: int) -> float:
+        """The provincial 全口径 average for a region and year; where a province publishes none in the parameters, the
         national private-sector average stands in (a low proxy, said in the warnings)."""
-        table = np.zeros((len(self.codes), self.years))
-        for r, code in enumerate(self.codes):
-            proxy = self.p.first_date("wages.provincial_average_monthly", code) is None
-            if proxy:
-                self.p.warn(
-                    f"pension projection: no average wage for {code}; the national private-sector average stands in"
-                )
-            for t in range(self.years):
-                year = self.first_year + t
-                value = (
-                    self.grown("wages.private_sector_average_annual", year, code)
-                    if proxy
-                    else self.grown("wages.provincial_average_monthly", year, code)
-                )
-                table[r, t] = (value or 0.0) / (12 if proxy else 1)
-        return table
+        if self.p.first_date("wages.provincial_average_monthly", code) is None:
+            self.p.warn(
+                f"pension projection: no average wage for {code}; the national private-sector average stands in"
+            )
+            return (self.grown("wages.private_sector_average_annual", year, code) or 0.0) / 12
+        return self.grown("wages.provincial_average_monthly", year, code) or 0.0
 
-    def floors(self, wages: np.ndarray) -> np.ndarray:
-        """Published base floors where a region has them (grown like wages), else the 60 % ratio × the average."""
-        ratio = float(self.p("pension.employee.base_floor_ratio"))
-        table = wages * ratio
-        for r, code in enumerate(self.codes):
-            if self.p.first_date("pension.employee.base_floor_monthly", code) is None:
-                continue
-            for t in range(self.years):
-                value = self.grown("pension.employee.base_floor_monthly", self.first_year + t, code)
-                if value is not None:
-                    table[r, t] = value
-        return table
+    def floor_cell(self, code: str, year: int) -> float:
+        """The published base floor where a region has one (grown like wages), else the 60 % ratio × the average."""
+        if self.p.first_date("pension.employee.base_floor_monthly", code) is not None:
+            value = self.grown("pension.employee.base_floor_monthly", year, code)
+            if value is not None:
+                return value
+        return self.wage_cell(code, year) * self.floor_ratio
 
-    def interest(self) -> np.ndarray:
-        """Published 记账利率 for the years that have one; the assumption for the rest."""
-        rates = np.zeros(self.years)
-        for t in range(self.years):
-            year = self.first_year + t
-            hit = self.p.hit("pension.employee.account_interest_rate", dt.date(year, 7, 1))
-            if hit is not None and hit.effective_from.year == year:
-                rates[t] = float(hit.value)
-            else:
-                rates[t] = float(
-                    self.p.at("pension.employee.account_interest_assumption", dt.date(max(year, 2026), 7, 1))
-                )
-        return rates
+    def interest_cell(self, code: str, year: int) -> float:
+        """The published 记账利率 for a year that has one; the assumption otherwise."""
+        hit = self.p.hit("pension.employee.account_interest_rate", dt.date(year, 7, 1))
+        if hit is not None and hit.effective_from.year == year:
+            return float(hit.value)
+        return float(self.p.at("pension.employee.account_interest_assumption", dt.date(max(year, 2026), 7, 1)))
+
+
+# Rows of the tables are built once per (parameter kind, region) over a fixed span of years and shared by later
+# projections (baseline only); a projection replays only the parameter reads of the years it uses.
+ROW_FIRST_YEAR, ROW_LAST_YEAR = 1950, 2130
+
+
+@dataclass
+class _Row:
+    values: np.ndarray  # by year from ROW_FIRST_YEAR
+    served: list[tuple[int, int, ParameterHit]]  # (first year, last year) each parameter value was read for
+    warnings: list[str]
+
+    def replay(self, p: Any, first_year: int, years: int) -> np.ndarray:
+        last = first_year + years - 1
+        hits = [hit for low, high, hit in self.served if low <= last and high >= first_year]
+        p.replay(Recording(hits=hits, warnings=self.warnings))
+        return self.values[first_year - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1]
+
+
+def _build_row(p: Any, cell: Any) -> _Row:
+    """cell(year) for every year of the span, recording which parameter values each year read."""
+    values = np.zeros(ROW_LAST_YEAR - ROW_FIRST_YEAR + 1)
+    served: dict[tuple[str, str, dt.date], list[Any]] = {}
+    warnings: list[str] = []
+    for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
+        with p.detached() as record:
+            values[t] = cell(year)
+        for hit in record.hits:
+            span = served.setdefault((hit.name, hit.region, hit.effective_from), [year, year, hit])
+            span[1] = year
+        warnings.extend(w for w in record.warnings if w not in warnings)
+    return _Row(values, [(low, high, hit) for low, high, hit in served.values()], warnings)
+
+
+def _row(p: Any, tables: _Tables, kind: str, code: str) -> np.ndarray:
+    """One region's (or, for interest, the nation's) row over the projection's years."""
+    cell = {"wages": tables.wage_cell, "floors": tables.floor_cell, "interest": tables.interest_cell}[kind]
+    within = tables.first_year >= ROW_FIRST_YEAR and tables.first_year + tables.years - 1 <= ROW_LAST_YEAR
+    if p.overlaid or not within:  # computed for this call alone
+        return np.asarray([cell(code, tables.first_year + t) for t in range(tables.years)], dtype=float)
+    key = ("projection_row", kind, code, tables.growth, tables.floor_ratio)
+    row = p.memo.get(key)
+    if row is None:
+        row = p.memo[key] = _build_row(p, lambda year: cell(code, year))
+    return cast(np.ndarray, row.replay(p, tables.first_year, tables.years))
 
 
 def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Wages, floors and interest by region × year: read once per (regions, years, date) on the baseline, then shared
-    (the parameters read and warnings given are replayed, so traces and warnings stay complete)."""
-    key = ("projection_tables", tuple(tables.codes), tables.first_year, tables.years, p.date)
-    cached = None if p.overlaid else p.memo.get(key)
-    if cached is not None:
-        p.replay(cached[1])
-        return cached[0]  # type: ignore[no-any-return]
-    with p.recording() as record:
-        wages = tables.average_wage()
-        result = (wages, tables.floors(wages), tables.interest())
-    if not p.overlaid:
-        p.memo[key] = (result, record)
-    return result
+    """Wages, floors (region × year) and interest (by year)."""
+    wages = np.stack([_row(p, tables, "wages", code) for code in tables.codes])
+    floors = np.stack([_row(p, tables, "floors", code) for code in tables.codes])
+    return wages, floors, _row(p, tables, "interest", "")
 
 
-def _minimum_years(table: Any, year: int) -> float:
+def _minimum_years(rows: dict[int, float], year: int) -> float:
     """The minimum years for people reaching the statutory age in `year` (the last key not after it)."""
-    rows = {int(k): float(x) for k, x in dict(table).items()}
     applicable = [k for k in rows if k <= year]
     return rows[max(applicable)] if applicable else rows[min(rows)]
 
@@ -341,7 +358,7 @@ def project(
         dtype=float,
     )
     employee_pension = basic + (account + resident_account) / divisor  # 17号 art. 5: resident account merges
-    table = p("retirement.minimum_contribution_years")
+    table = {int(k): float(x) for k, x in dict(p("retirement.minimum_contribution_years")).items()}
     minimum = _per_pair(retirement_year, retirement_year, lambda y, _: _minimum_years(table, y))
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years

@@ -1,0 +1,118 @@
+"""Memoised results (结果缓存): a formula's value is a pure function of the date, the region, the overlay and the values of
+the input variables it depends on, so a value computed once can answer every later call that agrees on those.
+
+Kept with each value are its *effects* — the parameters read, the legal basis of decisions, the warnings and the defaults
+assumed while computing it — and a cache hit replays them, so warnings, verification levels and citations are the same
+as on a fresh run. Traced calls never use the cache (a trace shows every formula run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+from pydantic import BaseModel
+
+from .parameters import ParameterHit
+
+HitKey = tuple[str, str, dt.date]
+# Arrays larger than this make a call a population run (policy lab): keys would cost more than they save.
+MAX_KEY_ELEMENTS = 64
+
+
+class Unkeyable(Exception):
+    """A value that cannot (or should not) be part of a cache key: the call is computed without the cache."""
+
+
+@dataclass
+class Effects:
+    """What computing one variable added to the answer besides its value."""
+
+    hits: dict[HitKey, ParameterHit] = field(default_factory=dict)
+    basis: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    def absorb(self, other: Effects) -> None:
+        self.hits.update(other.hits)
+        self.basis |= other.basis
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+        self.defaults.update(other.defaults)
+
+
+class BoundedCache:
+    """A dict that forgets its oldest entries beyond `size` (first in, first out: cheap, and enough for a server whose
+    askers repeat the same few situations)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: dict[Hashable, Any] = {}
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable) -> Any:
+        found = self.entries.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        if self.size <= 0:
+            return
+        if len(self.entries) >= self.size:
+            del self.entries[next(iter(self.entries))]
+        self.entries[key] = value
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+_PLAIN = (bool, int, float, str)
+
+
+def freeze(value: Any) -> Hashable:
+    """A hashable stand-in for a validated input value; raises Unkeyable for a population-sized array.
+
+    Plain scalars stand for themselves: a variable's validated values all have its one type, and keys from different
+    sets of variables are told apart by the key's `leaves` id."""
+    if type(value) in _PLAIN or value is None:
+        return cast(Hashable, value)
+    if isinstance(value, np.ndarray):
+        if value.size > MAX_KEY_ELEMENTS:
+            raise Unkeyable
+        if value.dtype == object:
+            return ("array", value.shape, tuple(freeze(item) for item in value.ravel().tolist()))
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, BaseModel):  # a validated mapping input (e.g. a contribution history)
+        return (type(value).__name__, value.model_dump_json())
+    if isinstance(value, np.generic | dt.date):
+        return (type(value).__name__, value.item() if isinstance(value, np.generic) else value)
+    if isinstance(value, list | tuple):
+        if len(value) > MAX_KEY_ELEMENTS:
+            raise Unkeyable
+        return ("list", tuple(freeze(item) for item in value))
+    if isinstance(value, Mapping):
+        return ("map", tuple(sorted((str(k), freeze(v)) for k, v in value.items())))
+    raise Unkeyable
+
+
+def shareable(value: Any) -> Any:
+    """A copy of a computed value to keep in the cache, its arrays read-only: a later formula or caller that modified a
+    shared array in place would otherwise corrupt every answer that reuses it."""
+    if isinstance(value, np.ndarray):
+        copy = value.copy()
+        copy.flags.writeable = False
+        return copy
+    if isinstance(value, dict):
+        return {key: shareable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shareable(item) for item in value]
+    return value
