@@ -1,11 +1,13 @@
 """Advice and calc latency: in-process, over HTTP at a steady request rate on loopback, and against openfisca-core.
 
 Prints figures and ratios measured in this run:
-1. one full advice in-process (p50/p99);
+1. one full advice in-process (p50/p99): one worker asked again and again; a stream of distinct workers (workers.py)
+   after a warm-up on others; the same stream with the result memo off (the peer showing what the memo buys);
 2. the calc subset (Table 2 severity) in gigcover vs the same computation in openfisca-core (one situation, and
    1,000,000 people), the peer running in its own venv (.venv-peer, from benchmarks/requirements-peer.txt);
 3. POST /v1/calculate and POST /v1/advice against `gigcover serve` on 127.0.0.1 at a fixed request rate (open loop:
-   requests are sent on schedule whether or not earlier ones have returned), p50/p99.
+   requests are sent on schedule whether or not earlier ones have returned), p50/p99; every advice request is a
+   different worker.
 
 Run: .venv/bin/python benchmarks/bench_advice.py [--rate 200] [--seconds 10]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import socket
@@ -26,12 +29,15 @@ from typing import Any
 
 import httpx  # only to wait for the server to come up
 import numpy as np
+from workers import advice_requests
 
 from gigcover.advisor import advise
-from gigcover.engine.evaluate import Simulation, calculate
+from gigcover.engine.evaluate import Model, Simulation, calculate
+from gigcover.engine.memo import BoundedCache
 from gigcover.engine.model import default_model
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM_UP = 500  # other workers advised before measuring (a running service has seen some)
 PEER_VENV = ROOT / ".venv-peer"
 ADVICE = {"date": "2025-09-01", "profile": {
     "monthly_income": 7000, "work_region": "310000", "hukou_region": "411600", "hukou_rural": True,
@@ -49,14 +55,26 @@ def table2_request(i: int) -> dict[str, Any]:
     return {"date": "2021-06-01", "region": "310000", "inputs": inputs, "outputs": ["table2_severity"]}
 
 
+def timed_advice(model: Model, requests: list[dict[str, Any]]) -> list[float]:
+    samples = []
+    for request in requests:
+        t0 = time.perf_counter()
+        advise(model, request)
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
 def in_process(calls: int, people: int) -> dict[str, float]:
+    """Advice for one worker asked again and again (the memo answers most of it), for a stream of distinct workers
+    after a warm-up on other workers (the steady state of a service), and for the same stream with the memo off."""
     model = default_model()
     advise(model, ADVICE)
-    advice = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        advise(model, ADVICE)
-        advice.append(time.perf_counter() - t0)
+    repeat = timed_advice(model, [ADVICE] * calls)
+    timed_advice(model, advice_requests(WARM_UP, seed=99))  # other workers: categorical facts and tables cached
+    distinct = timed_advice(model, advice_requests(calls))
+    no_memo = dataclasses.replace(model, results=BoundedCache(0))
+    timed_advice(no_memo, advice_requests(WARM_UP, seed=99))
+    unmemoised = timed_advice(no_memo, advice_requests(calls))
     calc = []
     for i in range(calls):
         t0 = time.perf_counter()
@@ -71,11 +89,11 @@ def in_process(calls: int, people: int) -> dict[str, float]:
     t0 = time.perf_counter()
     Simulation(model, __import__("datetime").date(2021, 6, 1), "310000", inputs).compute("table2_severity")
     vector = time.perf_counter() - t0
-    advice_p50, advice_p99 = percentiles(advice)
     calc_p50, calc_p99 = percentiles(calc)
     return {
-        "advice_p50": advice_p50,
-        "advice_p99": advice_p99,
+        **dict(zip(("repeat_p50", "repeat_p99"), percentiles(repeat), strict=True)),
+        **dict(zip(("distinct_p50", "distinct_p99"), percentiles(distinct), strict=True)),
+        **dict(zip(("no_memo_p50", "no_memo_p99"), percentiles(unmemoised), strict=True)),
         "calc_p50": calc_p50,
         "calc_p99": calc_p99,
         "vector_seconds": vector,
@@ -108,29 +126,33 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def steady(url: str, body: dict[str, Any], rate: float, seconds: float) -> tuple[list[float], int]:
-    """Open-loop load: one request every 1/rate s for `seconds`; latency from the scheduled send time.
+async def steady(url: str, bodies: list[dict[str, Any]], rate: float, seconds: float) -> tuple[list[float], int]:
+    """Open-loop load: one request every 1/rate s for `seconds` (the bodies in turn); latency from the scheduled send
+    time.
 
     A light client (raw HTTP/1.1 over a pool of keep-alive connections) so the load generator takes little of the two
     cores the server also needs; a request waits for a free connection, and that wait counts in its latency."""
     host, rest = url.removeprefix("http://").split("/", 1)
     name, port = host.split(":")
-    payload = json.dumps(body).encode()
-    head = (
-        f"POST /{rest} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(payload)}\r\n\r\n"
-    ).encode()
+    messages = []
+    for body in bodies:
+        payload = json.dumps(body).encode()
+        head = (
+            f"POST /{rest} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\n\r\n"
+        ).encode()
+        messages.append(head + payload)
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(32):
         pool.put_nowait(await asyncio.open_connection(name, int(port)))
     latencies: list[float] = []
     failures = 0
 
-    async def one(at: float) -> None:
+    async def one(at: float, message: bytes) -> None:
         nonlocal failures
         await asyncio.sleep(max(0.0, at - time.perf_counter()))
         reader, writer = await pool.get()
-        writer.write(head + payload)
+        writer.write(message)
         await writer.drain()
         status = await reader.readline()
         length = 0
@@ -144,7 +166,7 @@ async def steady(url: str, body: dict[str, Any], rate: float, seconds: float) ->
         latencies.append(time.perf_counter() - at)
 
     start = time.perf_counter() + 0.05
-    await asyncio.gather(*(one(start + i / rate) for i in range(int(rate * seconds))))
+    await asyncio.gather(*(one(start + i / rate, messages[i % len(messages)]) for i in range(int(rate * seconds))))
     while not pool.empty():
         pool.get_nowait()[1].close()
     return latencies, failures
@@ -166,10 +188,13 @@ def over_http(rate: float, seconds: float, advice_rate: float, workers: int) -> 
             except httpx.HTTPError:
                 time.sleep(0.1)
         base = f"http://127.0.0.1:{port}"
-        for path, body in (("calculate", table2_request(1)), ("advice", ADVICE)):  # warm every worker up, unrecorded
-            asyncio.run(steady(f"{base}/v1/{path}", body, 50, 2))
-        calc, calc_failed = asyncio.run(steady(f"{base}/v1/calculate", table2_request(1), rate, seconds))
-        advice, advice_failed = asyncio.run(steady(f"{base}/v1/advice", ADVICE, advice_rate, seconds))
+        # warm every worker up, unrecorded, on other workers than those measured
+        asyncio.run(steady(f"{base}/v1/calculate", [table2_request(i) for i in range(30)], 50, 2))
+        asyncio.run(steady(f"{base}/v1/advice", advice_requests(WARM_UP, seed=99), 100, WARM_UP / 100))
+        calls = [table2_request(i) for i in range(30)]
+        calc, calc_failed = asyncio.run(steady(f"{base}/v1/calculate", calls, rate, seconds))
+        stream = advice_requests(int(advice_rate * seconds))  # every request a different worker
+        advice, advice_failed = asyncio.run(steady(f"{base}/v1/advice", stream, advice_rate, seconds))
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -186,7 +211,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     ours = in_process(args.calls, args.people)
-    print(f"advice in-process: p50 {ours['advice_p50'] * 1e3:.2f} ms, p99 {ours['advice_p99'] * 1e3:.2f} ms")
+    for label, key in (
+        ("one worker asked again", "repeat"),
+        (f"{args.calls} distinct workers", "distinct"),
+        (f"{args.calls} distinct workers, memo off", "no_memo"),
+    ):
+        print(
+            f"advice in-process, {label}: p50 {ours[key + '_p50'] * 1e3:.2f} ms, p99 {ours[key + '_p99'] * 1e3:.2f} ms"
+        )
+    print(f"memo gain on distinct workers (memo off ÷ on, p50): {ours['no_memo_p50'] / ours['distinct_p50']:.2f}×")
     print(
         f"calc (table2_severity, one worker): p50 {ours['calc_p50'] * 1e3:.3f} ms, p99 {ours['calc_p99'] * 1e3:.3f} ms"
     )

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import calc
+from gigcover.rules.projection import _accumulate
 from gigcover.engine.errors import InputValueError
 
 # A man born 1970-01: original retirement 2030-01, delay 16 months → statutory 2031-05 (tests/rules/retirement.yaml);
@@ -397,3 +399,24 @@ def test_shared_projection_tables_never_leak_an_overlay() -> None:
     assert again == first
     assert again_warnings == first_warnings  # the replayed reads keep the UNVERIFIED warnings
     assert any("projection.wage_growth" in w for w in again_warnings)
+
+
+@given(
+    st.lists(st.floats(0, 50_000), min_size=1, max_size=40).flatmap(
+        lambda credits: st.tuples(
+            st.just(credits), st.lists(st.floats(-0.5, 0.2), min_size=len(credits), max_size=len(credits))
+        )
+    ),
+    st.floats(0, 1e6),
+)
+def test_accounts_accumulate_as_year_by_year(credits_rates: tuple[list[float], list[float]], start: float) -> None:
+    """The closed form (rates ≥ 0) and the loop (a negative rate) equal crediting interest, then the year's
+    contribution, year by year."""
+    credits, rates = credits_rates
+    balance, expected = start, []
+    for credit, rate in zip(credits, rates, strict=True):
+        balance = balance * (1 + rate) + credit
+        expected.append(balance)
+    growth = 1 + np.asarray([rates])
+    got = _accumulate(np.asarray([start]), np.asarray([credits]), growth)[0]
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)

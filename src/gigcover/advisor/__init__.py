@@ -3,23 +3,25 @@ an affordability check and what-ifs — every figure computed through the rules 
 
 The paper's fourth reform: identify the worker's risks from the industry, give priority to injury and medical cover,
 and choose employee or resident insurance by ability to pay (middle and high earners employee insurance); its fifth:
-explain it in plain words. Nothing here is a rule: the numbers come from `calculate`, with overlays for the what-ifs.
+explain it in plain words. Nothing here is a rule: the numbers come from the engine (`answer`, the `calc` contract), with overlays for the what-ifs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from gigcover.advisor import text
 from gigcover.advisor.request import AdviceRequest, Profile, engine_inputs, parse_request, retirement_age
 from gigcover.engine.errors import GigcoverError, InputValueError
-from gigcover.engine.evaluate import Model, calculate
+from gigcover.engine.evaluate import Model, answer, validate_inputs
+from gigcover.engine.overlay import Overlay
 from gigcover.queries import COVERAGE_OUTPUTS
 from gigcover.rules.coverage import SCHEMES
 from gigcover.scenarios import scenario
 
 __all__ = ["advise"]
+T = TypeVar("T")
 
 ITEMS = ("occupational_injury", "medical", "pension", "unemployment")
 RISK_OUTPUTS = ("accident_risk_level", "illness_risk_level", "unemployment_risk_level", "old_age_risk_level")
@@ -31,35 +33,27 @@ INJURY_GRADE = 7
 
 
 class _Asker:
-    """calculate() with the request's date and the profile's facts; engine errors renamed to profile fields."""
+    """Questions to the engine on the request's date about one worker, whose facts are validated once; engine errors
+    are renamed to the profile's fields."""
 
     def __init__(self, model: Model, request: AdviceRequest, base: dict[str, Any], region: str) -> None:
-        self.model, self.date, self.base, self.region = model, request.date.isoformat(), base, region
+        self.model, self.date, self.region = model, request.date, region
+        self.base = _as_profile_error(lambda: validate_inputs(model, base))
         self.warnings: list[str] = []
         self.weakest: list[str] = []
 
     def __call__(
         self, outputs: list[str], region: str | None = None, overrides: Mapping[str, Any] | None = None, **inputs: Any
     ) -> dict[str, Any]:
-        request = {
-            "date": self.date,
-            "region": region or self.region,
-            "inputs": {**self.base, **inputs},
-            "outputs": outputs,
-            "overrides": dict(overrides or {}),
-        }
-        try:
-            answer = calculate(self.model, request)
-        except GigcoverError as exc:
-            field = str(exc.details.get("field", ""))
-            if field.startswith("inputs."):
-                raise InputValueError(
-                    exc.message.replace("inputs.", "profile.", 1), field=field.replace("inputs.", "profile.", 1)
-                ) from None
-            raise
-        self.warnings.extend(answer["warnings"])
-        self.weakest.append(answer["verification"]["weakest"])
-        return dict(answer["outputs"])
+        def ask() -> dict[str, Any]:
+            given = {**self.base, **validate_inputs(self.model, inputs)}
+            overlay = Overlay.parse(overrides, self.model.store) if overrides else None
+            return answer(self.model, self.date, region or self.region, given, outputs, overlay)
+
+        found = _as_profile_error(ask)
+        self.warnings.extend(found["warnings"])
+        self.weakest.append(found["verification"]["weakest"])
+        return dict(found["outputs"])
 
     def optional(self, outputs: list[str], **kwargs: Any) -> dict[str, Any] | None:
         """As __call__, but a figure the region does not publish gives None and a warning, not a failure."""
@@ -70,6 +64,19 @@ class _Asker:
                 self.warnings.append(f"not computed ({', '.join(outputs)}): {exc.message}")
                 return None
             raise
+
+
+def _as_profile_error(run: Callable[[], T]) -> T:
+    """Run an engine step; an error about `inputs.x` is reported as `profile.x` (the field the worker filled in)."""
+    try:
+        return run()
+    except GigcoverError as exc:
+        field = str(exc.details.get("field", ""))
+        if field.startswith("inputs."):
+            raise InputValueError(
+                exc.message.replace("inputs.", "profile.", 1), field=field.replace("inputs.", "profile.", 1)
+            ) from None
+        raise
 
 
 def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:

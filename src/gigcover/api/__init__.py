@@ -7,6 +7,7 @@ Errors are RFC 9457 problem details (see problems.py).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -81,6 +82,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the rules when the server starts (not on the first request): bad rule data stops the start."""
     if app.state.model is None:
         app.state.model = default_model()
+    # The rules, parameters and imported code live as long as the process: keep them out of the cyclic collector's
+    # full collections, whose pauses would otherwise grow with them (see engine.memo.EffectsTable).
+    gc.collect()
+    gc.freeze()
     yield
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import InputValueError, MissingInputError, NotInForceError, UnknownNameError, closest
 from .graph import dependencies
-from .memo import BoundedCache, Effects, Unkeyable, freeze, shareable
+from .memo import BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import NATIONAL, RegionTable
@@ -20,6 +20,7 @@ from .sources import Source
 from .variables import CALL_REGION, Decision, Variable
 
 RESULT_CACHE_SIZE = 200_000  # entries; a few hundred bytes each for scalar results
+EFFECTS_TABLE_SIZE = 50_000  # distinct sets of effects kept once (beyond it, entries hold their own)
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Model:
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # formula-level caches (baseline only)
     # formula results by (variable, date, region, overlay, values of the inputs it depends on); see memo.py
     results: BoundedCache = field(default_factory=lambda: BoundedCache(RESULT_CACHE_SIZE), repr=False)
+    effects: EffectsTable = field(default_factory=lambda: EffectsTable(EFFECTS_TABLE_SIZE), repr=False)
     leaves_cache: dict[tuple[str, frozenset[str]], tuple[int, tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )
@@ -227,7 +229,8 @@ class Simulation:
         key = self._memo_key(var)
         cached = None if key is None else self.model.results.get(key)
         if cached is not None:
-            value, effects = cached
+            value, ref = cached
+            effects = self.model.effects.get(ref)
             self._replay(effects)
             self.values[var.name], self.effects[var.name] = value, effects
             return value
@@ -241,7 +244,7 @@ class Simulation:
         if self.frames:
             self.frames[-1].absorb(frame)
         if key is not None:
-            self.model.results.put(key, (shareable(value), frame))
+            self.model.results.put(key, (shareable(value), self.model.effects.intern(frame)))
         return value
 
     def _evaluate(self, var: Variable) -> Any:
@@ -538,13 +541,31 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     raw_inputs = request.get("inputs") or {}
     if not isinstance(raw_inputs, Mapping):
         raise InputValueError("inputs: expected an object of variable names to values", field="inputs")
-    inputs = {name: model.variable(name).validate(value, model.regions) for name, value in raw_inputs.items()}
-    region = _place_of_work(region, inputs.get("work_region"))
+    inputs = validate_inputs(model, raw_inputs)
     trace = request.get("trace", False)
     if not isinstance(trace, bool):
         raise InputValueError("trace: expected true or false", field="trace")
     overlay = Overlay.parse(request.get("overrides"), model.store)
+    return answer(model, date, region, inputs, outputs, overlay, trace)
 
+
+def validate_inputs(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Each given value checked and normalised by its variable (an unknown name or a bad value: a clear error)."""
+    return {name: model.variable(name).validate(value, model.regions) for name, value in raw.items()}
+
+
+def answer(
+    model: Model,
+    date: dt.date,
+    region: str,
+    inputs: dict[str, Any],
+    outputs: list[str],
+    overlay: Overlay | None = None,
+    trace: bool = False,
+) -> dict[str, Any]:
+    """The `calc` answer for a question already checked: known outputs, validated inputs, a region code. Callers that
+    ask many questions about one person (the advisor) validate the person once and come here."""
+    region = _place_of_work(region, inputs.get("work_region"))
     needs = missing_inputs(model, outputs, inputs, region != NATIONAL)
     if needs:
         parts = []
@@ -558,7 +579,7 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     sim = Simulation(model, date, region, inputs, overlay, trace=trace)
     shape = population_shape(inputs)
     results = {name: to_jsonable(per_person(sim.compute(name), shape)) for name in outputs}
-    answer: dict[str, Any] = {
+    found: dict[str, Any] = {
         "date": date.isoformat(),
         "region": region,
         "outputs": results,
@@ -566,5 +587,5 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
         "verification": sim.verification(),
     }
     if trace:
-        answer["trace"] = [entry.to_dict() for entry in sim.trace]
-    return answer
+        found["trace"] = [entry.to_dict() for entry in sim.trace]
+    return found

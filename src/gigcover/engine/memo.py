@@ -27,7 +27,7 @@ class Unkeyable(Exception):
     """A value that cannot (or should not) be part of a cache key: the call is computed without the cache."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Effects:
     """What computing one variable added to the answer besides its value."""
 
@@ -41,6 +41,45 @@ class Effects:
         self.basis |= other.basis
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
         self.defaults.update(other.defaults)
+
+
+class EffectsTable:
+    """Effects shared by many cached values, kept once and named by a number.
+
+    Why: a cache entry of plain values — (key of strings, numbers and dates; a float result; an int) — is untracked by
+    Python's cyclic garbage collector, while one holding an Effects object is tracked. With hundreds of thousands of
+    entries, tracked ones made full collections take ~200 ms (the service's worst latencies)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.ids: dict[Hashable, int] = {}
+        self.rows: list[Effects] = []
+
+    def intern(self, effects: Effects) -> int | Effects:
+        """The number of an equal Effects kept before (or now); the object itself when it holds overlay values (their
+        values are not in the content key) or the table is full."""
+        if any(hit.verified == "OVERLAY" for hit in effects.hits.values()):
+            return effects
+        key = (
+            tuple((k, h.requested_region, h.fallback, h.requested_date) for k, h in effects.hits.items()),
+            tuple(sorted(effects.basis)),
+            tuple(effects.warnings),
+            tuple(sorted((name, freeze(value)) for name, value in effects.defaults.items())),
+        )
+        found = self.ids.get(key)
+        if found is None:
+            if len(self.rows) >= self.size:
+                return effects
+            found = self.ids[key] = len(self.rows)
+            self.rows.append(effects)
+        return found
+
+    def get(self, ref: int | Effects) -> Effects:
+        return self.rows[ref] if isinstance(ref, int) else ref
+
+    def clear(self) -> None:
+        self.ids.clear()
+        self.rows.clear()
 
 
 class BoundedCache:

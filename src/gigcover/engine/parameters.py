@@ -113,7 +113,7 @@ class ParameterFile(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParameterHit:
     """One parameter value as used in a computation: what, from when, where, and on what authority."""
 

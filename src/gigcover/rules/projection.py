@@ -235,6 +235,14 @@ class _Tables:
                 return value
         return self.wage_cell(code, year) * self.floor_ratio
 
+    def benefit_cell(self, code: str, year: int) -> float:
+        """The published 计发基数 (grown beyond the last figure); where none is published, the average wage."""
+        value = self.grown("pension.employee.benefit_base_monthly", year, code)
+        if value is None:
+            value = self.grown("wages.provincial_average_monthly", year, code)
+            self.p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
+        return float(value or 0.0)
+
     def interest_cell(self, code: str, year: int) -> float:
         """The published 记账利率 for a year that has one; the assumption otherwise."""
         hit = self.p.hit("pension.employee.account_interest_rate", dt.date(year, 7, 1))
@@ -325,7 +333,7 @@ def project(
     index = np.clip(plans.index, floor_ratio, ceiling_ratio)
     here = (region, np.arange(years)[None, :])
     # choosing 60 % means the published floor where there is one (as in pension_base_chosen_monthly)
-    chosen = np.where(np.isclose(plans.index, floor_ratio), floors[here], index * wages[here])
+    chosen = np.where(np.abs(plans.index - floor_ratio) < 1e-9, floors[here], index * wages[here])
     base_monthly = np.where(employee, np.clip(chosen, floors[here], ceiling_ratio * wages[here]), 0.0)
     credit = base_monthly * 12 * float(p("pension.employee.flexible.account_rate"))
     subsidy = np.where(
@@ -335,19 +343,17 @@ def project(
     )
     resident_credit = np.where(resident & (plans.tier > 0), plans.tier + subsidy, 0.0)
     resident_rate = float(p("projection.resident_account_interest"))
-    account, resident_account = plans.account_start.copy(), plans.resident_start.copy()
-    path = np.zeros((n, years))
     working = calendar[None, :] < np.asarray(retirement_year)[:, None]  # no interest once the pension is paid
-    for t in range(years):  # years are few; people are many: loop over years, vectorise over people
-        account = account * (1 + rates[t] * working[:, t]) + credit[:, t]
-        resident_account = resident_account * (1 + resident_rate * working[:, t]) + resident_credit[:, t]
-        path[:, t] = account + resident_account
+    accounts = _accumulate(plans.account_start, credit, 1 + rates[None, :] * working)
+    resident_accounts = _accumulate(plans.resident_start, resident_credit, 1 + resident_rate * working)
+    account, resident_account = accounts[:, -1], resident_accounts[:, -1]
+    path = accounts + resident_accounts
     employee_years = employee.sum(axis=1).astype(float)
     resident_years = resident.sum(axis=1).astype(float)
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
     place = _pension_place(p, plans, employee, birth_year, male, calendar)
-    pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(tables, plans.codes[r], y, p))
+    pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(p, tables, plans.codes[r], y))
     basic = pension_base * (1 + average_index) / 2 * employee_years * 0.01
     divisor = np.asarray(
         divisor_for(
@@ -391,6 +397,20 @@ def project(
         "balance_path": np.round(path, 2),
         "calendar": np.broadcast_to(calendar, (n, years)),
     }
+
+
+def _accumulate(start: np.ndarray, credits: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """Year-end balances of accounts credited `credits[:, t]` after growing by `growth[:, t]` each year, for all
+    years at once: balance_t = G_t × (start + Σ_{s≤t} credit_s ÷ G_s) with G_t the product of growth up to t
+    (the same as balance = balance × growth + credit, year by year)."""
+    growth = np.broadcast_to(growth, credits.shape)
+    if (growth < 1).any():  # a negative rate (only an overlay could say so): year by year, without dividing by G
+        balances, balance = np.zeros(credits.shape), np.asarray(start, dtype=float)
+        for t in range(credits.shape[1]):
+            balance = balances[:, t] = balance * growth[:, t] + credits[:, t]
+        return balances
+    factor = np.cumprod(growth, axis=1)
+    return factor * (np.asarray(start)[:, None] + np.cumsum(credits / factor, axis=1))
 
 
 def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
@@ -452,12 +472,15 @@ def _pension_place(
     return np.where((chosen == hukou_prov) | ~there.any(axis=1), plans.hukou, region_there)
 
 
-def _benefit_base(tables: _Tables, code: str, year: int, p: Any) -> float:
-    value = tables.grown("pension.employee.benefit_base_monthly", year, code)
-    if value is None:
-        value = tables.grown("wages.provincial_average_monthly", year, code)
-        p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
-    return float(value or 0.0)
+def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
+    """The 计发基数 of the paying place in the retirement year (a shared row, like the wage tables)."""
+    if not ROW_FIRST_YEAR <= year <= ROW_LAST_YEAR or p.overlaid:
+        return tables.benefit_cell(code, year)
+    key = ("projection_row", "benefit", code, tables.growth, tables.floor_ratio)
+    row = p.memo.get(key)
+    if row is None:
+        row = p.memo[key] = _build_row(p, lambda y: tables.benefit_cell(code, y))
+    return float(row.replay(p, year, 1)[0])
 
 
 def _previous_province(prov: np.ndarray) -> np.ndarray:

@@ -75,6 +75,12 @@ def month_index(raw: Any, field: str) -> Any:
         if index is None:
             raise _bad_month(field, item)
         return index
+    if array.size <= 64:  # a few people (e.g. the advisor's variants): plain Python
+        indexes = [_parse_month(str(text)) for text in array.ravel().tolist()]
+        for position, index in enumerate(indexes):
+            if index is None:
+                raise _bad_month(f"{field}[{position}]", array.ravel()[position].item())
+        return np.asarray(indexes, dtype=np.int64).reshape(array.shape)
     texts = array.astype(str)
     distinct, inverse = np.unique(texts, return_inverse=True)
     table = np.empty(len(distinct), dtype=np.int64)
@@ -89,6 +95,9 @@ def month_index(raw: Any, field: str) -> Any:
 
 def month_text(index: Any) -> Any:
     """Integer month counts → "YYYY-MM" (one string, or an array of strings)."""
+    if np.ndim(index) == 0:  # one person: plain Python
+        year, month = divmod(int(index), 12)
+        return f"{year:04d}-{month + 1:02d}"
     year, month = np.divmod(np.asarray(index, dtype=np.int64), 12)
     text = np.char.add(np.char.add(np.char.zfill(year.astype(str), 4), "-"), np.char.zfill((month + 1).astype(str), 2))
     return scalar_if_0d(text)
@@ -97,6 +106,8 @@ def month_text(index: Any) -> Any:
 # -- original ages -----------------------------------------------------------------------------------------------
 def _original_ages(raw: Any) -> Any:
     """The original ages as integers; an age the decision does not know (e.g. 58) is an error naming the field."""
+    if np.ndim(raw) == 0 and raw in ORIGINAL_AGES:  # one person, a known age: no array machinery
+        return int(raw)
     ages = np.asarray(raw)
     bad = ~np.isin(ages, ORIGINAL_AGES)
     if bad.any():
@@ -120,6 +131,8 @@ def _by_age(mapping: Mapping[str, Any], ages: Any, name: str) -> Any:
     missing = [a for a in ORIGINAL_AGES if str(a) not in mapping]
     if missing:
         raise InputValueError(f"{name}: no value for original age(s) {missing}", field=name)
+    if np.ndim(ages) == 0:
+        return int(mapping[str(int(ages))])
     return np.select([ages == a for a in ORIGINAL_AGES], [int(mapping[str(a)]) for a in ORIGINAL_AGES], default=0)
 
 
