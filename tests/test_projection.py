@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import calc
-from gigcover.rules.projection import _accumulate
 from gigcover.engine.errors import InputValueError
+from gigcover.rules.projection import _accumulate
 
 # A man born 1970-01: original retirement 2030-01, delay 16 months → statutory 2031-05 (tests/rules/retirement.yaml);
 # contributions count for the calendar years before 2031. Minimum years for 2031: 16.
