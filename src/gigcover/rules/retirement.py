@@ -96,8 +96,8 @@ def month_index(raw: Any, field: str) -> Any:
 def month_text(index: Any) -> Any:
     """Integer month counts → "YYYY-MM" (one string, or an array of strings)."""
     if np.ndim(index) == 0:  # one person: plain Python
-        year, month = divmod(int(index), 12)
-        return f"{year:04d}-{month + 1:02d}"
+        whole_years, month_of_year = divmod(int(index), 12)
+        return f"{whole_years:04d}-{month_of_year + 1:02d}"
     year, month = np.divmod(np.asarray(index, dtype=np.int64), 12)
     text = np.char.add(np.char.add(np.char.zfill(year.astype(str), 4), "-"), np.char.zfill((month + 1).astype(str), 2))
     return scalar_if_0d(text)
