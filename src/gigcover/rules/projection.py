@@ -410,8 +410,7 @@ def _accumulate(start: np.ndarray, credits: np.ndarray, growth: np.ndarray) -> n
             balance = balances[:, t] = balance * growth[:, t] + credits[:, t]
         return balances
     factor = np.cumprod(growth, axis=1)
-    balances: np.ndarray = factor * (np.asarray(start)[:, None] + np.cumsum(credits / factor, axis=1))
-    return balances
+    return np.asarray(factor * (np.asarray(start)[:, None] + np.cumsum(credits / factor, axis=1)))
 
 
 def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
