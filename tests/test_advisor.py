@@ -119,6 +119,19 @@ def test_full_time_employee_rider_gets_employer_routes() -> None:
     assert items["pension"]["other_payers"]["employer"] > items["pension"]["worker_monthly_cost"] > 0
 
 
+def test_employee_where_no_average_wage_is_published_gets_a_plan_with_unknown_costs() -> None:
+    """Shaanxi publishes no 全口径 average wage in the parameters: an employee's contribution band (and so the costs and
+    work-injury payments) cannot be worked out. The plan still comes, with those figures marked unknown, not an error."""
+    employee = {**RIDER, "work_region": "610100", "hukou_region": "610100", "has_labor_contract": True}
+    answer = ask(employee)
+    items = by_item(answer)
+    assert items["occupational_injury"]["scheme"] == "work_injury"
+    assert items["occupational_injury"]["protects"]["grade7_one_time_subsidy"] is None
+    for name in ("medical", "pension", "unemployment"):
+        assert items[name]["cost_known"] is False and items[name]["worker_monthly_cost"] == 0
+    assert any("wages.provincial_average_monthly" in w for w in answer["warnings"])
+
+
 def test_every_plan_item_cites_a_source_and_has_reasons_in_both_languages() -> None:
     for profile in (RIDER, DRIVER, STREAMER, ENROLLED_RIDER):
         for item in ask(profile)["plan"]:

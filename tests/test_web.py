@@ -18,7 +18,7 @@ from gigcover.engine.errors import GigcoverError
 from gigcover.engine.model import default_model
 from gigcover.web import STATIC_DIR, TEMPLATES_DIR, router
 from gigcover.web.form import Answers, form_field, parse_amount, resolve_place
-from gigcover.web.text import TEXT
+from gigcover.web.text import TEXT, t
 
 with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the project pins
     warnings.simplefilter("ignore")
@@ -248,6 +248,16 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
     # UNVERIFIED figures are marked
     assert "未核实" in html
     assert_local_only(html)
+
+
+def test_employee_with_unknown_costs_sees_them_marked(client: TestClient) -> None:
+    """Xi'an: no published average wage in the parameters, so an employee's costs are unknown — said, not a 500."""
+    answers = {**RIDER, "work_city": "other", "work_code": "610100", "hukou_region": "610100", "labor_contract": "yes"}
+    page = client.post("/advice", data=answers)
+    assert page.status_code == 200, page.text[:2000]
+    assert "您的保障方案" in page.text
+    assert page.text.count(t("cost_unknown_no_regional_figure", "zh")) >= 3
+    assert t("cost_unknown_insurer_quote", "zh") not in page.text
 
 
 def test_rider_plan_in_english(client: TestClient) -> None:

@@ -265,6 +265,10 @@ def _item(
         "place": place,
         "worker_monthly_cost": round(cost or 0.0, 2),
         "cost_known": cost is not None,
+        # why a cost is unknown: an insurer's quote (commercial cover) or a regional figure not in the parameters
+        "cost_unknown_reason": None
+        if cost is not None
+        else ("insurer_quote" if place == "none" else "no_regional_figure"),
         "other_payers": {k: round(v, 2) for k, v in others.items()},
         "protects": protects,
         "loss_if_skipped_zh": loss_zh,

@@ -233,7 +233,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "per_order_unit": (" 元/单", " per order"),
     "years_unit": (" 年", " years"),
     "months_unit": (" 个月", " months"),
-    "cost_unknown": ("看保险公司报价", "depends on the insurer"),
+    "cost_unknown_insurer_quote": ("看保险公司报价", "depends on the insurer"),
+    "cost_unknown_no_regional_figure": (
+        "暂无当地缴费基数数据，请咨询当地社保经办机构",
+        "not known: the local contribution band is not on file; ask the local social insurance office",
+    ),
     "no_route": ("暂时没有参保途径", "No route open yet"),
     "benefit_pension": ("养老金每月 {amount}（按今天的钱算）", "{amount} a month of pension (in today's money)"),
     "benefit_stay": ("每次住院 {bill}：报销 {amount}", "{amount} reimbursement per {bill} hospital stay"),
