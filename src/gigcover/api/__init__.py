@@ -17,11 +17,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gigcover import __version__, web
-from gigcover.engine.evaluate import Model
+from gigcover.engine.evaluate import Model, calculate
 from gigcover.engine.model import default_model
 
 from .problems import install_problem_handlers, problem_openapi
 from .routes import router
+from .schemas import ADVICE_EXAMPLE, TABLE2_EXAMPLE
 
 __all__ = ["DEFAULT_DB_URL", "GigcoverAPI", "app", "create_app"]
 
@@ -82,11 +83,35 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the rules when the server starts (not on the first request): bad rule data stops the start."""
     if app.state.model is None:
         app.state.model = default_model()
-    # The rules, parameters and imported code live as long as the process: keep them out of the cyclic collector's
-    # full collections, whose pauses would otherwise grow with them (see engine.memo.EffectsTable).
+    _warm_up(app.state.model)
+    _tune_garbage_collection()
+    yield
+
+
+def _warm_up(model: Model) -> None:
+    """Answer one example before taking requests: the advisor's modules load and the shared tables are built now, not
+    during a worker's first requests (a cold worker's first advice took ~200 ms under load)."""
+    from gigcover.advisor import advise
+
+    advise(model, ADVICE_EXAMPLE)
+    calculate(model, TABLE2_EXAMPLE)
+
+
+# Young-generation size for the cyclic garbage collector in the server (CPython's default is 700 allocations).
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def _tune_garbage_collection() -> None:
+    """Keep the cyclic collector's pauses out of the service's latency tail.
+
+    The rules, parameters and imported code live as long as the process: frozen, full collections skip them. A larger
+    young generation makes collections of every generation rarer; each request allocates thousands of short-lived
+    objects, and with the default thresholds the full collections every few hundred requests, which scan the growing
+    memo, were the slowest requests (advice at 150 req/s, one process: p99 26 ms with the defaults, 8–10 ms with
+    these; see BENCHMARKS.md)."""
     gc.collect()
     gc.freeze()
-    yield
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI:

@@ -103,32 +103,31 @@ class CalculateResponse(BaseModel):
 
 
 # -- /v1/advice ------------------------------------------------------------------------------------------
+ADVICE_EXAMPLE: dict[str, Any] = {
+    "date": "2025-09-01",
+    "profile": {
+        "monthly_income": 6000,
+        "work_region": "310000",
+        "hukou_region": "411600",
+        "hukou_rural": True,
+        "industry": "food_delivery",
+        "platform": "meituan",
+        "has_labor_contract": False,
+        "birth_date": "1995-03-01",
+        "sex": "male",
+    },
+    "budget_monthly": 500,
+    "lang": "zh",
+}
+
+
 class AdviceRequest(BaseModel):
     """One worker's situation for the advisor. The profile's fields are checked by the advisor (errors name
     `profile.<field>`); the OpenAPI shows them as `AdviceProfile` (gigcover.advisor.request.Profile)."""
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "date": "2025-09-01",
-                    "profile": {
-                        "monthly_income": 6000,
-                        "work_region": "310000",
-                        "hukou_region": "411600",
-                        "hukou_rural": True,
-                        "industry": "food_delivery",
-                        "platform": "meituan",
-                        "has_labor_contract": False,
-                        "birth_date": "1995-03-01",
-                        "sex": "male",
-                    },
-                    "budget_monthly": 500,
-                    "lang": "zh",
-                }
-            ]
-        },
+        json_schema_extra={"examples": [ADVICE_EXAMPLE]},
     )
     date: IsoDate = Field(description="the date the advice is for (YYYY-MM-DD)")
     profile: dict[str, Any] = Field(description="the worker: income, place of work, hukou, industry, platform, ...")

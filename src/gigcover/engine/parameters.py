@@ -189,6 +189,7 @@ class ParameterStore:
     regions: RegionTable
     parameters: dict[str, Parameter] = field(default_factory=dict)
     _memo: dict[tuple[str, dt.date, str], ParameterHit] = field(default_factory=dict, repr=False)
+    _first_dates: dict[tuple[str, str], dt.date | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, root: Path, regions: RegionTable) -> ParameterStore:
@@ -231,10 +232,13 @@ class ParameterStore:
         return rows
 
     def first_date(self, name: str, region: str) -> dt.date | None:
-        """The earliest effective date among the values `region` can fall back to."""
-        parameter = self.get(name)
-        dates = [d for place in self.regions.fallback_chain(region) for d in parameter.series_for(place.code)[0]]
-        return min(dates, default=None)
+        """The earliest effective date among the values `region` can fall back to (memoised, like lookup)."""
+        key = (name, region)
+        if key not in self._first_dates:
+            parameter = self.get(name)
+            dates = [d for place in self.regions.fallback_chain(region) for d in parameter.series_for(place.code)[0]]
+            self._first_dates[key] = min(dates, default=None)
+        return self._first_dates[key]
 
     def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
         """The value in force on `date` for `region`, falling back prefecture → province → national (memoised:

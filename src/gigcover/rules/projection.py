@@ -28,6 +28,7 @@ interest is credited on the opening balance each year; resident basic pensions a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -199,6 +200,9 @@ def build_plans(histories: list[ContributionHistory], retirement_year: np.ndarra
     )
 
 
+Cell = tuple[float, list[ParameterHit]]  # a table's value for one region and year, and the parameter values it read
+
+
 class _Tables:
     """Parameter values by region × year, read once per projection (with growth beyond the last figure)."""
 
@@ -207,53 +211,61 @@ class _Tables:
         self.growth = float(p("projection.wage_growth"))
         self.floor_ratio = float(p("pension.employee.base_floor_ratio"))
 
-    def grown(self, name: str, year: int, code: str) -> float | None:
-        """The value in force mid-year, grown (or discounted) from the nearest published figure."""
-        hit = self.p.hit(name, dt.date(year, 7, 1), code)
+    def grown(self, name: str, year: int, code: str) -> Cell | None:
+        """The value in force mid-year, grown (or discounted) from the nearest published figure, with what was read."""
+        first = self.p.first_date(name, code)
+        if first is None:
+            return None
+        # before the first published figure, that figure (discounted); asking for it directly avoids a not-in-force
+        # error per year
+        hit = self.p.hit(name, max(dt.date(year, 7, 1), first), code)
         if hit is None:
-            first = self.p.first_date(name, code)
-            if first is None:
-                return None
-            hit = self.p.hit(name, first, code)
-        return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year))
+            return None
+        return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year)), [hit]
 
-    def wage_cell(self, code: str, year: int) -> float:
+    def wage_cell(self, code: str, year: int) -> Cell:
         """The provincial 全口径 average for a region and year; where a province publishes none in the parameters, the
         national private-sector average stands in (a low proxy, said in the warnings)."""
         if self.p.first_date("wages.provincial_average_monthly", code) is None:
             self.p.warn(
                 f"pension projection: no average wage for {code}; the national private-sector average stands in"
             )
-            return (self.grown("wages.private_sector_average_annual", year, code) or 0.0) / 12
-        return self.grown("wages.provincial_average_monthly", year, code) or 0.0
+            value, hits = self.grown("wages.private_sector_average_annual", year, code) or (0.0, [])
+            return value / 12, hits
+        return self.grown("wages.provincial_average_monthly", year, code) or (0.0, [])
 
-    def floor_cell(self, code: str, year: int) -> float:
+    def floor_cell(self, code: str, year: int) -> Cell:
         """The published base floor where a region has one (grown like wages), else the 60 % ratio × the average."""
         if self.p.first_date("pension.employee.base_floor_monthly", code) is not None:
-            value = self.grown("pension.employee.base_floor_monthly", year, code)
-            if value is not None:
-                return value
-        return self.wage_cell(code, year) * self.floor_ratio
+            found = self.grown("pension.employee.base_floor_monthly", year, code)
+            if found is not None:
+                return found
+        wage, hits = self.wage_cell(code, year)
+        return wage * self.floor_ratio, hits
 
-    def benefit_cell(self, code: str, year: int) -> float:
+    def benefit_cell(self, code: str, year: int) -> Cell:
         """The published 计发基数 (grown beyond the last figure); where none is published, the average wage."""
-        value = self.grown("pension.employee.benefit_base_monthly", year, code)
-        if value is None:
-            value = self.grown("wages.provincial_average_monthly", year, code)
+        found = self.grown("pension.employee.benefit_base_monthly", year, code)
+        if found is None:
+            found = self.grown("wages.provincial_average_monthly", year, code)
             self.p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
-        return float(value or 0.0)
+        return found or (0.0, [])
 
-    def interest_cell(self, code: str, year: int) -> float:
+    def interest_cell(self, code: str, year: int) -> Cell:
         """The published 记账利率 for a year that has one; the assumption otherwise."""
         hit = self.p.hit("pension.employee.account_interest_rate", dt.date(year, 7, 1))
         if hit is not None and hit.effective_from.year == year:
-            return float(hit.value)
-        return float(self.p.at("pension.employee.account_interest_assumption", dt.date(max(year, 2026), 7, 1)))
+            return float(hit.value), [hit]
+        when = dt.date(max(year, 2026), 7, 1)
+        assumed = self.p.hit("pension.employee.account_interest_assumption", when)
+        if assumed is None:  # no assumption in force: the engine's not-in-force error, naming the parameter
+            self.p.at("pension.employee.account_interest_assumption", when)
+        return float(assumed.value), [assumed] if hit is None else [hit, assumed]
 
 
 # Rows of the tables are built once per (parameter kind, region) over a fixed span of years and shared by later
 # projections (baseline only); a projection replays only the parameter reads of the years it uses.
-ROW_FIRST_YEAR, ROW_LAST_YEAR = 1950, 2130
+ROW_FIRST_YEAR, ROW_LAST_YEAR = 1992, 2100  # histories start from 1992 (the schema's floor); later years: direct
 
 
 @dataclass
@@ -269,19 +281,18 @@ class _Row:
         return self.values[first_year - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1]
 
 
-def _build_row(p: Any, cell: Any) -> _Row:
-    """cell(year) for every year of the span, recording which parameter values each year read."""
+def _build_row(p: Any, cell: Callable[[int], Cell]) -> _Row:
+    """cell(year) for every year of the span, with the years each parameter value was read for (kept apart from the
+    call that happens to build the row: it replays only its own years)."""
     values = np.zeros(ROW_LAST_YEAR - ROW_FIRST_YEAR + 1)
     served: dict[tuple[str, str, dt.date], list[Any]] = {}
-    warnings: list[str] = []
-    for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
-        with p.detached() as record:
-            values[t] = cell(year)
-        for hit in record.hits:
-            span = served.setdefault((hit.name, hit.region, hit.effective_from), [year, year, hit])
-            span[1] = year
-        warnings.extend(w for w in record.warnings if w not in warnings)
-    return _Row(values, [(low, high, hit) for low, high, hit in served.values()], warnings)
+    with p.detached() as record:
+        for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
+            values[t], hits = cell(year)
+            for hit in hits:
+                span = served.setdefault((hit.name, hit.region, hit.effective_from), [year, year, hit])
+                span[1] = year
+    return _Row(values, [(low, high, hit) for low, high, hit in served.values()], record.warnings)
 
 
 def _row(p: Any, tables: _Tables, kind: str, code: str) -> np.ndarray:
@@ -289,7 +300,7 @@ def _row(p: Any, tables: _Tables, kind: str, code: str) -> np.ndarray:
     cell = {"wages": tables.wage_cell, "floors": tables.floor_cell, "interest": tables.interest_cell}[kind]
     within = tables.first_year >= ROW_FIRST_YEAR and tables.first_year + tables.years - 1 <= ROW_LAST_YEAR
     if p.overlaid or not within:  # computed for this call alone
-        return np.asarray([cell(code, tables.first_year + t) for t in range(tables.years)], dtype=float)
+        return np.asarray([cell(code, tables.first_year + t)[0] for t in range(tables.years)], dtype=float)
     key = ("projection_row", kind, code, tables.growth, tables.floor_ratio)
     row = p.memo.get(key)
     if row is None:
@@ -475,7 +486,7 @@ def _pension_place(
 def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
     """The 计发基数 of the paying place in the retirement year (a shared row, like the wage tables)."""
     if not ROW_FIRST_YEAR <= year <= ROW_LAST_YEAR or p.overlaid:
-        return tables.benefit_cell(code, year)
+        return tables.benefit_cell(code, year)[0]
     key = ("projection_row", "benefit", code, tables.growth, tables.floor_ratio)
     row = p.memo.get(key)
     if row is None:
