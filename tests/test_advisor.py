@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -130,6 +131,13 @@ def test_employee_where_no_average_wage_is_published_gets_a_plan_with_unknown_co
     for name in ("medical", "pension", "unemployment"):
         assert items[name]["cost_known"] is False and items[name]["worker_monthly_cost"] == 0
     assert any("wages.provincial_average_monthly" in w for w in answer["warnings"])
+
+
+def test_advice_is_plain_json() -> None:
+    """The API sends the advice as it is (no conversion pass): only JSON types, finite numbers."""
+    for profile in (RIDER, DRIVER, STREAMER, ENROLLED_RIDER, {**RIDER, "has_labor_contract": True}):
+        answer = ask(profile, budget_monthly=100)
+        assert json.loads(json.dumps(answer, allow_nan=False)) == answer
 
 
 def test_every_plan_item_cites_a_source_and_has_reasons_in_both_languages() -> None:

@@ -44,9 +44,15 @@ ModelDep = Annotated[Model, Depends(get_model)]
 
 
 def json_answer(content: Any) -> JSONResponse:
-    """The answer as JSON; a result that is not a finite number is the request's fault (e.g. absurd inputs)."""
+    """The answer as JSON; a result that is not a finite number is the request's fault (e.g. absurd inputs).
+
+    Answers from the engine and the advisor are plain JSON values already and go out as they are; anything else
+    (numpy numbers, dates) is converted first."""
     try:
-        return JSONResponse(to_jsonable(content))
+        try:
+            return JSONResponse(content)
+        except TypeError:
+            return JSONResponse(to_jsonable(content))
     except ValueError:
         raise InputValueError(
             "the answer contains a number that is not finite (NaN or infinity); check the inputs' magnitudes",

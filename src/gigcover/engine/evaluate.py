@@ -38,6 +38,9 @@ class Model:
     leaves_cache: dict[tuple[str, frozenset[str]], tuple[int, tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )
+    # warnings about a stored parameter value (fallback, UNVERIFIED) by (id of the value's hit, date asked about):
+    # the store keeps its hits for the life of the model, so the ids stay theirs
+    hit_warnings: dict[tuple[int, dt.date], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def regions(self) -> RegionTable:
@@ -127,7 +130,11 @@ class Simulation:
     def _memo_prefix(self) -> tuple[Any, ...] | None:
         try:
             frozen = {name: freeze(value) for name, value in self.given.items()}
-            overlay = freeze({k: {str(d): v for d, v in dated.items()} for k, dated in self.overlay.values.items()})
+            overlay = (
+                freeze({k: {str(d): v for d, v in dated.items()} for k, dated in self.overlay.values.items()})
+                if self.overlay.values
+                else None
+            )
         except Unkeyable:
             return None
         self.frozen_given, self.given_names = frozen, frozenset(self.given)
@@ -288,24 +295,34 @@ class Simulation:
         regions, out = self.model.regions, []
         for name, value in sorted(self.defaults_used.items()):
             out.append(f"{name} not given: assumed {to_jsonable(value)!r}")
+        said = self.model.hit_warnings
         for hit in self.hits.values():
-            if hit.fallback:
-                level = "national" if hit.region == NATIONAL else regions.label(hit.region)
-                when = (hit.requested_date or self.date).isoformat()
-                out.append(
-                    f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {when}; "
-                    f"{level} value used"
-                )
-            if hit.verified == "UNVERIFIED":
-                out.append(
-                    f"{hit.name} = {hit.value!r} (from {hit.effective_from}) is UNVERIFIED: "
-                    f"results that use it are not confirmed against an official source"
-                )
+            if not (hit.fallback or hit.verified == "UNVERIFIED"):
+                continue  # overlay values are neither, so what is kept below is always a stored value's
+            key = (id(hit), self.date)
+            if key not in said:
+                said[key] = self._hit_warnings(hit, regions)
+            out.extend(said[key])
         out.extend(self.extra_warnings)
         for key in sorted(self.basis_keys):
             if self.model.sources[key].verified == "UNVERIFIED":
                 out.append(f"decision rests on UNVERIFIED source {key}")
         return list(dict.fromkeys(out))
+
+    def _hit_warnings(self, hit: ParameterHit, regions: RegionTable) -> tuple[str, ...]:
+        out = []
+        if hit.fallback:
+            level = "national" if hit.region == NATIONAL else regions.label(hit.region)
+            when = (hit.requested_date or self.date).isoformat()
+            out.append(
+                f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {when}; {level} value used"
+            )
+        if hit.verified == "UNVERIFIED":
+            out.append(
+                f"{hit.name} = {hit.value!r} (from {hit.effective_from}) is UNVERIFIED: "
+                f"results that use it are not confirmed against an official source"
+            )
+        return tuple(out)
 
     def verification(self) -> dict[str, Any]:
         levels = [h.verified for h in self.hits.values()] + [self.model.sources[k].verified for k in self.basis_keys]

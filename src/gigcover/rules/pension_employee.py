@@ -7,6 +7,8 @@ basic pension = 计发基数 × (1 + average index) / 2 × years × 1 %; account
 
 from __future__ import annotations
 
+import functools
+
 from typing import Any
 
 import numpy as np
@@ -269,11 +271,17 @@ def pension_divisor_months(v: Any, p: Any) -> Any:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _divisor_rows(rows: tuple[tuple[int, float], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The table as (whole ages, months), for np.interp (a table is one of a few: published ones and overrides)."""
+    table = dict(rows)
+    ages = np.arange(min(table), max(table) + 1)
+    return ages, np.asarray([table[int(a)] for a in ages])
+
+
 def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
     """计发月数 for ages in months: the table's whole-year value, or linear by month between whole years."""
-    rows = {int(k): float(m) for k, m in dict(table).items()}
-    ages = np.arange(min(rows), max(rows) + 1)
-    months = np.asarray([rows[int(a)] for a in ages])
+    ages, months = _divisor_rows(tuple(sorted((int(k), float(m)) for k, m in dict(table).items())))
     at = np.clip(np.asarray(age_months, dtype=float), ages[0] * 12, ages[-1] * 12)
     if not by_month:
         at = np.floor(at / 12) * 12

@@ -363,7 +363,8 @@ def project(
     resident_years = resident.sum(axis=1).astype(float)
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
-    place = _pension_place(p, plans, employee, birth_year, male, calendar)
+    stints = _Stints.of(plans, employee)
+    place = _pension_place(p, plans, stints, employee, birth_year, male, calendar)
     pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(p, tables, plans.codes[r], y))
     basic = pension_base * (1 + average_index) / 2 * employee_years * 0.01
     divisor = np.asarray(
@@ -404,7 +405,7 @@ def project(
         "pension_monthly": np.round(pension, 2),
         "employee_basic_monthly": np.round(np.where(eligible, basic, 0.0), 2),
         "worker_contributions": np.round(worker_paid, 2),
-        "pooled_transfer": np.round(_pooled_transfers(p, plans, employee, base_monthly), 2),
+        "pooled_transfer": np.round(_pooled_transfers(p, stints, base_monthly), 2),
         "balance_path": np.round(path, 2),
         "calendar": np.broadcast_to(calendar, (n, years)),
     }
@@ -443,25 +444,46 @@ def _province(code: str) -> str:
     return code[:2] + "0000"
 
 
+@dataclass
+class _Stints:
+    """Employee years by province (people × years; −1 where not an employee year), and the province of the last
+    employee year before each year (gaps skipped): what the 66号 rules on moves look at."""
+
+    count: int  # provinces seen
+    prov: np.ndarray
+    previous: np.ndarray
+    hukou_prov: np.ndarray
+
+    @classmethod
+    def of(cls, plans: Plans, employee: np.ndarray) -> _Stints:
+        provinces = sorted({_province(c) for c in plans.codes})
+        province_of = np.asarray([provinces.index(_province(c)) for c in plans.codes])
+        prov = np.where(employee, province_of[np.maximum(plans.region, 0)], -1)
+        return cls(len(provinces), prov, _previous_province(prov), province_of[plans.hukou])
+
+
 def _pension_place(
-    p: Any, plans: Plans, employee: np.ndarray, birth_year: np.ndarray, male: np.ndarray, calendar: np.ndarray
+    p: Any,
+    plans: Plans,
+    stints: _Stints,
+    employee: np.ndarray,
+    birth_year: np.ndarray,
+    male: np.ndarray,
+    calendar: np.ndarray,
 ) -> np.ndarray:
     """国办发〔2009〕66号 art. 6, at province level; returns an index into plans.codes (a region of that province)."""
-    provinces = sorted({_province(c) for c in plans.codes})
-    province_of = np.asarray([provinces.index(_province(c)) for c in plans.codes])
-    prov = np.where(employee, province_of[np.maximum(plans.region, 0)], -1)
-    hukou_prov = province_of[plans.hukou]
+    prov, hukou_prov = stints.prov, stints.hukou_prov
     ages = p("pension.employee.temporary_account_ages")
     threshold = np.where(male, float(ages["male"]), float(ages["female"]))
     # a stint starts where the province changes (gaps do not end one); its starting age decides whether it opens
     # only a temporary account
-    starts = (prov >= 0) & (prov != _previous_province(prov))
+    starts = (prov >= 0) & (prov != stints.previous)
     start_year_index = np.maximum.accumulate(np.where(starts, np.arange(prov.shape[1]), -1), axis=1)
     stint_start_age = calendar[np.maximum(start_year_index, 0)] - np.asarray(birth_year)[:, None]
     temporary = (prov >= 0) & (prov != hukou_prov[:, None]) & (stint_start_age >= threshold[:, None])
-    counted = np.stack([((prov == k) & ~temporary).sum(axis=1) for k in range(len(provinces))], axis=1)
+    counted = np.stack([((prov == k) & ~temporary).sum(axis=1) for k in range(stints.count)], axis=1)
     last_year = np.stack(
-        [np.where(prov == k, np.arange(prov.shape[1]), -1).max(axis=1) for k in range(len(provinces))], axis=1
+        [np.where(prov == k, np.arange(prov.shape[1]), -1).max(axis=1) for k in range(stints.count)], axis=1
     )
     has_employee = employee.any(axis=1)
     last_prov = np.where(has_employee, prov[np.arange(prov.shape[0]), np.maximum(last_year.max(axis=1), 0)], hukou_prov)
@@ -502,12 +524,11 @@ def _previous_province(prov: np.ndarray) -> np.ndarray:
     return np.where(before >= 0, np.take_along_axis(prov, np.maximum(before, 0), axis=1), -1)
 
 
-def _pooled_transfers(p: Any, plans: Plans, employee: np.ndarray, base_monthly: np.ndarray) -> np.ndarray:
+def _pooled_transfers(p: Any, stints: _Stints, base_monthly: np.ndarray) -> np.ndarray:
     """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二)).
 
     Every year before the last move is transferred exactly once, so the total is 12 % of the bases before it."""
-    province = np.where(employee, np.asarray([int(c[:2]) for c in plans.codes])[np.maximum(plans.region, 0)], -1)
-    previous = _previous_province(province)
+    province, previous = stints.prov, stints.previous
     moved = (province >= 0) & (previous >= 0) & (province != previous)
     years = province.shape[1]
     last_move = np.where(moved.any(axis=1), years - 1 - np.argmax(moved[:, ::-1], axis=1), 0)
