@@ -8,7 +8,6 @@ basic pension = 计发基数 × (1 + average index) / 2 × years × 1 %; account
 from __future__ import annotations
 
 import functools
-
 from typing import Any
 
 import numpy as np
