@@ -299,10 +299,10 @@ class Simulation:
         for hit in self.hits.values():
             if not (hit.fallback or hit.verified == "UNVERIFIED"):
                 continue  # overlay values are neither, so what is kept below is always a stored value's
-            key = (id(hit), self.date)
-            if key not in said:
-                said[key] = self._hit_warnings(hit, regions)
-            out.extend(said[key])
+            seen = (id(hit), self.date)
+            if seen not in said:
+                said[seen] = self._hit_warnings(hit, regions)
+            out.extend(said[seen])
         out.extend(self.extra_warnings)
         for key in sorted(self.basis_keys):
             if self.model.sources[key].verified == "UNVERIFIED":
