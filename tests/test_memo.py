@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gigcover.advisor import advise
-from gigcover.engine.errors import GigcoverError
+from gigcover.engine.errors import GigcoverError, ModelDefinitionError
 from gigcover.engine.evaluate import Model, Simulation, calculate
 from gigcover.engine.memo import BoundedCache, Unkeyable, freeze, shareable
 from gigcover.queries import COVERAGE_OUTPUTS
@@ -188,3 +188,13 @@ def test_advice_is_the_same_warm_and_cold(model: Model) -> None:
     first = advise(warm, request)
     assert advise(warm, request) == first
     assert advise(_fresh(model, 0), request) == first
+
+
+def test_memo_size_comes_from_the_environment(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIGCOVER_RESULT_CACHE", "0")
+    off = Model(model.variables, model.store, model.sources)
+    calculate(off, _request("2025-09-01", "310000", "411600", True, False, "1990-01"))
+    assert len(off.results) == 0
+    monkeypatch.setenv("GIGCOVER_RESULT_CACHE", "lots")
+    with pytest.raises(ModelDefinitionError, match="GIGCOVER_RESULT_CACHE"):
+        Model(model.variables, model.store, model.sources)

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .errors import InputValueError, MissingInputError, NotInForceError, UnknownNameError, closest
+from .errors import (
+    InputValueError,
+    MissingInputError,
+    ModelDefinitionError,
+    NotInForceError,
+    UnknownNameError,
+    closest,
+)
 from .graph import dependencies
 from .memo import BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from .overlay import Overlay
@@ -19,7 +27,16 @@ from .regions import NATIONAL, RegionTable
 from .sources import Source
 from .variables import CALL_REGION, Decision, Variable
 
-RESULT_CACHE_SIZE = 200_000  # entries; a few hundred bytes each for scalar results
+
+def _result_cache_size() -> int:
+    """Entries the result memo keeps: about 1.1 KB each with their keys (≈ 230 MB for the default 200,000 when full);
+    the environment's GIGCOVER_RESULT_CACHE sets it (0 turns the memo off)."""
+    raw = os.environ.get("GIGCOVER_RESULT_CACHE", "200000")
+    if not raw.isdigit():
+        raise ModelDefinitionError(f"GIGCOVER_RESULT_CACHE: expected a whole number of entries (0 = off), got {raw!r}")
+    return int(raw)
+
+
 EFFECTS_TABLE_SIZE = 50_000  # distinct sets of effects kept once (beyond it, entries hold their own)
 
 
@@ -33,7 +50,7 @@ class Model:
     needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # formula-level caches (baseline only)
     # formula results by (variable, date, region, overlay, values of the inputs it depends on); see memo.py
-    results: BoundedCache = field(default_factory=lambda: BoundedCache(RESULT_CACHE_SIZE), repr=False)
+    results: BoundedCache = field(default_factory=lambda: BoundedCache(_result_cache_size()), repr=False)
     effects: EffectsTable = field(default_factory=lambda: EffectsTable(EFFECTS_TABLE_SIZE), repr=False)
     leaves_cache: dict[tuple[str, frozenset[str]], tuple[int, tuple[str, ...]]] = field(
         default_factory=dict, repr=False
