@@ -13,6 +13,7 @@ from gigcover import __version__
 from gigcover.api import create_app
 from gigcover.api.problems import Problem
 from gigcover.api.schemas import (
+    ADVICE_EXAMPLE,
     AdviceResponse,
     CalculateResponse,
     Health,
@@ -37,22 +38,7 @@ TABLE2 = {
     "trace": False,
 }
 
-RIDER = {
-    "date": "2025-09-01",
-    "profile": {
-        "monthly_income": 6000,
-        "work_region": "310000",
-        "hukou_region": "411600",
-        "hukou_rural": True,
-        "industry": "food_delivery",
-        "platform": "meituan",
-        "has_labor_contract": False,
-        "birth_date": "1995-03-01",
-        "sex": "male",
-    },
-    "budget_monthly": 500,
-    "lang": "en",
-}
+RIDER = {**ADVICE_EXAMPLE, "lang": "en"}  # the rider of the OpenAPI example: the documented request must work
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gigcover.advisor import advise
+from gigcover.api.schemas import ADVICE_EXAMPLE
 from gigcover.engine.errors import GigcoverError, ModelDefinitionError
 from gigcover.engine.evaluate import Model, Simulation, calculate
 from gigcover.engine.memo import BoundedCache, Unkeyable, freeze, shareable
@@ -168,22 +169,7 @@ def test_shareable_copies_and_locks_nested_arrays() -> None:
 
 
 def test_advice_is_the_same_warm_and_cold(model: Model) -> None:
-    request = {
-        "date": "2025-09-01",
-        "profile": {
-            "monthly_income": 7000,
-            "work_region": "310000",
-            "hukou_region": "411600",
-            "hukou_rural": True,
-            "industry": "food_delivery",
-            "platform": "meituan",
-            "has_labor_contract": False,
-            "platform_manages_work": True,
-            "birth_date": "1995-03",
-            "sex": "male",
-            "monthly_orders": 900,
-        },
-    }
+    request = ADVICE_EXAMPLE  # a rider in Shanghai with a rural hukou in Zhoukou
     warm = _fresh(model, 10_000)
     first = advise(warm, request)
     assert advise(warm, request) == first
