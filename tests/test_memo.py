@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from gigcover.advisor import advise
 from gigcover.api.schemas import ADVICE_EXAMPLE
 from gigcover.engine.errors import GigcoverError, ModelDefinitionError
 from gigcover.engine.evaluate import Model, Simulation, calculate
-from gigcover.engine.memo import BoundedCache, Unkeyable, freeze, shareable
+from gigcover.engine.memo import BoundedCache, EffectsTable, Unkeyable, freeze, shareable
 from gigcover.queries import COVERAGE_OUTPUTS
 
 DATE = dt.date(2025, 9, 1)
@@ -31,7 +32,15 @@ OUTPUTS = [
 
 def _fresh(model: Model, size: int) -> Model:
     """The same rules and parameters with empty caches (size 0: no result memo at all)."""
-    return dataclasses.replace(model, results=BoundedCache(size), memo={}, needs_cache={}, leaves_cache={})
+    return dataclasses.replace(
+        model,
+        results=BoundedCache(size),
+        effects=EffectsTable(1_000),
+        memo={},
+        needs_cache={},
+        leaves_cache={},
+        hit_warnings={},
+    )
 
 
 def _request(
@@ -184,3 +193,20 @@ def test_memo_size_comes_from_the_environment(model: Model, monkeypatch: pytest.
     monkeypatch.setenv("GIGCOVER_RESULT_CACHE", "lots")
     with pytest.raises(ModelDefinitionError, match="GIGCOVER_RESULT_CACHE"):
         Model(model.variables, model.store, model.sources)
+
+
+def test_threads_sharing_a_model_get_the_answers_of_one_thread(model: Model) -> None:
+    """Library users may ask from several threads: the memo's numbering and eviction stay consistent."""
+    batch = [
+        _request(date, region, hukou, rural, contract, birth)
+        for date in ("2021-06-01", "2025-09-01")
+        for region in ("310000", "440300")
+        for hukou in ("411600", "310000")
+        for rural, contract in ((True, False), (False, True))
+        for birth in ("1975-11", "1990-01")
+    ]
+    alone = [_answer(_fresh(model, 0), request) for request in batch]
+    shared = _fresh(model, 50)  # small: evictions happen while threads write
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda request: _answer(shared, request), batch * 3))
+    assert together == alone * 3

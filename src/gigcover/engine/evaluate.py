@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,7 @@ class Model:
     # warnings about a stored parameter value (fallback, UNVERIFIED) by (id of the value's hit, date asked about):
     # the store keeps its hits for the life of the model, so the ids stay theirs
     hit_warnings: dict[tuple[int, dt.date], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def regions(self) -> RegionTable:
@@ -85,7 +87,8 @@ class Model:
         if found is None:
             needed = dependencies(self.variables, [name], given)
             names = tuple(n for n in needed if n != name and (n in given or self.variables[n].is_input))
-            found = self.leaves_cache[key] = (len(self.leaves_cache), names)
+            with self.lock:  # an id is a shape's alone: two threads must not both take the next number
+                found = self.leaves_cache.setdefault(key, (len(self.leaves_cache), names))
         return found
 
 

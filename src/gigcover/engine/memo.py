@@ -9,6 +9,7 @@ as on a fresh run. Traced calls never use the cache (a trace shows every formula
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -54,6 +55,7 @@ class EffectsTable:
         self.size = size
         self.ids: dict[Hashable, int] = {}
         self.rows: list[Effects] = []
+        self._lock = threading.Lock()  # numbers are handed out once, even to callers on several threads
 
     def intern(self, effects: Effects) -> int | Effects:
         """The number of an equal Effects kept before (or now); the object itself when it holds overlay values (their
@@ -68,18 +70,22 @@ class EffectsTable:
         )
         found = self.ids.get(key)
         if found is None:
-            if len(self.rows) >= self.size:
-                return effects
-            found = self.ids[key] = len(self.rows)
-            self.rows.append(effects)
+            with self._lock:
+                found = self.ids.get(key)
+                if found is None:
+                    if len(self.rows) >= self.size:
+                        return effects
+                    self.rows.append(effects)
+                    found = self.ids[key] = len(self.rows) - 1
         return found
 
     def get(self, ref: int | Effects) -> Effects:
         return self.rows[ref] if isinstance(ref, int) else ref
 
     def clear(self) -> None:
-        self.ids.clear()
-        self.rows.clear()
+        with self._lock:
+            self.ids.clear()
+            self.rows.clear()
 
 
 class BoundedCache:
@@ -90,6 +96,7 @@ class BoundedCache:
         self.size = size
         self.entries: dict[Hashable, Any] = {}
         self.hits = self.misses = 0
+        self._lock = threading.Lock()  # eviction reads then deletes the oldest key
 
     def get(self, key: Hashable) -> Any:
         found = self.entries.get(key)
@@ -102,13 +109,15 @@ class BoundedCache:
     def put(self, key: Hashable, value: Any) -> None:
         if self.size <= 0:
             return
-        if len(self.entries) >= self.size:
-            del self.entries[next(iter(self.entries))]
-        self.entries[key] = value
+        with self._lock:
+            if len(self.entries) >= self.size:
+                del self.entries[next(iter(self.entries))]
+            self.entries[key] = value
 
     def clear(self) -> None:
-        self.entries.clear()
-        self.hits = self.misses = 0
+        with self._lock:
+            self.entries.clear()
+            self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self.entries)
