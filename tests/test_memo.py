@@ -17,7 +17,7 @@ from gigcover.advisor import advise
 from gigcover.api.schemas import ADVICE_EXAMPLE
 from gigcover.engine.errors import GigcoverError, ModelDefinitionError
 from gigcover.engine.evaluate import Model, Simulation, calculate
-from gigcover.engine.memo import BoundedCache, EffectsTable, Unkeyable, freeze, shareable
+from gigcover.engine.memo import BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from gigcover.queries import COVERAGE_OUTPUTS
 
 DATE = dt.date(2025, 9, 1)
@@ -210,3 +210,16 @@ def test_threads_sharing_a_model_get_the_answers_of_one_thread(model: Model) -> 
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda request: _answer(shared, request), batch * 3))
     assert together == alone * 3
+
+
+def test_effects_are_numbered_once_and_kept_whole_when_the_table_is_full(model: Model) -> None:
+    hit = model.store.lookup("pension.employee.flexible.rate", DATE, "310000")
+    first = Effects(hits={("a", "310000", DATE): hit}, warnings=["w"])
+    same = Effects(hits={("a", "310000", DATE): hit}, warnings=["w"])
+    other = Effects(basis={"social_insurance_law.art10"})
+    table = EffectsTable(1)
+    assert table.intern(first) == 0 and table.intern(same) == 0
+    assert table.intern(other) is other  # full: the entry keeps its own
+    assert table.get(0) is first and table.get(other) is other
+    overlaid = Effects(hits={("a", "310000", DATE): dataclasses.replace(hit, verified="OVERLAY")})
+    assert EffectsTable(10).intern(overlaid) is overlaid  # overlay values are not in the content key
