@@ -3,7 +3,8 @@ an affordability check and what-ifs — every figure computed through the rules 
 
 The paper's fourth reform: identify the worker's risks from the industry, give priority to injury and medical cover,
 and choose employee or resident insurance by ability to pay (middle and high earners employee insurance); its fifth:
-explain it in plain words. Nothing here is a rule: the numbers come from the engine (`answer`, the `calc` contract), with overlays for the what-ifs.
+explain it in plain words. Nothing here is a rule: the numbers come from the engine (`answer`, the `calc` contract),
+with overlays for the what-ifs.
 """
 
 from __future__ import annotations

@@ -150,7 +150,10 @@ class AdviceResponse(BaseModel):
     lang: str | None = None
     diagnosis: dict[str, Any] = Field(description="legal relation, Table 2 cell, scheme by scheme access; gaps")
     risk: dict[str, Any] | None = Field(None, description="risk levels (accident, illness, unemployment, old age)")
-    plan: list[dict[str, Any]] = Field(description="item by item: what to buy first, cost, benefit and reason")
+    plan: list[dict[str, Any]] = Field(
+        description="item by item: what to buy first, cost (cost_known false with cost_unknown_reason "
+        "insurer_quote or no_regional_figure when it cannot be worked out), benefit and reason"
+    )
     affordability: dict[str, Any] = Field(description="the plan's cost against the budget and income")
     what_ifs: list[dict[str, Any]] = Field(description="how cost and benefit change if the worker acts differently")
     warnings: list[str] | None = None
