@@ -38,7 +38,7 @@ def _fresh(model: Model, size: int) -> Model:
         effects=EffectsTable(1_000),
         memo={},
         needs_cache={},
-        leaves_cache={},
+        shapes={},
         hit_warnings={},
     )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from .errors import (
     closest,
 )
 from .graph import dependencies
-from .memo import BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
+from .memo import PLAIN, BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import NATIONAL, RegionTable
@@ -53,9 +54,7 @@ class Model:
     # formula results by (variable, date, region, overlay, values of the inputs it depends on); see memo.py
     results: BoundedCache = field(default_factory=lambda: BoundedCache(_result_cache_size()), repr=False)
     effects: EffectsTable = field(default_factory=lambda: EffectsTable(EFFECTS_TABLE_SIZE), repr=False)
-    leaves_cache: dict[tuple[str, frozenset[str]], tuple[int, tuple[str, ...]]] = field(
-        default_factory=dict, repr=False
-    )
+    shapes: dict[tuple[str, frozenset[str]], Shape] = field(default_factory=dict, repr=False)
     # warnings about a stored parameter value (fallback, UNVERIFIED) by (id of the value's hit, date asked about):
     # the store keeps its hits for the life of the model, so the ids stay theirs
     hit_warnings: dict[tuple[int, dt.date], tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -79,17 +78,42 @@ class Model:
     def citation(self, key: str) -> dict[str, object]:
         return self.sources[key].to_dict(key)
 
-    def leaves(self, name: str, given: frozenset[str]) -> tuple[int, tuple[str, ...]]:
-        """The variables whose values decide `name` when `given` are supplied — the given ones and the input variables
-        reached through declared inputs — with an id for this (variable, given names) shape (memoised)."""
+    def shape(self, name: str, given: frozenset[str]) -> Shape:
+        """What decides `name` when `given` are supplied: the given variables and the input variables reached through
+        declared inputs (memoised per variable and set of given names)."""
         key = (name, given)
-        found = self.leaves_cache.get(key)
+        found = self.shapes.get(key)
         if found is None:
             needed = dependencies(self.variables, [name], given)
-            names = tuple(n for n in needed if n != name and (n in given or self.variables[n].is_input))
-            with self.lock:  # an id is a shape's alone: two threads must not both take the next number
-                found = self.leaves_cache.setdefault(key, (len(self.leaves_cache), names))
+            leaves = [n for n in needed if n != name and (n in given or self.variables[n].is_input)]
+            with self.lock:  # a shape's number is its own: two threads must not both take the next one
+                found = self.shapes.setdefault(key, Shape.of(len(self.shapes), leaves, given, self.variables))
         return found
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A (variable, given names) pair as the memo keys it: a number, and the given leaves whose values enter the key.
+
+    Defaulted leaves need not enter it: their defaults are fixed, or the call's region (which is in every key)."""
+
+    number: int
+    given_leaves: tuple[str, ...]
+    missing: bool  # a leaf neither given nor defaulted: computing fails, nothing to key
+    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, number: int, leaves: list[str], given: frozenset[str], variables: Mapping[str, Variable]) -> Shape:
+        chosen = tuple(n for n in leaves if n in given)
+        missing = any(n not in given and variables[n].default is None for n in leaves)
+        if len(chosen) >= 2:
+            pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*chosen)
+        elif chosen:
+            only = chosen[0]
+            pick = lambda values: (values[only],)  # noqa: E731 - a one-line picker
+        else:
+            pick = lambda values: ()  # noqa: E731
+        return cls(number, chosen, missing, pick)
 
 
 @dataclass
@@ -149,7 +173,7 @@ class Simulation:
 
     def _memo_prefix(self) -> tuple[Any, ...] | None:
         try:
-            frozen = {name: freeze(value) for name, value in self.given.items()}
+            frozen = {name: value if type(value) in PLAIN else freeze(value) for name, value in self.given.items()}
             overlay = (
                 freeze({k: {str(d): v for d, v in dated.items()} for k, dated in self.overlay.values.items()})
                 if self.overlay.values
@@ -236,19 +260,12 @@ class Simulation:
         return value
 
     def _memo_key(self, var: Variable) -> tuple[Any, ...] | None:
-        """(variable, date, region, overlay, the values of what decides it); None when a value is missing."""
+        """(shape, date, region, overlay, the given values that decide it); None when an input is missing."""
         assert self.memo_prefix is not None
-        shape, leaves = self.model.leaves(var.name, self.given_names)
-        values = []
-        for leaf in leaves:
-            if leaf in self.frozen_given:
-                values.append(self.frozen_given[leaf])
-                continue
-            default = self.model.variables[leaf].default
-            if default is None:
-                return None  # missing: let the formula run and fail as it would
-            values.append(freeze(self.region if default is CALL_REGION else default))  # shape says it is a default
-        return (shape, *self.memo_prefix, tuple(values))
+        shape = self.model.shape(var.name, self.given_names)
+        if shape.missing:
+            return None  # let the formula run and fail as it would
+        return (shape.number, *self.memo_prefix, shape.pick(self.frozen_given))
 
     def _run_formula(self, var: Variable) -> Any:
         if self.memo_prefix is None:
@@ -465,6 +482,10 @@ class _Parameters:
         return self._sim.model.regions
 
 
+def _jsonable(value: Any) -> Any:
+    return value if type(value) in PLAIN else to_jsonable(value)  # most answers are plain numbers and names
+
+
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()  # object arrays hold plain Python lists of names (see vector.names_where)
@@ -615,7 +636,7 @@ def answer(
 
     sim = Simulation(model, date, region, inputs, overlay, trace=trace)
     shape = population_shape(inputs)
-    results = {name: to_jsonable(per_person(sim.compute(name), shape)) for name in outputs}
+    results = {name: _jsonable(per_person(sim.compute(name), shape)) for name in outputs}
     found: dict[str, Any] = {
         "date": date.isoformat(),
         "region": region,

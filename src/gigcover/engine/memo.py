@@ -123,7 +123,7 @@ class BoundedCache:
         return len(self.entries)
 
 
-_PLAIN = (bool, int, float, str)
+PLAIN = (bool, int, float, str)
 
 
 def freeze(value: Any) -> Hashable:
@@ -131,7 +131,7 @@ def freeze(value: Any) -> Hashable:
 
     Plain scalars stand for themselves: a variable's validated values all have its one type, and keys from different
     sets of variables are told apart by the key's `leaves` id."""
-    if type(value) in _PLAIN or value is None:
+    if type(value) in PLAIN or value is None:
         return cast(Hashable, value)
     if isinstance(value, np.ndarray):
         if value.size > MAX_KEY_ELEMENTS:
