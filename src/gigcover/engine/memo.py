@@ -129,8 +129,8 @@ PLAIN = (bool, int, float, str)
 def freeze(value: Any) -> Hashable:
     """A hashable stand-in for a validated input value; raises Unkeyable for a population-sized array.
 
-    Plain scalars stand for themselves: a variable's validated values all have its one type, and keys from different
-    sets of variables are told apart by the key's `leaves` id."""
+    Plain scalars stand for themselves: a variable's validated values all have its one type, and keys built from
+    different sets of variables are told apart by their shape number (evaluate.Shape)."""
     if type(value) in PLAIN or value is None:
         return cast(Hashable, value)
     if isinstance(value, np.ndarray):
