@@ -350,21 +350,19 @@ def _injury_item(c: _Context) -> dict[str, Any]:
     )
 
 
+def _employer_shares(c: _Context, scheme: str) -> tuple[float | None, dict[str, float]]:
+    """An employee's share and the employer's of `scheme` on the wage; (None, {}) where the region publishes no base
+    band to clamp the wage to."""
+    worker, employer = f"{scheme}_worker_contribution_monthly", f"{scheme}_employer_contribution_monthly"
+    costs = c.ask.optional([worker, employer], pension_base_chosen_monthly=max(c.profile.monthly_income, 0.01))
+    if costs is None:
+        return None, {}
+    return costs[worker], {"employer": costs[employer]}
+
+
 def _medical_item(c: _Context) -> dict[str, Any]:
-    income = c.profile.monthly_income
     if c.employer:
-        costs = c.ask.optional(
-            ["employee_medical_worker_contribution_monthly", "employee_medical_employer_contribution_monthly"],
-            pension_base_chosen_monthly=max(income, 0.01),
-        )
-        return _medical_result(
-            c,
-            "employee_medical",
-            "work_place",
-            None if costs is None else costs["employee_medical_worker_contribution_monthly"],
-            {} if costs is None else {"employer": costs["employee_medical_employer_contribution_monthly"]},
-            employer=True,
-        )
+        return _medical_result(c, "employee_medical", "work_place", *_employer_shares(c, "employee_medical"), True)
     employee_open = c.facts["employee_medical_access"] == "individual"
     if c.middle_income and employee_open:
         place = c.place_of("employee_medical")
@@ -472,22 +470,11 @@ def _projections(c: _Context, histories: list[dict[str, Any]], later_months: lis
 def _pension_item(c: _Context) -> dict[str, Any]:
     income = c.profile.monthly_income
     if c.employer:
-        costs = c.ask.optional(
-            ["employee_pension_worker_contribution_monthly", "employee_pension_employer_contribution_monthly"],
-            pension_base_chosen_monthly=max(income, 0.01),
-        )
+        shares = _employer_shares(c, "employee_pension")
         projected = (
             _projections(c, [_history(c, "employee_pension", income / _average(c))], [0]) if c.retirement else None
         )
-        return _pension_result(
-            c,
-            "employee_pension",
-            "work_place",
-            None if costs is None else costs["employee_pension_worker_contribution_monthly"],
-            {} if costs is None else {"employer": costs["employee_pension_employer_contribution_monthly"]},
-            projected,
-            True,
-        )
+        return _pension_result(c, "employee_pension", "work_place", *shares, projected, True)
     scheme = (
         "employee_pension"
         if c.middle_income and c.facts["employee_pension_access"] == "individual"
