@@ -420,3 +420,33 @@ def test_accounts_accumulate_as_year_by_year(credits_rates: tuple[list[float], l
     growth = 1 + np.asarray([rates])
     got = _accumulate(np.asarray([start]), np.asarray([credits]), growth)[0]
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+def test_shared_tables_replay_only_the_years_a_projection_uses(model: Any) -> None:
+    """The wage, floor, interest and 计发基数 tables are built once per region for 1992–2100 and shared. A projection
+    answered from tables that a longer history built must equal the same projection computed directly (an overlay
+    of a parameter the projection never reads sends it down the direct path): the same figures, warnings and
+    verification — only the parameter values of the years it uses."""
+    from dataclasses import replace
+
+    from gigcover.engine.memo import BoundedCache, EffectsTable
+
+    shared = replace(model, results=BoundedCache(0), effects=EffectsTable(100), memo={}, hit_warnings={})
+    person = {**MAN_1970, "statutory_retirement_date": "2031-05", "statutory_retirement_age_months": 736}
+    unrelated = {"advisor.affordable_share_of_income": 0.05}  # not read by the projection
+
+    def ask(plan: dict[str, Any], **kw: Any) -> dict[str, Any]:
+        found = calc(shared, DATE, "440300", {"contribution_history": plan, **person}, FIELDS, **kw)
+        # warnings come in the order values were read, which differs between the two paths
+        return {
+            "outputs": found["outputs"],
+            "warnings": sorted(found["warnings"]),
+            "verification": found["verification"],
+        }
+
+    ask(history(1995, "440300", employee(30, "440300"), resident(6, "440300")))  # builds the rows, 1992–2100
+    for plan in (
+        history(2026, "440300", employee(5, "440300", 0.6)),
+        history(2012, "411600", employee(10, "440300"), resident(9, "411600")),
+    ):
+        assert ask(plan) == ask(plan, overrides=unrelated)
