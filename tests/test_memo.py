@@ -44,8 +44,16 @@ def _fresh(model: Model, size: int) -> Model:
 
 
 def _request(
-    date: str, region: str, hukou: str, rural: bool, contract: bool, birth: str, managed: bool = True
+    date: str,
+    region: str,
+    hukou: str,
+    rural: bool,
+    contract: bool,
+    birth: str,
+    managed: bool = True,
+    base: float | None = None,
 ) -> dict[str, Any]:
+    extra = {} if base is None else {"pension_base_chosen_monthly": base}  # far out of the band: a clamp warning
     return {
         "date": date,
         "region": region,
@@ -59,6 +67,7 @@ def _request(
             "birth_date": birth,
             "original_retirement_age": 60,
             "employee_pension_access": "individual",
+            **extra,
         },
         "outputs": OUTPUTS,
     }
@@ -73,6 +82,7 @@ requests = st.builds(
     st.booleans(),
     st.sampled_from(["1966-04", "1975-11", "1990-01", "2003-07"]),
     st.booleans(),
+    st.sampled_from([None, 1_000.0, 9_000.0, 200_000.0]),
 )
 
 
