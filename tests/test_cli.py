@@ -274,3 +274,17 @@ def test_a_missing_file_is_a_clear_error(args: list[str], tmp_path: Path) -> Non
     assert result.exit_code == 2
     error = _json(result.stderr)
     assert error["field"] == "file" and "absent.json" in error["message"]
+
+
+def test_serve_with_bad_rules_or_settings_says_why_and_starts_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gigcover.cli
+    from gigcover.engine.errors import ModelDefinitionError
+
+    def broken() -> None:
+        raise ModelDefinitionError("GIGCOVER_RESULT_CACHE: expected a whole number of entries (0 = off), got 'abc'")
+
+    monkeypatch.setattr(gigcover.cli, "default_model", broken)
+    result = runner.invoke(app, ["serve", "--port", "8799"])
+    assert result.exit_code == 2
+    assert "cannot start: GIGCOVER_RESULT_CACHE" in result.output
+    assert "Traceback" not in result.output

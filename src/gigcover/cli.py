@@ -764,10 +764,15 @@ def serve(
 
     from gigcover.api import create_app
 
+    try:  # bad rule data or settings: one clear line, before any server starts
+        model = default_model()
+    except GigcoverError as exc:
+        typer.echo(f"gigcover: cannot start: {exc.message}", err=True)
+        raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(db_url=db), host=host, port=port)
+        uvicorn.run(create_app(model, db_url=db), host=host, port=port)
         return
     if db:  # each worker process builds its own app: pass the database by the environment
         os.environ["GIGCOVER_DB_URL"] = db
