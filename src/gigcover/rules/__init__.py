@@ -1,8 +1,17 @@
 """The law as code: variables by scheme. Importing this package registers every rule module."""
 
+from typing import Any
+
 from gigcover.engine.variables import VariableRegistry
 
 registry = VariableRegistry()
+
+
+def rounding_rule(p: Any) -> str:
+    """The rounding rule in force for money amounts (舍入规则, parameter `money.rounding_rule`), for `round_money`.
+    A formula that rounds money declares the parameter."""
+    return str(p("money.rounding_rule"))
+
 
 from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
     advice,
@@ -30,5 +39,6 @@ __all__ = [
     "registry",
     "retirement",
     "risk",
+    "rounding_rule",
     "unemployment",
 ]

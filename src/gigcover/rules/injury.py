@@ -17,7 +17,7 @@ import numpy as np
 from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, isin, lookup, scalar_if_0d
-from gigcover.rules import registry
+from gigcover.rules import registry, rounding_rule
 
 registry.input(
     "own_average_monthly_wage",
@@ -94,10 +94,6 @@ SECTOR_OF_INDUSTRY = {
 }
 
 
-def _rounding(p: Any) -> str:
-    return str(p("money.rounding_rule"))
-
-
 # -- work injury: contributions -------------------------------------------------------------------------
 @registry.formula(
     "工伤保险费率",
@@ -133,7 +129,7 @@ def work_injury_rate(v: Any, p: Any) -> Any:
 )
 def work_injury_contribution_monthly(v: Any, p: Any) -> Any:
     """Payroll × rate; the employer alone pays (社会保险法 art. 33)."""
-    return round_money(np.asarray(v.monthly_payroll) * np.asarray(v.work_injury_rate), _rounding(p))
+    return round_money(np.asarray(v.monthly_payroll) * np.asarray(v.work_injury_rate), rounding_rule(p))
 
 
 # -- occupational injury: contributions --------------------------------------------------------------------
@@ -176,7 +172,9 @@ def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
 )
 def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
     """Orders × amount per order (按单计费)."""
-    return round_money(np.asarray(v.monthly_orders) * np.asarray(v.occupational_injury_levy_per_order), _rounding(p))
+    return round_money(
+        np.asarray(v.monthly_orders) * np.asarray(v.occupational_injury_levy_per_order), rounding_rule(p)
+    )
 
 
 @registry.formula(
@@ -191,7 +189,7 @@ def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
 def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
     """Zero today (个人不缴费); the 'individual + platform' reform is an overlay on the worker share."""
     return round_money(
-        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.worker_share"), _rounding(p)
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.worker_share"), rounding_rule(p)
     )
 
 
@@ -206,7 +204,7 @@ def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
 def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
     """Zero today; the paper's 'individual + government' model is an overlay on the government share."""
     return round_money(
-        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.government_share"), _rounding(p)
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.government_share"), rounding_rule(p)
     )
 
 
@@ -296,7 +294,7 @@ def _by_grade(table: Any, grade: Any) -> Any:
 def work_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
     """27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months of 本人工资 for grades 1–10 (arts. 35–37), paid by the fund."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.insured_monthly_wage), _rounding(p))
+    return round_money(months * np.asarray(v.insured_monthly_wage), rounding_rule(p))
 
 
 @registry.formula(
@@ -320,7 +318,7 @@ def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
         )
     else:
         amount = np.where(grade <= 6, np.maximum(amount, float(minimum)), amount)
-    return round_money(amount, _rounding(p))
+    return round_money(amount, rounding_rule(p))
 
 
 @registry.formula(
@@ -348,7 +346,7 @@ def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
 )
 def work_injury_funeral_subsidy(v: Any, p: Any) -> Any:
     """6 months of the regional prior-year average monthly wage (art. 39(一))."""
-    return round_money(np.asarray(v.regional_average_monthly_wage) * p("injury.work.funeral_months"), _rounding(p))
+    return round_money(np.asarray(v.regional_average_monthly_wage) * p("injury.work.funeral_months"), rounding_rule(p))
 
 
 def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
@@ -372,7 +370,9 @@ def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
 )
 def work_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
     """Spouse 40 %, each other dependant 30 %, +10 % each for lone elders and orphans, in all no more than 本人工资."""
-    return round_money(_dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), _rounding(p))
+    return round_money(
+        _dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), rounding_rule(p)
+    )
 
 
 def _prior_year_figure(p: Any, name: str) -> float:
@@ -427,7 +427,7 @@ def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
 def occupational_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
     """The same months as 工伤 (27 … 7) × the occupational-injury base (base UNVERIFIED for disability items)."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
 
 
 @registry.formula(
@@ -443,7 +443,7 @@ def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
     """90/85/80/75 % of the base for grades 1–4; grades 5–6 get a lump sum instead (no employer to pay monthly)."""
     grade = np.asarray(v.disability_grade, dtype=int)
     ratio = np.where(grade <= 4, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
-    return round_money(ratio * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+    return round_money(ratio * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
 
 
 @registry.formula(
@@ -458,7 +458,7 @@ def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
 def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
     """30 months of the base for grade 5, 25 for grade 6; 0 otherwise."""
     months = _by_grade(p("occupational_injury.grade5_6_lump_sum_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), _rounding(p))
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
 
 
 @registry.formula(
@@ -473,7 +473,7 @@ def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
 def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
     """6 months of the base (60 % of the private-sector monthly wage)."""
     return round_money(
-        np.asarray(v.occupational_injury_benefit_base_monthly) * p("injury.work.funeral_months"), _rounding(p)
+        np.asarray(v.occupational_injury_benefit_base_monthly) * p("injury.work.funeral_months"), rounding_rule(p)
     )
 
 
@@ -489,7 +489,7 @@ def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
 def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
     """40 % / 30 % / +10 % of the base, in all no more than the base."""
     amount = _dependant_pension(v.occupational_injury_benefit_base_monthly, v, p("injury.work.dependant_ratios"))
-    return round_money(amount, _rounding(p))
+    return round_money(amount, rounding_rule(p))
 
 
 @registry.formula(

@@ -11,7 +11,7 @@ import numpy as np
 
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, lookup, scalar_if_0d
-from gigcover.rules import registry
+from gigcover.rules import registry, rounding_rule
 
 TREATMENT_PLACES = ("in_place", "registered_resident", "temporary_registered", "temporary_unregistered")
 
@@ -67,7 +67,7 @@ def employee_medical_flexible_monthly(v: Any, p: Any) -> Any:
 
     Which rule a city uses is a property of the region, not of the person, so it is chosen here once per call.
     """
-    rounding = str(p("money.rounding_rule"))
+    rounding = rounding_rule(p)
     fixed = p.optional("medical.employee.flexible.fixed_monthly")
     if fixed is not None:
         return round_money(np.zeros_like(np.asarray(v.pension_base_monthly, dtype=float)) + fixed, rounding)
@@ -151,7 +151,7 @@ def inpatient_reimbursement(v: Any, p: Any) -> Any:
         0.0,
     )
     payable = np.maximum(np.asarray(v.inpatient_bill, dtype=float) - deductible, 0.0) * np.maximum(ratio - reduction, 0)
-    return round_money(np.minimum(payable, cap), str(p("money.rounding_rule")))
+    return round_money(np.minimum(payable, cap), rounding_rule(p))
 
 
 @registry.formula(
@@ -177,9 +177,7 @@ def inpatient_out_of_pocket(v: Any, p: Any) -> Any:
 )
 def employee_medical_worker_contribution_monthly(v: Any, p: Any) -> Any:
     """About 2 % of the wage, deducted by the employer (national guidance; cities differ)."""
-    return round_money(
-        np.asarray(v.pension_base_monthly) * p("medical.employee.worker_rate"), str(p("money.rounding_rule"))
-    )
+    return round_money(np.asarray(v.pension_base_monthly) * p("medical.employee.worker_rate"), rounding_rule(p))
 
 
 @registry.formula(
@@ -193,6 +191,4 @@ def employee_medical_worker_contribution_monthly(v: Any, p: Any) -> Any:
 )
 def employee_medical_employer_contribution_monthly(v: Any, p: Any) -> Any:
     """About 6 % of payroll (national guidance; cities differ)."""
-    return round_money(
-        np.asarray(v.pension_base_monthly) * p("medical.employee.employer_rate"), str(p("money.rounding_rule"))
-    )
+    return round_money(np.asarray(v.pension_base_monthly) * p("medical.employee.employer_rate"), rounding_rule(p))

@@ -14,7 +14,7 @@ import numpy as np
 
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, scalar_if_0d
-from gigcover.rules import registry
+from gigcover.rules import registry, rounding_rule
 
 registry.input(
     "pension_base_index_chosen",
@@ -76,10 +76,6 @@ registry.input(
     unit="months",
     description="E.g. 60 years and 1 month = 721.",
 )
-
-
-def _rounding(p: Any) -> str:
-    return str(p("money.rounding_rule"))
 
 
 @registry.formula(
@@ -180,7 +176,7 @@ def pension_base_monthly(v: Any, p: Any) -> Any:
 def employee_pension_contribution_monthly(v: Any, p: Any) -> Any:
     """Base × (employer rate + worker rate); a flexible worker pays the whole 20 % alone."""
     rate = np.asarray(v.employee_pension_employer_rate) + np.asarray(v.employee_pension_worker_rate)
-    return round_money(np.asarray(v.pension_base_monthly) * rate, _rounding(p))
+    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -193,7 +189,9 @@ def employee_pension_contribution_monthly(v: Any, p: Any) -> Any:
 )
 def employee_pension_worker_contribution_monthly(v: Any, p: Any) -> Any:
     """What the worker pays: 8 % as an employee, the flexible rate (20 %) as an individual."""
-    return round_money(np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_worker_rate), _rounding(p))
+    return round_money(
+        np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_worker_rate), rounding_rule(p)
+    )
 
 
 @registry.formula(
@@ -206,7 +204,9 @@ def employee_pension_worker_contribution_monthly(v: Any, p: Any) -> Any:
 )
 def employee_pension_employer_contribution_monthly(v: Any, p: Any) -> Any:
     """What the employer pays (16 % since 2019-05-01); nothing for a flexible worker."""
-    return round_money(np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_employer_rate), _rounding(p))
+    return round_money(
+        np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_employer_rate), rounding_rule(p)
+    )
 
 
 @registry.formula(
@@ -226,7 +226,7 @@ def employee_pension_account_credit_monthly(v: Any, p: Any) -> Any:
         [p("pension.employee.worker_rate"), p("pension.employee.flexible.account_rate")],
         0.0,
     )
-    return round_money(np.asarray(v.pension_base_monthly) * rate, _rounding(p))
+    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
 
 
 # -- the benefit --------------------------------------------------------------------------------------
@@ -315,7 +315,7 @@ def employee_pension_basic_monthly(v: Any, p: Any) -> Any:
     """计发基数 × (1 + average index) ÷ 2 × years × 1 % (缴费每满1年发给1%)."""
     base = np.asarray(v.pension_benefit_base, dtype=float)
     amount = base * (1 + np.asarray(v.average_contribution_index_clamped)) / 2 * np.asarray(v.contribution_years) * 0.01
-    return round_money(amount, _rounding(p))
+    return round_money(amount, rounding_rule(p))
 
 
 @registry.formula(
@@ -330,7 +330,7 @@ def employee_pension_basic_monthly(v: Any, p: Any) -> Any:
 def employee_pension_account_monthly(v: Any, p: Any) -> Any:
     """Account balance ÷ 计发月数."""
     return round_money(
-        np.asarray(v.personal_account_balance, dtype=float) / np.asarray(v.pension_divisor_months), _rounding(p)
+        np.asarray(v.personal_account_balance, dtype=float) / np.asarray(v.pension_divisor_months), rounding_rule(p)
     )
 
 
@@ -350,7 +350,7 @@ def employee_pension_monthly(v: Any, p: Any) -> Any:
         + np.asarray(v.employee_pension_account_monthly)
         + np.asarray(v.transitional_pension_monthly)
     )
-    return round_money(total, _rounding(p))
+    return round_money(total, rounding_rule(p))
 
 
 @registry.formula(

@@ -9,7 +9,7 @@ import numpy as np
 from gigcover.engine import periods
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import scalar_if_0d
-from gigcover.rules import registry
+from gigcover.rules import registry, rounding_rule
 from gigcover.rules.retirement import month_index
 
 registry.input(
@@ -130,7 +130,7 @@ def resident_pension_basic_monthly(v: Any, p: Any) -> Any:
 def resident_pension_monthly(v: Any, p: Any) -> Any:
     """Basic pension + account balance ÷ 139, whatever the age (国发〔2014〕8号)."""
     account = np.asarray(v.resident_account_balance, dtype=float) / p("pension.resident.account_divisor")
-    return round_money(np.asarray(v.resident_pension_basic_monthly) + account, str(p("money.rounding_rule")))
+    return round_money(np.asarray(v.resident_pension_basic_monthly) + account, rounding_rule(p))
 
 
 @registry.formula(

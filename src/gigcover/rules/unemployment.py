@@ -12,7 +12,7 @@ import numpy as np
 
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, scalar_if_0d
-from gigcover.rules import registry
+from gigcover.rules import registry, rounding_rule
 
 registry.input(
     "unemployment_contribution_years",
@@ -48,7 +48,7 @@ def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
         [p("unemployment.worker_rate"), 0.0 if flexible_rate is None else flexible_rate],
         0.0,
     )
-    return round_money(np.asarray(v.pension_base_monthly) * rate, str(p("money.rounding_rule")))
+    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -63,7 +63,7 @@ def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
 def unemployment_employer_contribution_monthly(v: Any, p: Any) -> Any:
     """The employer rate on the wage, for employees only."""
     rate = np.where(np.asarray(v.unemployment_access) == "employer", p("unemployment.employer_rate"), 0.0)
-    return round_money(np.asarray(v.pension_base_monthly) * rate, str(p("money.rounding_rule")))
+    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -97,4 +97,4 @@ def unemployment_benefit_max_months(v: Any, p: Any) -> Any:
 def unemployment_benefit_monthly(v: Any, p: Any) -> Any:
     """A share of the local minimum wage set by the province (Guangdong 90 %); below the minimum wage by law."""
     amount = float(p("unemployment.benefit_ratio_of_minimum_wage")) * float(p("wages.minimum_wage_monthly"))
-    return round_money(amount, str(p("money.rounding_rule")))
+    return round_money(amount, rounding_rule(p))
