@@ -384,7 +384,7 @@ class _Inputs:
 
 @dataclass
 class Recording:
-    """Parameters read and warnings given while computing something cached (see _Parameters.recording)."""
+    """Parameters read and warnings given while computing something shared (see _Parameters.detached and replay)."""
 
     hits: list[ParameterHit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -436,21 +436,6 @@ class _Parameters:
     def overlaid(self) -> bool:
         """True when this call carries overrides (then results that depend on parameters must not be shared)."""
         return bool(self._sim.overlay.values)
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[Recording]:
-        """Record the parameters read and warnings given inside the block, so a cached result can replay them."""
-        record = Recording()
-        self._sim.reads.append({})
-        warned = len(self._sim.extra_warnings)
-        try:
-            yield record
-        finally:
-            record.hits = list(self._sim.reads.pop().values())
-            record.warnings = self._sim.extra_warnings[warned:]
-            if self._sim.reads:
-                for hit in record.hits:
-                    self._sim.reads[-1][(hit.name, hit.region, hit.effective_from)] = hit
 
     @contextlib.contextmanager
     def detached(self) -> Iterator[Recording]:

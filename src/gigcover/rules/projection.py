@@ -295,24 +295,32 @@ def _build_row(p: Any, cell: Callable[[int], Cell]) -> _Row:
     return _Row(values, [(low, high, hit) for low, high, hit in served.values()], record.warnings)
 
 
-def _row(p: Any, tables: _Tables, kind: str, code: str) -> np.ndarray:
-    """One region's (or, for interest, the nation's) row over the projection's years."""
-    cell = {"wages": tables.wage_cell, "floors": tables.floor_cell, "interest": tables.interest_cell}[kind]
-    within = tables.first_year >= ROW_FIRST_YEAR and tables.first_year + tables.years - 1 <= ROW_LAST_YEAR
-    if p.overlaid or not within:  # computed for this call alone
-        return np.asarray([cell(code, tables.first_year + t)[0] for t in range(tables.years)], dtype=float)
+def _row(p: Any, tables: _Tables, kind: str, code: str, first_year: int, years: int) -> np.ndarray:
+    """One region's (or, for interest, the nation's) values of a table for `years` from `first_year`: from the shared
+    row (its reads of those years replayed), or computed for this call alone when overlaid or outside the span."""
+    cells = {
+        "wages": tables.wage_cell,
+        "floors": tables.floor_cell,
+        "interest": tables.interest_cell,
+        "benefit": tables.benefit_cell,
+    }
+    cell = cells[kind]
+    within = first_year >= ROW_FIRST_YEAR and first_year + years - 1 <= ROW_LAST_YEAR
+    if p.overlaid or not within:
+        return np.asarray([cell(code, first_year + t)[0] for t in range(years)], dtype=float)
     key = ("projection_row", kind, code, tables.growth, tables.floor_ratio)
     row = p.memo.get(key)
     if row is None:
         row = p.memo[key] = _build_row(p, lambda year: cell(code, year))
-    return cast(np.ndarray, row.replay(p, tables.first_year, tables.years))
+    return cast(np.ndarray, row.replay(p, first_year, years))
 
 
 def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Wages, floors (region × year) and interest (by year)."""
-    wages = np.stack([_row(p, tables, "wages", code) for code in tables.codes])
-    floors = np.stack([_row(p, tables, "floors", code) for code in tables.codes])
-    return wages, floors, _row(p, tables, "interest", "")
+    span = tables.first_year, tables.years
+    wages = np.stack([_row(p, tables, "wages", code, *span) for code in tables.codes])
+    floors = np.stack([_row(p, tables, "floors", code, *span) for code in tables.codes])
+    return wages, floors, _row(p, tables, "interest", "", *span)
 
 
 def _minimum_years(rows: dict[int, float], year: int) -> float:
@@ -507,13 +515,7 @@ def _pension_place(
 
 def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
     """The 计发基数 of the paying place in the retirement year (a shared row, like the wage tables)."""
-    if not ROW_FIRST_YEAR <= year <= ROW_LAST_YEAR or p.overlaid:
-        return tables.benefit_cell(code, year)[0]
-    key = ("projection_row", "benefit", code, tables.growth, tables.floor_ratio)
-    row = p.memo.get(key)
-    if row is None:
-        row = p.memo[key] = _build_row(p, lambda y: tables.benefit_cell(code, y))
-    return float(row.replay(p, year, 1)[0])
+    return float(_row(p, tables, "benefit", code, year, 1)[0])
 
 
 def _previous_province(prov: np.ndarray) -> np.ndarray:
