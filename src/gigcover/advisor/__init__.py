@@ -24,7 +24,6 @@ from gigcover.scenarios import scenario
 __all__ = ["advise"]
 T = TypeVar("T")
 
-ITEMS = ("occupational_injury", "medical", "pension", "unemployment")
 RISK_OUTPUTS = ("accident_risk_level", "illness_risk_level", "unemployment_risk_level", "old_age_risk_level")
 INPATIENT_BILL = 20_000.0
 # A flexible worker's usual choice: the base floor (the projection reads this index as the published floor and clamps
@@ -237,9 +236,6 @@ class _Context:
 
     def place_of(self, scheme: str) -> str:
         return str(self.facts[f"{scheme}_place"])
-
-    def region_of(self, scheme: str) -> str:
-        return self.places[self.place_of(scheme)]
 
 
 def _item(

@@ -45,10 +45,6 @@ class Overlay:
             parsed[param_name] = dated
         return cls(values=parsed, name=name)
 
-    def merged(self, other: Overlay) -> Overlay:
-        """This overlay with `other` applied on top of it (other wins on a clash)."""
-        return Overlay(values={**self.values, **other.values}, name=f"{self.name}+{other.name}")
-
     def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit | None:
         dated = self.values.get(name)
         if not dated:
