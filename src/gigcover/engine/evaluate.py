@@ -106,13 +106,12 @@ class Shape:
     def of(cls, number: int, leaves: list[str], given: frozenset[str], variables: Mapping[str, Variable]) -> Shape:
         chosen = tuple(n for n in leaves if n in given)
         missing = any(n not in given and variables[n].default is None for n in leaves)
-        if len(chosen) >= 2:
-            pick: Callable[[Mapping[str, Any]], tuple[Any, ...]] = operator.itemgetter(*chosen)
-        elif chosen:
-            only = chosen[0]
-            pick = lambda values: (values[only],)  # noqa: E731 - a one-line picker
-        else:
-            pick = lambda values: ()  # noqa: E731
+
+        def each(values: Mapping[str, Any]) -> tuple[Any, ...]:
+            return tuple(values[n] for n in chosen)
+
+        # itemgetter picks several in one C call (but returns a bare value for one name)
+        pick = operator.itemgetter(*chosen) if len(chosen) >= 2 else each
         return cls(number, chosen, missing, pick)
 
 
