@@ -93,12 +93,11 @@ class Model:
 
 @dataclass(frozen=True)
 class Shape:
-    """A (variable, given names) pair as the memo keys it: a number, and the given leaves whose values enter the key.
+    """A (variable, given names) pair as the memo keys it: a number, and a picker of the given values that enter the key.
 
     Defaulted leaves need not enter it: their defaults are fixed, or the call's region (which is in every key)."""
 
     number: int
-    given_leaves: tuple[str, ...]
     missing: bool  # a leaf neither given nor defaulted: computing fails, nothing to key
     pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
 
@@ -112,7 +111,7 @@ class Shape:
 
         # itemgetter picks several in one C call (but returns a bare value for one name)
         pick = operator.itemgetter(*chosen) if len(chosen) >= 2 else each
-        return cls(number, chosen, missing, pick)
+        return cls(number, missing, pick)
 
 
 @dataclass
