@@ -7,12 +7,13 @@ import datetime as dt
 import operator
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .enums import Categorical
 from .errors import (
     InputValueError,
     MissingInputError,
@@ -237,11 +238,14 @@ class Simulation:
         self.values[name] = value
         if self.tracing:
             self.trace.append(
-                TraceEntry(name, var.label_zh, var.label_en, period_label(var.period, self.date), origin, value)
+                TraceEntry(
+                    name, var.label_zh, var.label_en, period_label(var.period, self.date), origin, var.decode(value)
+                )
             )
         return value
 
     def _default(self, var: Variable) -> Any:
+        value: Any
         if var.default is CALL_REGION:
             if self.region == NATIONAL:
                 raise MissingInputError(f"{var.name} is needed and no region was given", missing=[var.name])
@@ -249,7 +253,7 @@ class Simulation:
         elif var.default is None:
             raise MissingInputError(f"missing input {var.name}", missing=[var.name])
         else:
-            value = var.default
+            value = int(var.default) if isinstance(var.default, Categorical) else var.default
         self.defaults_used[var.name] = value
         if self.memo_prefix is not None:
             self.effects[var.name] = Effects(defaults={var.name: value})
@@ -314,10 +318,10 @@ class Simulation:
                     var.label_en,
                     period_label(var.period, self.date),
                     "formula",
-                    result,
+                    var.decode(result),
                     formula=f"{var.formula.__module__}.{var.formula.__qualname__}",
                     description=var.description,
-                    inputs={n: self.values.get(n) for n in var.inputs},
+                    inputs={n: self._decoded(n) for n in var.inputs},
                     parameters=used,
                     basis=[self.model.citation(k) for k in basis],
                     references=[self.model.citation(k) for k in var.references],
@@ -325,11 +329,14 @@ class Simulation:
             )
         return result
 
+    def _decoded(self, name: str) -> Any:
+        return self.model.variables[name].decode(self.values[name]) if name in self.values else None
+
     # -- after the run ------------------------------------------------------------------------------
     def warnings(self) -> list[str]:
         regions, out = self.model.regions, []
         for name, value in sorted(self.defaults_used.items()):
-            out.append(f"{name} not given: assumed {to_jsonable(value)!r}")
+            out.append(f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(value))!r}")
         said = self.model.hit_warnings
         for hit in self.hits.values():
             if not (hit.fallback or hit.verified == "UNVERIFIED"):
@@ -394,6 +401,30 @@ class _Parameters:
 
     def __call__(self, name: str) -> Any:
         return self._sim.parameter(name, self._reader)
+
+    def dense(self, name: str, enum: type[Categorical], fill: Any = None, dtype: Any = None) -> np.ndarray:
+        """A parameter keyed by a categorical's member names, as an array indexed by code (a lookup is one gather)."""
+        table: np.ndarray = self.derived(
+            name, lambda value: enum.dense(value, fill, dtype), key=("dense", enum, fill, dtype)
+        )
+        return table
+
+    def mask(self, name: str, enum: type[Categorical]) -> np.ndarray:
+        """A parameter listing member names, as a boolean array indexed by code (membership is one gather)."""
+        table: np.ndarray = self.derived(name, enum.mask, key=("mask", enum))
+        return table
+
+    def derived(self, name: str, build: Callable[[Any], Any], *, key: Hashable) -> Any:
+        """`build(value)` of the parameter in force, built once per stored value and `key` (kept for the model's
+        life: the store keeps its values) — e.g. a table by code. An overlay's value is built for its call only."""
+        hit = self._sim.parameter_hit(name, self._reader)
+        if hit.verified == "OVERLAY":
+            return build(hit.value)
+        cache_key = ("derived", id(hit), key)
+        table = self._sim.model.memo.get(cache_key)
+        if table is None:
+            table = self._sim.model.memo[cache_key] = build(hit.value)
+        return table
 
     def at(self, name: str, date: dt.date, region: str | None = None) -> Any:
         """The value in force on another date (e.g. last year's average wage) or in another region."""
@@ -619,7 +650,7 @@ def answer(
 
     sim = Simulation(model, date, region, inputs, overlay, trace=trace)
     shape = population_shape(inputs)
-    results = {name: _jsonable(per_person(sim.compute(name), shape)) for name in outputs}
+    results = {name: _jsonable(model.variables[name].decode(per_person(sim.compute(name), shape))) for name in outputs}
     found: dict[str, Any] = {
         "date": date.isoformat(),
         "region": region,

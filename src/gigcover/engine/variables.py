@@ -15,10 +15,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ValidationError
 
+from .enums import Categorical
 from .errors import InputValueError
 from .regions import RegionTable
 
-ValueType = Literal["bool", "float", "int", "str", "list", "region", "date", "mapping"]
+ValueType = Literal["bool", "float", "int", "str", "enum", "set", "region", "date", "mapping"]
 Period = Literal["day", "month", "year", "eternity"]
 
 
@@ -61,34 +62,54 @@ class Variable:
     maximum: float | None = None
     description: str = ""
     schema: Any = None  # a pydantic model validating a "mapping" input (e.g. a contribution history)
+    enum: type[Categorical] | None = None  # the members of an "enum" value, or of the members of a "set"
+
+    def __post_init__(self) -> None:
+        if (self.value_type in ("enum", "set")) != (self.enum is not None):
+            raise TypeError(f"{self.name}: an enum or set variable declares its Categorical (enum=...), others none")
 
     @property
     def is_input(self) -> bool:
         return self.formula is None
+
+    def decode(self, value: Any) -> Any:
+        """A value as the JSON contract shows it: names for codes, lists of names for bit sets."""
+        if self.enum is None:
+            return value
+        if self.value_type == "set":
+            return self.enum.decode_set(value)
+        return self.enum.decode(value)
 
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "label_zh": self.label_zh,
             "label_en": self.label_en,
-            "type": self.value_type,
+            "type": {"enum": "str", "set": "list"}.get(self.value_type, self.value_type),  # as the JSON shows it
             "period": self.period,
             "unit": self.unit,
-            "allowed": list(self.allowed) if self.allowed else None,
+            "allowed": list(self.enum.ids()) if self.enum else list(self.allowed) if self.allowed else None,
             "minimum": self.minimum,
             "maximum": self.maximum,
             "inputs": list(self.inputs),
             "parameters": list(self.parameters),
             "references": list(self.references),
             "is_input": self.is_input,
-            "default": None if self.default is None or self.default is CALL_REGION else self.default,
+            "default": None if self.default is None or self.default is CALL_REGION else self.decode(self.default),
             "description": self.description,
         }
 
     def validate(self, raw: Any, regions: RegionTable, field: str | None = None) -> Any:
         """Check and normalise a given value (scalar or list of values for many people)."""
         where = field or f"inputs.{self.name}"
-        if isinstance(raw, list | tuple | np.ndarray) and self.value_type != "list":
+        if self.enum is not None:
+            if self.value_type == "set":
+                return self.enum.encode_set(raw, where)
+            if isinstance(raw, list | tuple | np.ndarray) and len(raw) == 0:
+                raise InputValueError(f"{where}: empty list", field=where)
+            codes = self.enum.encode(raw, where)
+            return int(codes) if np.ndim(codes) == 0 else codes  # one person: a plain int (keys, JSON, memo)
+        if isinstance(raw, list | tuple | np.ndarray):
             if self.value_type == "mapping":
                 return np.asarray(
                     [None, *[self._one(item, regions, f"{where}[{i}]") for i, item in enumerate(raw)]], dtype=object
@@ -164,17 +185,6 @@ class Variable:
                 at = ".".join(str(part) for part in first["loc"])
                 field = f"{where}.{at}" if at else where
                 raise InputValueError(f"{field}: {first['msg']}", field=field) from None
-        if kind == "list":
-            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-                raise InputValueError(f"{where}: expected a list of names, got {raw!r}", field=where)
-            bad = [x for x in raw if self.allowed and x not in self.allowed]
-            if bad:
-                raise InputValueError(
-                    f"{where}: {bad} not allowed; expected names from: {', '.join(self.allowed or ())}",
-                    field=where,
-                    allowed=list(self.allowed or ()),
-                )
-            return list(raw)
         return raw
 
 

@@ -10,36 +10,100 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.enums import Categorical, bitset
 from gigcover.engine.variables import CALL_REGION
-from gigcover.engine.vector import choose, isin, lookup, names_where, scalar_if_0d, select
+from gigcover.engine.vector import choose, gather, scalar_if_0d, select
 from gigcover.rules import registry
+from gigcover.rules.employment import EmploymentForm, Industry, LegalRelation
 
-TABLE2_CELLS = tuple(
-    f"{h}_{u}_{r}" for h in ("local", "nonlocal") for u in ("urban", "rural") for r in ("labor", "no_labor")
-)
-TABLE2_OPTIONS = (
-    "local_employee",
-    "local_employee_individual",
-    "local_resident",
-    "hukou_place_employee_individual",
-    "hukou_place_resident",
-)
-PLATFORMS = (
-    "meituan",
-    "eleme",
-    "dada",
-    "shansong",
-    "huolala",
-    "kuaigou",
-    "caocao",
-    "didi",
-    "sf_intra_city",
-    "didi_freight",
-    "manbang",
-    "other",
-)
-ACCESS = ("employer", "platform", "individual", "none")
-PLACES = ("work_place", "hukou_place", "none")
+
+class Table2Cell(Categorical):
+    """The paper's Table 2 cells: hukou here or elsewhere × urban or rural hukou × labour relation or not."""
+
+    LOCAL_URBAN_LABOR = "local_urban_labor", "本地户籍·城镇·有劳动关系", "local hukou, urban, labour relation"
+    LOCAL_URBAN_NO_LABOR = "local_urban_no_labor", "本地户籍·城镇·无劳动关系", "local hukou, urban, no labour relation"
+    LOCAL_RURAL_LABOR = "local_rural_labor", "本地户籍·农村·有劳动关系", "local hukou, rural, labour relation"
+    LOCAL_RURAL_NO_LABOR = "local_rural_no_labor", "本地户籍·农村·无劳动关系", "local hukou, rural, no labour relation"
+    NONLOCAL_URBAN_LABOR = "nonlocal_urban_labor", "外地户籍·城镇·有劳动关系", "non-local hukou, urban, labour relation"
+    NONLOCAL_URBAN_NO_LABOR = (
+        "nonlocal_urban_no_labor",
+        "外地户籍·城镇·无劳动关系",
+        "non-local hukou, urban, no labour relation",
+    )
+    NONLOCAL_RURAL_LABOR = "nonlocal_rural_labor", "外地户籍·农村·有劳动关系", "non-local hukou, rural, labour relation"
+    NONLOCAL_RURAL_NO_LABOR = (
+        "nonlocal_rural_no_labor",
+        "外地户籍·农村·无劳动关系",
+        "non-local hukou, rural, no labour relation",
+    )
+
+
+class Table2Option(Categorical):
+    """The insurance routes of Table 2."""
+
+    LOCAL_EMPLOYEE = "local_employee", "本地职工保险", "local employee insurance"
+    LOCAL_EMPLOYEE_INDIVIDUAL = (
+        "local_employee_individual",
+        "本地职工保险（个体身份）",
+        "local employee insurance as an individual",
+    )
+    LOCAL_RESIDENT = "local_resident", "本地居民保险", "local resident insurance"
+    HUKOU_PLACE_EMPLOYEE_INDIVIDUAL = (
+        "hukou_place_employee_individual",
+        "户籍地职工保险（个体身份）",
+        "employee insurance at the hukou place, as an individual",
+    )
+    HUKOU_PLACE_RESIDENT = "hukou_place_resident", "户籍地居民保险", "resident insurance at the hukou place"
+
+
+class Platform(Categorical):
+    """The platform a worker takes orders from ('other' for any not named)."""
+
+    MEITUAN = "meituan", "美团", "Meituan"
+    ELEME = "eleme", "饿了么", "Ele.me"
+    DADA = "dada", "达达", "Dada"
+    SHANSONG = "shansong", "闪送", "Shansong"
+    HUOLALA = "huolala", "货拉拉", "Huolala"
+    KUAIGOU = "kuaigou", "快狗打车", "Kuaigou"
+    CAOCAO = "caocao", "曹操出行", "Caocao"
+    DIDI = "didi", "滴滴出行", "DiDi"
+    SF_INTRA_CITY = "sf_intra_city", "顺丰同城", "SF Intra-city"
+    DIDI_FREIGHT = "didi_freight", "滴滴货运", "DiDi Freight"
+    MANBANG = "manbang", "满帮", "Manbang"
+    OTHER = "other", "其他平台", "other platform"
+
+
+class Access(Categorical):
+    """How a worker is enrolled in a scheme (参保方式)."""
+
+    EMPLOYER = "employer", "单位参保", "through the employer"
+    PLATFORM = "platform", "平台参保", "through the platform"
+    INDIVIDUAL = "individual", "个人参保", "as an individual"
+    NONE = "none", "无参保途径", "no route"
+
+
+class Place(Categorical):
+    """Where a worker is enrolled (参保地)."""
+
+    WORK_PLACE = "work_place", "就业地", "place of work"
+    HUKOU_PLACE = "hukou_place", "户籍地", "hukou place"
+    NONE = "none", "无", "nowhere"
+
+
+class Payer(Categorical):
+    """Who pays a scheme's contributions (缴费方); a scheme's payers are a set of these."""
+
+    EMPLOYER = "employer", "单位", "employer"
+    WORKER = "worker", "个人", "worker"
+    GOVERNMENT = "government", "政府补贴", "government"
+    PLATFORM = "platform", "平台", "platform"
+
+
+TABLE2_CELLS = Table2Cell.ids()
+TABLE2_OPTIONS = Table2Option.ids()
+PLATFORMS = Platform.ids()
+ACCESS = Access.ids()
+PLACES = Place.ids()
 SCHEMES = (
     "employee_pension",
     "employee_medical",
@@ -75,8 +139,8 @@ registry.input(
     "platform",
     "接单平台",
     "Platform worked for",
-    "str",
-    allowed=PLATFORMS,
+    "enum",
+    enum=Platform,
     description="The platform the worker takes orders from; 'other' for any platform not named.",
 )
 
@@ -95,14 +159,14 @@ def hukou_local(v: Any, p: Any) -> Any:
 )
 def has_labor_relation(v: Any, p: Any) -> Any:
     """Table 2's column: labour relation yes (是) or no (否)."""
-    return scalar_if_0d(np.asarray(v.legal_relation) == "labor")
+    return scalar_if_0d(np.asarray(v.legal_relation) == LegalRelation.LABOR)
 
 
 @registry.formula(
     "表2 类型",
     "Table 2 cell",
-    "str",
-    allowed=TABLE2_CELLS,
+    "enum",
+    enum=Table2Cell,
     inputs=("hukou_local", "hukou_rural", "has_labor_relation"),
     references=("seed_paper.table2",),
 )
@@ -113,7 +177,7 @@ def table2_cell(v: Any, p: Any) -> Any:
         + 2 * np.asarray(v.hukou_rural, dtype=bool)
         + ~np.asarray(v.has_labor_relation, dtype=bool)
     )
-    return scalar_if_0d(np.asarray(TABLE2_CELLS)[index])
+    return scalar_if_0d(index.astype(np.int8)) if np.ndim(index) else int(index)
 
 
 @registry.formula(
@@ -126,7 +190,7 @@ def table2_cell(v: Any, p: Any) -> Any:
 )
 def table2_severity(v: Any, p: Any) -> Any:
     """The paper's stars for the cell: 0 with a labour relation, 1–4 without."""
-    return scalar_if_0d(np.asarray(lookup(p("coverage.table2.severity"), v.table2_cell)).astype(int))
+    return gather(p.dense("coverage.table2.severity", Table2Cell, dtype=np.int64), v.table2_cell)
 
 
 # -- where a worker without a labour relation may enrol --------------------------------------------------
@@ -187,8 +251,8 @@ def hukou_place_employee_open(v: Any, p: Any) -> Any:
 @registry.formula(
     "表2 可选参保路径",
     "Table 2 insurance routes open",
-    "list",
-    allowed=TABLE2_OPTIONS,
+    "set",
+    enum=Table2Option,
     inputs=(
         "has_labor_relation",
         "hukou_local",
@@ -206,14 +270,17 @@ def table2_options(v: Any, p: Any) -> Any:
     work_place_employee = np.asarray(v.work_place_employee_pension_open) | np.asarray(
         v.work_place_employee_medical_open
     )
-    return names_where(
-        {
-            "local_employee": labor,
-            "local_employee_individual": ~labor & work_place_employee,
-            "local_resident": ~labor & np.asarray(v.work_place_resident_medical_open, dtype=bool),
-            "hukou_place_employee_individual": ~labor & np.asarray(v.hukou_place_employee_open, dtype=bool),
-            "hukou_place_resident": ~labor & away,
-        }
+    return bitset(
+        [
+            (Table2Option.LOCAL_EMPLOYEE, labor),
+            (Table2Option.LOCAL_EMPLOYEE_INDIVIDUAL, ~labor & work_place_employee),
+            (Table2Option.LOCAL_RESIDENT, ~labor & np.asarray(v.work_place_resident_medical_open, dtype=bool)),
+            (
+                Table2Option.HUKOU_PLACE_EMPLOYEE_INDIVIDUAL,
+                ~labor & np.asarray(v.hukou_place_employee_open, dtype=bool),
+            ),
+            (Table2Option.HUKOU_PLACE_RESIDENT, ~labor & away),
+        ]
     )
 
 
@@ -227,35 +294,39 @@ def table2_options(v: Any, p: Any) -> Any:
 )
 def employer_enrols_fully(v: Any, p: Any) -> Any:
     """Full-time and dispatched workers (the agency is the employer); part-time workers get work injury only."""
-    return isin(v.employment_form, ("full_time", "labor_dispatch"))
+    return gather(EmploymentForm.mask([EmploymentForm.FULL_TIME, EmploymentForm.LABOR_DISPATCH]), v.employment_form)
 
 
 def _individual_route(labor_full: Any, work_open: Any, home_open: Any, basis_work: str, basis_home: str) -> Any:
     return select(
         [
-            (labor_full, "employer", "social_insurance_law.art10_employee"),
-            (work_open, "individual", basis_work),
-            (home_open, "individual", basis_home),
+            (labor_full, Access.EMPLOYER, "social_insurance_law.art10_employee"),
+            (work_open, Access.INDIVIDUAL, basis_work),
+            (home_open, Access.INDIVIDUAL, basis_home),
         ],
-        default=("none", "seed_paper.table2"),
+        default=(Access.NONE, "seed_paper.table2"),
     )
 
 
 def _place(labor_full: Any, work_open: Any, home_open: Any) -> Any:
-    return choose([labor_full, work_open, home_open], ["work_place", "work_place", "hukou_place"], "none")
+    return choose(
+        [labor_full, work_open, home_open], [Place.WORK_PLACE, Place.WORK_PLACE, Place.HUKOU_PLACE], Place.NONE
+    )
 
 
-def _payers(access: Any, routes: dict[str, str]) -> Any:
-    """Payers of each access route, e.g. {"employer": "employer,worker"} → lists."""
-    table = {**{k: v.split(",") for k, v in routes.items()}, "none": []}
-    return lookup(table, access)
+def _payers(access: Any, routes: dict[Access, tuple[Payer, ...]]) -> Any:
+    """Payers of each access route, e.g. {Access.EMPLOYER: (Payer.EMPLOYER, Payer.WORKER)}, as bit sets."""
+    table = np.zeros(len(Access), dtype=np.int64)
+    for route, payers in routes.items():
+        table[route] = Payer.bits(payers)
+    return gather(table, access)
 
 
 @registry.formula(
     "职工养老保险参保方式",
     "Employee pension: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully", "work_place_employee_pension_open", "hukou_place_employee_open"),
     references=("social_insurance_law.art10", "social_insurance_law.art10_employee"),
 )
@@ -273,8 +344,8 @@ def employee_pension_access(v: Any, p: Any) -> Any:
 @registry.formula(
     "职工养老保险参保地",
     "Employee pension: where",
-    "str",
-    allowed=PLACES,
+    "enum",
+    enum=Place,
     inputs=("employer_enrols_fully", "work_place_employee_pension_open", "hukou_place_employee_open"),
 )
 def employee_pension_place(v: Any, p: Any) -> Any:
@@ -282,10 +353,14 @@ def employee_pension_place(v: Any, p: Any) -> Any:
     return _place(v.employer_enrols_fully, v.work_place_employee_pension_open, v.hukou_place_employee_open)
 
 
-@registry.formula("职工养老保险缴费方", "Employee pension: who pays", "list", inputs=("employee_pension_access",))
+@registry.formula(
+    "职工养老保险缴费方", "Employee pension: who pays", "set", enum=Payer, inputs=("employee_pension_access",)
+)
 def employee_pension_payers(v: Any, p: Any) -> Any:
     """Employer and worker (16 % + 8 %), or the worker alone as a flexible worker (20 %)."""
-    return _payers(v.employee_pension_access, {"employer": "employer,worker", "individual": "worker"})
+    return _payers(
+        v.employee_pension_access, {Access.EMPLOYER: (Payer.EMPLOYER, Payer.WORKER), Access.INDIVIDUAL: (Payer.WORKER,)}
+    )
 
 
 @registry.formula(
@@ -299,7 +374,7 @@ def employee_pension_payers(v: Any, p: Any) -> Any:
 def employee_pension_employer_rate(v: Any, p: Any) -> Any:
     """Share of wages the employer pays; 0 when there is no employer route."""
     return scalar_if_0d(
-        np.where(np.asarray(v.employee_pension_access) == "employer", p("pension.employee.employer_rate"), 0.0)
+        np.where(np.asarray(v.employee_pension_access) == Access.EMPLOYER, p("pension.employee.employer_rate"), 0.0)
     )
 
 
@@ -315,7 +390,7 @@ def employee_pension_worker_rate(v: Any, p: Any) -> Any:
     """8 % of wages as an employee; the whole flexible-worker rate (20 %) of the chosen base as an individual."""
     access = np.asarray(v.employee_pension_access)
     return choose(
-        [access == "employer", access == "individual"],
+        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
         [p("pension.employee.worker_rate"), p("pension.employee.flexible.rate")],
         0.0,
     )
@@ -324,8 +399,8 @@ def employee_pension_worker_rate(v: Any, p: Any) -> Any:
 @registry.formula(
     "职工医保参保方式",
     "Employee medical: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully", "work_place_employee_medical_open", "hukou_place_employee_open"),
     references=("social_insurance_law.art23", "social_insurance_law.art23_employee"),
 )
@@ -343,8 +418,8 @@ def employee_medical_access(v: Any, p: Any) -> Any:
 @registry.formula(
     "职工医保参保地",
     "Employee medical: where",
-    "str",
-    allowed=PLACES,
+    "enum",
+    enum=Place,
     inputs=("employer_enrols_fully", "work_place_employee_medical_open", "hukou_place_employee_open"),
 )
 def employee_medical_place(v: Any, p: Any) -> Any:
@@ -352,111 +427,117 @@ def employee_medical_place(v: Any, p: Any) -> Any:
     return _place(v.employer_enrols_fully, v.work_place_employee_medical_open, v.hukou_place_employee_open)
 
 
-@registry.formula("职工医保缴费方", "Employee medical: who pays", "list", inputs=("employee_medical_access",))
+@registry.formula(
+    "职工医保缴费方", "Employee medical: who pays", "set", enum=Payer, inputs=("employee_medical_access",)
+)
 def employee_medical_payers(v: Any, p: Any) -> Any:
     """Employer and worker, or the worker alone as a flexible worker."""
-    return _payers(v.employee_medical_access, {"employer": "employer,worker", "individual": "worker"})
+    return _payers(
+        v.employee_medical_access, {Access.EMPLOYER: (Payer.EMPLOYER, Payer.WORKER), Access.INDIVIDUAL: (Payer.WORKER,)}
+    )
 
 
 @registry.formula(
     "居民养老保险参保方式",
     "Resident pension: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully",),
     references=("resident_pension_2014_8",),
 )
 def resident_pension_access(v: Any, p: Any) -> Any:
     """Anyone outside employee pension's compulsory cover may join, as an individual (国发〔2014〕8号)."""
     return select(
-        [(v.employer_enrols_fully, "none", "resident_pension_2014_8")],
-        default=("individual", "resident_pension_2014_8"),
+        [(v.employer_enrols_fully, Access.NONE, "resident_pension_2014_8")],
+        default=(Access.INDIVIDUAL, "resident_pension_2014_8"),
     )
 
 
 @registry.formula(
     "居民养老保险参保地",
     "Resident pension: where",
-    "str",
-    allowed=PLACES,
+    "enum",
+    enum=Place,
     inputs=("resident_pension_access", "hukou_local"),
     references=("resident_pension_2014_8",),
 )
 def resident_pension_place(v: Any, p: Any) -> Any:
     """Only at the hukou place (户籍地), which is the place of work for a local worker."""
-    open_ = np.asarray(v.resident_pension_access) != "none"
-    return scalar_if_0d(np.where(open_, np.where(v.hukou_local, "work_place", "hukou_place"), "none"))
+    open_ = np.asarray(v.resident_pension_access) != Access.NONE
+    return choose([~open_, v.hukou_local], [Place.NONE, Place.WORK_PLACE], Place.HUKOU_PLACE)
 
 
-@registry.formula("居民养老保险缴费方", "Resident pension: who pays", "list", inputs=("resident_pension_access",))
+@registry.formula(
+    "居民养老保险缴费方", "Resident pension: who pays", "set", enum=Payer, inputs=("resident_pension_access",)
+)
 def resident_pension_payers(v: Any, p: Any) -> Any:
     """The worker's chosen tier, with a government subsidy on contributions and the basic pension."""
-    return _payers(v.resident_pension_access, {"individual": "worker,government"})
+    return _payers(v.resident_pension_access, {Access.INDIVIDUAL: (Payer.WORKER, Payer.GOVERNMENT)})
 
 
 @registry.formula(
     "居民医保参保方式",
     "Resident medical: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully",),
     references=("resident_medical_2016_3",),
 )
 def resident_medical_access(v: Any, p: Any) -> Any:
     """Everyone not required to be in employee medical insurance may join (国发〔2016〕3号)."""
     return select(
-        [(v.employer_enrols_fully, "none", "resident_medical_2016_3")],
-        default=("individual", "resident_medical_2016_3"),
+        [(v.employer_enrols_fully, Access.NONE, "resident_medical_2016_3")],
+        default=(Access.INDIVIDUAL, "resident_medical_2016_3"),
     )
 
 
 @registry.formula(
     "居民医保参保地",
     "Resident medical: where",
-    "str",
-    allowed=PLACES,
+    "enum",
+    enum=Place,
     inputs=("resident_medical_access", "work_place_resident_medical_open"),
 )
 def resident_medical_place(v: Any, p: Any) -> Any:
     """The place of work where open to the worker, otherwise the hukou place."""
-    open_ = np.asarray(v.resident_medical_access) != "none"
-    return scalar_if_0d(
-        np.where(open_, np.where(v.work_place_resident_medical_open, "work_place", "hukou_place"), "none")
-    )
+    open_ = np.asarray(v.resident_medical_access) != Access.NONE
+    return choose([~open_, v.work_place_resident_medical_open], [Place.NONE, Place.WORK_PLACE], Place.HUKOU_PLACE)
 
 
-@registry.formula("居民医保缴费方", "Resident medical: who pays", "list", inputs=("resident_medical_access",))
+@registry.formula(
+    "居民医保缴费方", "Resident medical: who pays", "set", enum=Payer, inputs=("resident_medical_access",)
+)
 def resident_medical_payers(v: Any, p: Any) -> Any:
     """An annual individual premium plus a fiscal subsidy."""
-    return _payers(v.resident_medical_access, {"individual": "worker,government"})
+    return _payers(v.resident_medical_access, {Access.INDIVIDUAL: (Payer.WORKER, Payer.GOVERNMENT)})
 
 
 @registry.formula(
     "工伤保险参保方式",
     "Work injury: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("has_labor_relation",),
     references=("social_insurance_law.art33", "part_time_2003_12"),
 )
 def work_injury_access(v: Any, p: Any) -> Any:
     """Every labour relation, part-time included, is covered by the employer; without one there is no route."""
     return select(
-        [(v.has_labor_relation, "employer", "social_insurance_law.art33")],
-        default=("none", "social_insurance_law.art33"),
+        [(v.has_labor_relation, Access.EMPLOYER, "social_insurance_law.art33")],
+        default=(Access.NONE, "social_insurance_law.art33"),
     )
 
 
-@registry.formula("工伤保险参保地", "Work injury: where", "str", allowed=PLACES, inputs=("work_injury_access",))
+@registry.formula("工伤保险参保地", "Work injury: where", "enum", enum=Place, inputs=("work_injury_access",))
 def work_injury_place(v: Any, p: Any) -> Any:
     """Where the employer (the user unit, for dispatch) is."""
-    return scalar_if_0d(np.where(np.asarray(v.work_injury_access) == "employer", "work_place", "none"))
+    return choose([np.asarray(v.work_injury_access) == Access.EMPLOYER], [Place.WORK_PLACE], Place.NONE)
 
 
-@registry.formula("工伤保险缴费方", "Work injury: who pays", "list", inputs=("work_injury_access",))
+@registry.formula("工伤保险缴费方", "Work injury: who pays", "set", enum=Payer, inputs=("work_injury_access",))
 def work_injury_payers(v: Any, p: Any) -> Any:
     """The employer alone; the worker pays nothing (社会保险法 art. 33)."""
-    return _payers(v.work_injury_access, {"employer": "employer"})
+    return _payers(v.work_injury_access, {Access.EMPLOYER: (Payer.EMPLOYER,)})
 
 
 @registry.formula(
@@ -474,12 +555,12 @@ def work_injury_payers(v: Any, p: Any) -> Any:
 )
 def occupational_injury_covered(v: Any, p: Any) -> Any:
     """Without a labour relation, in a pilot industry, on a pilot platform, in a pilot province (by date)."""
-    platform_in = np.asarray(isin(v.platform, p("occupational_injury.pilot.platforms")), dtype=bool)
+    platform_in = gather(p.mask("occupational_injury.pilot.platforms", Platform), v.platform)
     platform_ok = platform_in | bool(p("occupational_injury.pilot.all_platforms"))
     return scalar_if_0d(
         ~np.asarray(v.has_labor_relation, dtype=bool)
         & bool(p("occupational_injury.pilot.in_force"))
-        & np.asarray(isin(v.industry, p("occupational_injury.pilot.industries")), dtype=bool)
+        & gather(p.mask("occupational_injury.pilot.industries", Industry), v.industry)
         & platform_ok
     )
 
@@ -487,38 +568,40 @@ def occupational_injury_covered(v: Any, p: Any) -> Any:
 @registry.formula(
     "职业伤害保障参保方式",
     "Occupational injury: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("occupational_injury_covered",),
     references=("occupational_injury_2025_24",),
 )
 def occupational_injury_access(v: Any, p: Any) -> Any:
     """The platform enrols every order-taker by the day (按日参保、按单计费、每单必保)."""
     return select(
-        [(v.occupational_injury_covered, "platform", "occupational_injury_2025_24")],
-        default=("none", "occupational_injury_2025_24"),
+        [(v.occupational_injury_covered, Access.PLATFORM, "occupational_injury_2025_24")],
+        default=(Access.NONE, "occupational_injury_2025_24"),
     )
 
 
 @registry.formula(
-    "职业伤害保障参保地", "Occupational injury: where", "str", allowed=PLACES, inputs=("occupational_injury_access",)
+    "职业伤害保障参保地", "Occupational injury: where", "enum", enum=Place, inputs=("occupational_injury_access",)
 )
 def occupational_injury_place(v: Any, p: Any) -> Any:
     """The pooling area where the orders are taken."""
-    return scalar_if_0d(np.where(np.asarray(v.occupational_injury_access) == "platform", "work_place", "none"))
+    return choose([np.asarray(v.occupational_injury_access) == Access.PLATFORM], [Place.WORK_PLACE], Place.NONE)
 
 
-@registry.formula("职业伤害保障缴费方", "Occupational injury: who pays", "list", inputs=("occupational_injury_access",))
+@registry.formula(
+    "职业伤害保障缴费方", "Occupational injury: who pays", "set", enum=Payer, inputs=("occupational_injury_access",)
+)
 def occupational_injury_payers(v: Any, p: Any) -> Any:
     """The platform pays per order; the worker pays nothing (平台全额缴费)."""
-    return _payers(v.occupational_injury_access, {"platform": "platform"})
+    return _payers(v.occupational_injury_access, {Access.PLATFORM: (Payer.PLATFORM,)})
 
 
 @registry.formula(
     "失业保险参保方式",
     "Unemployment: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully", "has_labor_relation"),
     parameters=("unemployment.flexible.may_join",),
     references=("social_insurance_law.art44", "unemployment_flexible"),
@@ -528,51 +611,53 @@ def unemployment_access(v: Any, p: Any) -> Any:
     flexible = ~np.asarray(v.has_labor_relation, dtype=bool) & bool(p("unemployment.flexible.may_join"))
     return select(
         [
-            (v.employer_enrols_fully, "employer", "social_insurance_law.art44"),
-            (flexible, "individual", "unemployment_flexible"),
+            (v.employer_enrols_fully, Access.EMPLOYER, "social_insurance_law.art44"),
+            (flexible, Access.INDIVIDUAL, "unemployment_flexible"),
         ],
-        default=("none", "unemployment_flexible"),
+        default=(Access.NONE, "unemployment_flexible"),
     )
 
 
-@registry.formula("失业保险参保地", "Unemployment: where", "str", allowed=PLACES, inputs=("unemployment_access",))
+@registry.formula("失业保险参保地", "Unemployment: where", "enum", enum=Place, inputs=("unemployment_access",))
 def unemployment_place(v: Any, p: Any) -> Any:
     """The place of work."""
-    return scalar_if_0d(np.where(np.asarray(v.unemployment_access) != "none", "work_place", "none"))
+    return choose([np.asarray(v.unemployment_access) != Access.NONE], [Place.WORK_PLACE], Place.NONE)
 
 
-@registry.formula("失业保险缴费方", "Unemployment: who pays", "list", inputs=("unemployment_access",))
+@registry.formula("失业保险缴费方", "Unemployment: who pays", "set", enum=Payer, inputs=("unemployment_access",))
 def unemployment_payers(v: Any, p: Any) -> Any:
     """Employer and worker; or the flexible worker alone."""
-    return _payers(v.unemployment_access, {"employer": "employer,worker", "individual": "worker"})
+    return _payers(
+        v.unemployment_access, {Access.EMPLOYER: (Payer.EMPLOYER, Payer.WORKER), Access.INDIVIDUAL: (Payer.WORKER,)}
+    )
 
 
 @registry.formula(
     "生育保险参保方式",
     "Maternity: route",
-    "str",
-    allowed=ACCESS,
+    "enum",
+    enum=Access,
     inputs=("employer_enrols_fully",),
     references=("social_insurance_law.art53",),
 )
 def maternity_access(v: Any, p: Any) -> Any:
     """Only employees, through the employer (art. 53); flexible workers have no maternity insurance."""
     return select(
-        [(v.employer_enrols_fully, "employer", "social_insurance_law.art53")],
-        default=("none", "social_insurance_law.art53"),
+        [(v.employer_enrols_fully, Access.EMPLOYER, "social_insurance_law.art53")],
+        default=(Access.NONE, "social_insurance_law.art53"),
     )
 
 
-@registry.formula("生育保险参保地", "Maternity: where", "str", allowed=PLACES, inputs=("maternity_access",))
+@registry.formula("生育保险参保地", "Maternity: where", "enum", enum=Place, inputs=("maternity_access",))
 def maternity_place(v: Any, p: Any) -> Any:
     """The place of work."""
-    return scalar_if_0d(np.where(np.asarray(v.maternity_access) == "employer", "work_place", "none"))
+    return choose([np.asarray(v.maternity_access) == Access.EMPLOYER], [Place.WORK_PLACE], Place.NONE)
 
 
-@registry.formula("生育保险缴费方", "Maternity: who pays", "list", inputs=("maternity_access",))
+@registry.formula("生育保险缴费方", "Maternity: who pays", "set", enum=Payer, inputs=("maternity_access",))
 def maternity_payers(v: Any, p: Any) -> Any:
     """The employer alone."""
-    return _payers(v.maternity_access, {"employer": "employer"})
+    return _payers(v.maternity_access, {Access.EMPLOYER: (Payer.EMPLOYER,)})
 
 
 SCHEME_OUTPUTS = tuple(f"{s}_{part}" for s in SCHEMES for part in ("access", "place", "payers"))

@@ -6,21 +6,64 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.enums import Categorical
 from gigcover.engine.vector import scalar_if_0d, select
 from gigcover.rules import registry
 
-INDUSTRIES = (
-    "food_delivery",
-    "instant_delivery",
-    "ride_hailing",
-    "intra_city_freight",
-    "courier",
-    "livestreaming",
-    "ecommerce",
-    "domestic_service",
-    "other",
-)
-COUNTERPARTIES = ("platform", "contractor", "dispatch_agency", "none")
+
+class Industry(Categorical):
+    """The platform industry the worker takes orders in (新就业形态行业)."""
+
+    FOOD_DELIVERY = "food_delivery", "外卖配送", "food delivery"
+    INSTANT_DELIVERY = "instant_delivery", "即时配送", "instant delivery"
+    RIDE_HAILING = "ride_hailing", "网约车", "ride-hailing"
+    INTRA_CITY_FREIGHT = "intra_city_freight", "同城货运", "intra-city freight"
+    COURIER = "courier", "快递", "courier"
+    LIVESTREAMING = "livestreaming", "网络直播", "livestreaming"
+    ECOMMERCE = "ecommerce", "电商微商", "e-commerce"
+    DOMESTIC_SERVICE = "domestic_service", "家政服务", "domestic service"
+    OTHER = "other", "其他", "other"
+
+
+class Counterparty(Categorical):
+    """Who a labour contract is with (劳动合同相对方)."""
+
+    PLATFORM = "platform", "平台企业", "the platform"
+    CONTRACTOR = "contractor", "合作用工企业（外包商）", "a contractor"
+    DISPATCH_AGENCY = "dispatch_agency", "劳务派遣单位", "a dispatch agency"
+    NONE = "none", "无", "none"
+
+
+class LegalRelation(Categorical):
+    """Table 1's two legal relations."""
+
+    LABOR = "labor", "劳动关系（劳动法调整）", "labour relation (labour law)"
+    CIVIL = "civil", "劳务/民事关系（民法调整）", "civil relation (civil law)"
+
+
+class EmploymentForm(Categorical):
+    """Table 1's employment forms."""
+
+    FULL_TIME = "full_time", "全日制用工", "full-time employment"
+    LABOR_DISPATCH = "labor_dispatch", "劳务派遣", "labour dispatch"
+    PART_TIME = "part_time", "非全日制用工", "part-time employment"
+    PLATFORM_FLEXIBLE = "platform_flexible", "互联网平台灵活用工", "platform flexible work"
+
+
+class NewFormCategory(Categorical):
+    """The three categories of 人社部发〔2021〕56号."""
+
+    LABOR_RELATION = "labor_relation", "劳动关系", "labour relation"
+    INCOMPLETE_LABOR_RELATION = (
+        "incomplete_labor_relation",
+        "不完全符合确立劳动关系情形",
+        "incomplete labour relation",
+    )
+    CIVIL_RELATION = "civil_relation", "民事关系（自主经营）", "civil relation (own business)"
+
+
+INDUSTRIES = Industry.ids()
+COUNTERPARTIES = Counterparty.ids()
 
 registry.input(
     "has_labor_contract",
@@ -36,9 +79,9 @@ registry.input(
     "contract_counterparty",
     "劳动合同相对方",
     "Labour-contract counterparty",
-    "str",
-    allowed=COUNTERPARTIES,
-    default="none",
+    "enum",
+    enum=Counterparty,
+    default=Counterparty.NONE,
     description="Who the labour contract is with; 'dispatch_agency' makes it labour dispatch.",
 )
 registry.input(
@@ -85,21 +128,23 @@ registry.input(
     default=False,
     description="E.g. a livestreamer selling on their own account (56号 category 3).",
 )
-registry.input("industry", "从业行业", "Industry", "str", allowed=INDUSTRIES)
+registry.input("industry", "从业行业", "Industry", "enum", enum=Industry)
 
 
 @registry.formula(
     "法律关系",
     "Legal relation",
-    "str",
-    allowed=("labor", "civil"),
+    "enum",
+    enum=LegalRelation,
     inputs=("has_labor_contract",),
     references=("seed_paper.table1", "labor_contract_law.art10"),
 )
 def legal_relation(v: Any, p: Any) -> Any:
     """Labour relation (劳动法调整) when there is a labour contract, otherwise a civil relation (民法调整)."""
     labor = v.has_labor_contract
-    return select([(labor, "labor", "labor_contract_law.art10")], default=("civil", "seed_paper.table1"))
+    return select(
+        [(labor, LegalRelation.LABOR, "labor_contract_law.art10")], default=(LegalRelation.CIVIL, "seed_paper.table1")
+    )
 
 
 @registry.formula(
@@ -122,8 +167,8 @@ def part_time_hours_test(v: Any, p: Any) -> Any:
 @registry.formula(
     "用工形式",
     "Employment form",
-    "str",
-    allowed=("full_time", "labor_dispatch", "part_time", "platform_flexible"),
+    "enum",
+    enum=EmploymentForm,
     inputs=("legal_relation", "contract_counterparty", "part_time_hours_test"),
     references=("seed_paper.table1",),
 )
@@ -132,34 +177,34 @@ def employment_form(v: Any, p: Any) -> Any:
 
     A dispatch agency may not hire part-time (实施条例 art. 30), so dispatch is decided first.
     """
-    labor = np.asarray(v.legal_relation) == "labor"
-    dispatch = np.asarray(v.contract_counterparty) == "dispatch_agency"
+    labor = np.asarray(v.legal_relation) == LegalRelation.LABOR
+    dispatch = np.asarray(v.contract_counterparty) == Counterparty.DISPATCH_AGENCY
     return select(
         [
-            (~labor, "platform_flexible", "seed_paper.table1"),
-            (dispatch, "labor_dispatch", "labor_contract_law.art58"),
-            (np.asarray(v.part_time_hours_test, dtype=bool), "part_time", "labor_contract_law.art68"),
+            (~labor, EmploymentForm.PLATFORM_FLEXIBLE, "seed_paper.table1"),
+            (dispatch, EmploymentForm.LABOR_DISPATCH, "labor_contract_law.art58"),
+            (v.part_time_hours_test, EmploymentForm.PART_TIME, "labor_contract_law.art68"),
         ],
-        default=("full_time", "labor_contract_law.art10"),
+        default=(EmploymentForm.FULL_TIME, "labor_contract_law.art10"),
     )
 
 
 @registry.formula(
     "新就业形态劳动者类别（人社部发〔2021〕56号）",
     "New-employment-form category (MOHRSS 2021 No. 56)",
-    "str",
-    allowed=("labor_relation", "incomplete_labor_relation", "civil_relation"),
+    "enum",
+    enum=NewFormCategory,
     inputs=("legal_relation", "platform_manages_work", "own_business"),
     references=("mohrss_2021_56.category1", "mohrss_2021_56.category2", "mohrss_2021_56.category3"),
 )
 def new_form_category(v: Any, p: Any) -> Any:
     """56号: labour relation; incomplete labour relation (managed, no contract); civil relation (own business)."""
-    labor = np.asarray(v.legal_relation) == "labor"
+    labor = np.asarray(v.legal_relation) == LegalRelation.LABOR
     managed = np.asarray(v.platform_manages_work, dtype=bool) & ~np.asarray(v.own_business, dtype=bool)
     return select(
         [
-            (labor, "labor_relation", "mohrss_2021_56.category1"),
-            (managed, "incomplete_labor_relation", "mohrss_2021_56.category2"),
+            (labor, NewFormCategory.LABOR_RELATION, "mohrss_2021_56.category1"),
+            (managed, NewFormCategory.INCOMPLETE_LABOR_RELATION, "mohrss_2021_56.category2"),
         ],
-        default=("civil_relation", "mohrss_2021_56.category3"),
+        default=(NewFormCategory.CIVIL_RELATION, "mohrss_2021_56.category3"),
     )

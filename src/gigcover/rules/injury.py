@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.enums import Categorical
 from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.money import round_money
-from gigcover.engine.vector import choose, isin, lookup, scalar_if_0d
+from gigcover.engine.vector import choose, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
+from gigcover.rules.employment import Industry
 
 registry.input(
     "own_average_monthly_wage",
@@ -87,11 +89,30 @@ registry.input(
 )
 
 SECTOR_OF_INDUSTRY = {
-    "food_delivery": "instant_delivery",
-    "instant_delivery": "instant_delivery",
-    "ride_hailing": "ride_hailing",
-    "intra_city_freight": "intra_city_freight",
+    Industry.FOOD_DELIVERY: "instant_delivery",
+    Industry.INSTANT_DELIVERY: "instant_delivery",
+    Industry.RIDE_HAILING: "ride_hailing",
+    Industry.INTRA_CITY_FREIGHT: "intra_city_freight",
 }
+"""The pilot's three sectors (人社部发〔2025〕24号) by industry; other industries are outside the pilot's levy."""
+
+
+class AllowancePayer(Categorical):
+    """Who pays a work-injury disability allowance (伤残津贴)."""
+
+    FUND = "fund", "工伤保险基金", "the work-injury fund"
+    EMPLOYER = "employer", "用人单位", "the employer"
+    NONE = "none", "无", "nobody"
+
+
+def _levy_tables(amounts: Any) -> np.ndarray:
+    """Per industry code: row 0 the sector's base amount, row 1 the amount in the high band (instant delivery only)."""
+    table = np.zeros((2, len(Industry)), dtype=float)
+    for industry, sector in SECTOR_OF_INDUSTRY.items():
+        table[:, industry] = float(amounts[sector])
+        if sector == "instant_delivery":
+            table[1, industry] = float(amounts["instant_delivery_high_band"])
+    return table
 
 
 # -- work injury: contributions -------------------------------------------------------------------------
@@ -146,18 +167,9 @@ def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
     """The sector's base amount (2025: ride-hailing 0.01, instant delivery 0.07 or 0.25, freight 0.18 yuan)
     × (1 + floating ratio); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
     """
-    amounts = {k: float(a) for k, a in p("occupational_injury.base_amount_per_order").items()}
-    industry = np.asarray(v.industry)
-    sector = lookup(
-        {
-            **dict.fromkeys(("courier", "livestreaming", "ecommerce", "domestic_service", "other"), "none"),
-            **SECTOR_OF_INDUSTRY,
-        },
-        industry,
-    )
-    high = np.asarray(v.occupational_injury_high_band, dtype=bool) & (np.asarray(sector) == "instant_delivery")
-    key = np.where(high, "instant_delivery_high_band", np.asarray(sector, dtype=str))
-    base = np.asarray(lookup({**amounts, "none": 0.0}, key), dtype=float)
+    tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
+    band = np.asarray(v.occupational_injury_high_band, dtype=np.intp)
+    base = tables[band, v.industry]
     return scalar_if_0d(np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6))
 
 
@@ -278,8 +290,10 @@ def insured_monthly_wage(v: Any, p: Any) -> Any:
 
 def _by_grade(table: Any, grade: Any) -> Any:
     """table[grade] element-wise, 0 for grades the table does not list."""
-    full = {str(g): 0.0 for g in range(1, 11)} | {str(k): float(x) for k, x in dict(table).items()}
-    return np.asarray(lookup(full, np.asarray(grade, dtype=int).astype(str)), dtype=float)
+    by_grade = np.zeros(11, dtype=float)
+    for key, amount in dict(table).items():
+        by_grade[int(key)] = float(amount)
+    return by_grade[np.asarray(grade, dtype=np.intp)]
 
 
 @registry.formula(
@@ -324,15 +338,15 @@ def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
 @registry.formula(
     "伤残津贴支付方",
     "Who pays the disability allowance",
-    "str",
-    allowed=("fund", "employer", "none"),
+    "enum",
+    enum=AllowancePayer,
     inputs=("disability_grade",),
     references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
 )
 def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
     """The fund for grades 1–4, the employer for grades 5–6, nobody below."""
     grade = np.asarray(v.disability_grade, dtype=int)
-    return choose([grade <= 4, grade <= 6], ["fund", "employer"], "none")
+    return choose([grade <= 4, grade <= 6], [AllowancePayer.FUND, AllowancePayer.EMPLOYER], AllowancePayer.NONE)
 
 
 @registry.formula(
@@ -506,4 +520,4 @@ def occupational_injury_death_lump_sum(v: Any, p: Any) -> Any:
     return float(p("injury.work.death_lump_sum_multiple")) * income
 
 
-__all__ = ["SECTOR_OF_INDUSTRY", "isin"]
+__all__ = ["SECTOR_OF_INDUSTRY"]

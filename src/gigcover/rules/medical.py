@@ -9,26 +9,59 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.enums import Categorical
 from gigcover.engine.money import round_money
-from gigcover.engine.vector import choose, lookup, scalar_if_0d
+from gigcover.engine.vector import gather, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
 
-TREATMENT_PLACES = ("in_place", "registered_resident", "temporary_registered", "temporary_unregistered")
+
+class MedicalTier(Categorical):
+    """A contribution tier where a city offers tiers (重庆: 一档/二档)."""
+
+    TIER1 = "tier1", "一档", "tier 1"
+    TIER2 = "tier2", "二档", "tier 2"
+
+
+class MedicalScheme(Categorical):
+    """Employee or resident basic medical insurance."""
+
+    EMPLOYEE = "employee", "职工基本医疗保险", "employee medical insurance"
+    RESIDENT = "resident", "城乡居民基本医疗保险", "resident medical insurance"
+
+
+class TreatmentPlace(Categorical):
+    """Where care is had, relative to the insured place (医保发〔2022〕22号)."""
+
+    IN_PLACE = "in_place", "参保地就医", "where insured"
+    REGISTERED_RESIDENT = (
+        "registered_resident",
+        "异地长期居住（已备案）",
+        "another province, registered long-term resident",
+    )
+    TEMPORARY_REGISTERED = (
+        "temporary_registered",
+        "临时外出就医（已备案）",
+        "another province, registered temporary care",
+    )
+    TEMPORARY_UNREGISTERED = "temporary_unregistered", "临时外出就医（未备案）", "another province, unregistered"
+
+
+TREATMENT_PLACES = TreatmentPlace.ids()
 
 registry.input(
     "medical_tier",
     "职工医保缴费档次（重庆）",
     "Employee-medical tier where a city offers tiers",
-    "str",
-    allowed=("tier1", "tier2"),
-    default="tier1",
+    "enum",
+    enum=MedicalTier,
+    default=MedicalTier.TIER1,
 )
 registry.input(
     "medical_scheme",
     "医保类型",
     "Medical scheme",
-    "str",
-    allowed=("employee", "resident"),
+    "enum",
+    enum=MedicalScheme,
 )
 registry.input(
     "inpatient_bill", "住院费用（政策范围内）", "Inpatient bill (in-policy)", "float", minimum=0, unit="yuan"
@@ -37,9 +70,9 @@ registry.input(
     "treatment_place",
     "就医地",
     "Where treated",
-    "str",
-    allowed=TREATMENT_PLACES,
-    default="in_place",
+    "enum",
+    enum=TreatmentPlace,
+    default=TreatmentPlace.IN_PLACE,
     references=("medical_cross_province_2022_22",),
     description="in_place: where insured. Other values: another province, as a registered long-term resident, a "
     "registered temporary patient, or unregistered (医保发〔2022〕22号).",
@@ -73,7 +106,8 @@ def employee_medical_flexible_monthly(v: Any, p: Any) -> Any:
         return round_money(np.zeros_like(np.asarray(v.pension_base_monthly, dtype=float)) + fixed, rounding)
     tiers = p.optional("medical.employee.flexible.tier_annual")
     if tiers is not None:
-        return round_money(np.asarray(lookup(tiers, v.medical_tier), dtype=float) / 12, rounding)
+        annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
+        return round_money(np.asarray(gather(annual, v.medical_tier), dtype=float) / 12, rounding)
     rate = p("medical.employee.flexible.rate")
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
     base = (
@@ -140,16 +174,12 @@ def inpatient_reimbursement(v: Any, p: Any) -> Any:
     """(bill − deductible) × ratio, up to the annual cap; the insured place's deductible, ratio and cap apply
     wherever the care is (参保地政策), less a lower ratio for temporary care in another province.
     """
-    employee = np.asarray(v.medical_scheme) == "employee"
+    employee = np.asarray(v.medical_scheme) == MedicalScheme.EMPLOYEE
     deductible = np.where(employee, _inpatient(p, "employee", "deductible"), _inpatient(p, "resident", "deductible"))
     ratio = np.where(employee, _inpatient(p, "employee", "ratio"), _inpatient(p, "resident", "ratio"))
     cap = np.where(employee, _inpatient(p, "employee", "annual_cap"), _inpatient(p, "resident", "annual_cap"))
-    reductions = dict(p("medical.inpatient.cross_province_ratio_reduction"))
-    reduction = choose(
-        [np.asarray(v.treatment_place) == place for place in TREATMENT_PLACES[1:]],
-        [float(reductions[place]) for place in TREATMENT_PLACES[1:]],
-        0.0,
-    )
+    reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
+    reduction = gather(reductions, v.treatment_place)
     payable = np.maximum(np.asarray(v.inpatient_bill, dtype=float) - deductible, 0.0) * np.maximum(ratio - reduction, 0)
     return round_money(np.minimum(payable, cap), rounding_rule(p))
 

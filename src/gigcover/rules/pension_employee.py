@@ -15,6 +15,7 @@ import numpy as np
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
+from gigcover.rules.coverage import Access
 
 registry.input(
     "pension_base_index_chosen",
@@ -222,7 +223,7 @@ def employee_pension_account_credit_monthly(v: Any, p: Any) -> Any:
     """8 % of the base goes to the personal account, for employees and flexible workers alike."""
     access = np.asarray(v.employee_pension_access)
     rate = choose(
-        [access == "employer", access == "individual"],
+        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
         [p("pension.employee.worker_rate"), p("pension.employee.flexible.account_rate")],
         0.0,
     )

@@ -6,10 +6,21 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.vector import lookup, scalar_if_0d
+from gigcover.engine.enums import Categorical
+from gigcover.engine.vector import gather
 from gigcover.rules import registry
+from gigcover.rules.employment import Industry
 
-LEVELS = ("high", "medium", "low")
+
+class RiskLevel(Categorical):
+    """How large a risk is for an industry (风险程度)."""
+
+    HIGH = "high", "高", "high"
+    MEDIUM = "medium", "中", "medium"
+    LOW = "low", "低", "low"
+
+
+LEVELS = RiskLevel.ids()
 RISKS = ("accident", "illness", "unemployment", "old_age")
 RISK_LABELS = {
     "accident": ("意外伤害风险", "Accident risk"),
@@ -19,10 +30,16 @@ RISK_LABELS = {
 }
 
 
+def _levels_by_industry(levels: Any, risk: str) -> np.ndarray:
+    return Industry.dense(
+        {industry: RiskLevel.of(by_risk[risk]) for industry, by_risk in dict(levels).items()}, dtype=np.int8
+    )
+
+
 def _level(risk: str) -> Any:
     def formula(v: Any, p: Any) -> Any:
-        table = {industry: levels[risk] for industry, levels in dict(p("risk.by_industry")).items()}
-        return scalar_if_0d(np.asarray(lookup(table, v.industry), dtype=str))
+        table = p.derived("risk.by_industry", lambda levels: _levels_by_industry(levels, risk), key=risk)
+        return gather(table, v.industry)
 
     formula.__name__ = formula.__qualname__ = f"{risk}_risk_level"
     formula.__doc__ = f"{RISK_LABELS[risk][1]} of the worker's industry (high / medium / low)."
@@ -33,8 +50,8 @@ for _risk in RISKS:
     registry.formula(
         RISK_LABELS[_risk][0],
         RISK_LABELS[_risk][1],
-        "str",
-        allowed=LEVELS,
+        "enum",
+        enum=RiskLevel,
         inputs=("industry",),
         parameters=("risk.by_industry",),
         references=("seed_paper.unbundling",),

@@ -13,6 +13,7 @@ import numpy as np
 from gigcover.engine.money import round_money
 from gigcover.engine.vector import choose, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
+from gigcover.rules.coverage import Access
 
 registry.input(
     "unemployment_contribution_years",
@@ -44,7 +45,7 @@ def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
     access = np.asarray(v.unemployment_access)
     flexible_rate = p.optional("unemployment.flexible.rate")
     rate = choose(
-        [access == "employer", access == "individual"],
+        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
         [p("unemployment.worker_rate"), 0.0 if flexible_rate is None else flexible_rate],
         0.0,
     )
@@ -62,7 +63,7 @@ def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
 )
 def unemployment_employer_contribution_monthly(v: Any, p: Any) -> Any:
     """The employer rate on the wage, for employees only."""
-    rate = np.where(np.asarray(v.unemployment_access) == "employer", p("unemployment.employer_rate"), 0.0)
+    rate = np.where(np.asarray(v.unemployment_access) == Access.EMPLOYER, p("unemployment.employer_rate"), 0.0)
     return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
 
 
