@@ -18,7 +18,7 @@ from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputE
 from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
 from gigcover.engine.model import default_model
 from gigcover.labels import Lang
-from gigcover.rules.coverage import SCHEME_LABELS
+from gigcover.rules.coverage import SCHEME_LABELS, Payer, Place, Table2Cell, Table2Option
 
 app = typer.Typer(
     help="gigcover — 互联网平台灵活就业人员社会保障规则引擎 (rules, advisor, ledger, policy lab).",
@@ -196,7 +196,9 @@ def classify(
         "new_form_category": ("人社部发〔2021〕56号类别", "MOHRSS 2021 No. 56 category"),
     }
     for key, (zh, en) in names.items():
-        table.add_row(zh if language == "zh" else en, labels.value_label(answer["outputs"][key], language))
+        table.add_row(
+            zh if language == "zh" else en, labels.value_label(default_model(), key, answer["outputs"][key], language)
+        )
     console.print(table)
     _print_warnings(answer["warnings"], language)
 
@@ -247,19 +249,22 @@ def coverage(
 
 
 def _print_coverage(answer: dict[str, Any], lang: Lang) -> None:
-    out, zh = answer["outputs"], lang == "zh"
+    out, zh, model = answer["outputs"], lang == "zh", default_model()
     console.print(
         f"[bold]{'日期' if zh else 'Date'} {answer['date']} · {'就业地' if zh else 'Place of work'} "
         f"{default_model().regions.label(answer['region'])}[/bold]"
     )
     console.print(
-        f"{labels.value_label(out['employment_form'], lang)} · {labels.value_label(out['new_form_category'], lang)}"
-        f" · {'表2' if zh else 'Table 2'}: {labels.cell_label(out['table2_cell'], lang)} "
+        f"{labels.value_label(model, 'employment_form', out['employment_form'], lang)} · "
+        f"{labels.value_label(model, 'new_form_category', out['new_form_category'], lang)}"
+        f" · {'表2' if zh else 'Table 2'}: {labels.value_label(model, 'table2_cell', out['table2_cell'], lang)} "
         f"{labels.stars(out['table2_severity'])}"
     )
     console.print(
         ("可选路径：" if zh else "Routes open: ")
-        + ("；" if zh else "; ").join(labels.value_label(o, lang) for o in out["table2_options"])
+        + ("；" if zh else "; ").join(
+            labels.value_label(model, "table2_options", [o], lang) for o in out["table2_options"]
+        )
     )
     table = Table(title="各险种参保途径" if zh else "Access by scheme")
     for head in (("险种", "Scheme"), ("途径", "Route"), ("地点", "Where"), ("缴费方", "Who pays")):
@@ -269,9 +274,9 @@ def _print_coverage(answer: dict[str, Any], lang: Lang) -> None:
         style = "red" if row["access"] == "none" else None
         table.add_row(
             name,
-            labels.value_label(row["access"], lang),
-            labels.value_label(row["place"], lang),
-            "、".join(labels.payer_label(p, lang) for p in row["payers"]) or "—",
+            labels.value_label(model, f"{row['scheme']}_access", row["access"], lang),
+            labels.value_label(model, f"{row['scheme']}_place", row["place"], lang),
+            labels.value_label(model, f"{row['scheme']}_payers", row["payers"], lang) or "—",
             style=style,
         )
     console.print(table)
@@ -382,7 +387,7 @@ def _amount_table(title: str, answer: dict[str, Any], lang: Lang) -> Table:
     for name, value in answer["outputs"].items():
         var = model.variable(name)
         label = var.label_zh if zh else var.label_en
-        shown = f"{value:,.2f}" if isinstance(value, float) else labels.value_label(value, lang)
+        shown = f"{value:,.2f}" if isinstance(value, float) else labels.value_label(model, name, value, lang)
         table.add_row(f"{label}" + (f" ({var.unit})" if var.unit else ""), shown)
     return table
 
@@ -568,7 +573,7 @@ def _show(value: Any, lang: Lang) -> str:
         return f"{value:,.2f}"
     if isinstance(value, str) and value.isdigit():
         return default_model().regions.label(value)
-    return labels.value_label(value, lang)
+    return str(value)
 
 
 def _plot_projection(result: dict[str, Any], path: Path, lang: Lang) -> None:
@@ -634,8 +639,8 @@ def _print_advice(answer: dict[str, Any], lang: Lang) -> None:
     ):
         table.add_column(head[0] if zh else head[1], overflow="fold")
     for item in answer["plan"]:
-        scheme = f"{item[f'scheme_{suffix}']} · {labels.value_label(item['place'], lang)}"
-        others = ", ".join(f"{labels.payer_label(k, lang)} {v:,.2f}" for k, v in item["other_payers"].items()) or "—"
+        scheme = f"{item[f'scheme_{suffix}']} · {Place.of(item['place']).label(lang)}"
+        others = ", ".join(f"{Payer.of(k).label(lang)} {v:,.2f}" for k, v in item["other_payers"].items()) or "—"
         cost = f"{item['worker_monthly_cost']:,.2f}" + (" ✓" if item["already_enrolled"] else "")
         table.add_row(item[f"title_{suffix}"], scheme, cost, others, item[f"reason_{suffix}"])
     console.print(table)
@@ -709,7 +714,7 @@ def demo(
             out = queries.classify(model, "2025-09-01", None, inputs)["outputs"]
             table.add_row(
                 title_zh if language == "zh" else title_en,
-                *(labels.value_label(out[k], language) for k in queries.CLASSIFICATION_OUTPUTS),
+                *(labels.value_label(model, k, out[k], language) for k in queries.CLASSIFICATION_OUTPUTS),
             )
         console.print(table)
         for when in dates or ["2021-06-01", "2025-09-01"]:
@@ -739,10 +744,10 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
     table.add_column("劳动关系：否" if zh else "Labour relation: no")
     sep = " 或 " if zh else " or "
     for hukou in ("local_urban", "local_rural", "nonlocal_urban", "nonlocal_rural"):
-        row = [labels.cell_label(f"{hukou}_labor", lang).rsplit("·" if zh else ", ", 1)[0]]
+        row = [Table2Cell.of(f"{hukou}_labor").label(lang).rsplit("·" if zh else ", ", 1)[0]]
         for labor in ("labor", "no_labor"):
             cell = cells[f"{hukou}_{labor}"]
-            routes = sep.join(labels.value_label(o, lang) for o in cell["options"]) or "—"
+            routes = sep.join(Table2Option.of(o).label(lang) for o in cell["options"]) or "—"
             row.append(f"{routes} {labels.stars(cell['severity']) if cell['severity'] else ''}".strip())
         table.add_row(*row)
     console.print(table)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gigcover.labels import cell_label, stars, value_label
+from gigcover.labels import stars
+from gigcover.rules.coverage import Place, Table2Cell
+from gigcover.rules.employment import EmploymentForm, NewFormCategory
 
 ITEM_TITLES = {
     "occupational_injury": ("工伤/职业伤害保障", "Injury cover"),
@@ -37,13 +39,13 @@ def summary(diagnosis: dict[str, Any]) -> tuple[str, str]:
     gaps_zh = "、".join(ITEM_TITLES[g][0] for g in diagnosis["gaps"]) or "无"
     gaps_en = ", ".join(ITEM_TITLES[g][1].lower() for g in diagnosis["gaps"]) or "none"
     zh = (
-        f"您属于{value_label(diagnosis['employment_form'], 'zh')}（{value_label(diagnosis['new_form_category'], 'zh')}），"
-        f"论文表2中的“{cell_label(cell, 'zh')}”{stars(severity) if severity else '（有劳动关系）'}。"
+        f"您属于{EmploymentForm.of(diagnosis['employment_form']).zh}（{NewFormCategory.of(diagnosis['new_form_category']).zh}），"
+        f"论文表2中的“{Table2Cell.of(cell).zh}”{stars(severity) if severity else '（有劳动关系）'}。"
         f"目前尚未覆盖的保障：{gaps_zh}。"
     )
     en = (
-        f"You are in {value_label(diagnosis['employment_form'], 'en')} ({value_label(diagnosis['new_form_category'], 'en')}); "
-        f'the paper\'s Table 2 cell is "{cell_label(cell, "en")}" {stars(severity) if severity else "(labour relation)"}. '
+        f"You are in {EmploymentForm.of(diagnosis['employment_form']).en} ({NewFormCategory.of(diagnosis['new_form_category']).en}); "
+        f'the paper\'s Table 2 cell is "{Table2Cell.of(cell).en}" {stars(severity) if severity else "(labour relation)"}. '
         f"Not yet covered: {gaps_en}."
     )
     return zh, en
@@ -84,7 +86,7 @@ def injury_reason(scheme: str, industry_zh: str, accident: str) -> tuple[str, st
 
 
 def medical_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, str, str]:
-    place_zh, place_en = value_label(place, "zh"), value_label(place, "en")
+    place_zh, place_en = Place.of(place).zh, Place.of(place).en
     if employer:
         return (
             "有劳动关系，单位为您缴纳职工医保，个人缴纳工资的约2%。",
@@ -112,7 +114,7 @@ def medical_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, s
 
 
 def pension_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, str, str]:
-    place_zh, place_en = value_label(place, "zh"), value_label(place, "en")
+    place_zh, place_en = Place.of(place).zh, Place.of(place).en
     if employer:
         return (
             "有劳动关系，单位缴纳16%、个人缴纳8%的职工养老保险。",

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from gigcover.engine.enums import Categorical
 from gigcover.engine.regions import region_table
-from gigcover.labels import Lang, cell_label, payer_label, stars, value_label
-from gigcover.rules.coverage import SCHEME_LABELS
+from gigcover.labels import Lang, stars
+from gigcover.rules.coverage import SCHEME_LABELS, Access, Payer, Place, Table2Cell, Table2Option
+from gigcover.rules.employment import EmploymentForm, LegalRelation, NewFormCategory
 
 from .text import (
     AMOUNT_LABELS,
@@ -31,6 +33,16 @@ def number(value: object) -> float | None:
     return float(value)
 
 
+CATEGORICALS: dict[str, type[Categorical]] = {
+    "legal_relation": LegalRelation,
+    "employment_form": EmploymentForm,
+    "new_form_category": NewFormCategory,
+    "table2_option": Table2Option,
+    "access": Access,
+    "place": Place,
+}
+
+
 class View:
     """Formatting helpers bound to one language; templates call these."""
 
@@ -46,17 +58,20 @@ class View:
         return str(data.get(f"{base}_{self.lang}") or data.get(f"{base}_zh") or "")
 
     def value(self, code: object) -> str:
-        """A code the rules produce (labor, individual, work_place, …) in plain words."""
+        """A name the advisor produces (risk level, pension kind, commercial cover) in plain words."""
         text = str(code)
-        if text in OTHER_VALUE_LABELS:
-            return pick(OTHER_VALUE_LABELS, text, self.lang)
-        return value_label(text, self.lang)
+        return pick(OTHER_VALUE_LABELS, text, self.lang) if text in OTHER_VALUE_LABELS else text
+
+    def label(self, kind: str, name: object) -> str:
+        """A categorical value of the rules (`kind` names its enum: access, place, employment_form, …) in words."""
+        enum = CATEGORICALS[kind]
+        return enum.of(str(name)).label(self.lang)
 
     def scheme(self, code: str) -> str:
         names = SCHEME_LABELS.get(code)
         if names is not None:
             return names[0] if self.lang == "zh" else names[1]
-        return self.value(code)
+        return str(code)
 
     def item(self, code: str) -> str:
         return pick(PLAN_ITEMS, code, self.lang)
@@ -64,13 +79,13 @@ class View:
     def payers(self, payers: object) -> str:
         items = payers if isinstance(payers, list | tuple) else [payers] if payers else []
         sep = "、" if self.lang == "zh" else ", "
-        return sep.join(payer_label(str(p), self.lang) for p in items) or "—"
+        return sep.join(Payer.of(str(p)).label(self.lang) for p in items) or "—"
 
     def payer(self, code: str) -> str:
         return pick(AMOUNT_LABELS, code, self.lang)
 
     def cell(self, code: str) -> str:
-        return cell_label(code, self.lang)
+        return Table2Cell.of(code).label(self.lang)
 
     def stars(self, severity: object) -> str:
         level = int(number(severity) or 0)
