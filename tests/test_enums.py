@@ -25,13 +25,17 @@ def test_every_categorical_round_trips_one_and_many(model: Model) -> None:
         names = list(var.enum.ids())
         if var.value_type == "enum":
             for name in names:
-                assert var.decode(var.validate(name, model.regions)) == name
+                assert var.decode(var.validate(name, model.regions), model.regions) == name
             many = var.validate(names[::-1] * 2, model.regions)
             assert many.dtype == CODE_DTYPE
-            assert var.decode(many) == names[::-1] * 2
+            assert var.decode(many, model.regions) == names[::-1] * 2
         else:
-            assert var.decode(var.validate(names, model.regions)) == names
-            assert var.decode(var.validate([names[:1], [], names], model.regions)) == [names[:1], [], names]
+            assert var.decode(var.validate(names, model.regions), model.regions) == names
+            assert var.decode(var.validate([names[:1], [], names], model.regions), model.regions) == [
+                names[:1],
+                [],
+                names,
+            ]
 
 
 def test_a_bad_name_is_named_with_its_position_and_the_names_allowed(model: Model) -> None:
@@ -51,7 +55,11 @@ def test_codes_are_accepted_as_given(model: Model) -> None:
     """A population's dictionary column arrives as codes: it is checked, not re-encoded."""
     industry = model.variable("industry")
     codes = np.array([0, 4, 8], dtype=np.int32)
-    assert industry.decode(industry.validate(codes, model.regions)) == ["food_delivery", "courier", "other"]
+    assert industry.decode(industry.validate(codes, model.regions), model.regions) == [
+        "food_delivery",
+        "courier",
+        "other",
+    ]
 
 
 class _Colour(Categorical):

@@ -26,7 +26,7 @@ from .graph import dependencies
 from .memo import PLAIN, BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
-from .regions import NATIONAL, RegionTable
+from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
 from .variables import CALL_REGION, Decision, Variable
 
@@ -239,7 +239,12 @@ class Simulation:
         if self.tracing:
             self.trace.append(
                 TraceEntry(
-                    name, var.label_zh, var.label_en, period_label(var.period, self.date), origin, var.decode(value)
+                    name,
+                    var.label_zh,
+                    var.label_en,
+                    period_label(var.period, self.date),
+                    origin,
+                    var.decode(value, self.model.regions),
                 )
             )
         return value
@@ -249,7 +254,7 @@ class Simulation:
         if var.default is CALL_REGION:
             if self.region == NATIONAL:
                 raise MissingInputError(f"{var.name} is needed and no region was given", missing=[var.name])
-            value = self.region
+            value = self.model.regions.position[self.region]
         elif var.default is None:
             raise MissingInputError(f"missing input {var.name}", missing=[var.name])
         else:
@@ -318,7 +323,7 @@ class Simulation:
                     var.label_en,
                     period_label(var.period, self.date),
                     "formula",
-                    var.decode(result),
+                    var.decode(result, self.model.regions),
                     formula=f"{var.formula.__module__}.{var.formula.__qualname__}",
                     description=var.description,
                     inputs={n: self._decoded(n) for n in var.inputs},
@@ -330,13 +335,15 @@ class Simulation:
         return result
 
     def _decoded(self, name: str) -> Any:
-        return self.model.variables[name].decode(self.values[name]) if name in self.values else None
+        return self.model.variables[name].decode(self.values[name], self.model.regions) if name in self.values else None
 
     # -- after the run ------------------------------------------------------------------------------
     def warnings(self) -> list[str]:
         regions, out = self.model.regions, []
         for name, value in sorted(self.defaults_used.items()):
-            out.append(f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(value))!r}")
+            out.append(
+                f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(value, self.model.regions))!r}"
+            )
         said = self.model.hit_warnings
         for hit in self.hits.values():
             if not (hit.fallback or hit.verified == "UNVERIFIED"):
@@ -575,36 +582,16 @@ def _alternatives(model: Model, name: str, outputs: list[str], given: Mapping[st
     return sorted(v for v in needed if name in model.variables[v].inputs and not model.variables[v].is_input)
 
 
-def _place_of_work(region: str, work_region: Any) -> str:
-    """The call's region is the place of work: parameters are read there. `inputs.work_region` must agree."""
-    if work_region is None:
-        return region
-    places = set(np.asarray(work_region).ravel().tolist())
-    if len(places) > 1:
-        raise InputValueError(
-            "inputs.work_region: one place of work per call (parameters are read for the call's region); "
-            "split the people by region",
-            field="inputs.work_region",
-        )
-    place = places.pop()
-    if region not in (NATIONAL, place):
-        raise InputValueError(
-            f"inputs.work_region {place} differs from region {region}: the region of a question is the place of work",
-            field="inputs.work_region",
-        )
-    return str(place)
-
-
 def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
-    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, trace}."""
+    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, trace}.
+
+    With a list of values per input (many people), `date` and `region` may be lists of the same length: one place of
+    work and one date per person."""
     if not isinstance(request, Mapping):
         raise InputValueError("request: expected a JSON object", field="request")
     unknown = sorted(set(request) - REQUEST_KEYS)
     if unknown:
         raise InputValueError(f"request: unknown field(s) {unknown}; allowed: {sorted(REQUEST_KEYS)}", field=unknown[0])
-    date = parse_date(request.get("date"))
-    region_raw = request.get("region")
-    region = model.regions.resolve(region_raw).code if region_raw is not None else NATIONAL
     outputs = request.get("outputs")
     if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
         raise InputValueError("outputs: expected a non-empty list of variable names", field="outputs")
@@ -614,6 +601,9 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(raw_inputs, Mapping):
         raise InputValueError("inputs: expected an object of variable names to values", field="inputs")
     inputs = validate_inputs(model, raw_inputs)
+    date = parse_dates(request.get("date"))
+    region_raw = request.get("region")
+    region = NATIONAL if region_raw is None else _parse_regions(model, region_raw)
     trace = request.get("trace", False)
     if not isinstance(trace, bool):
         raise InputValueError("trace: expected true or false", field="trace")
@@ -621,24 +611,162 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     return answer(model, date, region, inputs, outputs, overlay, trace)
 
 
+def parse_dates(raw: Any, field: str = "date") -> dt.date | np.ndarray:
+    """One date, or an array of dates (datetime64[D]) for a list: each checked, a bad one named with its position."""
+    if isinstance(raw, list | tuple | np.ndarray):
+        array = np.asarray(raw)
+        if array.size == 0:
+            raise InputValueError(f"{field}: empty list", field=field)
+        if array.dtype.kind == "M":
+            return array.astype("datetime64[D]")
+        distinct, inverse = np.unique(array.astype(str), return_inverse=True)
+        days = np.empty(len(distinct), dtype="datetime64[D]")
+        for i, text in enumerate(distinct.tolist()):
+            first = int(np.flatnonzero(inverse == i)[0])
+            days[i] = np.datetime64(parse_date(text, f"{field}[{first}]"), "D")
+        return days[inverse]
+    return parse_date(raw, field)
+
+
+def _parse_regions(model: Model, raw: Any) -> str | np.ndarray:
+    """One region code, or an array of region indices for a list (names and codes accepted, each resolved once)."""
+    if isinstance(raw, list | tuple | np.ndarray):
+        if len(raw) == 0:
+            raise InputValueError("region: empty list", field="region")
+        return np.asarray(model.regions.encode(raw, "region"))
+    return model.regions.resolve(raw).code
+
+
 def validate_inputs(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Each given value checked and normalised by its variable (an unknown name or a bad value: a clear error)."""
     return {name: model.variable(name).validate(value, model.regions) for name, value in raw.items()}
 
 
+@dataclass(frozen=True)
+class Rows:
+    """Where and when each person is asked about: a region index and a day per row (see `place_and_date`)."""
+
+    region: np.ndarray  # int16 indices into the region table
+    day: np.ndarray  # datetime64[D]
+
+    def groups(self) -> Iterator[tuple[np.ndarray, int, np.datetime64]]:
+        """(rows, region index, day) for each distinct place and date: parameters are resolved once per group."""
+        span = int((self.day.max() - self.day.min()).astype(int)) + 1
+        key = self.region.astype(np.int64) * span + (self.day - self.day.min()).astype(np.int64)
+        distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        if len(distinct) == 1:
+            yield np.arange(len(key)), int(self.region[0]), self.day[0]
+            return
+        order = np.argsort(inverse, kind="stable")
+        ends = np.cumsum(np.bincount(inverse, minlength=len(distinct)))
+        for g, start in enumerate(np.concatenate(([0], ends[:-1])).tolist()):
+            rows = order[start : ends[g]]
+            yield rows, int(self.region[first[g]]), self.day[first[g]]
+
+
+def place_and_date(
+    model: Model, date: dt.date | np.ndarray, region: str | np.ndarray, inputs: Mapping[str, Any]
+) -> tuple[dt.date, str] | Rows:
+    """The call's one place and date, or a place and date per row.
+
+    The region of a question is the place of work: `inputs.work_region`, when given, must agree with it (or stands for
+    it when no region is given)."""
+    shape = population_shape(inputs)
+    work = inputs.get("work_region")
+    if isinstance(region, str) and isinstance(date, dt.date) and not (isinstance(work, np.ndarray) and work.ndim):
+        return date, _one_place(model, region, work)
+    n = _rows_count(shape, date, region)
+    regions = np.full(n, model.regions.position[region], dtype=INDEX_DTYPE) if isinstance(region, str) else region
+    if isinstance(work, np.ndarray) and work.ndim:
+        regions = _agreeing_work_region(model, regions, np.broadcast_to(work, (n,)))
+    days = np.full(n, np.datetime64(date, "D")) if isinstance(date, dt.date) else date
+    return Rows(np.asarray(regions, dtype=INDEX_DTYPE), np.asarray(days, dtype="datetime64[D]"))
+
+
+def _rows_count(shape: tuple[int, ...], date: Any, region: Any) -> int:
+    lengths = {len(x) for x in (date, region) if isinstance(x, np.ndarray)} | ({shape[0]} if shape else set())
+    if len(shape) > 1 or len(lengths) != 1:
+        raise InputValueError(
+            "date, region and inputs: a list of dates or regions needs one per person, as many as the inputs' lists",
+            field="date" if isinstance(date, np.ndarray) else "region",
+        )
+    return lengths.pop()
+
+
+def _one_place(model: Model, region: str, work: Any) -> str:
+    if work is None:
+        return region
+    place = model.regions.codes[int(work)]
+    if region not in (NATIONAL, place):
+        raise InputValueError(
+            f"inputs.work_region {place} differs from region {region}: the region of a question is the place of work",
+            field="inputs.work_region",
+        )
+    return place
+
+
+def _agreeing_work_region(model: Model, regions: np.ndarray, work: np.ndarray) -> np.ndarray:
+    national = model.regions.position[NATIONAL]
+    unset = regions == national
+    clash = ~unset & (regions != work)
+    if clash.any():
+        first = int(np.flatnonzero(clash)[0])
+        raise InputValueError(
+            f"inputs.work_region[{first}] {model.regions.codes[int(work[first])]} differs from region "
+            f"{model.regions.codes[int(regions[first])]}: the region of a question is the place of work",
+            field=f"inputs.work_region[{first}]",
+        )
+    return np.where(unset, work, regions)
+
+
 def answer(
     model: Model,
-    date: dt.date,
-    region: str,
+    date: dt.date | np.ndarray,
+    region: str | np.ndarray,
     inputs: dict[str, Any],
     outputs: list[str],
     overlay: Overlay | None = None,
     trace: bool = False,
 ) -> dict[str, Any]:
-    """The `calc` answer for a question already checked: known outputs, validated inputs, a region code. Callers that
-    ask many questions about one person (the advisor) validate the person once and come here."""
-    region = _place_of_work(region, inputs.get("work_region"))
-    needs = missing_inputs(model, outputs, inputs, region != NATIONAL)
+    """The `calc` answer for a question already checked: known outputs, validated inputs, a region code (or a date and
+    a region index per row). Callers that ask many questions about one person (the advisor) validate once and come
+    here."""
+    where = place_and_date(model, date, region, inputs)
+    has_region = not isinstance(where, tuple) or where[1] != NATIONAL
+    check_inputs(model, outputs, inputs, has_region)
+    if isinstance(where, tuple):
+        day, code = where
+        sim = Simulation(model, day, code, inputs, overlay, trace=trace)
+        shape = population_shape(inputs)
+        values = {name: per_person(sim.compute(name), shape) for name in outputs}
+        found: dict[str, Any] = {
+            "date": day.isoformat(),
+            "region": code,
+            "outputs": {name: _jsonable(model.variables[name].decode(values[name], model.regions)) for name in outputs},
+            "warnings": ([] if code != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
+            "verification": sim.verification(),
+        }
+        if trace:
+            found["trace"] = [entry.to_dict() for entry in sim.trace]
+        return found
+    result = evaluate_rows(model, where, inputs, outputs, overlay, trace)
+    found = {
+        "date": [str(d) for d in where.day.tolist()],
+        "region": model.regions.decode(where.region),
+        "outputs": {
+            name: _jsonable(model.variables[name].decode(result.values[name], model.regions)) for name in outputs
+        },
+        "warnings": result.warnings,
+        "verification": result.verification,
+    }
+    if trace:
+        found["trace"] = result.trace
+    return found
+
+
+def check_inputs(model: Model, outputs: list[str], inputs: Mapping[str, Any], has_region: bool) -> None:
+    """Every input the outputs need is given or has a default: otherwise one error naming each, with alternatives."""
+    needs = missing_inputs(model, outputs, inputs, has_region)
     if needs:
         parts = []
         for name, users in needs.items():
@@ -648,16 +776,79 @@ def answer(
             parts.append(f"{name} [{var.label_zh}]{hint} — needed for {', '.join(users)}")
         raise MissingInputError("missing inputs: " + "; ".join(parts), missing=list(needs))
 
-    sim = Simulation(model, date, region, inputs, overlay, trace=trace)
-    shape = population_shape(inputs)
-    results = {name: _jsonable(model.variables[name].decode(per_person(sim.compute(name), shape))) for name in outputs}
-    found: dict[str, Any] = {
-        "date": date.isoformat(),
-        "region": region,
-        "outputs": results,
-        "warnings": ([] if region != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
-        "verification": sim.verification(),
-    }
-    if trace:
-        found["trace"] = [entry.to_dict() for entry in sim.trace]
-    return found
+
+@dataclass
+class RowsResult:
+    """Outputs for many rows (codes, not yet decoded), and what the answer says besides."""
+
+    values: dict[str, np.ndarray]
+    warnings: list[str]
+    verification: dict[str, Any]
+    trace: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evaluate_rows(
+    model: Model,
+    rows: Rows,
+    inputs: Mapping[str, Any],
+    outputs: list[str],
+    overlay: Overlay | None = None,
+    trace: bool = False,
+) -> RowsResult:
+    """Outputs for rows that differ in place and date: one simulation per distinct (place, date), each on its rows,
+    the values scattered back in row order. Warnings and verification are those of the groups, together."""
+    n = len(rows.region)
+    parts: dict[str, list[tuple[np.ndarray, Any]]] = {name: [] for name in outputs}
+    warnings: list[str] = []
+    levels: list[str] = []
+    unverified: set[str] = set()
+    traced: list[dict[str, Any]] = []
+    for picked, region_index, day in rows.groups():
+        code = model.regions.codes[region_index]
+        given = {name: _take(value, picked, n) for name, value in inputs.items()}
+        if "work_region" in inputs:
+            given["work_region"] = region_index
+        when = day.astype(dt.date)
+        sim = Simulation(model, when, code, given, overlay, trace=trace)
+        for name in outputs:
+            value = sim.compute(name)
+            if isinstance(value, dict):
+                raise InputValueError(
+                    f"outputs: {name} is a record per person; ask for its fields when places or dates differ by row",
+                    field="outputs",
+                )
+            parts[name].append((picked, value))
+        if code == NATIONAL:
+            warnings.append("no region given: national values used")
+        warnings.extend(sim.warnings())
+        check = sim.verification()
+        levels.append(check["weakest"])
+        unverified.update(check["unverified_parameters"])
+        if trace:
+            at = {"date": when.isoformat(), "region": code, "rows": picked.tolist()}
+            traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
+    return RowsResult(
+        values={name: _scatter(found, n) for name, found in parts.items()},
+        warnings=list(dict.fromkeys(warnings)),
+        verification={
+            "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1"),
+            "unverified_parameters": sorted(unverified),
+        },
+        trace=traced,
+    )
+
+
+def _take(value: Any, picked: np.ndarray, n: int) -> Any:
+    """A given value for the picked rows: a per-person array is sliced, one value for everyone stays as it is."""
+    if isinstance(value, np.ndarray) and value.ndim and len(value) == n:
+        return value[picked]
+    return value
+
+
+def _scatter(found: list[tuple[np.ndarray, Any]], n: int) -> np.ndarray:
+    """Each group's values put back at its rows (a value the same for the whole group is spread over it)."""
+    arrays = [np.asarray(value) for _, value in found]
+    out = np.empty(n, dtype=np.result_type(*arrays) if all(a.dtype != object for a in arrays) else object)
+    for (picked, _), value in zip(found, arrays, strict=True):
+        out[picked] = value
+    return out

@@ -10,8 +10,14 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+
+import numpy as np
 
 from .errors import RegionError, closest
+
+INDEX_DTYPE = np.int16
+"""Regions inside a computation are indices into the table (3,219 divisions fit a 16-bit integer)."""
 
 NATIONAL = "000000"
 """Pseudo-code for national values (全国); not a GB/T 2260 code."""
@@ -50,6 +56,13 @@ class RegionTable:
         self.by_code[NATIONAL] = NATIONAL_REGION
         self._aliases = self._build_aliases(regions)
         self._chains: dict[str, list[Region]] = {}
+        # regions as integer indices, with each one's pooling area and province precomputed (for whole columns)
+        self.codes: tuple[str, ...] = tuple(self.by_code)
+        self.position: dict[str, int] = {code: i for i, code in enumerate(self.codes)}
+        self.pooling_index = np.asarray([self.position[self.pooling_unit(c)] for c in self.codes], dtype=INDEX_DTYPE)
+        self.province_index = np.asarray(
+            [self.position[self.by_code[c].province_code] for c in self.codes], dtype=INDEX_DTYPE
+        )
 
     @staticmethod
     def _build_aliases(regions: list[Region]) -> dict[str, str]:
@@ -87,6 +100,42 @@ class RegionTable:
             field=field,
             suggestions=closest(text.lower(), self._aliases),
         )
+
+    def encode(self, raw: Any, field: str = "region") -> Any:
+        """Codes or names (one, or a sequence/array for many people) → an index, or an int16 array of indices.
+
+        Each distinct value is resolved once; a bad one is an error naming the field (and the position, for many)."""
+        if isinstance(raw, str):
+            return self.position[self.resolve(raw, field=field).code]
+        array = np.asarray(raw)
+        if array.ndim == 0:
+            return self.position[self.resolve(raw, field=field).code]
+        if array.dtype.kind in "iu":  # indices already (a population's dictionary column)
+            bad = (array < 0) | (array >= len(self.codes))
+            if bad.any():
+                first = int(np.flatnonzero(bad.ravel())[0])
+                raise RegionError(f"{field}[{first}]: {array.ravel()[first]} is not a region index", field=field)
+            return array.astype(INDEX_DTYPE)
+        distinct, inverse = np.unique(array.astype(str), return_inverse=True)
+        table = np.empty(len(distinct), dtype=INDEX_DTYPE)
+        for i, text in enumerate(distinct.tolist()):
+            try:
+                table[i] = self.position[self.resolve(text, field=field).code]
+            except RegionError:
+                first = int(np.flatnonzero(inverse.ravel() == i)[0])
+                table[i] = self.position[self.resolve(text, field=f"{field}[{first}]").code]
+        return table[inverse.reshape(array.shape)]
+
+    def decode(self, index: Any) -> Any:
+        """Indices → GB/T 2260 codes: one code, or a list of codes for an array. Codes given as text stay as they are."""
+        if isinstance(index, str):
+            return index
+        array = np.asarray(index)
+        if array.dtype.kind in "US":
+            return array.tolist()
+        if array.ndim == 0:
+            return self.codes[int(array)]
+        return np.asarray(self.codes, dtype=object)[array.astype(np.intp)].tolist()
 
     def fallback_chain(self, code: str) -> list[Region]:
         """The region, its prefecture, its province and the nation, most specific first, without repeats."""

@@ -72,8 +72,10 @@ class Variable:
     def is_input(self) -> bool:
         return self.formula is None
 
-    def decode(self, value: Any) -> Any:
-        """A value as the JSON contract shows it: names for codes, lists of names for bit sets."""
+    def decode(self, value: Any, regions: RegionTable) -> Any:
+        """A value as the JSON contract shows it: names for codes, lists of names for bit sets, GB/T 2260 codes."""
+        if self.value_type == "region":
+            return regions.decode(value)
         if self.enum is None:
             return value
         if self.value_type == "set":
@@ -95,13 +97,19 @@ class Variable:
             "parameters": list(self.parameters),
             "references": list(self.references),
             "is_input": self.is_input,
-            "default": None if self.default is None or self.default is CALL_REGION else self.decode(self.default),
+            "default": None
+            if self.default is None or self.default is CALL_REGION
+            else self.enum.decode(self.default)
+            if self.enum
+            else self.default,
             "description": self.description,
         }
 
     def validate(self, raw: Any, regions: RegionTable, field: str | None = None) -> Any:
         """Check and normalise a given value (scalar or list of values for many people)."""
         where = field or f"inputs.{self.name}"
+        if self.value_type == "region":
+            return regions.encode(raw, where)
         if self.enum is not None:
             if self.value_type == "set":
                 return self.enum.encode_set(raw, where)
@@ -170,8 +178,6 @@ class Variable:
                     allowed=list(self.allowed or ()),
                 )
             return raw
-        if kind == "region":
-            return regions.resolve(raw, field=where).code
         if kind == "date":
             try:
                 return dt.date.fromisoformat(str(raw)).isoformat()

@@ -150,8 +150,8 @@ registry.input(
 )
 def hukou_local(v: Any, p: Any) -> Any:
     """Hukou in the same insurance pooling area (统筹地区: the prefecture-level city; a municipality as a whole)."""
-    unit = np.vectorize(p.regions.pooling_unit, otypes=[str])
-    return scalar_if_0d(unit(np.asarray(v.hukou_region)) == unit(np.asarray(v.work_region)))
+    pooling = p.regions.pooling_index
+    return scalar_if_0d(pooling[v.hukou_region] == pooling[v.work_region])
 
 
 @registry.formula(

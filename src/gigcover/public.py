@@ -1,0 +1,150 @@
+"""The public Python API: `gigcover.calculate` (the `calc` contract, JSON in and out) and `gigcover.compute` (numpy
+arrays in and out, one place and date per row, for a population).
+
+Both ask the same rules through the same engine as the CLI and the HTTP API; `compute` splits a large population into
+chunks so memory stays bounded, and within a chunk resolves parameters once per distinct (place, date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine.errors import InputValueError
+from gigcover.engine.evaluate import (
+    Model,
+    Rows,
+    check_inputs,
+    evaluate_rows,
+    parse_dates,
+    population_shape,
+    validate_inputs,
+)
+from gigcover.engine.evaluate import calculate as _calculate
+from gigcover.engine.model import default_model
+from gigcover.engine.overlay import Overlay
+from gigcover.engine.parameters import VERIFICATION_ORDER
+from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
+from gigcover.engine.variables import Variable
+
+DEFAULT_CHUNK_ROWS = 500_000
+"""Rows evaluated at once by `compute`: about 0.4 GB of intermediate arrays for the coverage and contribution outputs."""
+
+
+def calculate(request: Mapping[str, Any], model: Model | None = None) -> dict[str, Any]:
+    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, verification}.
+
+    The same as `gigcover calc` and `POST /v1/calculate`; a bad request raises a `GigcoverError` naming the field."""
+    return _calculate(model or default_model(), request)
+
+
+class Computed(dict[str, np.ndarray]):
+    """Output name → one value per row; `warnings` and `verification` say what the values rest on."""
+
+    def __init__(self, values: Mapping[str, np.ndarray], warnings: list[str], verification: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.warnings = warnings
+        self.verification = verification
+
+
+def compute(
+    inputs: Mapping[str, Any],
+    outputs: Sequence[str],
+    *,
+    date: Any,
+    region: Any = None,
+    overrides: Mapping[str, Any] | None = None,
+    decode: bool = True,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    model: Model | None = None,
+) -> Computed:
+    """The rules on arrays: `inputs` maps variable names to a value per row (or one value for all), `date` and
+    `region` are one value or one per row (ISO dates or datetime64; GB/T 2260 codes, names or region indices).
+
+    Categorical inputs may be names or codes. Numeric outputs come back as float/int arrays; categorical outputs as
+    arrays of names (`decode=False`: the int8 codes, e.g. for a population kept as dictionary columns), sets of names
+    as lists (codes: bit sets), regions as codes. A worker is an array of length 1."""
+    model = model or default_model()
+    names = _known_outputs(model, outputs)
+    given = validate_inputs(model, inputs)
+    days = _per_row_dates(date)
+    places = _per_row_regions(model, region)
+    n = _row_count(given, days, places)
+    check_inputs(model, names, given, has_region=True)
+    overlay = Overlay.parse(dict(overrides) if overrides else None, model.store)
+    regions = np.broadcast_to(places, (n,))
+    when = np.broadcast_to(days, (n,))
+    out: dict[str, np.ndarray] = {}
+    warnings: list[str] = []
+    levels: list[str] = []
+    unverified: set[str] = set()
+    for start in range(0, n, max(1, chunk_rows)):
+        stop = min(n, start + chunk_rows)
+        chunk = {k: (v[start:stop] if _per_row(v, n) else v) for k, v in given.items()}
+        rows = Rows(np.ascontiguousarray(regions[start:stop]), np.ascontiguousarray(when[start:stop]))
+        result = evaluate_rows(model, rows, chunk, names, overlay)
+        for name, values in result.values.items():
+            if name not in out:
+                out[name] = np.empty(n, dtype=values.dtype)
+            elif out[name].dtype != values.dtype:
+                out[name] = out[name].astype(np.result_type(out[name], values))
+            out[name][start:stop] = values
+        warnings.extend(w for w in result.warnings if w not in warnings)
+        levels.append(result.verification["weakest"])
+        unverified.update(result.verification["unverified_parameters"])
+    verification = {
+        "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1"),
+        "unverified_parameters": sorted(unverified),
+    }
+    decoded = {name: _decoded(model, model.variables[name], out[name]) if decode else out[name] for name in names}
+    return Computed(decoded, warnings, verification)
+
+
+def _known_outputs(model: Model, outputs: Sequence[str]) -> list[str]:
+    if isinstance(outputs, str) or not outputs:
+        raise InputValueError("outputs: expected a non-empty list of variable names", field="outputs")
+    for name in outputs:
+        model.variable(name)
+    return list(outputs)
+
+
+def _per_row_dates(date: Any) -> np.ndarray:
+    parsed = parse_dates(date)
+    return np.asarray(np.datetime64(parsed, "D") if isinstance(parsed, dt.date) else parsed)
+
+
+def _per_row_regions(model: Model, region: Any) -> np.ndarray:
+    if region is None:
+        return np.asarray(model.regions.position[NATIONAL], dtype=INDEX_DTYPE)
+    return np.asarray(model.regions.encode(region, "region"), dtype=INDEX_DTYPE)
+
+
+def _row_count(given: Mapping[str, Any], days: np.ndarray, places: np.ndarray) -> int:
+    shape = population_shape(given)
+    lengths = {len(a) for a in (days, places) if a.ndim} | ({shape[0]} if shape else set())
+    if len(shape) > 1 or len(lengths) > 1:
+        raise InputValueError(
+            f"inputs, date and region: one value for all or one per row, the same number of rows each (got {lengths})",
+            field="inputs",
+        )
+    return lengths.pop() if lengths else 1
+
+
+def _per_row(value: Any, n: int) -> bool:
+    return isinstance(value, np.ndarray) and value.ndim > 0 and len(value) == n
+
+
+def _decoded(model: Model, variable: Variable, values: np.ndarray) -> np.ndarray:
+    """Codes as names, in arrays (one gather on the few names, not a Python loop over the rows)."""
+    if variable.value_type == "region":
+        return values if values.dtype.kind in "UO" else np.asarray(model.regions.codes)[values.astype(np.intp)]
+    if variable.enum is None:
+        return values
+    if variable.value_type == "set":
+        lists = np.empty(len(values), dtype=object)
+        lists[:] = variable.enum.decode_set(values) if len(values) else []
+        return lists
+    return np.asarray(variable.enum.ids())[values.astype(np.intp)]
