@@ -66,7 +66,7 @@ def compute(
 
     Categorical inputs may be names or codes. Numeric outputs come back as float/int arrays; categorical outputs as
     arrays of names (`decode=False`: the int8 codes, e.g. for a population kept as dictionary columns), sets of names
-    as lists (codes: bit sets), regions as codes. A worker is an array of length 1."""
+    as tuples (codes: bit sets), regions as codes. A worker is an array of length 1."""
     model = model or default_model()
     names = _known_outputs(model, outputs)
     given = validate_inputs(model, inputs)
@@ -140,11 +140,10 @@ def _per_row(value: Any, n: int) -> bool:
 def _decoded(model: Model, variable: Variable, values: np.ndarray) -> np.ndarray:
     """Codes as names, in arrays (one gather on the few names, not a Python loop over the rows)."""
     if variable.value_type == "region":
-        return values if values.dtype.kind in "UO" else np.asarray(model.regions.codes)[values.astype(np.intp)]
+        return values if values.dtype.kind in "UO" else np.asarray(model.regions.codes, dtype=object)[values]
     if variable.enum is None:
         return values
     if variable.value_type == "set":
-        lists = np.empty(len(values), dtype=object)
-        lists[:] = variable.enum.decode_set(values) if len(values) else []
-        return lists
-    return np.asarray(variable.enum.ids())[values.astype(np.intp)]
+        return variable.enum.set_names(values)
+    names: np.ndarray = np.asarray(variable.enum.ids(), dtype=object)  # 8 bytes a row, each name one shared str
+    return names[values]

@@ -78,16 +78,17 @@ class Categorical(enum.IntEnum):
             return array.astype(CODE_DTYPE)
         if array.dtype.kind not in "UO" or array.ndim == 0:
             raise cls._unknown(raw, field)
-        distinct, inverse = np.unique(array.astype(str) if array.dtype.kind == "O" else array, return_inverse=True)
-        names = _by_id(cls)
-        table = np.empty(len(distinct), dtype=CODE_DTYPE)
-        for i, name in enumerate(distinct.tolist()):
-            member = names.get(name)
-            if member is None:
-                first = int(np.flatnonzero(inverse.ravel() == i)[0])
-                raise cls._unknown(name, f"{field}[{first}]")
-            table[i] = member
-        return table[inverse.reshape(array.shape)]
+        if array.dtype.kind == "O":
+            array = array.astype(str)
+        # one comparison of the whole column per member: faster than sorting strings for a few dozen names
+        codes = np.full(array.shape, -1, dtype=CODE_DTYPE)
+        for member in cls:
+            codes[array == member.id] = member
+        unknown = codes < 0
+        if unknown.any():
+            first = int(np.flatnonzero(unknown.ravel())[0])
+            raise cls._unknown(array.ravel()[first].item(), f"{field}[{first}]")
+        return codes
 
     @classmethod
     def _unknown(cls, raw: Any, field: str) -> InputValueError:
@@ -138,10 +139,22 @@ class Categorical(enum.IntEnum):
         if np.ndim(masks) == 0:
             mask = int(masks)
             return [m.id for m in cls if mask >> int(m) & 1]
+        return [list(names) for names in cls.set_names(masks).tolist()]
+
+    @classmethod
+    def set_names(cls, masks: Any) -> np.ndarray:
+        """Bit sets → an object array of tuples of names; rows with the same set share one tuple."""
         array = np.asarray(masks, dtype=SET_DTYPE)
+        if len(cls) <= 12:  # every possible set in one table: a gather, no sort
+            table = np.empty(1 << len(cls), dtype=object)
+            for mask in range(1 << len(cls)):
+                table[mask] = tuple(m.id for m in cls if mask >> int(m) & 1)
+            return table[array]
         distinct, inverse = np.unique(array, return_inverse=True)
-        lists = [cls.decode_set(int(mask)) for mask in distinct.tolist()]
-        return [list(lists[i]) for i in inverse.ravel().tolist()]
+        table = np.empty(len(distinct), dtype=object)
+        for i, mask in enumerate(distinct.tolist()):
+            table[i] = tuple(cls.decode_set(int(mask)))
+        return table[inverse.reshape(array.shape)]
 
     @classmethod
     def encode_set(cls, raw: Any, field: str) -> Any:

@@ -22,13 +22,30 @@ def select(cases: Sequence[tuple[Any, Any, str]], default: tuple[Any, str]) -> D
             if condition:
                 return Decision(scalar_if_0d(value), key)
         return Decision(scalar_if_0d(default[0]), default[1])
-    values = _codes(
-        np.select(conditions, [v for _, v, _ in cases], default=default[0]), [*(v for _, v, _ in cases), default[0]]
-    )
-    picked = np.select(conditions, list(range(len(cases))), default=len(cases))
+    picked = _first_true(conditions)
+    choices = [v for _, v, _ in cases] + [default[0]]
     keys = [k for _, _, k in cases] + [default[1]]
     used = np.flatnonzero(np.bincount(picked.ravel(), minlength=len(keys)))
-    return Decision(scalar_if_0d(values), sorted({keys[i] for i in used}))
+    return Decision(_pick(choices, picked, conditions), sorted({keys[i] for i in used}))
+
+
+def _first_true(conditions: Sequence[np.ndarray]) -> np.ndarray:
+    """The index of the first true condition, element-wise (len(conditions) where none holds): masked assignments
+    from the last condition to the first, on small integers."""
+    shape = np.broadcast_shapes(*(c.shape for c in conditions))
+    picked = np.full(shape, len(conditions), dtype=np.int8 if len(conditions) < 127 else np.int64)
+    for i in range(len(conditions) - 1, -1, -1):
+        picked[np.broadcast_to(conditions[i], shape)] = i
+    return picked
+
+
+def _pick(choices: Sequence[Any], picked: np.ndarray, conditions: Sequence[np.ndarray]) -> np.ndarray:
+    """choices[picked] element-wise: one gather when every choice is one value (members become int8 codes)."""
+    if all(np.ndim(c) == 0 for c in choices):
+        dtype = CODE_DTYPE if all(isinstance(c, Categorical) for c in choices) else None
+        table: np.ndarray = np.asarray(choices, dtype=dtype)
+        return table[picked]
+    return np.select(conditions, list(choices[:-1]), default=choices[-1])
 
 
 def scalar_if_0d(value: Any) -> Any:
@@ -41,12 +58,7 @@ def choose(conditions: Sequence[Any], choices: Sequence[Any], default: Any) -> A
     arrays = [np.asarray(c, dtype=bool) for c in conditions]
     if all(a.ndim == 0 for a in arrays):
         return next((scalar_if_0d(v) for a, v in zip(arrays, choices, strict=True) if a), scalar_if_0d(default))
-    return _codes(np.select(arrays, list(choices), default=default), [*choices, default])
-
-
-def _codes(values: np.ndarray, choices: Sequence[Any]) -> np.ndarray:
-    """Members picked by np.select come back as int64: keep them as the engine's small codes."""
-    return values.astype(CODE_DTYPE) if all(isinstance(c, Categorical) for c in choices) else values
+    return _pick([*choices, default], _first_true(arrays), arrays)
 
 
 def gather(table: np.ndarray, codes: Any) -> Any:
