@@ -145,5 +145,4 @@ def _decoded(model: Model, variable: Variable, values: np.ndarray) -> np.ndarray
         return values
     if variable.value_type == "set":
         return variable.enum.set_names(values)
-    names: np.ndarray = np.asarray(variable.enum.ids(), dtype=object)  # 8 bytes a row, each name one shared str
-    return names[values]
+    return np.take(np.asarray(variable.enum.ids(), dtype=object), values)  # 8 bytes a row, names shared

@@ -43,8 +43,7 @@ def _pick(choices: Sequence[Any], picked: np.ndarray, conditions: Sequence[np.nd
     """choices[picked] element-wise: one gather when every choice is one value (members become int8 codes)."""
     if all(np.ndim(c) == 0 for c in choices):
         dtype = CODE_DTYPE if all(isinstance(c, Categorical) for c in choices) else None
-        table: np.ndarray = np.asarray(choices, dtype=dtype)
-        return table[picked]
+        return np.take(np.asarray(choices, dtype=dtype), picked)
     return np.select(conditions, list(choices[:-1]), default=choices[-1])
 
 
