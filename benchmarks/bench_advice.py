@@ -34,7 +34,7 @@ from workers import advice_requests
 from gigcover.advisor import advise
 from gigcover.engine.evaluate import Model, Simulation, calculate
 from gigcover.engine.memo import BoundedCache
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = 0.020  # the p99 target, seconds

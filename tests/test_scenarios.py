@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from gigcover.cli import app
 from gigcover.engine.errors import UnknownNameError
 from gigcover.engine.evaluate import calculate
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 from gigcover.scenarios import scenario, scenarios
 
 runner = CliRunner()

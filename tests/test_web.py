@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 import gigcover.web as web
 from gigcover.engine.errors import GigcoverError
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 from gigcover.web import STATIC_DIR, TEMPLATES_DIR, router
 from gigcover.web.form import Answers, form_field, parse_amount, resolve_place
 from gigcover.web.text import TEXT, t

@@ -16,9 +16,9 @@ from rich.table import Table
 from gigcover import advisor, labels, queries, scenarios
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
 from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
-from gigcover.engine.model import default_model
 from gigcover.labels import Lang
 from gigcover.rules.coverage import SCHEME_LABELS, Payer, Place, Table2Cell, Table2Option
+from gigcover.rules.model import default_model
 
 app = typer.Typer(
     help="gigcover — 互联网平台灵活就业人员社会保障规则引擎 (rules, advisor, ledger, policy lab).",

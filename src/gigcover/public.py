@@ -24,11 +24,11 @@ from gigcover.engine.evaluate import (
     validate_inputs,
 )
 from gigcover.engine.evaluate import calculate as _calculate
-from gigcover.engine.model import default_model
 from gigcover.engine.overlay import Overlay
 from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
 from gigcover.engine.variables import Variable
+from gigcover.rules.model import default_model
 
 DEFAULT_CHUNK_ROWS = 500_000
 """Rows evaluated at once by `compute`: about 0.4 GB of intermediate arrays for the coverage and contribution outputs."""

@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 
 from gigcover import __version__, web
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 from .problems import install_problem_handlers, problem_openapi
 from .routes import router

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from gigcover import queries, scenarios
 from gigcover.engine.errors import InputValueError, UnknownNameError
 from gigcover.engine.evaluate import Model, calculate, to_jsonable
-from gigcover.engine.model import default_model
+from gigcover.rules.model import default_model
 
 from .problems import PathNotFound, problem_responses
 from .schemas import (

@@ -1,1 +1,39 @@
-"""The rules engine: dated, cited parameters; variables with declared inputs; evaluation with traces."""
+"""The rules engine: dated, cited parameters; variables with declared inputs; evaluation with traces.
+
+It knows no rule: a rules package declares its variables in a `VariableRegistry` and hands them, with the folders of
+its parameters and sources, to `build_model`. What a rules package may use is exported here; the rest is the engine's
+own business (a layering contract in `make test` holds both directions).
+"""
+
+from gigcover.engine import periods
+from gigcover.engine.enums import Categorical, bitset
+from gigcover.engine.errors import GigcoverError, InputValueError, NotInForceError
+from gigcover.engine.evaluate import Model, Recording
+from gigcover.engine.model import build_model
+from gigcover.engine.money import round_money
+from gigcover.engine.parameters import ParameterHit
+from gigcover.engine.regions import RegionTable
+from gigcover.engine.variables import CALL_REGION, ValueType, VariableRegistry
+from gigcover.engine.vector import choose, gather, scalar_if_0d, select
+
+__all__ = [
+    "CALL_REGION",
+    "Categorical",
+    "GigcoverError",
+    "InputValueError",
+    "Model",
+    "NotInForceError",
+    "ParameterHit",
+    "Recording",
+    "RegionTable",
+    "ValueType",
+    "VariableRegistry",
+    "bitset",
+    "build_model",
+    "choose",
+    "gather",
+    "periods",
+    "round_money",
+    "scalar_if_0d",
+    "select",
+]

@@ -1,9 +1,12 @@
-"""Loading the model: every rule module, the parameter tree and the source catalogue, checked together."""
+"""Building a model: variables, the parameter tree and the source catalogue, checked together.
+
+The engine knows no rules: a rules package hands it its variables and the folders of its parameters and sources
+(see gigcover.rules.model).
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
+from collections.abc import Mapping
 from pathlib import Path
 
 from .evaluate import Model
@@ -11,20 +14,13 @@ from .graph import check_graph
 from .parameters import ParameterStore
 from .regions import region_table
 from .sources import load_sources
+from .variables import Variable
 
 
-def load_model(parameters_root: Path | None = None) -> Model:
-    """Build a fresh model; raises a clear error on bad parameter data or a bad variable graph."""
-    from gigcover.rules import registry  # imports every rule module
-
-    package = Path(str(resources.files("gigcover")))
-    store = ParameterStore.load(parameters_root or package / "parameters", region_table())
-    sources = load_sources(package / "rules" / "sources.yaml")
-    check_graph(registry.variables, store.parameters, sources)
-    return Model(variables=dict(registry.variables), store=store, sources=sources)
-
-
-@cache
-def default_model() -> Model:
-    """The shipped model, loaded once per process."""
-    return load_model()
+def build_model(variables: Mapping[str, Variable], parameters_root: Path, sources_file: Path) -> Model:
+    """A fresh model; raises a clear error on bad parameter data or a bad variable graph (unknown input, unknown
+    parameter or source, a cycle)."""
+    store = ParameterStore.load(parameters_root, region_table())
+    sources = load_sources(sources_file)
+    check_graph(variables, store.parameters, sources)
+    return Model(variables=dict(variables), store=store, sources=sources)

@@ -173,8 +173,8 @@ class RegionTable:
 
 @cache
 def region_table() -> RegionTable:
-    """The table shipped in gigcover/data/regions.csv (built by scripts/build_regions.py)."""
-    text = resources.files("gigcover.data").joinpath("regions.csv").read_text(encoding="utf-8")
+    """The table shipped beside this module, regions.csv (built by scripts/build_regions.py)."""
+    text = resources.files(__package__ or "").joinpath("regions.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return RegionTable(
         [Region(r["code"], r["name"], r["level"], r["parent"] or None, r["pinyin"], r["short_name"]) for r in rows]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from gigcover.engine.variables import VariableRegistry
+from gigcover.engine import VariableRegistry
 
 registry = VariableRegistry()
 

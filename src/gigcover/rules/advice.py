@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.vector import scalar_if_0d
+from gigcover.engine import scalar_if_0d
 from gigcover.rules import registry
 
 

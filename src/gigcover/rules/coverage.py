@@ -10,9 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.enums import Categorical, bitset
-from gigcover.engine.variables import CALL_REGION
-from gigcover.engine.vector import choose, gather, scalar_if_0d, select
+from gigcover.engine import CALL_REGION, Categorical, bitset, choose, gather, scalar_if_0d, select
 from gigcover.rules import registry
 from gigcover.rules.employment import EmploymentForm, Industry, LegalRelation
 

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.enums import Categorical
-from gigcover.engine.vector import scalar_if_0d, select
+from gigcover.engine import Categorical, scalar_if_0d, select
 from gigcover.rules import registry
 
 

@@ -14,10 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.enums import Categorical
-from gigcover.engine.errors import InputValueError, NotInForceError
-from gigcover.engine.money import round_money
-from gigcover.engine.vector import choose, scalar_if_0d
+from gigcover.engine import Categorical, InputValueError, NotInForceError, choose, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.employment import Industry
 

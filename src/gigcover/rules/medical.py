@@ -9,9 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.enums import Categorical
-from gigcover.engine.money import round_money
-from gigcover.engine.vector import gather, scalar_if_0d
+from gigcover.engine import Categorical, gather, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
 
 

@@ -12,8 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.money import round_money
-from gigcover.engine.vector import choose, scalar_if_0d
+from gigcover.engine import choose, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.coverage import Access
 

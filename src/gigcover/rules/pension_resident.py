@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import periods
-from gigcover.engine.money import round_money
-from gigcover.engine.vector import scalar_if_0d
+from gigcover.engine import periods, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.retirement import month_index
 

@@ -35,12 +35,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from gigcover.engine.errors import GigcoverError
-from gigcover.engine.evaluate import Recording
-from gigcover.engine.parameters import ParameterHit
-from gigcover.engine.regions import RegionTable
-from gigcover.engine.variables import ValueType
-from gigcover.engine.vector import scalar_if_0d
+from gigcover.engine import GigcoverError, ParameterHit, Recording, RegionTable, ValueType, scalar_if_0d
 from gigcover.rules import registry
 from gigcover.rules.pension_employee import divisor_for
 from gigcover.rules.retirement import month_index

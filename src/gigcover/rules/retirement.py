@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.errors import InputValueError
-from gigcover.engine.vector import scalar_if_0d
+from gigcover.engine import InputValueError, scalar_if_0d
 from gigcover.rules import registry
 
 ORIGINAL_AGES = (60, 55, 50)  # 男职工 60; 女职工 55 (干部/管理岗) and 50 (工人岗): the three ages the decision delays

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine.enums import Categorical
-from gigcover.engine.vector import gather
+from gigcover.engine import Categorical, gather
 from gigcover.rules import registry
 from gigcover.rules.employment import Industry
 

@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from gigcover.engine.errors import GigcoverError
 from gigcover.engine.evaluate import Model
-from gigcover.engine.model import default_model
 from gigcover.labels import Lang
+from gigcover.rules.model import default_model
 
 from .form import GENERAL, OTHER_CITY, Answers, FormErrors, Prepared, birth_years, form_field, prepare
 from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES
