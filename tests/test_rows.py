@@ -178,3 +178,42 @@ def test_compute_refuses_ragged_rows() -> None:
         gigcover.compute(
             {"has_labor_contract": [True, False]}, ["legal_relation"], date=["2025-01-01"] * 3, region="310000"
         )
+
+
+MONEY = [
+    "resident_medical_premium_annual",  # reads the date itself (the premium of the coverage year)
+    "pension_base_monthly",
+    "employee_pension_worker_contribution_monthly",
+    "unemployment_worker_contribution_monthly",
+    "occupational_injury_monthly_levy",
+]
+
+
+DAYS = ["2024-12-31", "2025-01-01", "2025-03-15", "2025-06-30", "2025-07-01", "2025-11-30", "2026-01-01", "2026-06-01"]
+crowded = person.flatmap(
+    lambda row: st.fixed_dictionaries({"date": st.sampled_from(DAYS), "region": st.sampled_from(PLACES[:3])}).map(
+        lambda where: {**row, **where}
+    )
+)
+
+
+@given(rows=st.lists(crowded, min_size=2, max_size=30), chunk=st.sampled_from([1, 7, 1000]))
+def test_compute_over_places_and_spans_of_days_equals_one_call_per_row(
+    model: Model, rows: list[dict[str, Any]], chunk: int
+) -> None:
+    """`compute` groups rows by place and by span of days with the same parameters (and computes a formula that reads
+    the date itself at each row's own day): the answers are those of one question per row."""
+    outputs = [*OUTPUTS, *MONEY]
+    request = _many(rows, outputs)
+    found = gigcover.compute(
+        request["inputs"], outputs, date=request["date"], region=request["region"], missing="nan", chunk_rows=chunk
+    )
+    for i, row in enumerate(rows):
+        for name in outputs:
+            single = _one(model, row, [name])
+            got = found[name][i]
+            if isinstance(single, str):
+                assert single == "not_in_force" and np.isnan(got), f"row {i} {name}: {single} vs {got}"
+                continue
+            want = single[name]
+            assert (list(got) if isinstance(got, tuple) else got) == want, f"row {i} {name}: {rows[i]}"

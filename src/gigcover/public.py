@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from gigcover.engine.evaluate import (
     validate_inputs,
 )
 from gigcover.engine.evaluate import calculate as _calculate
+from gigcover.engine.graph import dependencies
 from gigcover.engine.overlay import Overlay
 from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
@@ -58,6 +60,7 @@ def compute(
     region: Any = None,
     overrides: Mapping[str, Any] | None = None,
     decode: bool = True,
+    missing: str = "raise",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     model: Model | None = None,
 ) -> Computed:
@@ -66,7 +69,12 @@ def compute(
 
     Categorical inputs may be names or codes. Numeric outputs come back as float/int arrays; categorical outputs as
     arrays of names (`decode=False`: the int8 codes, e.g. for a population kept as dictionary columns), sets of names
-    as tuples (codes: bit sets), regions as codes. A worker is an array of length 1."""
+    as tuples (codes: bit sets), regions as codes. A worker is an array of length 1.
+
+    `missing="nan"`: an amount that a row's place and date publish no figure for is NaN there (the warnings name the
+    places), instead of failing the whole call ("raise", as one question does)."""
+    if missing not in ("raise", "nan"):
+        raise InputValueError(f"missing: expected 'raise' or 'nan', got {missing!r}", field="missing")
     model = model or default_model()
     names = _known_outputs(model, outputs)
     given = validate_inputs(model, inputs)
@@ -75,23 +83,25 @@ def compute(
     n = _row_count(given, days, places)
     check_inputs(model, names, given, has_region=True)
     overlay = Overlay.parse(dict(overrides) if overrides else None, model.store)
-    regions = np.broadcast_to(places, (n,))
-    when = np.broadcast_to(days, (n,))
+    plan = _RowPlan.of(model, names, given, np.broadcast_to(places, (n,)), np.broadcast_to(days, (n,)), overlay)
     out: dict[str, np.ndarray] = {}
     warnings: list[str] = []
     levels: list[str] = []
     unverified: set[str] = set()
     for start in range(0, n, max(1, chunk_rows)):
         stop = min(n, start + chunk_rows)
-        chunk = {k: (v[start:stop] if _per_row(v, n) else v) for k, v in given.items()}
-        rows = Rows(np.ascontiguousarray(regions[start:stop]), np.ascontiguousarray(when[start:stop]))
-        result = evaluate_rows(model, rows, chunk, names, overlay)
+        picked = plan.rows(start, stop)
+        chunk = {k: (_pick(v, picked, start, stop) if _per_row(v, n) else v) for k, v in given.items()}
+        result = evaluate_rows(model, plan.chunk(start, stop), chunk, names, overlay, missing_as_nan=missing == "nan")
         for name, values in result.values.items():
             if name not in out:
                 out[name] = np.empty(n, dtype=values.dtype)
             elif out[name].dtype != values.dtype:
                 out[name] = out[name].astype(np.result_type(out[name], values))
-            out[name][start:stop] = values
+            if picked is None:
+                out[name][start:stop] = values
+            else:
+                out[name][picked] = values
         warnings.extend(w for w in result.warnings if w not in warnings)
         levels.append(result.verification["weakest"])
         unverified.update(result.verification["unverified_parameters"])
@@ -101,6 +111,62 @@ def compute(
     }
     decoded = {name: _decoded(model, model.variables[name], out[name]) if decode else out[name] for name in names}
     return Computed(decoded, warnings, verification)
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """The order rows are computed in: grouped by place and by span of days in which no parameter the outputs read
+    changes value, so a chunk holds few groups and parameters are resolved once per group, not per day."""
+
+    order: np.ndarray | None  # row numbers in computing order (None: as given)
+    region: np.ndarray  # per row, in computing order
+    day: np.ndarray  # the day each row is computed at (the first day of its group), in computing order
+    exact_day: np.ndarray  # each row's own day, in computing order
+
+    @classmethod
+    def of(
+        cls,
+        model: Model,
+        outputs: list[str],
+        given: Mapping[str, Any],
+        region: np.ndarray,
+        day: np.ndarray,
+        overlay: Overlay,
+    ) -> _RowPlan:
+        if _constant(region) and _constant(day):
+            return cls(None, region, day, day)
+        needed = dependencies(model.variables, outputs, given)
+        read = {name for variable in needed for name in model.variables[variable].parameters}
+        bounds = np.union1d(model.store.change_dates(read), np.asarray(overlay.change_dates(), dtype="datetime64[D]"))
+        span = np.searchsorted(bounds, day, side="right")
+        present = np.zeros(len(model.regions.codes), dtype=np.int64)
+        present[region] = 1
+        place = (np.cumsum(present) - 1)[region]
+        key = place * (len(bounds) + 1) + span
+        order = np.argsort(key.astype(np.int16) if key.max() < np.iinfo(np.int16).max else key, kind="stable")
+        ordered_key, ordered_day = key[order], day[order]
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(ordered_key)) + 1))
+        group = np.cumsum(np.isin(np.arange(len(order)), starts)) - 1
+        return cls(order, region[order], ordered_day[starts][group], ordered_day)
+
+    def rows(self, start: int, stop: int) -> np.ndarray | None:
+        return None if self.order is None else self.order[start:stop]
+
+    def chunk(self, start: int, stop: int) -> Rows:
+        window = slice(start, stop)
+        return Rows(
+            np.ascontiguousarray(self.region[window]),
+            np.ascontiguousarray(self.day[window]),
+            np.ascontiguousarray(self.exact_day[window]),
+        )
+
+
+def _constant(values: np.ndarray) -> bool:
+    return values.ndim == 0 or values.strides == (0,) or bool((values == values.flat[0]).all())
+
+
+def _pick(values: np.ndarray, picked: np.ndarray | None, start: int, stop: int) -> np.ndarray:
+    return values[start:stop] if picked is None else values[picked]
 
 
 def _known_outputs(model: Model, outputs: Sequence[str]) -> list[str]:

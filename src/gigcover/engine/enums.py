@@ -21,7 +21,14 @@ from .errors import InputValueError
 
 CODE_DTYPE = np.int8
 """Codes fit a signed byte: no categorical here has more than 127 members (checked when a class is made)."""
-SET_DTYPE = np.int64
+
+
+def set_dtype(members: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer holding a bit per member (a set of 4 payers is one byte a row)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if members < np.iinfo(dtype).bits:
+            return dtype
+    return np.int64
 
 
 class Categorical(enum.IntEnum):
@@ -144,7 +151,7 @@ class Categorical(enum.IntEnum):
     @classmethod
     def set_names(cls, masks: Any) -> np.ndarray:
         """Bit sets → an object array of tuples of names; rows with the same set share one tuple."""
-        array = np.asarray(masks, dtype=SET_DTYPE)
+        array = np.asarray(masks).astype(np.int64)
         if len(cls) <= 12:  # every possible set in one table: a gather, no sort
             table = np.empty(1 << len(cls), dtype=object)
             for mask in range(1 << len(cls)):
@@ -165,9 +172,10 @@ class Categorical(enum.IntEnum):
                 mask |= 1 << int(cls.encode(name, f"{field}[{i}]"))
             return mask
         if isinstance(raw, np.ndarray) and raw.dtype.kind in "iu":
-            return raw.astype(SET_DTYPE)
+            return raw.astype(set_dtype(len(cls)))
         if isinstance(raw, list | tuple | np.ndarray):
-            return np.asarray([cls.encode_set(list(item), f"{field}[{i}]") for i, item in enumerate(raw)], SET_DTYPE)
+            masks = [cls.encode_set(list(item), f"{field}[{i}]") for i, item in enumerate(raw)]
+            return np.asarray(masks, dtype=set_dtype(len(cls)))
         raise InputValueError(f"{field}: expected a list of names, got {raw!r}", field=field, allowed=list(cls.ids()))
 
 
@@ -191,7 +199,8 @@ def bitset(flags: Sequence[tuple[Categorical, Any]]) -> Any:
     arrays = [np.asarray(flag, dtype=bool) for _, flag in flags]
     if all(a.ndim == 0 for a in arrays):
         return sum(1 << int(m) for (m, _), a in zip(flags, arrays, strict=True) if a)
-    out = np.zeros(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=SET_DTYPE)
+    dtype = set_dtype(len(type(flags[0][0])))
+    out = np.zeros(np.broadcast_shapes(*(a.shape for a in arrays)), dtype=dtype)
     for (member, _), flag in zip(flags, arrays, strict=True):
-        out |= flag.astype(SET_DTYPE) << int(member)
+        out |= flag.astype(dtype) << dtype(int(member))
     return out

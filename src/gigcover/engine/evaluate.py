@@ -15,6 +15,7 @@ import numpy as np
 
 from .enums import Categorical
 from .errors import (
+    GigcoverError,
     InputValueError,
     MissingInputError,
     ModelDefinitionError,
@@ -153,11 +154,15 @@ class Simulation:
         inputs: Mapping[str, Any],
         overlay: Overlay | None = None,
         trace: bool = False,
+        use_memo: bool = True,
     ) -> None:
         self.model, self.date, self.region = model, date, region
         self.given = dict(inputs)
         self.overlay = overlay or Overlay()
         self.tracing = trace
+        self.read_date = False  # a formula asked for the date itself (not only parameters in force on it)
+        self.date_reads = 0
+        self.date_dependent: set[str] = set()  # variables whose value depends on the date itself, not only parameters
         self.values: dict[str, Any] = {}
         self.trace: list[TraceEntry] = []
         self.hits: dict[tuple[str, str, dt.date], ParameterHit] = {}
@@ -166,7 +171,7 @@ class Simulation:
         self.extra_warnings: list[str] = []
         self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
         # memoised results: on for untraced calls whose inputs can be keyed (not population runs)
-        self.memo_prefix = None if trace else self._memo_prefix()
+        self.memo_prefix = None if trace or not use_memo else self._memo_prefix()
         self.frames: list[Effects] = []  # effects of the formulas running now, innermost last
         self.effects: dict[str, Effects] = {}  # effects of each variable computed in this call
 
@@ -203,6 +208,10 @@ class Simulation:
             self.reads[-1][key] = hit
         if self.frames:
             self.frames[-1].hits[key] = hit
+
+    def note_date_read(self) -> None:
+        self.read_date = True
+        self.date_reads += 1
 
     def warn(self, message: str) -> None:
         if message not in self.extra_warnings:
@@ -301,10 +310,13 @@ class Simulation:
     def _evaluate(self, var: Variable) -> Any:
         assert var.formula is not None
         self.reads.append({})
+        reads_before = self.date_reads
         try:
             result = var.formula(_Inputs(self, var), _Parameters(self, var))
         finally:
             read = self.reads.pop()
+        if self.date_reads > reads_before or not self.date_dependent.isdisjoint(var.inputs):
+            self.date_dependent.add(var.name)
         basis: list[str] = []
         if isinstance(result, Decision):
             keys = result.basis
@@ -435,10 +447,12 @@ class _Parameters:
 
     def at(self, name: str, date: dt.date, region: str | None = None) -> Any:
         """The value in force on another date (e.g. last year's average wage) or in another region."""
+        self._sim.note_date_read()
         return self._sim.parameter(name, self._reader, date, region)
 
     def hit(self, name: str, date: dt.date, region: str | None = None) -> ParameterHit | None:
         """The full record (value, effective date, region, source) in force, or None where nothing is in force."""
+        self._sim.note_date_read()
         try:
             return self._sim.parameter_hit(name, self._reader, date, region)
         except NotInForceError:
@@ -450,6 +464,8 @@ class _Parameters:
 
     def optional(self, name: str, date: dt.date | None = None) -> Any:
         """The value, or None where the parameter has no value in force (e.g. no published regional figure)."""
+        if date is not None:
+            self._sim.note_date_read()
         try:
             return self._sim.parameter(name, self._reader, date)
         except NotInForceError:
@@ -496,6 +512,7 @@ class _Parameters:
 
     @property
     def date(self) -> dt.date:
+        self._sim.note_date_read()
         return self._sim.date
 
     @property
@@ -647,7 +664,10 @@ class Rows:
     """Where and when each person is asked about: a region index and a day per row (see `place_and_date`)."""
 
     region: np.ndarray  # int16 indices into the region table
-    day: np.ndarray  # datetime64[D]
+    day: np.ndarray  # datetime64[D]: the day each row is computed at
+    # the rows' own days where `day` stands for a span in which every parameter the outputs read keeps its value
+    # (see ParameterStore.change_dates); a group whose formulas read the date itself is computed again at these
+    exact_day: np.ndarray | None = None
 
     def groups(self) -> Iterator[tuple[np.ndarray, int, np.datetime64]]:
         """(rows, region index, day) for each distinct place and date: parameters are resolved once per group."""
@@ -794,9 +814,14 @@ def evaluate_rows(
     outputs: list[str],
     overlay: Overlay | None = None,
     trace: bool = False,
+    missing_as_nan: bool = False,
 ) -> RowsResult:
     """Outputs for rows that differ in place and date: one simulation per distinct (place, date), each on its rows,
-    the values scattered back in row order. Warnings and verification are those of the groups, together."""
+    the values scattered back in row order. Warnings and verification are those of the groups, together.
+
+    With `missing_as_nan`, an amount the law of a row's place and date gives no figure for (NotInForce: e.g. a
+    province that publishes no contribution base) is NaN for those rows, and a warning names the place and date;
+    otherwise the call fails as a single question would."""
     n = len(rows.region)
     parts: dict[str, list[tuple[np.ndarray, Any]]] = {name: [] for name in outputs}
     warnings: list[str] = []
@@ -809,15 +834,34 @@ def evaluate_rows(
         if "work_region" in inputs:
             given["work_region"] = region_index
         when = day.astype(dt.date)
-        sim = Simulation(model, when, code, given, overlay, trace=trace)
+        spans_days = rows.exact_day is not None and bool((rows.exact_day[picked] != day).any())
+        sim = Simulation(model, when, code, given, overlay, trace=trace, use_memo=not spans_days)
+        said: list[str] = []
+        try:
+            values, failure = _group_values(model, sim, outputs, missing_as_nan, said, len(picked)), None
+        except GigcoverError as exc:  # at the day standing for the span: only final if the date itself was not read
+            values, failure = {}, exc
+        dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.read_date)]
+        if spans_days and dated:
+            assert rows.exact_day is not None
+            exact = evaluate_rows(
+                model, Rows(rows.region[picked], rows.exact_day[picked]), given, dated, overlay, trace, missing_as_nan
+            )
+            values.update(exact.values)
+            warnings.extend(exact.warnings)
+            levels.append(exact.verification["weakest"])
+            unverified.update(exact.verification["unverified_parameters"])
+            traced.extend(exact.trace)
+            if len(dated) == len(outputs):
+                for name in outputs:
+                    parts[name].append((picked, values[name]))
+                continue
+            failure = None
+        if failure is not None:
+            raise failure
+        warnings.extend(said)
         for name in outputs:
-            value = sim.compute(name)
-            if isinstance(value, dict):
-                raise InputValueError(
-                    f"outputs: {name} is a record per person; ask for its fields when places or dates differ by row",
-                    field="outputs",
-                )
-            parts[name].append((picked, value))
+            parts[name].append((picked, values[name]))
         if code == NATIONAL:
             warnings.append("no region given: national values used")
         warnings.extend(sim.warnings())
@@ -836,6 +880,30 @@ def evaluate_rows(
         },
         trace=traced,
     )
+
+
+def _group_values(
+    model: Model, sim: Simulation, outputs: list[str], missing_as_nan: bool, warnings: list[str], rows: int
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in outputs:
+        try:
+            value = sim.compute(name)
+        except NotInForceError as exc:
+            if not (missing_as_nan and model.variables[name].value_type == "float"):
+                raise
+            warnings.append(
+                f"{name}: not computed for {model.regions.label(sim.region)} on {sim.date.isoformat()} "
+                f"({rows} rows left NaN): {exc.message}"
+            )
+            value = np.nan
+        if isinstance(value, dict):
+            raise InputValueError(
+                f"outputs: {name} is a record per person; ask for its fields when places or dates differ by row",
+                field="outputs",
+            )
+        values[name] = value
+    return values
 
 
 def _take(value: Any, picked: np.ndarray, n: int) -> Any:

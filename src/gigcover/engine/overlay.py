@@ -45,6 +45,10 @@ class Overlay:
             parsed[param_name] = dated
         return cls(values=parsed, name=name)
 
+    def change_dates(self) -> list[dt.date]:
+        """The effective dates of every value the overlay sets (see ParameterStore.change_dates)."""
+        return sorted({day for dated in self.values.values() for day in dated if day != dt.date.min})
+
     def lookup(self, name: str, date: dt.date, region: str) -> ParameterHit | None:
         dated = self.values.get(name)
         if not dated:

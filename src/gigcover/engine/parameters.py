@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -190,6 +192,7 @@ class ParameterStore:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     _memo: dict[tuple[str, dt.date, str], ParameterHit] = field(default_factory=dict, repr=False)
     _first_dates: dict[tuple[str, str], dt.date | None] = field(default_factory=dict, repr=False)
+    _change_dates: dict[frozenset[str], np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, root: Path, regions: RegionTable) -> ParameterStore:
@@ -230,6 +233,21 @@ class ParameterStore:
                             }
                         )
         return rows
+
+    def change_dates(self, names: Iterable[str]) -> np.ndarray:
+        """Every effective date, in any region, of the named parameters (sorted datetime64[D]): between two of them
+        each parameter keeps its value everywhere, so a question asked on any day of such a span has one answer."""
+        key = frozenset(names)
+        found = self._change_dates.get(key)
+        if found is None:
+            days = {
+                day
+                for name in key
+                for series in (self.get(name).spec.values, *(r.values for r in self.get(name).spec.by_region.values()))
+                for day in series
+            }
+            found = self._change_dates[key] = np.asarray(sorted(days), dtype="datetime64[D]")
+        return found
 
     def first_date(self, name: str, region: str) -> dt.date | None:
         """The earliest effective date among the values `region` can fall back to (memoised, like lookup)."""

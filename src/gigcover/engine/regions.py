@@ -108,9 +108,14 @@ class RegionTable:
         if isinstance(raw, str):
             return self.position[self.resolve(raw, field=field).code]
         array = np.asarray(raw)
-        if array.ndim == 0:
+        if array.ndim == 0 and array.dtype.kind not in "iu":
             return self.position[self.resolve(raw, field=field).code]
         if array.dtype.kind in "iu":  # indices already (a population's dictionary column)
+            if array.ndim == 0:
+                array = array.reshape(1)
+                if not 0 <= int(array[0]) < len(self.codes):
+                    raise RegionError(f"{field}: {int(array[0])} is not a region index", field=field)
+                return int(array[0])
             bad = (array < 0) | (array >= len(self.codes))
             if bad.any():
                 first = int(np.flatnonzero(bad.ravel())[0])

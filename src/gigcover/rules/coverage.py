@@ -314,7 +314,7 @@ def _place(labor_full: Any, work_open: Any, home_open: Any) -> Any:
 
 def _payers(access: Any, routes: dict[Access, tuple[Payer, ...]]) -> Any:
     """Payers of each access route, e.g. {Access.EMPLOYER: (Payer.EMPLOYER, Payer.WORKER)}, as bit sets."""
-    table = np.zeros(len(Access), dtype=np.int64)
+    table = np.zeros(len(Access), dtype=np.int8)  # four payers: a bit each
     for route, payers in routes.items():
         table[route] = Payer.bits(payers)
     return gather(table, access)
