@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import operator
 import os
 import threading
@@ -669,14 +670,19 @@ class Rows:
     # (see ParameterStore.change_dates); a group whose formulas read the date itself is computed again at these
     exact_day: np.ndarray | None = None
 
-    def groups(self) -> Iterator[tuple[np.ndarray, int, np.datetime64]]:
-        """(rows, region index, day) for each distinct place and date: parameters are resolved once per group."""
+    def groups(self) -> Iterator[tuple[np.ndarray | slice, int, np.datetime64]]:
+        """(rows, region index, day) for each distinct place and date: parameters are resolved once per group.
+
+        Rows already in order of place and day (as `gigcover.compute` hands them over) come as slices, so their
+        inputs are views, not copies."""
         span = int((self.day.max() - self.day.min()).astype(int)) + 1
         key = self.region.astype(np.int64) * span + (self.day - self.day.min()).astype(np.int64)
-        distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        if len(distinct) == 1:
-            yield np.arange(len(key)), int(self.region[0]), self.day[0]
+        if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+            bounds = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), len(key)]
+            for start, stop in itertools.pairwise(bounds):
+                yield slice(start, stop), int(self.region[start]), self.day[start]
             return
+        distinct, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         order = np.argsort(inverse, kind="stable")
         ends = np.cumsum(np.bincount(inverse, minlength=len(distinct)))
         for g, start in enumerate(np.concatenate(([0], ends[:-1])).tolist()):
@@ -823,12 +829,12 @@ def evaluate_rows(
     province that publishes no contribution base) is NaN for those rows, and a warning names the place and date;
     otherwise the call fails as a single question would."""
     n = len(rows.region)
-    parts: dict[str, list[tuple[np.ndarray, Any]]] = {name: [] for name in outputs}
+    parts: dict[str, list[tuple[np.ndarray | slice, Any]]] = {name: [] for name in outputs}
     warnings: list[str] = []
     levels: list[str] = []
     unverified: set[str] = set()
     traced: list[dict[str, Any]] = []
-    for picked, region_index, day in rows.groups():
+    for picked, region_index, day in rows.groups():  # picked: a slice or row numbers
         code = model.regions.codes[region_index]
         given = {name: _take(value, picked, n) for name, value in inputs.items()}
         if "work_region" in inputs:
@@ -838,7 +844,7 @@ def evaluate_rows(
         sim = Simulation(model, when, code, given, overlay, trace=trace, use_memo=not spans_days)
         said: list[str] = []
         try:
-            values, failure = _group_values(model, sim, outputs, missing_as_nan, said, len(picked)), None
+            values, failure = _group_values(model, sim, outputs, missing_as_nan, said, _count(picked, n)), None
         except GigcoverError as exc:  # at the day standing for the span: only final if the date itself was not read
             values, failure = {}, exc
         dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.read_date)]
@@ -869,7 +875,7 @@ def evaluate_rows(
         levels.append(check["weakest"])
         unverified.update(check["unverified_parameters"])
         if trace:
-            at = {"date": when.isoformat(), "region": code, "rows": picked.tolist()}
+            at = {"date": when.isoformat(), "region": code, "rows": np.arange(n)[picked].tolist()}
             traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
     return RowsResult(
         values={name: _scatter(found, n) for name, found in parts.items()},
@@ -906,16 +912,22 @@ def _group_values(
     return values
 
 
-def _take(value: Any, picked: np.ndarray, n: int) -> Any:
+def _count(picked: np.ndarray | slice, n: int) -> int:
+    return len(range(n)[picked]) if isinstance(picked, slice) else len(picked)
+
+
+def _take(value: Any, picked: np.ndarray | slice, n: int) -> Any:
     """A given value for the picked rows: a per-person array is sliced, one value for everyone stays as it is."""
     if isinstance(value, np.ndarray) and value.ndim and len(value) == n:
         return value[picked]
     return value
 
 
-def _scatter(found: list[tuple[np.ndarray, Any]], n: int) -> np.ndarray:
+def _scatter(found: list[tuple[np.ndarray | slice, Any]], n: int) -> np.ndarray:
     """Each group's values put back at its rows (a value the same for the whole group is spread over it)."""
     arrays = [np.asarray(value) for _, value in found]
+    if len(found) == 1 and arrays[0].shape == (n,) and isinstance(found[0][0], slice):
+        return arrays[0]  # one group covering the rows in order: nothing to move
     out = np.empty(n, dtype=np.result_type(*arrays) if all(a.dtype != object for a in arrays) else object)
     for (picked, _), value in zip(found, arrays, strict=True):
         out[picked] = value
