@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +12,9 @@ from hypothesis import HealthCheck, settings
 
 from gigcover.engine.evaluate import Model, calculate
 from gigcover.rules.model import default_model
+
+# The parsed model is cached between processes; the tests keep theirs out of the user's cache folder.
+os.environ.setdefault("GIGCOVER_CACHE_DIR", str(Path(tempfile.gettempdir()) / "gigcover-test-cache"))
 
 # Fast, deterministic-enough property tests: the whole suite must stay well under 30 s.
 settings.register_profile(

@@ -3,22 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from gigcover import advisor, labels, queries, scenarios
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
-from gigcover.engine.evaluate import calculate, parse_date, to_jsonable
-from gigcover.labels import Lang
-from gigcover.rules.coverage import SCHEME_LABELS, Payer, Place, Table2Cell, Table2Option
-from gigcover.rules.model import default_model
+from gigcover.entry import read_json, run_calc
+
+if TYPE_CHECKING:
+    from gigcover import advisor, labels, queries, scenarios
+    from gigcover.engine import evaluate
+    from gigcover.labels import Lang
+    from gigcover.rules import coverage as coverage_rules
+    from gigcover.rules import model as rules_model
+
+
+def _lazy(name: str) -> ModuleType:
+    """A module loaded on first use: `gigcover calc` should not pay for the advisor, the web or plotting."""
+    found = sys.modules.get(name)
+    if found is not None:
+        return found
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+if not TYPE_CHECKING:
+    advisor, labels, queries = _lazy("gigcover.advisor"), _lazy("gigcover.labels"), _lazy("gigcover.queries")
+    scenarios, evaluate = _lazy("gigcover.scenarios"), _lazy("gigcover.engine.evaluate")
+    coverage_rules, rules_model = _lazy("gigcover.rules.coverage"), _lazy("gigcover.rules.model")
+    Lang = str
+
+
+def default_model() -> evaluate.Model:
+    return rules_model.default_model()
+
 
 app = typer.Typer(
     help="gigcover — 互联网平台灵活就业人员社会保障规则引擎 (rules, advisor, ledger, policy lab).",
@@ -51,22 +83,10 @@ def _lang(lang: str) -> Lang:
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+    typer.echo(json.dumps(evaluate.to_jsonable(data), ensure_ascii=False, indent=2))
 
 
-def _read_json(file: Path | None) -> Any:
-    """JSON from --file (or stdin); an unreadable file or bad JSON is an InputValueError naming it."""
-    try:
-        text = sys.stdin.read() if file is None or str(file) == "-" else file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputValueError(f"--file: cannot read {file}: {reason}", field="file") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputValueError(
-            f"request: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", field="request"
-        ) from None
+_read_json = read_json
 
 
 @app.command()
@@ -77,16 +97,9 @@ def calc(
     ] = None,
 ) -> None:
     """Ask the rules anything: {date, region, inputs, overrides, outputs, trace} → JSON."""
-    try:
-        request = _read_json(file)
-        if scenario is not None and isinstance(request, dict):
-            request = {
-                **request,
-                "overrides": {**scenarios.scenario(scenario).overrides, **(request.get("overrides") or {})},
-            }
-        _print_json(calculate(default_model(), request))
-    except GigcoverError as exc:
-        _fail(exc)
+    code = run_calc(file, scenario)
+    if code:
+        raise typer.Exit(code=code)
 
 
 @app.command("scenarios")
@@ -270,7 +283,7 @@ def _print_coverage(answer: dict[str, Any], lang: Lang) -> None:
     for head in (("险种", "Scheme"), ("途径", "Route"), ("地点", "Where"), ("缴费方", "Who pays")):
         table.add_column(head[0] if zh else head[1])
     for row in queries.schemes(out):
-        name = SCHEME_LABELS[row["scheme"]][0 if zh else 1]
+        name = coverage_rules.SCHEME_LABELS[row["scheme"]][0 if zh else 1]
         style = "red" if row["access"] == "none" else None
         table.add_row(
             name,
@@ -298,7 +311,7 @@ def params_show(
     """A parameter's value on a date in a region, with its source and verification level."""
     model = default_model()
     try:
-        info = queries.parameter_info(model, name, parse_date(date or _today()), region)
+        info = queries.parameter_info(model, name, evaluate.parse_date(date or _today()), region)
     except GigcoverError as exc:
         _fail(exc)
     if json_out:
@@ -639,8 +652,11 @@ def _print_advice(answer: dict[str, Any], lang: Lang) -> None:
     ):
         table.add_column(head[0] if zh else head[1], overflow="fold")
     for item in answer["plan"]:
-        scheme = f"{item[f'scheme_{suffix}']} · {Place.of(item['place']).label(lang)}"
-        others = ", ".join(f"{Payer.of(k).label(lang)} {v:,.2f}" for k, v in item["other_payers"].items()) or "—"
+        scheme = f"{item[f'scheme_{suffix}']} · {coverage_rules.Place.of(item['place']).label(lang)}"
+        others = (
+            ", ".join(f"{coverage_rules.Payer.of(k).label(lang)} {v:,.2f}" for k, v in item["other_payers"].items())
+            or "—"
+        )
         cost = f"{item['worker_monthly_cost']:,.2f}" + (" ✓" if item["already_enrolled"] else "")
         table.add_row(item[f"title_{suffix}"], scheme, cost, others, item[f"reason_{suffix}"])
     console.print(table)
@@ -744,10 +760,10 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
     table.add_column("劳动关系：否" if zh else "Labour relation: no")
     sep = " 或 " if zh else " or "
     for hukou in ("local_urban", "local_rural", "nonlocal_urban", "nonlocal_rural"):
-        row = [Table2Cell.of(f"{hukou}_labor").label(lang).rsplit("·" if zh else ", ", 1)[0]]
+        row = [coverage_rules.Table2Cell.of(f"{hukou}_labor").label(lang).rsplit("·" if zh else ", ", 1)[0]]
         for labor in ("labor", "no_labor"):
             cell = cells[f"{hukou}_{labor}"]
-            routes = sep.join(Table2Option.of(o).label(lang) for o in cell["options"]) or "—"
+            routes = sep.join(coverage_rules.Table2Option.of(o).label(lang) for o in cell["options"]) or "—"
             row.append(f"{routes} {labels.stars(cell['severity']) if cell['severity'] else ''}".strip())
         table.add_row(*row)
     console.print(table)

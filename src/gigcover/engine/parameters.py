@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import NotInForceError, ParameterFileError, UnknownNameError, closest
@@ -295,6 +294,8 @@ class ParameterStore:
 
 def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Parameter:
     shown = path.relative_to(root.parent).as_posix()
+    import yaml  # only when parsing: a start from the model cache needs no YAML
+
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import ParameterFileError
@@ -27,6 +26,8 @@ class Source(BaseModel):
 
 
 def load_sources(path: Path) -> dict[str, Source]:
+    import yaml  # only when parsing: a start from the model cache needs no YAML
+
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise ParameterFileError(f"{path.name}: expected a mapping of source keys", file=path.name)
