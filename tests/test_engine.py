@@ -482,7 +482,7 @@ def test_trace_of_table2(model: Any) -> None:
     assert origins["table2_options"] == "formula"
 
     severity = _entry(answer, "table2_severity")
-    assert severity["formula"] == "gigcover.rules.coverage.table2_severity"
+    assert severity["formula"] == "gigcover.rules.coverage.table2.table2_severity"
     assert severity["inputs"] == {"table2_cell": "nonlocal_rural_no_labor"}
     assert severity["value"] == 4
     (param,) = severity["parameters"]
@@ -518,7 +518,7 @@ def test_trace_basis_names_the_article(model: Any, inputs: dict[str, Any], form:
     answer = calc(model, "2021-06-01", "310000", inputs, ["employment_form"], trace=True)
     entry = _entry(answer, "employment_form")
     assert entry["value"] == form
-    assert entry["formula"] == "gigcover.rules.employment.employment_form"
+    assert entry["formula"] == "gigcover.rules.employment.classification.employment_form"
     assert set(entry["inputs"]) == {"legal_relation", "contract_counterparty", "part_time_hours_test"}
     (cited,) = entry["basis"]
     assert cited["key"] == basis

@@ -8,7 +8,7 @@ import numpy as np
 
 from gigcover.engine import Categorical, gather
 from gigcover.rules import registry
-from gigcover.rules.employment import Industry
+from gigcover.rules.employment.classification import Industry
 
 
 class RiskLevel(Categorical):

@@ -1,4 +1,4 @@
-"""Urban-rural resident basic pension (城乡居民基本养老保险): contributions and benefit (国发〔2014〕8号)."""
+"""Resident basic pension (城乡居民基本养老保险, 国发〔2014〕8号): tiers, subsidies, the basic pension and the account."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from gigcover.engine import periods, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
-from gigcover.rules.retirement import month_index
+from gigcover.rules.retirement.age import month_index
 
 registry.input(
     "resident_pension_tier_annual",

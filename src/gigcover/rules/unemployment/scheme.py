@@ -1,8 +1,4 @@
-"""Unemployment insurance (失业保险): contributions, and the benefit's duration and amount.
-
-社会保险法 arts. 44–47, 失业保险条例 arts. 6, 17, 18; flexible workers only where a local scheme admits them
-(Beijing; Guangdong's 2026 pilot cities).
-"""
+"""Unemployment insurance (失业保险条例): contributions, flexible workers' access where a local scheme admits them, benefit months and amounts."""
 
 from __future__ import annotations
 
@@ -12,7 +8,7 @@ import numpy as np
 
 from gigcover.engine import choose, round_money, scalar_if_0d
 from gigcover.rules import registry, rounding_rule
-from gigcover.rules.coverage import Access
+from gigcover.rules.coverage.categories import Access
 
 registry.input(
     "unemployment_contribution_years",

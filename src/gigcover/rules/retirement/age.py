@@ -1,12 +1,4 @@
-"""Statutory retirement age (法定退休年龄): the 2024 gradual increase, minimum contribution years, flexible retirement.
-
-全国人大常委会关于实施渐进式延迟法定退休年龄的决定 (2024-09-13, in force 2025-01-01) and the 国务院办法 it approves
-(arts. 1–3); 实施弹性退休制度暂行办法 (2025-01). reference/rules.md section B.5.
-
-Months are integer month counts internally (year × 12 + month − 1), so the same code serves one person and many;
-dates are read and written as "YYYY-MM". The month in which a person reaches an age is the birth month plus the age
-in months (the day of birth is not used).
-"""
+"""Statutory retirement age (法定退休年龄): the 2024 decision's gradual delay, flexible early and late retirement."""
 
 from __future__ import annotations
 

@@ -1,0 +1,271 @@
+"""Work-injury insurance (工伤保险条例): contributions (人社部发〔2015〕71号 rates) and the main cash benefits.
+
+Benefits are multiples of 本人工资 (own average wage of the prior 12 months, clamped to 60–300 % of the local
+average, art. 64).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine import Categorical, NotInForceError, choose, round_money, scalar_if_0d
+from gigcover.rules import registry, rounding_rule
+
+registry.input(
+    "own_average_monthly_wage",
+    "本人工资（受伤前12个月平均月缴费工资）",
+    "Own average monthly wage",
+    "float",
+    minimum=0,
+    unit="yuan/month",
+    references=("work_injury_regulation.art64",),
+)
+registry.input(
+    "disability_grade",
+    "伤残等级（1–10级）",
+    "Disability grade (1–10)",
+    "int",
+    minimum=1,
+    maximum=10,
+    references=("work_injury_regulation.art35",),
+)
+registry.input("dependant_spouse", "是否有供养配偶", "Has a dependent spouse", "bool", default=False)
+registry.input("dependants_other", "其他供养亲属人数", "Other dependants", "int", minimum=0, maximum=20, default=0)
+registry.input(
+    "dependants_lone",
+    "孤寡老人或孤儿人数（每人加发10%）",
+    "Dependants who are lone elders or orphans",
+    "int",
+    minimum=0,
+    maximum=20,
+    default=0,
+)
+registry.input(
+    "work_injury_industry_class",
+    "工伤保险行业风险类别（一至八类）",
+    "Work-injury industry risk class",
+    "int",
+    minimum=1,
+    maximum=8,
+    references=("work_injury_rates_2015_71",),
+)
+registry.input(
+    "work_injury_rate_multiplier",
+    "工伤保险浮动费率档次（倍数）",
+    "Work-injury floating-rate multiplier",
+    "float",
+    minimum=0.5,
+    maximum=1.5,
+    default=1.0,
+    references=("work_injury_rates_2015_71",),
+)
+registry.input("monthly_payroll", "工资总额（月）", "Monthly payroll", "float", minimum=0, unit="yuan/month")
+
+
+class AllowancePayer(Categorical):
+    """Who pays a work-injury disability allowance (伤残津贴)."""
+
+    FUND = "fund", "工伤保险基金", "the work-injury fund"
+    EMPLOYER = "employer", "用人单位", "the employer"
+    NONE = "none", "无", "nobody"
+
+
+# -- work injury: contributions -------------------------------------------------------------------------
+@registry.formula(
+    "工伤保险费率",
+    "Work-injury contribution rate",
+    "float",
+    unit="ratio",
+    inputs=("work_injury_industry_class", "work_injury_rate_multiplier"),
+    parameters=("injury.work.industry_base_rates", "injury.work.float_bands"),
+    references=("work_injury_rates_2015_71",),
+)
+def work_injury_rate(v: Any, p: Any) -> Any:
+    """The class's base rate (0.2 %–1.9 %) times the floating multiplier; a multiplier off the class's bands is reported."""
+    rates = np.asarray(p("injury.work.industry_base_rates"), dtype=float)
+    klass = np.asarray(v.work_injury_industry_class, dtype=int)
+    multiplier = np.asarray(v.work_injury_rate_multiplier, dtype=float)
+    on_band = np.zeros(np.broadcast_shapes(klass.shape, multiplier.shape), dtype=bool)
+    for key, bands in dict(p("injury.work.float_bands")).items():
+        matches = np.isclose(multiplier[..., None], np.asarray(bands, dtype=float)).any(axis=-1)
+        on_band |= (klass == int(key)) & matches
+    if not np.all(on_band):
+        p.warn("work_injury_rate_multiplier: not one of the class's floating bands (人社部发〔2015〕71号)")
+    return scalar_if_0d(rates[klass - 1] * multiplier)
+
+
+@registry.formula(
+    "工伤保险单位月缴费",
+    "Employer's work-injury contribution per month",
+    "float",
+    unit="yuan/month",
+    inputs=("monthly_payroll", "work_injury_rate"),
+    parameters=("money.rounding_rule",),
+    references=("social_insurance_law.art33",),
+)
+def work_injury_contribution_monthly(v: Any, p: Any) -> Any:
+    """Payroll × rate; the employer alone pays (社会保险法 art. 33)."""
+    return round_money(np.asarray(v.monthly_payroll) * np.asarray(v.work_injury_rate), rounding_rule(p))
+
+
+# -- work injury: benefits ----------------------------------------------------------------------------------
+@registry.formula(
+    "统筹地区上年度职工月平均工资",
+    "Regional average monthly wage (prior year)",
+    "float",
+    unit="yuan/month",
+    inputs=("pension_average_wage_monthly",),
+    references=("work_injury_regulation.art64",),
+)
+def regional_average_monthly_wage(v: Any, p: Any) -> Any:
+    """The pooling area's prior-year average wage; by default the provincial 全口径 average (give it to use the
+    area's own figure)."""
+    return v.pension_average_wage_monthly
+
+
+@registry.formula(
+    "本人工资（核定）",
+    "Insured monthly wage (本人工资, clamped)",
+    "float",
+    unit="yuan/month",
+    inputs=("own_average_monthly_wage", "regional_average_monthly_wage"),
+    parameters=("injury.work.insured_wage_floor_ratio", "injury.work.insured_wage_ceiling_ratio"),
+    references=("work_injury_regulation.art64",),
+)
+def insured_monthly_wage(v: Any, p: Any) -> Any:
+    """Own wage, but no less than 60 % and no more than 300 % of the regional average (art. 64 ¶2)."""
+    average = np.asarray(v.regional_average_monthly_wage, dtype=float)
+    low, high = (
+        average * p("injury.work.insured_wage_floor_ratio"),
+        average * p("injury.work.insured_wage_ceiling_ratio"),
+    )
+    return scalar_if_0d(np.clip(np.asarray(v.own_average_monthly_wage, dtype=float), low, high))
+
+
+def _by_grade(table: Any, grade: Any) -> Any:
+    """table[grade] element-wise, 0 for grades the table does not list."""
+    by_grade = np.zeros(11, dtype=float)
+    for key, amount in dict(table).items():
+        by_grade[int(key)] = float(amount)
+    return by_grade[np.asarray(grade, dtype=np.intp)]
+
+
+@registry.formula(
+    "一次性伤残补助金（工伤）",
+    "One-time disability subsidy (work injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "insured_monthly_wage"),
+    parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
+    references=("work_injury_regulation.art35",),
+)
+def work_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+    """27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months of 本人工资 for grades 1–10 (arts. 35–37), paid by the fund."""
+    months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.insured_monthly_wage), rounding_rule(p))
+
+
+@registry.formula(
+    "伤残津贴（工伤，月）",
+    "Disability allowance per month (work injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("disability_grade", "insured_monthly_wage"),
+    parameters=("injury.work.disability_allowance_ratio", "wages.minimum_wage_monthly", "money.rounding_rule"),
+    references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
+)
+def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+    """Grades 1–4: 90/85/80/75 % of 本人工资 from the fund, made up to the minimum wage; grades 5–6: 70/60 % from the
+    employer when it offers no suitable job (the employer also makes it up to the minimum wage); 0 for 7–10."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * np.asarray(v.insured_monthly_wage)
+    minimum = p.optional("wages.minimum_wage_monthly")
+    if minimum is None:
+        p.warn(
+            "work_injury_disability_allowance_monthly: no minimum wage for the region; the make-up to it is not applied"
+        )
+    else:
+        amount = np.where(grade <= 6, np.maximum(amount, float(minimum)), amount)
+    return round_money(amount, rounding_rule(p))
+
+
+@registry.formula(
+    "伤残津贴支付方",
+    "Who pays the disability allowance",
+    "enum",
+    enum=AllowancePayer,
+    inputs=("disability_grade",),
+    references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
+)
+def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
+    """The fund for grades 1–4, the employer for grades 5–6, nobody below."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    return choose([grade <= 4, grade <= 6], [AllowancePayer.FUND, AllowancePayer.EMPLOYER], AllowancePayer.NONE)
+
+
+@registry.formula(
+    "丧葬补助金（工伤）",
+    "Funeral subsidy (work injury)",
+    "float",
+    unit="yuan",
+    inputs=("regional_average_monthly_wage",),
+    parameters=("injury.work.funeral_months", "money.rounding_rule"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+    """6 months of the regional prior-year average monthly wage (art. 39(一))."""
+    return round_money(np.asarray(v.regional_average_monthly_wage) * p("injury.work.funeral_months"), rounding_rule(p))
+
+
+def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
+    share = (
+        np.where(v.dependant_spouse, float(ratios["spouse"]), 0.0)
+        + np.asarray(v.dependants_other) * float(ratios["other"])
+        + np.asarray(v.dependants_lone) * float(ratios["lone_extra"])
+    )
+    base = np.asarray(base, dtype=float)
+    return np.minimum(base * share, base)
+
+
+@registry.formula(
+    "供养亲属抚恤金（工伤，月）",
+    "Dependants' pension per month (work injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("insured_monthly_wage", "dependant_spouse", "dependants_other", "dependants_lone"),
+    parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+    """Spouse 40 %, each other dependant 30 %, +10 % each for lone elders and orphans, in all no more than 本人工资."""
+    return round_money(
+        _dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), rounding_rule(p)
+    )
+
+
+def _prior_year_figure(p: Any, name: str) -> float:
+    """A statistic of the year before the date; the latest published one, with a warning, when it is not out yet."""
+    wanted = p.date.year - 1
+    hit = p.hit(name, dt.date(wanted, 7, 1))
+    if hit is None:
+        raise NotInForceError(f"{name}: no value in force for {wanted} or before", name=name)
+    if hit.effective_from.year != wanted:
+        p.warn(f"{name}: the {wanted} figure is not in the parameters; the {hit.effective_from.year} figure is used")
+    return float(hit.value)
+
+
+@registry.formula(
+    "一次性工亡补助金",
+    "One-time death subsidy (work injury)",
+    "float",
+    unit="yuan",
+    parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
+    references=("work_injury_regulation.art39",),
+)
+def work_injury_death_lump_sum(v: Any, p: Any) -> Any:
+    """20 × the prior-year national urban per-capita disposable income, by the date of death (the question's date)."""
+    income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
+    return float(p("injury.work.death_lump_sum_multiple")) * income

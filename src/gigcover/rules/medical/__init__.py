@@ -1,0 +1,6 @@
+"""Medical insurance (医疗保险): parameters/medical, tests/rules/medical."""
+
+from gigcover.rules.medical import contributions, inpatient
+from gigcover.rules.medical.inpatient import TREATMENT_PLACES, MedicalScheme, TreatmentPlace
+
+__all__ = ["TREATMENT_PLACES", "MedicalScheme", "TreatmentPlace", "contributions", "inpatient"]

@@ -1,0 +1,107 @@
+"""Inpatient reimbursement (住院报销): deductible, ratio, cap; 医保发〔2022〕22号 for care in another province."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine import Categorical, gather, round_money, scalar_if_0d
+from gigcover.rules import registry, rounding_rule
+
+
+class MedicalScheme(Categorical):
+    """Employee or resident basic medical insurance."""
+
+    EMPLOYEE = "employee", "职工基本医疗保险", "employee medical insurance"
+    RESIDENT = "resident", "城乡居民基本医疗保险", "resident medical insurance"
+
+
+class TreatmentPlace(Categorical):
+    """Where care is had, relative to the insured place (医保发〔2022〕22号)."""
+
+    IN_PLACE = "in_place", "参保地就医", "where insured"
+    REGISTERED_RESIDENT = (
+        "registered_resident",
+        "异地长期居住（已备案）",
+        "another province, registered long-term resident",
+    )
+    TEMPORARY_REGISTERED = (
+        "temporary_registered",
+        "临时外出就医（已备案）",
+        "another province, registered temporary care",
+    )
+    TEMPORARY_UNREGISTERED = "temporary_unregistered", "临时外出就医（未备案）", "another province, unregistered"
+
+
+TREATMENT_PLACES = TreatmentPlace.ids()
+
+
+registry.input(
+    "medical_scheme",
+    "医保类型",
+    "Medical scheme",
+    "enum",
+    enum=MedicalScheme,
+)
+registry.input(
+    "inpatient_bill", "住院费用（政策范围内）", "Inpatient bill (in-policy)", "float", minimum=0, unit="yuan"
+)
+registry.input(
+    "treatment_place",
+    "就医地",
+    "Where treated",
+    "enum",
+    enum=TreatmentPlace,
+    default=TreatmentPlace.IN_PLACE,
+    references=("medical_cross_province_2022_22",),
+    description="in_place: where insured. Other values: another province, as a registered long-term resident, a "
+    "registered temporary patient, or unregistered (医保发〔2022〕22号).",
+)
+
+
+def _inpatient(p: Any, scheme: str, item: str) -> float:
+    return float(p(f"medical.inpatient.{scheme}.{item}"))
+
+
+@registry.formula(
+    "住院费用预计报销",
+    "Expected reimbursement of an inpatient bill",
+    "float",
+    unit="yuan",
+    inputs=("inpatient_bill", "medical_scheme", "treatment_place"),
+    parameters=(
+        *tuple(
+            f"medical.inpatient.{s}.{i}"
+            for s in ("employee", "resident")
+            for i in ("deductible", "ratio", "annual_cap")
+        ),
+        "medical.inpatient.cross_province_ratio_reduction",
+        "money.rounding_rule",
+    ),
+    references=("medical_cross_province_2022_22",),
+)
+def inpatient_reimbursement(v: Any, p: Any) -> Any:
+    """(bill − deductible) × ratio, up to the annual cap; the insured place's deductible, ratio and cap apply
+    wherever the care is (参保地政策), less a lower ratio for temporary care in another province.
+    """
+    employee = np.asarray(v.medical_scheme) == MedicalScheme.EMPLOYEE
+    deductible = np.where(employee, _inpatient(p, "employee", "deductible"), _inpatient(p, "resident", "deductible"))
+    ratio = np.where(employee, _inpatient(p, "employee", "ratio"), _inpatient(p, "resident", "ratio"))
+    cap = np.where(employee, _inpatient(p, "employee", "annual_cap"), _inpatient(p, "resident", "annual_cap"))
+    reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
+    reduction = gather(reductions, v.treatment_place)
+    payable = np.maximum(np.asarray(v.inpatient_bill, dtype=float) - deductible, 0.0) * np.maximum(ratio - reduction, 0)
+    return round_money(np.minimum(payable, cap), rounding_rule(p))
+
+
+@registry.formula(
+    "住院费用个人自付",
+    "Out of pocket for the inpatient bill",
+    "float",
+    unit="yuan",
+    inputs=("inpatient_bill", "inpatient_reimbursement"),
+)
+def inpatient_out_of_pocket(v: Any, p: Any) -> Any:
+    """The bill less what the fund pays (in-policy items only)."""
+    return scalar_if_0d(np.round(np.asarray(v.inpatient_bill) - np.asarray(v.inpatient_reimbursement), 2))

@@ -1,0 +1,120 @@
+"""Occupational-injury protection: benefits (人社厅函〔2025〕79号). Riders have no contribution wage, so the items are
+multiples of a base of 60 % of the prior-year private-sector monthly wage; that base is confirmed for the death items
+and assumed (UNVERIFIED) for the disability items.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine import round_money
+from gigcover.rules import registry, rounding_rule
+from gigcover.rules.injury.work import _by_grade, _dependant_pension, _prior_year_figure
+
+
+# -- occupational injury: benefits ----------------------------------------------------------------------------
+@registry.formula(
+    "职业伤害保障待遇计发基数",
+    "Occupational-injury benefit base (monthly)",
+    "float",
+    unit="yuan/month",
+    parameters=("occupational_injury.benefit_base_ratio", "wages.private_sector_average_annual"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
+    """60 % of the prior-year private-sector average monthly wage (the 统筹地区 figure where published, else national)."""
+    annual = _prior_year_figure(p, "wages.private_sector_average_annual")
+    return round(float(p("occupational_injury.benefit_base_ratio")) * annual / 12, 2)
+
+
+@registry.formula(
+    "一次性伤残补助金（职业伤害）",
+    "One-time disability subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+    """The same months as 工伤 (27 … 7) × the occupational-injury base (base UNVERIFIED for disability items)."""
+    months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+
+
+@registry.formula(
+    "伤残津贴（职业伤害，1–4级，月）",
+    "Disability allowance per month (occupational injury, grades 1–4)",
+    "float",
+    unit="yuan/month",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("injury.work.disability_allowance_ratio", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+    """90/85/80/75 % of the base for grades 1–4; grades 5–6 get a lump sum instead (no employer to pay monthly)."""
+    grade = np.asarray(v.disability_grade, dtype=int)
+    ratio = np.where(grade <= 4, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
+    return round_money(ratio * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+
+
+@registry.formula(
+    "五级、六级伤残一次性津贴（职业伤害）",
+    "Grade 5–6 one-time allowance (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("disability_grade", "occupational_injury_benefit_base_monthly"),
+    parameters=("occupational_injury.grade5_6_lump_sum_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
+    """30 months of the base for grade 5, 25 for grade 6; 0 otherwise."""
+    months = _by_grade(p("occupational_injury.grade5_6_lump_sum_months"), v.disability_grade)
+    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+
+
+@registry.formula(
+    "丧葬补助金（职业伤害）",
+    "Funeral subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    inputs=("occupational_injury_benefit_base_monthly",),
+    parameters=("injury.work.funeral_months", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+    """6 months of the base (60 % of the private-sector monthly wage)."""
+    return round_money(
+        np.asarray(v.occupational_injury_benefit_base_monthly) * p("injury.work.funeral_months"), rounding_rule(p)
+    )
+
+
+@registry.formula(
+    "供养亲属抚恤金（职业伤害，月）",
+    "Dependants' pension per month (occupational injury)",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_benefit_base_monthly", "dependant_spouse", "dependants_other", "dependants_lone"),
+    parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+    """40 % / 30 % / +10 % of the base, in all no more than the base."""
+    amount = _dependant_pension(v.occupational_injury_benefit_base_monthly, v, p("injury.work.dependant_ratios"))
+    return round_money(amount, rounding_rule(p))
+
+
+@registry.formula(
+    "一次性职业伤害死亡补助金",
+    "One-time death subsidy (occupational injury)",
+    "float",
+    unit="yuan",
+    parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
+    references=("occupational_injury_2025_79",),
+)
+def occupational_injury_death_lump_sum(v: Any, p: Any) -> Any:
+    """20 × the prior-year national urban per-capita disposable income, as for work injury."""
+    income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
+    return float(p("injury.work.death_lump_sum_multiple")) * income

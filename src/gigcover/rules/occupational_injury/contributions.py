@@ -1,0 +1,148 @@
+"""Occupational-injury protection for platform workers (职业伤害保障): the per-order levy (按单计费) and who pays it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine import InputValueError, round_money, scalar_if_0d
+from gigcover.rules import registry, rounding_rule
+from gigcover.rules.employment.classification import Industry
+
+registry.input("monthly_orders", "月订单量", "Orders per month", "float", minimum=0, unit="orders")
+registry.input(
+    "occupational_injury_high_band",
+    "是否适用即时配送高档基准额（0.25元/单）",
+    "Instant-delivery platform in the high band (0.25 yuan/order)",
+    "bool",
+    default=False,
+)
+registry.input(
+    "occupational_injury_float_ratio",
+    "职业伤害保障浮动比例",
+    "Floating ratio on the base amount",
+    "float",
+    minimum=-0.9,
+    maximum=3.0,
+    default=0.0,
+)
+
+SECTOR_OF_INDUSTRY = {
+    Industry.FOOD_DELIVERY: "instant_delivery",
+    Industry.INSTANT_DELIVERY: "instant_delivery",
+    Industry.RIDE_HAILING: "ride_hailing",
+    Industry.INTRA_CITY_FREIGHT: "intra_city_freight",
+}
+"""The pilot's three sectors (人社部发〔2025〕24号) by industry; other industries are outside the pilot's levy."""
+
+
+def _levy_tables(amounts: Any) -> np.ndarray:
+    """Per industry code: row 0 the sector's base amount, row 1 the amount in the high band (instant delivery only)."""
+    table = np.zeros((2, len(Industry)), dtype=float)
+    for industry, sector in SECTOR_OF_INDUSTRY.items():
+        table[:, industry] = float(amounts[sector])
+        if sector == "instant_delivery":
+            table[1, industry] = float(amounts["instant_delivery_high_band"])
+    return table
+
+
+# -- occupational injury: contributions --------------------------------------------------------------------
+@registry.formula(
+    "职业伤害保障每单缴费",
+    "Occupational-injury contribution per order",
+    "float",
+    unit="yuan/order",
+    inputs=("industry", "occupational_injury_high_band", "occupational_injury_float_ratio"),
+    parameters=("occupational_injury.base_amount_per_order",),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
+    """The sector's base amount (2025: ride-hailing 0.01, instant delivery 0.07 or 0.25, freight 0.18 yuan)
+    × (1 + floating ratio); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
+    """
+    tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
+    band = np.asarray(v.occupational_injury_high_band, dtype=np.intp)
+    base = tables[band, v.industry]
+    return scalar_if_0d(np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6))
+
+
+@registry.formula(
+    "职业伤害保障月缴费合计",
+    "Occupational-injury contribution per month, all payers",
+    "float",
+    unit="yuan/month",
+    inputs=("monthly_orders", "occupational_injury_levy_per_order"),
+    parameters=("money.rounding_rule",),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
+    """Orders × amount per order (按单计费)."""
+    return round_money(
+        np.asarray(v.monthly_orders) * np.asarray(v.occupational_injury_levy_per_order), rounding_rule(p)
+    )
+
+
+@registry.formula(
+    "职业伤害保障个人月缴费",
+    "Occupational injury, worker's share per month",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_monthly_levy",),
+    parameters=("occupational_injury.worker_share", "money.rounding_rule"),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
+    """Zero today (个人不缴费); the 'individual + platform' reform is an overlay on the worker share."""
+    return round_money(
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.worker_share"), rounding_rule(p)
+    )
+
+
+@registry.formula(
+    "职业伤害保障政府月补贴",
+    "Occupational injury, government share per month",
+    "float",
+    unit="yuan/month",
+    inputs=("occupational_injury_monthly_levy",),
+    parameters=("occupational_injury.government_share", "money.rounding_rule"),
+)
+def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
+    """Zero today; the paper's 'individual + government' model is an overlay on the government share."""
+    return round_money(
+        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.government_share"), rounding_rule(p)
+    )
+
+
+@registry.formula(
+    "职业伤害保障平台月缴费",
+    "Occupational injury, platform's share per month",
+    "float",
+    unit="yuan/month",
+    inputs=(
+        "occupational_injury_monthly_levy",
+        "occupational_injury_worker_monthly",
+        "occupational_injury_government_monthly",
+    ),
+    parameters=("occupational_injury.worker_share", "occupational_injury.government_share"),
+)
+def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
+    """The rest of the levy: all of it today (平台全额缴费). Worker and government shares above 100 % are an error."""
+    shares = float(p("occupational_injury.worker_share")) + float(p("occupational_injury.government_share"))
+    if (
+        shares > 1 + 1e-9
+        or min(float(p("occupational_injury.worker_share")), float(p("occupational_injury.government_share"))) < 0
+    ):
+        raise InputValueError(
+            f"overrides: occupational_injury.worker_share + government_share = {shares:g}; each must be ≥ 0 and "
+            "together at most 1",
+            field="overrides.occupational_injury.worker_share",
+        )
+    return scalar_if_0d(
+        np.round(
+            np.asarray(v.occupational_injury_monthly_levy)
+            - np.asarray(v.occupational_injury_worker_monthly)
+            - np.asarray(v.occupational_injury_government_monthly),
+            2,
+        )
+    )

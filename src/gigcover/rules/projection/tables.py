@@ -1,0 +1,229 @@
+"""The yearly tables a projection reads (wages, base floors, interest, 计发基数) and a history laid out as matrices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+
+from gigcover.engine import ParameterHit, Recording
+from gigcover.rules.projection.schema import NONE, SCHEME_CODES, ContributionHistory
+
+PARAMETERS = (
+    "wages.provincial_average_monthly",
+    "wages.private_sector_average_annual",
+    "projection.wage_growth",
+    "projection.resident_account_interest",
+    "pension.employee.account_interest_rate",
+    "pension.employee.account_interest_assumption",
+    "pension.employee.flexible.account_rate",
+    "pension.employee.flexible.rate",
+    "pension.employee.benefit_base_monthly",
+    "pension.employee.divisor_months",
+    "pension.employee.divisor_month_interpolation",
+    "pension.employee.temporary_account_ages",
+    "pension.employee.pension_place_min_years",
+    "pension.employee.pooled_transfer_rate",
+    "pension.employee.base_floor_ratio",
+    "pension.employee.base_ceiling_ratio",
+    "pension.employee.base_floor_monthly",
+    "pension.resident.central_basic_monthly",
+    "pension.resident.local_top_up_monthly",
+    "pension.resident.account_divisor",
+    "pension.resident.minimum_years",
+    "pension.resident.subsidy_low_tier_annual",
+    "pension.resident.subsidy_high_tier_annual",
+    "pension.resident.subsidy_high_tier_threshold_annual",
+    "retirement.minimum_contribution_years",
+)
+
+
+@dataclass
+class Plans:
+    """Histories as matrices: people × calendar years from `first_year`."""
+
+    first_year: int
+    region: np.ndarray  # int index into `codes`, −1 where no scheme
+    scheme: np.ndarray  # NONE / EMPLOYEE / RESIDENT
+    index: np.ndarray  # base index (employee years)
+    tier: np.ndarray  # resident tier, yuan/year
+    hukou: np.ndarray  # index into `codes`
+    reference: np.ndarray  # index into `codes`
+    account_start: np.ndarray
+    resident_start: np.ndarray
+    codes: list[str]
+
+
+def build_plans(histories: list[ContributionHistory], retirement_year: np.ndarray, default_reference: str) -> Plans:
+    """Lay segments out year by year, truncated at the retirement year."""
+    codes: dict[str, int] = {}
+
+    def code(c: str) -> int:
+        return codes.setdefault(c, len(codes))
+
+    first = min(h.start_year for h in histories)
+    last = int(max(np.max(retirement_year), max(h.start_year + sum(s.years for s in h.segments) for h in histories)))
+    n, years = len(histories), max(last - first, 1)
+    region = np.full((n, years), -1, dtype=np.int32)
+    scheme = np.zeros((n, years), dtype=np.int8)
+    index = np.zeros((n, years))
+    tier = np.zeros((n, years))
+    for i, history in enumerate(histories):
+        t = history.start_year - first
+        for segment in history.segments:
+            span = slice(t, t + segment.years)
+            if segment.scheme != "none":
+                region[i, span] = code(str(segment.region))
+                scheme[i, span] = SCHEME_CODES[segment.scheme]
+                index[i, span] = segment.base_index
+                tier[i, span] = segment.tier
+            t += segment.years
+    hukou = np.asarray([code(h.hukou_region) for h in histories])
+    reference = np.asarray([code(h.reference_region or default_reference) for h in histories])
+    before_retirement = (first + np.arange(years))[None, :] < np.asarray(retirement_year)[:, None]
+    scheme = np.where(before_retirement, scheme, NONE).astype(np.int8)
+    region = np.where(before_retirement, region, -1)
+    return Plans(
+        first,
+        region,
+        scheme,
+        index,
+        tier,
+        hukou,
+        reference,
+        np.asarray([h.account_balance_start for h in histories], dtype=float),
+        np.asarray([h.resident_balance_start for h in histories], dtype=float),
+        list(codes),
+    )
+
+
+Cell = tuple[float, list[ParameterHit]]  # a table's value for one region and year, and the parameter values it read
+
+
+class _Tables:
+    """Parameter values by region × year, read once per projection (with growth beyond the last figure)."""
+
+    def __init__(self, p: Any, codes: list[str], first_year: int, years: int) -> None:
+        self.p, self.codes, self.first_year, self.years = p, codes, first_year, years
+        self.growth = float(p("projection.wage_growth"))
+        self.floor_ratio = float(p("pension.employee.base_floor_ratio"))
+
+    def grown(self, name: str, year: int, code: str) -> Cell | None:
+        """The value in force mid-year, grown (or discounted) from the nearest published figure, with what was read."""
+        first = self.p.first_date(name, code)
+        if first is None:
+            return None
+        # before the first published figure, that figure (discounted); asking for it directly avoids a not-in-force
+        # error per year
+        hit = self.p.hit(name, max(dt.date(year, 7, 1), first), code)
+        if hit is None:
+            return None
+        return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year)), [hit]
+
+    def wage_cell(self, code: str, year: int) -> Cell:
+        """The provincial 全口径 average for a region and year; where a province publishes none in the parameters, the
+        national private-sector average stands in (a low proxy, said in the warnings)."""
+        if self.p.first_date("wages.provincial_average_monthly", code) is None:
+            self.p.warn(
+                f"pension projection: no average wage for {code}; the national private-sector average stands in"
+            )
+            value, hits = self.grown("wages.private_sector_average_annual", year, code) or (0.0, [])
+            return value / 12, hits
+        return self.grown("wages.provincial_average_monthly", year, code) or (0.0, [])
+
+    def floor_cell(self, code: str, year: int) -> Cell:
+        """The published base floor where a region has one (grown like wages), else the 60 % ratio × the average."""
+        if self.p.first_date("pension.employee.base_floor_monthly", code) is not None:
+            found = self.grown("pension.employee.base_floor_monthly", year, code)
+            if found is not None:
+                return found
+        wage, hits = self.wage_cell(code, year)
+        return wage * self.floor_ratio, hits
+
+    def benefit_cell(self, code: str, year: int) -> Cell:
+        """The published 计发基数 (grown beyond the last figure); where none is published, the average wage."""
+        found = self.grown("pension.employee.benefit_base_monthly", year, code)
+        if found is None:
+            found = self.grown("wages.provincial_average_monthly", year, code)
+            self.p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
+        return found or (0.0, [])
+
+    def interest_cell(self, code: str, year: int) -> Cell:
+        """The published 记账利率 for a year that has one; the assumption otherwise."""
+        hit = self.p.hit("pension.employee.account_interest_rate", dt.date(year, 7, 1))
+        if hit is not None and hit.effective_from.year == year:
+            return float(hit.value), [hit]
+        when = dt.date(max(year, 2026), 7, 1)
+        assumed = self.p.hit("pension.employee.account_interest_assumption", when)
+        if assumed is None:  # no assumption in force: the engine's not-in-force error, naming the parameter
+            self.p.at("pension.employee.account_interest_assumption", when)
+        return float(assumed.value), [assumed] if hit is None else [hit, assumed]
+
+
+# Rows of the tables are built once per (parameter kind, region) over a fixed span of years and shared by later
+# projections (baseline only); a projection replays only the parameter reads of the years it uses.
+ROW_FIRST_YEAR, ROW_LAST_YEAR = 1992, 2100  # histories start from 1992 (the schema's floor); later years: direct
+
+
+@dataclass
+class _Row:
+    values: np.ndarray  # by year from ROW_FIRST_YEAR
+    served: list[tuple[int, int, ParameterHit]]  # (first year, last year) each parameter value was read for
+    warnings: list[str]
+
+    def replay(self, p: Any, first_year: int, years: int) -> np.ndarray:
+        last = first_year + years - 1
+        hits = [hit for low, high, hit in self.served if low <= last and high >= first_year]
+        p.replay(Recording(hits=hits, warnings=self.warnings))
+        return self.values[first_year - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1]
+
+
+def _build_row(p: Any, cell: Callable[[int], Cell]) -> _Row:
+    """cell(year) for every year of the span, with the years each parameter value was read for (kept apart from the
+    call that happens to build the row: it replays only its own years)."""
+    values = np.zeros(ROW_LAST_YEAR - ROW_FIRST_YEAR + 1)
+    served: dict[tuple[str, str, dt.date], list[Any]] = {}
+    with p.detached() as record:
+        for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
+            values[t], hits = cell(year)
+            for hit in hits:
+                span = served.setdefault((hit.name, hit.region, hit.effective_from), [year, year, hit])
+                span[1] = year
+    return _Row(values, [(low, high, hit) for low, high, hit in served.values()], record.warnings)
+
+
+def _row(p: Any, tables: _Tables, kind: str, code: str, first_year: int, years: int) -> np.ndarray:
+    """One region's (or, for interest, the nation's) values of a table for `years` from `first_year`: from the shared
+    row (its reads of those years replayed), or computed for this call alone when overlaid or outside the span."""
+    cells = {
+        "wages": tables.wage_cell,
+        "floors": tables.floor_cell,
+        "interest": tables.interest_cell,
+        "benefit": tables.benefit_cell,
+    }
+    cell = cells[kind]
+    within = first_year >= ROW_FIRST_YEAR and first_year + years - 1 <= ROW_LAST_YEAR
+    if p.overlaid or not within:
+        return np.asarray([cell(code, first_year + t)[0] for t in range(years)], dtype=float)
+    key = ("projection_row", kind, code, tables.growth, tables.floor_ratio)
+    row = p.memo.get(key)
+    if row is None:
+        row = p.memo[key] = _build_row(p, lambda year: cell(code, year))
+    return cast(np.ndarray, row.replay(p, first_year, years))
+
+
+def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wages, floors (region × year) and interest (by year)."""
+    span = tables.first_year, tables.years
+    wages = np.stack([_row(p, tables, "wages", code, *span) for code in tables.codes])
+    floors = np.stack([_row(p, tables, "floors", code, *span) for code in tables.codes])
+    return wages, floors, _row(p, tables, "interest", "", *span)
+
+
+def _minimum_years(rows: dict[int, float], year: int) -> float:
+    """The minimum years for people reaching the statutory age in `year` (the last key not after it)."""
+    applicable = [k for k in rows if k <= year]
+    return rows[max(applicable)] if applicable else rows[min(rows)]
