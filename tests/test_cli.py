@@ -281,10 +281,10 @@ def test_serve_with_bad_rules_or_settings_says_why_and_starts_nothing(monkeypatc
     from gigcover.engine.errors import ModelDefinitionError
 
     def broken() -> None:
-        raise ModelDefinitionError("GIGCOVER_RESULT_CACHE: expected a whole number of entries (0 = off), got 'abc'")
+        raise ModelDefinitionError("variable 'x' declares unknown input 'y'")
 
     monkeypatch.setattr(gigcover.cli, "default_model", broken)
     result = runner.invoke(app, ["serve", "--port", "8799"])
     assert result.exit_code == 2
-    assert "cannot start: GIGCOVER_RESULT_CACHE" in result.output
+    assert "cannot start: variable 'x' declares unknown input 'y'" in result.output
     assert "Traceback" not in result.output

@@ -429,9 +429,7 @@ def test_shared_tables_replay_only_the_years_a_projection_uses(model: Any) -> No
     verification — only the parameter values of the years it uses."""
     from dataclasses import replace
 
-    from gigcover.engine.memo import BoundedCache, EffectsTable
-
-    shared = replace(model, results=BoundedCache(0), effects=EffectsTable(100), memo={}, hit_warnings={})
+    shared = replace(model, memo={})
     person = {**MAN_1970, "statutory_retirement_date": "2031-05", "statutory_retirement_age_months": 736}
     unrelated = {"advisor.affordable_share_of_income": 0.05}  # not read by the projection
 

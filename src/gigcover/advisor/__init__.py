@@ -9,13 +9,14 @@ with overlays for the what-ifs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from gigcover.advisor import text
 from gigcover.advisor.request import AdviceRequest, Profile, engine_inputs, parse_request, retirement_age
 from gigcover.engine.errors import GigcoverError, InputValueError
-from gigcover.engine.evaluate import Model, answer, validate_inputs
+from gigcover.engine.evaluate import Model, Simulation, answer_in, place_and_date, validate_inputs
 from gigcover.engine.overlay import Overlay
 from gigcover.queries import COVERAGE_OUTPUTS
 from gigcover.rules.coverage import SCHEMES
@@ -41,19 +42,32 @@ class _Asker:
         self.base = _as_profile_error(lambda: validate_inputs(model, base))
         self.warnings: list[str] = []
         self.weakest: list[str] = []
+        self.simulations: dict[str, Simulation] = {}  # one per variant of the worker asked about
 
     def __call__(
         self, outputs: list[str], region: str | None = None, overrides: Mapping[str, Any] | None = None, **inputs: Any
     ) -> dict[str, Any]:
+        """The outputs for the worker (with `inputs` changed, at another `region`, under `overrides`). Questions about
+        the same variant share one simulation, so what one question computed the next one reuses."""
+
         def ask() -> dict[str, Any]:
-            given = {**self.base, **validate_inputs(self.model, inputs)}
-            overlay = Overlay.parse(overrides, self.model.store) if overrides else None
-            return answer(self.model, self.date, region or self.region, given, outputs, overlay)
+            return answer_in(self._simulation(region or self.region, overrides, inputs), outputs)
 
         found = _as_profile_error(ask)
         self.warnings.extend(found["warnings"])
         self.weakest.append(found["verification"]["weakest"])
         return dict(found["outputs"])
+
+    def _simulation(self, region: str, overrides: Mapping[str, Any] | None, inputs: dict[str, Any]) -> Simulation:
+        key = json.dumps([region, overrides, inputs], sort_keys=True, default=str)
+        sim = self.simulations.get(key)
+        if sim is None:
+            given = {**self.base, **validate_inputs(self.model, inputs)}
+            overlay = Overlay.parse(overrides, self.model.store) if overrides else None
+            where = place_and_date(self.model, self.date, region, given)
+            assert isinstance(where, tuple)
+            sim = self.simulations[key] = Simulation(self.model, where[0], where[1], given, overlay)
+        return sim
 
     def optional(self, outputs: list[str], **kwargs: Any) -> dict[str, Any] | None:
         """As __call__, but a figure the region does not publish gives None and a warning, not a failure."""

@@ -7,7 +7,6 @@ Errors are RFC 9457 problem details (see problems.py).
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -84,7 +83,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.model is None:
         app.state.model = default_model()
     _warm_up(app.state.model)
-    _tune_garbage_collection()
     yield
 
 
@@ -95,23 +93,6 @@ def _warm_up(model: Model) -> None:
 
     advise(model, ADVICE_EXAMPLE)
     calculate(model, TABLE2_EXAMPLE)
-
-
-# Young-generation size for the cyclic garbage collector in the server (CPython's default is 700 allocations).
-GC_THRESHOLDS = (10_000, 10, 10)
-
-
-def _tune_garbage_collection() -> None:
-    """Keep the cyclic collector's pauses out of the service's latency tail.
-
-    The rules, parameters and imported code live as long as the process: frozen, full collections skip them. A larger
-    young generation makes collections of every generation rarer; each request allocates thousands of short-lived
-    objects, and with the default thresholds the full collections every few hundred requests, which scan the growing
-    memo, were the slowest requests (advice at 150 req/s, one process: p99 26 ms with the defaults, 8–10 ms with
-    these; see BENCHMARKS.md)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI:

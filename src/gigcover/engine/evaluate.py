@@ -5,9 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import itertools
-import operator
-import os
-import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,30 +16,16 @@ from .errors import (
     GigcoverError,
     InputValueError,
     MissingInputError,
-    ModelDefinitionError,
     NotInForceError,
     UnknownNameError,
     closest,
 )
 from .graph import dependencies
-from .memo import PLAIN, BoundedCache, Effects, EffectsTable, Unkeyable, freeze, shareable
 from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
 from .variables import CALL_REGION, Decision, Variable
-
-
-def _result_cache_size() -> int:
-    """Entries the result memo keeps: about 1.1 KB each with their keys (≈ 230 MB for the default 200,000 when full);
-    the environment's GIGCOVER_RESULT_CACHE sets it (0 turns the memo off)."""
-    raw = os.environ.get("GIGCOVER_RESULT_CACHE", "200000")
-    if not raw.isdigit():
-        raise ModelDefinitionError(f"GIGCOVER_RESULT_CACHE: expected a whole number of entries (0 = off), got {raw!r}")
-    return int(raw)
-
-
-EFFECTS_TABLE_SIZE = 50_000  # distinct sets of effects kept once (beyond it, entries hold their own)
 
 
 @dataclass
@@ -53,22 +36,16 @@ class Model:
     store: ParameterStore
     sources: dict[str, Source]
     needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
-    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # formula-level caches (baseline only)
-    # formula results by (variable, date, region, overlay, values of the inputs it depends on); see memo.py
-    results: BoundedCache = field(default_factory=lambda: BoundedCache(_result_cache_size()), repr=False)
-    effects: EffectsTable = field(default_factory=lambda: EffectsTable(EFFECTS_TABLE_SIZE), repr=False)
-    shapes: dict[tuple[str, frozenset[str]], Shape] = field(default_factory=dict, repr=False)
-    # warnings about a stored parameter value (fallback, UNVERIFIED) by (id of the value's hit, date asked about):
-    # the store keeps its hits for the life of the model, so the ids stay theirs
-    hit_warnings: dict[tuple[int, dt.date], tuple[str, ...]] = field(default_factory=dict, repr=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # tables derived from stored parameter values (dense arrays by code, projection tables): parameter data, kept for
+    # the model's life like the store itself; never values computed for a person
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
 
     @property
     def regions(self) -> RegionTable:
         return self.store.regions
 
     def __repr__(self) -> str:
-        return f"Model({len(self.variables)} variables, {len(self.store.parameters)} parameters, {len(self.results)} results)"
+        return f"Model({len(self.variables)} variables, {len(self.store.parameters)} parameters)"
 
     def variable(self, name: str) -> Variable:
         try:
@@ -80,41 +57,6 @@ class Model:
 
     def citation(self, key: str) -> dict[str, object]:
         return self.sources[key].to_dict(key)
-
-    def shape(self, name: str, given: frozenset[str]) -> Shape:
-        """What decides `name` when `given` are supplied: the given variables and the input variables reached through
-        declared inputs (memoised per variable and set of given names)."""
-        key = (name, given)
-        found = self.shapes.get(key)
-        if found is None:
-            needed = dependencies(self.variables, [name], given)
-            leaves = [n for n in needed if n != name and (n in given or self.variables[n].is_input)]
-            with self.lock:  # a shape's number is its own: two threads must not both take the next one
-                found = self.shapes.setdefault(key, Shape.of(len(self.shapes), leaves, given, self.variables))
-        return found
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A (variable, given names) pair as the memo keys it: a number, and a picker of the given values that enter the key.
-
-    Defaulted leaves need not enter it: their defaults are fixed, or the call's region (which is in every key)."""
-
-    number: int
-    missing: bool  # a leaf neither given nor defaulted: computing fails, nothing to key
-    pick: Callable[[Mapping[str, Any]], tuple[Any, ...]]
-
-    @classmethod
-    def of(cls, number: int, leaves: list[str], given: frozenset[str], variables: Mapping[str, Variable]) -> Shape:
-        chosen = tuple(n for n in leaves if n in given)
-        missing = any(n not in given and variables[n].default is None for n in leaves)
-
-        def each(values: Mapping[str, Any]) -> tuple[Any, ...]:
-            return tuple(values[n] for n in chosen)
-
-        # itemgetter picks several in one C call (but returns a bare value for one name)
-        pick = operator.itemgetter(*chosen) if len(chosen) >= 2 else each
-        return cls(number, missing, pick)
 
 
 @dataclass
@@ -155,7 +97,6 @@ class Simulation:
         inputs: Mapping[str, Any],
         overlay: Overlay | None = None,
         trace: bool = False,
-        use_memo: bool = True,
     ) -> None:
         self.model, self.date, self.region = model, date, region
         self.given = dict(inputs)
@@ -171,23 +112,6 @@ class Simulation:
         self.defaults_used: dict[str, Any] = {}
         self.extra_warnings: list[str] = []
         self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
-        # memoised results: on for untraced calls whose inputs can be keyed (not population runs)
-        self.memo_prefix = None if trace or not use_memo else self._memo_prefix()
-        self.frames: list[Effects] = []  # effects of the formulas running now, innermost last
-        self.effects: dict[str, Effects] = {}  # effects of each variable computed in this call
-
-    def _memo_prefix(self) -> tuple[Any, ...] | None:
-        try:
-            frozen = {name: value if type(value) in PLAIN else freeze(value) for name, value in self.given.items()}
-            overlay = (
-                freeze({k: {str(d): v for d, v in dated.items()} for k, dated in self.overlay.values.items()})
-                if self.overlay.values
-                else None
-            )
-        except Unkeyable:
-            return None
-        self.frozen_given, self.given_names = frozen, frozenset(self.given)
-        return (self.date, self.region, overlay)
 
     # -- formulas see these two views --------------------------------------------------------------
     def parameter(self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None) -> Any:
@@ -207,8 +131,6 @@ class Simulation:
         self.hits[key] = hit
         if self.reads:
             self.reads[-1][key] = hit
-        if self.frames:
-            self.frames[-1].hits[key] = hit
 
     def note_date_read(self) -> None:
         self.read_date = True
@@ -217,26 +139,9 @@ class Simulation:
     def warn(self, message: str) -> None:
         if message not in self.extra_warnings:
             self.extra_warnings.append(message)
-        if self.frames and message not in self.frames[-1].warnings:
-            self.frames[-1].warnings.append(message)
-
-    def _replay(self, effects: Effects) -> None:
-        """Register the effects of a value computed earlier (here or in another call) as if computed now."""
-        self.hits.update(effects.hits)
-        if self.reads:
-            self.reads[-1].update(effects.hits)
-        self.basis_keys |= effects.basis
-        self.defaults_used.update(effects.defaults)
-        for message in effects.warnings:
-            if message not in self.extra_warnings:
-                self.extra_warnings.append(message)
-        if self.frames:
-            self.frames[-1].absorb(effects)
 
     def compute(self, name: str) -> Any:
         if name in self.values:
-            if self.frames and name in self.effects:
-                self.frames[-1].absorb(self.effects[name])
             return self.values[name]
         var = self.model.variable(name)
         if name in self.given:
@@ -244,7 +149,7 @@ class Simulation:
         elif var.is_input:
             value, origin = self._default(var), "default"
         else:
-            return self._run_formula(var)
+            return self._evaluate(var)
         self.values[name] = value
         if self.tracing:
             self.trace.append(
@@ -270,42 +175,6 @@ class Simulation:
         else:
             value = int(var.default) if isinstance(var.default, Categorical) else var.default
         self.defaults_used[var.name] = value
-        if self.memo_prefix is not None:
-            self.effects[var.name] = Effects(defaults={var.name: value})
-            if self.frames:
-                self.frames[-1].defaults[var.name] = value
-        return value
-
-    def _memo_key(self, var: Variable) -> tuple[Any, ...] | None:
-        """(shape, date, region, overlay, the given values that decide it); None when an input is missing."""
-        assert self.memo_prefix is not None
-        shape = self.model.shape(var.name, self.given_names)
-        if shape.missing:
-            return None  # let the formula run and fail as it would
-        return (shape.number, *self.memo_prefix, shape.pick(self.frozen_given))
-
-    def _run_formula(self, var: Variable) -> Any:
-        if self.memo_prefix is None:
-            return self._evaluate(var)
-        key = self._memo_key(var)
-        cached = None if key is None else self.model.results.get(key)
-        if cached is not None:
-            value, ref = cached
-            effects = self.model.effects.get(ref)
-            self._replay(effects)
-            self.values[var.name], self.effects[var.name] = value, effects
-            return value
-        frame = Effects()
-        self.frames.append(frame)
-        try:
-            value = self._evaluate(var)
-        finally:
-            self.frames.pop()
-        self.effects[var.name] = frame
-        if self.frames:
-            self.frames[-1].absorb(frame)
-        if key is not None:
-            self.model.results.put(key, (shareable(value), self.model.effects.intern(frame)))
         return value
 
     def _evaluate(self, var: Variable) -> Any:
@@ -324,8 +193,6 @@ class Simulation:
             basis = [keys] if isinstance(keys, str) else sorted({str(k) for k in np.asarray(keys).ravel()})
             result = result.value
         self.basis_keys.update(basis)
-        if self.frames:
-            self.frames[-1].basis.update(basis)
         self.values[var.name] = result
         if self.tracing:
             used = [hit.to_dict() for hit in read.values()]
@@ -357,14 +224,9 @@ class Simulation:
             out.append(
                 f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(value, self.model.regions))!r}"
             )
-        said = self.model.hit_warnings
         for hit in self.hits.values():
-            if not (hit.fallback or hit.verified == "UNVERIFIED"):
-                continue  # overlay values are neither, so what is kept below is always a stored value's
-            seen = (id(hit), self.date)
-            if seen not in said:
-                said[seen] = self._hit_warnings(hit, regions)
-            out.extend(said[seen])
+            if hit.fallback or hit.verified == "UNVERIFIED":  # overlay values are neither
+                out.extend(self._hit_warnings(hit, regions))
         out.extend(self.extra_warnings)
         for key in sorted(self.basis_keys):
             if self.model.sources[key].verified == "UNVERIFIED":
@@ -495,14 +357,14 @@ class _Parameters:
         """Record the parameters read and warnings given inside the block *without* adding them to this call: for
         building shared tables wider than the call needs (the call then replays the part it uses)."""
         sim = self._sim
-        saved = sim.hits, sim.extra_warnings, sim.frames, sim.reads
-        sim.hits, sim.extra_warnings, sim.frames, sim.reads = {}, [], [], []
+        saved = sim.hits, sim.extra_warnings, sim.reads
+        sim.hits, sim.extra_warnings, sim.reads = {}, [], []
         record = Recording()
         try:
             yield record
         finally:
             record.hits, record.warnings = list(sim.hits.values()), sim.extra_warnings
-            sim.hits, sim.extra_warnings, sim.frames, sim.reads = saved
+            sim.hits, sim.extra_warnings, sim.reads = saved
 
     def replay(self, record: Recording) -> None:
         """Register a cached computation's parameters and warnings as if read in this call (trace, warnings)."""
@@ -519,6 +381,9 @@ class _Parameters:
     @property
     def regions(self) -> RegionTable:
         return self._sim.model.regions
+
+
+PLAIN = (bool, int, float, str)
 
 
 def _jsonable(value: Any) -> Any:
@@ -762,19 +627,7 @@ def answer(
     check_inputs(model, outputs, inputs, has_region)
     if isinstance(where, tuple):
         day, code = where
-        sim = Simulation(model, day, code, inputs, overlay, trace=trace)
-        shape = population_shape(inputs)
-        values = {name: per_person(sim.compute(name), shape) for name in outputs}
-        found: dict[str, Any] = {
-            "date": day.isoformat(),
-            "region": code,
-            "outputs": {name: _jsonable(model.variables[name].decode(values[name], model.regions)) for name in outputs},
-            "warnings": ([] if code != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
-            "verification": sim.verification(),
-        }
-        if trace:
-            found["trace"] = [entry.to_dict() for entry in sim.trace]
-        return found
+        return answer_in(Simulation(model, day, code, inputs, overlay, trace=trace), outputs)
     result = evaluate_rows(model, where, inputs, outputs, overlay, trace)
     found = {
         "date": [str(d) for d in where.day.tolist()],
@@ -787,6 +640,26 @@ def answer(
     }
     if trace:
         found["trace"] = result.trace
+    return found
+
+
+def answer_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
+    """The `calc` answer computed in a simulation that may have answered other questions already: the values it holds
+    are reused, and its warnings and verification are those of everything it computed (the advisor asks a dozen
+    questions of one worker in one simulation)."""
+    model = sim.model
+    check_inputs(model, outputs, sim.given, sim.region != NATIONAL)
+    shape = population_shape(sim.given)
+    values = {name: per_person(sim.compute(name), shape) for name in outputs}
+    found: dict[str, Any] = {
+        "date": sim.date.isoformat(),
+        "region": sim.region,
+        "outputs": {name: _jsonable(model.variables[name].decode(values[name], model.regions)) for name in outputs},
+        "warnings": ([] if sim.region != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
+        "verification": sim.verification(),
+    }
+    if sim.tracing:
+        found["trace"] = [entry.to_dict() for entry in sim.trace]
     return found
 
 
@@ -841,7 +714,7 @@ def evaluate_rows(
             given["work_region"] = region_index
         when = day.astype(dt.date)
         spans_days = rows.exact_day is not None and bool((rows.exact_day[picked] != day).any())
-        sim = Simulation(model, when, code, given, overlay, trace=trace, use_memo=not spans_days)
+        sim = Simulation(model, when, code, given, overlay, trace=trace)
         said: list[str] = []
         try:
             values, failure = _group_values(model, sim, outputs, missing_as_nan, said, _count(picked, n)), None
