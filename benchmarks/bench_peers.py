@@ -23,9 +23,9 @@ money to the fen); each size's first timed round is compared in full as well. An
 Timing alternates gigcover, openfisca, numpy, gigcover, … for several rounds (gc.collect() before each run, not
 timed) and reports min / median / max and the ratios gigcover ÷ peer. gigcover's result memo (which serves a
 repeated single worker from a cache, and which openfisca does not have) is off (GIGCOVER_RESULT_CACHE=0): it only
-ever applies to the 1-worker size. Peak memory at 1,000,000: each engine once in a fresh subprocess, ru_maxrss
-(peak resident set) after the run, and its rise over the high-water mark just before the run (imports and the
-population built). Last, cProfile of gigcover.compute at 1,000,000: the top 10 functions by own time.
+ever applies to the 1-worker size. Peak memory at 1,000,000: each engine once in a fresh subprocess, the peak
+resident set of the run (/proc/self/status VmHWM, its mark reset just before the run; Linux only), above what the
+process held before it (imports, the population). Last, cProfile of gigcover.compute at 1,000,000: the top 10 functions by own time.
 
 openfisca-core 46.0.1 and gigcover share one interpreter (numpy 2.4.6 satisfies both): the peer venv
 `<gigcover root>/.venv-peer` gets `-r benchmarks/requirements-peer.txt` and `-e <gigcover root>`; the script creates
@@ -44,7 +44,6 @@ import io
 import json
 import os
 import pstats
-import resource
 import statistics
 import subprocess
 import sys
@@ -327,7 +326,15 @@ def bench(engines: Engines, scale: float, names: bool) -> list[Row]:
 
 
 # -- memory and profile ---------------------------------------------------------------------------------------------
+def _status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
 def memory_child(engine: str, n: int) -> None:
+    """One run in this fresh process; the peak resident set of the run (VmHWM after resetting the mark)."""
     engines = Engines()
     pop = population(n)
     codes = coded(pop, engines.floor)
@@ -336,16 +343,24 @@ def memory_child(engine: str, n: int) -> None:
         "openfisca-core": lambda: engines.openfisca(codes, OUTPUTS),
         "numpy floor": lambda: engines.numpy(codes),
     }[engine]
+    if engine == "gigcover":
+        engines.gig(population(1, seed=SEED + 2), OUTPUTS)  # the model loaded (YAML, regions): set-up, not the run
     gc.collect()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak-RSS mark to the current RSS
+    before = _status_kb("VmRSS")
     out = run()
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _status_kb("VmHWM")
     assert len(out) == len(OUTPUTS)
-    print(json.dumps({"before_kb": before, "after_kb": after}))
+    print(json.dumps({"before_kb": before, "peak_kb": peak}))
 
 
 def memory(n: int) -> list[str]:
-    lines = [f"peak memory, 14 outputs at {n:,} workers (fresh process each; ru_maxrss):"]
+    """ru_maxrss is no use here: Linux carries the parent's peak into a child across fork and exec. /proc's VmHWM
+    belongs to the new process's own memory, and writing 5 to /proc/self/clear_refs resets it just before the run."""
+    lines = [
+        f"peak memory, 14 outputs at {n:,} workers (fresh process each; /proc/self/status VmHWM, the peak resident "
+        "set, its mark reset just before the run):"
+    ]
     for engine in ("gigcover", "openfisca-core", "numpy floor"):
         done = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--memory-child", engine, "--size", str(n)],
@@ -355,8 +370,9 @@ def memory(n: int) -> list[str]:
         )
         kb = json.loads(done.stdout.strip().splitlines()[-1])
         lines.append(
-            f"  {engine:<16} peak {kb['after_kb'] / 1024:7.0f} MB   "
-            f"rise over the pre-run high-water mark {(kb['after_kb'] - kb['before_kb']) / 1024:7.0f} MB"
+            f"  {engine:<16} peak {kb['peak_kb'] / 1024:6.0f} MB = resident before the run "
+            f"{kb['before_kb'] / 1024:4.0f} MB (imports, population) + {(kb['peak_kb'] - kb['before_kb']) / 1024:5.0f}"
+            " MB for the run"
         )
     return lines
 
@@ -397,6 +413,7 @@ def main() -> None:
     parser.add_argument("--no-names", action="store_true", help="skip the names-in/names-out lines")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--only-memory", action="store_true", help="only the peak-memory measurement")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, default=1_000_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -405,6 +422,9 @@ def main() -> None:
         memory_child(args.memory_child, args.size)
         return
     print(provenance(), flush=True)
+    if args.only_memory:
+        print("\n".join(memory(1_000_000)))
+        return
     engines = Engines()
     check_equal(engines)
     rows = bench(engines, args.rounds_scale, not args.no_names)
