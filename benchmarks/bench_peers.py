@@ -21,9 +21,10 @@ Before any timing the three must give equal answers on a 1,000-worker sample, ev
 money to the fen); each size's first timed round is compared in full as well. Any difference aborts the run.
 
 Timing alternates gigcover, openfisca, numpy, gigcover, … for several rounds (gc.collect() before each run, not
-timed) and reports min / median / max and the ratios gigcover ÷ peer. gigcover's result memo (which serves a
-repeated single worker from a cache, and which openfisca does not have) is off (GIGCOVER_RESULT_CACHE=0): it only
-ever applies to the 1-worker size. Peak memory at 1,000,000: each engine once in a fresh subprocess, the peak
+timed) and reports min / median / max and the ratios gigcover ÷ peer. openfisca-core runs twice: as written with
+its vectorial parameter lookups by enum (`node[enum_array]`, which openfisca-core 46 evaluates with a Python loop
+over the rows), and with those five lookups as numpy gathers (`ARRAY_LOOKUPS`), what its user switches to after a
+profile. gigcover keeps no result across calls. Peak memory at 1,000,000: each engine once in a fresh subprocess, the peak
 resident set of the run (/proc/self/status VmHWM, its mark reset just before the run; Linux only), above what the
 process held before it (imports, the population). Last, cProfile of gigcover.compute at 1,000,000: the top 10 functions by own time.
 
@@ -51,8 +52,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-os.environ["GIGCOVER_RESULT_CACHE"] = "0"  # before gigcover is imported (see the docstring)
 
 import numpy as np
 
@@ -155,13 +154,20 @@ class Engines:
         return dict(self.gigcover.compute(inputs, list(outputs), date=DATE, region=REGION, decode=decode))
 
     def openfisca(
-        self, inputs: dict[str, np.ndarray], outputs: tuple[str, ...], tbs: Any = None, decode: bool = False
+        self,
+        inputs: dict[str, np.ndarray],
+        outputs: tuple[str, ...],
+        tbs: Any = None,
+        decode: bool = False,
+        array_lookups: bool = False,
     ) -> dict[str, Any]:
         n = len(next(iter(inputs.values())))
+        self.of.ARRAY_LOOKUPS["on"] = array_lookups
         simulation = self.builder().build_default_simulation(tbs or self.tbs, count=n)
         for name, value in inputs.items():
             simulation.set_input(name, PERIOD, value)
         out = {name: simulation.calculate(name, PERIOD) for name in outputs}
+        self.of.ARRAY_LOOKUPS["on"] = False
         if decode:
             out = {name: v.decode_to_str() if hasattr(v, "decode_to_str") else v for name, v in out.items()}
         return out
@@ -224,6 +230,7 @@ def check_equal(engines: Engines) -> None:
     by_code = {
         "gigcover": engines.gig(codes, OUTPUTS),
         "openfisca": engines.openfisca(codes, OUTPUTS),
+        "openfisca (array lookups)": engines.openfisca(codes, OUTPUTS, array_lookups=True),
         "numpy": engines.numpy(codes),
     }
     compare("1,000-worker sample, codes", by_code, OUTPUTS, floor, names=False)
@@ -292,13 +299,14 @@ def bench_size(engines: Engines, n: int, rounds: int, names: bool) -> list[Row]:
     runs: dict[str, Callable[[], Any]] = {
         "gigcover": lambda: engines.gig(codes, OUTPUTS),
         "openfisca-core": lambda: engines.openfisca(codes, OUTPUTS),
+        "openfisca-core (array lookups)": lambda: engines.openfisca(codes, OUTPUTS, array_lookups=True),
         "numpy floor": lambda: engines.numpy(codes),
     }
     if names:
         runs["gigcover (names)"] = lambda: engines.gig(pop, OUTPUTS, decode=True)
         runs["openfisca-core (names)"] = lambda: engines.openfisca(pop, OUTPUTS, decode=True)
     times, first = alternate(runs, rounds)
-    peers = ("gigcover", "openfisca-core", "numpy floor")
+    peers = ("gigcover", "openfisca-core", "openfisca-core (array lookups)", "numpy floor")
     compare(f"{n:,} workers", {k: first[k] for k in peers}, OUTPUTS, floor, names=False)
     del first
     rows: list[Row] = []
@@ -308,6 +316,9 @@ def bench_size(engines: Engines, n: int, rounds: int, names: bool) -> list[Row]:
     sev_runs: dict[str, Callable[[], Any]] = {
         "gigcover": lambda: engines.gig(sev, ("table2_severity",)),
         "openfisca-core": lambda: engines.openfisca(sev, ("table2_severity",), engines.severity_tbs),
+        "openfisca-core (array lookups)": lambda: engines.openfisca(
+            sev, ("table2_severity",), engines.severity_tbs, array_lookups=True
+        ),
         "numpy floor": lambda: engines.numpy_severity(sev),
     }
     times, first = alternate(sev_runs, rounds)
@@ -341,6 +352,7 @@ def memory_child(engine: str, n: int) -> None:
     run = {
         "gigcover": lambda: engines.gig(codes, OUTPUTS),
         "openfisca-core": lambda: engines.openfisca(codes, OUTPUTS),
+        "openfisca-core (array lookups)": lambda: engines.openfisca(codes, OUTPUTS, array_lookups=True),
         "numpy floor": lambda: engines.numpy(codes),
     }[engine]
     if engine == "gigcover":
@@ -361,7 +373,7 @@ def memory(n: int) -> list[str]:
         f"peak memory, 14 outputs at {n:,} workers (fresh process each; /proc/self/status VmHWM, the peak resident "
         "set, its mark reset just before the run):"
     ]
-    for engine in ("gigcover", "openfisca-core", "numpy floor"):
+    for engine in ("gigcover", "openfisca-core", "openfisca-core (array lookups)", "numpy floor"):
         done = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--memory-child", engine, "--size", str(n)],
             capture_output=True,
@@ -370,7 +382,7 @@ def memory(n: int) -> list[str]:
         )
         kb = json.loads(done.stdout.strip().splitlines()[-1])
         lines.append(
-            f"  {engine:<16} peak {kb['peak_kb'] / 1024:6.0f} MB = resident before the run "
+            f"  {engine:<31} peak {kb['peak_kb'] / 1024:6.0f} MB = resident before the run "
             f"{kb['before_kb'] / 1024:4.0f} MB (imports, population) + {(kb['peak_kb'] - kb['before_kb']) / 1024:5.0f}"
             " MB for the run"
         )

@@ -117,6 +117,19 @@ class Access(Enum):
 
 
 # -- parameters: gigcover's YAML values for Shanghai, from the dates they start ----------------------------------
+ARRAY_LOOKUPS = {"on": False}
+"""When on, parameters keyed by an enum are read as plain numpy arrays indexed by the enum's codes (what an openfisca
+user switches to after profiling: openfisca-core 46's vectorial lookup loops over the rows in Python)."""
+
+
+def by_enum(node: Any, enum: type[Enum], keys: Any) -> Any:
+    """node[keys]: openfisca's vectorial lookup, or one numpy gather (ARRAY_LOOKUPS)."""
+    if not ARRAY_LOOKUPS["on"]:
+        return node[keys]
+    table = np.asarray([node[member.name] for member in enum])
+    return table[np.asarray(keys)]
+
+
 def _dated(*pairs: tuple[str, Any]) -> dict[str, Any]:
     return {"values": {date: value for date, value in pairs}}
 
@@ -422,7 +435,7 @@ class table2_severity(Variable):
     label = "Table 2 severity (stars)"
 
     def formula(person, period, parameters):  # type: ignore[no-untyped-def]
-        return parameters(period).coverage.table2.severity[person("table2_cell", period)]
+        return by_enum(parameters(period).coverage.table2.severity, Table2Cell, person("table2_cell", period))
 
 
 class work_place_employee_pension_open(Variable):
@@ -559,11 +572,11 @@ class occupational_injury_covered(Variable):
 
     def formula(person, period, parameters):  # type: ignore[no-untyped-def]
         pilot = parameters(period).occupational_injury.pilot
-        platform_ok = pilot.platforms[person("platform", period)] | pilot.all_platforms
+        platform_ok = by_enum(pilot.platforms, Platform, person("platform", period)) | pilot.all_platforms
         return (
             ~person("has_labor_relation", period)
             & pilot.in_force
-            & pilot.industries[person("industry", period)]
+            & by_enum(pilot.industries, Industry, person("industry", period))
             & platform_ok
         )
 
@@ -653,8 +666,8 @@ class occupational_injury_levy_per_order(Variable):
         sector = person("industry", period)
         base = np.where(
             person("occupational_injury_high_band", period),
-            p.high_band_amount_per_order[sector],
-            p.base_amount_per_order[sector],
+            by_enum(p.high_band_amount_per_order, Industry, sector),
+            by_enum(p.base_amount_per_order, Industry, sector),
         )
         return np.round(base * (1 + person("occupational_injury_float_ratio", period)), 6)
 
