@@ -99,7 +99,9 @@ class Simulation:
         trace: bool = False,
     ) -> None:
         self.model, self.date, self.region = model, date, region
-        self.given = dict(inputs)
+        # a worker is an array of length 1: formulas see arrays only; answers about one worker are single values again
+        self.single = population_shape(inputs) == ()
+        self.given = {name: _as_rows(value) for name, value in inputs.items()}
         self.overlay = overlay or Overlay()
         self.tracing = trace
         self.read_date = False  # a formula asked for the date itself (not only parameters in force on it)
@@ -159,7 +161,7 @@ class Simulation:
                     var.label_en,
                     period_label(var.period, self.date),
                     origin,
-                    var.decode(value, self.model.regions),
+                    var.decode(self.edge(value), self.model.regions),
                 )
             )
         return value
@@ -203,7 +205,7 @@ class Simulation:
                     var.label_en,
                     period_label(var.period, self.date),
                     "formula",
-                    var.decode(result, self.model.regions),
+                    var.decode(self.edge(result), self.model.regions),
                     formula=f"{var.formula.__module__}.{var.formula.__qualname__}",
                     description=var.description,
                     inputs={n: self._decoded(n) for n in var.inputs},
@@ -214,15 +216,29 @@ class Simulation:
             )
         return result
 
+    def edge(self, value: Any) -> Any:
+        """A value as the answer shows it: one worker's single value, or the array for many."""
+        if not self.single:
+            return value
+        if isinstance(value, dict):  # a record (the pension projection): each column for the one worker
+            return {key: self.edge(item) if np.ndim(item) == 1 else item[0] for key, item in value.items()}
+        if isinstance(value, np.ndarray) and value.shape == (1,):
+            return value[0].item() if isinstance(value[0], np.generic) else value[0]
+        return value
+
     def _decoded(self, name: str) -> Any:
-        return self.model.variables[name].decode(self.values[name], self.model.regions) if name in self.values else None
+        return (
+            self.model.variables[name].decode(self.edge(self.values[name]), self.model.regions)
+            if name in self.values
+            else None
+        )
 
     # -- after the run ------------------------------------------------------------------------------
     def warnings(self) -> list[str]:
         regions, out = self.model.regions, []
         for name, value in sorted(self.defaults_used.items()):
             out.append(
-                f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(value, self.model.regions))!r}"
+                f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(self.edge(value), self.model.regions))!r}"
             )
         for hit in self.hits.values():
             if hit.fallback or hit.verified == "UNVERIFIED":  # overlay values are neither
@@ -412,6 +428,19 @@ def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
     """The number of people asked about: () for one, (n,) when inputs give a value per person."""
     shapes = [np.shape(v) for v in inputs.values() if isinstance(v, np.ndarray)]
     return np.broadcast_shapes(*shapes) if shapes else ()
+
+
+def _as_rows(value: Any) -> Any:
+    """One person's given value as an array of one row (formulas see arrays only)."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        return value
+    if isinstance(value, list | dict):
+        return value
+    one = np.empty(1, dtype=object) if not isinstance(value, bool | int | float | str | np.generic) else None
+    if one is not None:
+        one[0] = value
+        return one
+    return np.asarray([value])
 
 
 def per_person(value: Any, shape: tuple[int, ...]) -> Any:
@@ -649,8 +678,8 @@ def answer_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
     questions of one worker in one simulation)."""
     model = sim.model
     check_inputs(model, outputs, sim.given, sim.region != NATIONAL)
-    shape = population_shape(sim.given)
-    values = {name: per_person(sim.compute(name), shape) for name in outputs}
+    shape = () if sim.single else population_shape(sim.given)
+    values = {name: sim.edge(per_person(sim.compute(name), shape)) for name in outputs}
     found: dict[str, Any] = {
         "date": sim.date.isoformat(),
         "region": sim.region,

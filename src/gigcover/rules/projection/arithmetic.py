@@ -260,6 +260,5 @@ def without_switches(plans: Plans, floor_index: float) -> Plans:
     )
 
 
-def _as_list(value: Any) -> tuple[list[Any], bool]:
-    array = np.asarray(value, dtype=object)
-    return (list(array.ravel()), False) if array.ndim else ([array.item()], True)
+def _as_list(value: Any) -> list[Any]:
+    return list(np.asarray(value, dtype=object).ravel())

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from gigcover.engine import ValueType, scalar_if_0d
+from gigcover.engine import ValueType
 from gigcover.rules import registry
 from gigcover.rules.projection.arithmetic import _as_list, project, without_moves, without_switches
 from gigcover.rules.projection.tables import PARAMETERS, Plans, _Tables, _tables, build_plans
@@ -34,7 +34,8 @@ from gigcover.rules.retirement.age import month_index
 )
 def pension_projection(v: Any, p: Any) -> Any:
     """The projected history and, beside it, the counterfactual without moves and switches."""
-    histories, single = _as_list(v.contribution_history)
+    histories = _as_list(v.contribution_history)
+    single = len(histories) == 1
     retirement = np.atleast_1d(np.asarray(v.statutory_retirement_date, dtype=str))
     retirement_month = np.broadcast_to(month_index(retirement, "statutory_retirement_date"), (len(histories),))
     retirement_year = retirement_month // 12
@@ -72,10 +73,8 @@ def pension_projection(v: Any, p: Any) -> Any:
 
 
 def _shaped(columns: dict[str, np.ndarray], single: bool) -> dict[str, Any]:
-    """One person's values as scalars (and yearly paths as lists); many people's as columns, without yearly paths."""
-    if single:
-        return {k: (a[0].tolist() if np.ndim(a) > 1 else scalar_if_0d(a[0])) for k, a in columns.items()}
-    return {k: a for k, a in columns.items() if np.ndim(a) == 1}
+    """Columns, one value per person; one person's yearly paths too (people × years: for many, too large to keep)."""
+    return {k: a for k, a in columns.items() if single or np.ndim(a) == 1}
 
 
 def _field(name: str) -> Any:

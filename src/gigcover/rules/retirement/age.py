@@ -53,6 +53,11 @@ def _parse_month(text: str) -> int | None:
     return year * 12 + month - 1
 
 
+def _at(field: str, position: int, size: int) -> str:
+    """The field of a bad value: with its position among many people, bare for one."""
+    return f"{field}[{position}]" if size > 1 else field
+
+
 def _bad_month(field: str, raw: object) -> InputValueError:
     return InputValueError(f"{field}: expected a month YYYY-MM or a date YYYY-MM-DD, got {raw!r}", field=field)
 
@@ -70,7 +75,7 @@ def month_index(raw: Any, field: str) -> Any:
         indexes = [_parse_month(str(text)) for text in array.ravel().tolist()]
         for position, index in enumerate(indexes):
             if index is None:
-                raise _bad_month(f"{field}[{position}]", array.ravel()[position].item())
+                raise _bad_month(_at(field, position, array.size), array.ravel()[position].item())
         return np.asarray(indexes, dtype=np.int64).reshape(array.shape)
     texts = array.astype(str)
     distinct, inverse = np.unique(texts, return_inverse=True)
@@ -79,7 +84,7 @@ def month_index(raw: Any, field: str) -> Any:
         index = _parse_month(text)
         if index is None:
             first = int(np.flatnonzero(texts.ravel() == text)[0])
-            raise _bad_month(f"{field}[{first}]", text)
+            raise _bad_month(_at(field, first, array.size), text)
         table[i] = index
     return table[inverse.reshape(array.shape)]
 
@@ -105,7 +110,7 @@ def _original_ages(raw: Any) -> Any:
         where = "inputs.original_retirement_age"
         if ages.ndim:
             first = int(np.flatnonzero(bad.ravel())[0])
-            where, value = f"{where}[{first}]", ages.ravel()[first].item()
+            where, value = _at(where, first, ages.size), ages.ravel()[first].item()
         else:
             value = ages.item()
         allowed = ", ".join(str(a) for a in ORIGINAL_AGES)
