@@ -196,3 +196,63 @@ def test_without_a_birth_date_there_is_no_projection_but_still_a_plan(profile: d
     assert by_item(answer)["pension"]["protects"].get("projected_pension_monthly") is None
     assert any("birth_date not given" in w for w in answer["warnings"])
     assert answer["what_ifs"] == [] or all(w["name"] == "enrol_at_work_place" for w in answer["what_ifs"])
+
+
+# -- planted-bug checks: the budget's drop order and monthly employee-medical shares --------------------------------------
+# A local urban-hukou Didi driver in Beijing earning 10,000 (2025-09-01), worked by hand:
+#   medical: employee medical as a flexible worker, Beijing's fixed 584.92 a month (京人社发〔2025〕11号);
+#   pension: employee pension at the floor the advisor assumes, 20 % × 7,162 = 1,432.40 (国发〔2005〕38号; Beijing floor);
+#   unemployment: Beijing admits flexible workers at 1 % of the base, here the income 10,000 (inside the band) = 100.00;
+#   injury: occupational-injury cover paid by the platform (600 orders × 0.01 = 6.00), nothing by the worker.
+# Total 584.92 + 1,432.40 + 100.00 = 2,117.32. Over budget, items go in the order unemployment, pension, medical,
+# injury (README; the paper: keep injury and medical cover to the last), each only while the rest is still too dear.
+BEIJING_DRIVER = {
+    "monthly_income": 10000, "work_region": "110000", "hukou_region": "110105", "hukou_rural": False,
+    "industry": "ride_hailing", "platform": "didi", "has_labor_contract": False, "platform_manages_work": True,
+    "birth_date": "1990-05", "sex": "male", "monthly_orders": 600,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("budget", "dropped", "kept_total"),
+    [
+        (2117.32, [], 2117.32),  # exactly the total: nothing dropped
+        (2117.31, ["unemployment"], 2017.32),  # a fen short: unemployment goes first
+        (2100, ["unemployment"], 2017.32),
+        (2017.31, ["unemployment", "pension"], 584.92),  # then pension (not medical: 2,017.32 − 584.92 = 1,432.40 fits)
+        (1500, ["unemployment", "pension"], 584.92),
+        (584.91, ["unemployment", "pension", "medical"], 0.0),  # then medical
+        (0, ["unemployment", "pension", "medical"], 0.0),  # injury costs the worker nothing: never dropped
+    ],
+)
+def test_budget_drops_unemployment_then_pension_then_medical(
+    budget: float, dropped: list[str], kept_total: float
+) -> None:
+    answer = ask(BEIJING_DRIVER, budget_monthly=budget)
+    costs = {i["item"]: i["worker_monthly_cost"] for i in ask(BEIJING_DRIVER)["plan"]}
+    assert costs == {"medical": 584.92, "pension": 1432.4, "unemployment": 100.0, "occupational_injury": 0.0}
+    affordability = answer["affordability"]
+    assert affordability["worker_monthly_total"] == 2117.32
+    assert affordability["dropped_for_budget"] == dropped
+    assert affordability["plan_monthly_total"] == kept_total
+    assert affordability["drop_order"] == ["unemployment", "pension", "medical", "occupational_injury"]
+    kept = [i["item"] for i in answer["plan"]]
+    assert "occupational_injury" in kept
+    assert not set(dropped) & set(kept)
+
+
+def test_employee_medical_worker_share_is_monthly() -> None:
+    # A full-time employee (labour contract with a delivery contractor) in Shanghai earning 10,000, inside the band
+    # [7,460, 37,302]: employee medical through the employer at the national guidance, worker 2 % = 200.00 and employer
+    # 6 % = 600.00 a MONTH (国发〔1998〕44号; no Shanghai value in the parameters) — not 2,400 / 7,200 a year.
+    # Pension 8 % = 800.00 (employer 16 % = 1,600.00); unemployment 0.5 % = 50.00 each; work injury employer-paid.
+    answer = ask({**RIDER, "monthly_income": 10000, "has_labor_contract": True, "contract_counterparty": "contractor"})
+    items = by_item(answer)
+    assert items["medical"]["scheme"] == "employee_medical"
+    assert items["medical"]["worker_monthly_cost"] == 200.0
+    assert items["medical"]["other_payers"] == {"employer": 600.0}
+    assert items["pension"]["worker_monthly_cost"] == 800.0
+    assert items["pension"]["other_payers"] == {"employer": 1600.0}
+    assert items["unemployment"]["worker_monthly_cost"] == 50.0
+    assert items["occupational_injury"]["worker_monthly_cost"] == 0.0
+    assert answer["affordability"]["worker_monthly_total"] == 1050.0

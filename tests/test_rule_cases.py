@@ -1,7 +1,21 @@
-"""Runs every rule case in tests/rules/*.yaml through `calculate` (format: see the top of each YAML file)."""
+"""Runs every rule case in tests/rules/*.yaml through `calculate` (format: see the top of each YAML file).
+
+How values are compared (`_same`):
+
+- ints, bools and strings exactly, and with the same type (an expected ``2000`` does not match ``2000.0``);
+- lists element by element, with the same length;
+- floats written with at most 2 decimals (``2165.3``, ``4518.38``, ``0.07``, ``139.0``) are money, compared TO THE
+  FEN: the answer must be the same number of fen, i.e. ``abs(actual - expected) <= 1e-6`` (float noise only). A bare
+  ``abs(actual - expected) <= 0.005`` would not do: an amount that was never rounded is at most half a fen away
+  from its rounded value, so a missing round-to-the-fen would still pass (``4518.375`` vs ``4518.38``);
+- every other float (a ratio, a divisor such as ``138.41666666666666``) to ``1e-9`` relative
+  (``math.isclose(actual, expected, rel_tol=1e-9)``): write it with enough digits.
+"""
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +65,28 @@ def test_case_files_exist_and_are_well_formed() -> None:
         assert isinstance(case["expected"], dict) and case["expected"], f"{where}: empty expected"
 
 
+FEN_NOISE = 1e-6  # yuan: float noise allowed on an amount that must be exact to the fen
+RATIO_REL_TOL = 1e-9
+
+
+def is_money(expected: float) -> bool:
+    """True when the expected float is written with at most 2 decimals (a whole number of fen)."""
+    if not math.isfinite(expected):
+        return False
+    exponent = Decimal(repr(expected)).as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -2
+
+
+def same_float(actual: float, expected: float) -> bool:
+    """Money to the fen (no unrounded amount passes); anything else to 1e-9 relative."""
+    if is_money(expected):
+        return abs(actual - expected) <= FEN_NOISE
+    return math.isclose(actual, expected, rel_tol=RATIO_REL_TOL, abs_tol=0.0)
+
+
 def _same(actual: Any, expected: Any) -> bool:
     if isinstance(expected, float) and not isinstance(expected, bool):
-        return isinstance(actual, int | float) and not isinstance(actual, bool) and actual == pytest.approx(expected)
+        return isinstance(actual, int | float) and not isinstance(actual, bool) and same_float(float(actual), expected)
     if isinstance(expected, list):
         return isinstance(actual, list) and len(actual) == len(expected) and all(map(_same, actual, expected))
     return type(actual) is type(expected) and actual == expected
@@ -82,3 +115,24 @@ def test_rule_case(model: Any, file_name: str, case: dict[str, Any]) -> None:
         assert any(fragment in w for w in answer["warnings"]), (
             f"{case['name']}: no warning contains {fragment!r}; warnings: {answer['warnings']}"
         )
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "same"),
+    [
+        (4518.38, 4518.38, True),
+        (4518.379999999999, 4518.38, True),  # float noise
+        (4518.375, 4518.38, False),  # never rounded to the fen: half a fen off
+        (4518.3749, 4518.37, False),  # never rounded: 0.49 fen off
+        (4518.37, 4518.38, False),  # one fen off
+        (722.4561, 722.46, False),
+        (2000, 2000.0, True),  # an int answer for a money float
+        (0.30000000000000004, 0.3, True),
+        (138.41666666666666, 138.4167, False),  # not money (4 decimals): 1e-9 relative
+        (138.4167, 138.4167, True),
+        (1.0000000001, 1.000000000123, True),
+        (1.00001, 1.000001, False),
+    ],
+)
+def test_float_comparison_rule(actual: float, expected: float, same: bool) -> None:
+    assert _same(actual, expected) is same
