@@ -120,7 +120,8 @@ def test_account_without_interest_is_the_sum_of_credits(model: Any, start: int, 
     for seg in segments:
         for _ in range(seg["years"]):
             if year < RETIREMENT_YEAR and seg["scheme"] == "employee":
-                expected += 0.08 * 12 * seg["base_index"] * _average(model, year, seg["region"])
+                rate = 0.11 if 1998 <= year <= 2005 else 0.08  # 66号 art. 4(一): 11 % 1998–2005, 8 % from 2006
+                expected += rate * 12 * seg["base_index"] * _average(model, year, seg["region"])
                 employee_years += 1
             year += 1
     assert out["projected_account_balance"] == pytest.approx(expected, abs=0.011)
@@ -224,12 +225,13 @@ def test_resident_pension_after_conversion_by_hand(model: Any) -> None:
     # Zero interest (employee and resident accounts), zero growth. Employee 2015–2024 in Shanghai at index 1:
     # (8211 × 5 + 9339 + 10338 + 11396 + 12183 + 12307) × 0.96 = 96618 × 0.96 = 92753.28. Resident 2025–2029 at
     # tier 300 + subsidy 30: 5 × 330 = 1650. 10 employee years < 16, combined 15 → resident pension:
-    # central minimum of 2025 (143) + 0 top-up + (92753.28 + 1650) ÷ 139 = 143 + 679.160… = 822.16.
+    # central minimum in force in the retirement year (the latest published, 163 from 2026-01-01; no growth assumed)
+    # + 0 top-up + (92753.28 + 1650) ÷ 139 = 163 + 679.160… = 842.16.
     hist = history(2015, "310000", employee(10, "310000"), resident(5, "310000"))
     out = project(model, hist, overrides={**ZERO, "projection.resident_account_interest": 0})
     assert out["projected_pension_scheme"] == "resident"
     assert out["projected_account_balance"] == 92753.28
-    assert out["projected_pension_monthly"] == 822.16
+    assert out["projected_pension_monthly"] == 842.16
 
 
 # -- portability loss ----------------------------------------------------------------------------------------------------------

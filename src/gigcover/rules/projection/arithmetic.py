@@ -3,6 +3,7 @@ pooled transfers, and the histories without moves or switches."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,7 @@ def project(
     # choosing 60 % means the published floor where there is one (as in pension_base_chosen_monthly)
     chosen = np.where(np.abs(plans.index - floor_ratio) < 1e-9, floors[here], index * wages[here])
     base_monthly = np.where(employee, np.clip(chosen, floors[here], ceiling_ratio * wages[here]), 0.0)
-    credit = base_monthly * 12 * float(p("pension.employee.flexible.account_rate"))
+    credit = base_monthly * 12 * _account_rates(p, calendar)[None, :]
     subsidy = np.where(
         plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
         float(p("pension.resident.subsidy_high_tier_annual")),
@@ -72,11 +73,15 @@ def project(
     minimum = _per_pair(retirement_year, retirement_year, lambda y, _: _minimum_years(table, y))
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years
-    central = float(p("pension.resident.central_basic_monthly"))
-    resident_basic = _per_pair(
+    # paid from the retirement year: the central minimum in force then (the latest published, with no growth assumed),
+    # as the employee side takes the 计发基数 of the retirement year
+    central = _per_pair(
+        retirement_year, retirement_year, lambda y, _: float(p.at("pension.resident.central_basic_monthly", _jan1(y)))
+    )
+    resident_basic = central + _per_pair(
         plans.hukou,
         plans.hukou,
-        lambda h, _: central + float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h])),
+        lambda h, _: float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h])),
     )
     resident_pension = resident_basic + (resident_account + account) / float(p("pension.resident.account_divisor"))
     resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years")))
@@ -97,10 +102,25 @@ def project(
         "pension_monthly": np.round(pension, 2),
         "employee_basic_monthly": np.round(np.where(eligible, basic, 0.0), 2),
         "worker_contributions": np.round(worker_paid, 2),
-        "pooled_transfer": np.round(_pooled_transfers(p, stints, base_monthly), 2),
+        "pooled_transfer": np.round(_pooled_transfers(p, stints, base_monthly, calendar), 2),
         "balance_path": np.round(path, 2),
         "calendar": np.broadcast_to(calendar, (n, years)),
     }
+
+
+def _jan1(year: int) -> dt.date:
+    return dt.date(int(year), 1, 1)
+
+
+def _account_rates(p: Any, calendar: np.ndarray) -> np.ndarray:
+    """The share of the base credited to the personal account, year by year (11 % 1998–2005, 8 % from 2006); a year
+    before the first published rate takes the first."""
+    rates = []
+    for year in calendar.tolist():
+        hit = p.hit("pension.employee.flexible.account_rate", _jan1(year))
+        rates.append(None if hit is None else float(hit.value))
+    first = next((r for r in rates if r is not None), 0.08)
+    return np.asarray([first if r is None else r for r in rates])
 
 
 def _accumulate(start: np.ndarray, credits: np.ndarray, growth: np.ndarray) -> np.ndarray:
@@ -210,10 +230,13 @@ def _previous_province(prov: np.ndarray) -> np.ndarray:
     return np.where(before >= 0, np.take_along_axis(prov, np.maximum(before, 0), axis=1), -1)
 
 
-def _pooled_transfers(p: Any, stints: _Stints, base_monthly: np.ndarray) -> np.ndarray:
-    """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二)).
+def _pooled_transfers(p: Any, stints: _Stints, base_monthly: np.ndarray, calendar: np.ndarray) -> np.ndarray:
+    """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二)), counting only
+    the bases from 1998 on (`pension.employee.pooled_transfer_first_year`).
 
     Every year before the last move is transferred exactly once, so the total is 12 % of the bases before it."""
+    counted = calendar >= int(p("pension.employee.pooled_transfer_first_year"))
+    base_monthly = np.where(counted[None, :], base_monthly, 0.0)
     province, previous = stints.prov, stints.previous
     moved = (province >= 0) & (previous >= 0) & (province != previous)
     years = province.shape[1]

@@ -27,6 +27,7 @@ PARAMETERS = (
     "pension.employee.temporary_account_ages",
     "pension.employee.pension_place_min_years",
     "pension.employee.pooled_transfer_rate",
+    "pension.employee.pooled_transfer_first_year",
     "pension.employee.base_floor_ratio",
     "pension.employee.base_ceiling_ratio",
     "pension.employee.base_floor_monthly",
