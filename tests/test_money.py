@@ -19,7 +19,7 @@ from gigcover.engine.money import ROUNDING_RULES, round_money, to_fen
         (1.005, 1.01),
         (0.0, 0.0),
         (1492.0, 1492.0),
-        (4518.375, 4518.38),  # 12049 × 1.25 × 0.30 (tests/rules/pension.yaml)
+        (4518.375, 4518.38),  # 12049 × 1.25 × 0.30 (tests/rules/pension/employee/benefit.yaml)
         (187.648, 187.65),
         (99.994999, 99.99),
     ],

@@ -20,7 +20,7 @@ from conftest import calc
 from gigcover.engine.errors import InputValueError
 from gigcover.rules.projection import _accumulate
 
-# A man born 1970-01: original retirement 2030-01, delay 16 months → statutory 2031-05 (tests/rules/retirement.yaml);
+# A man born 1970-01: original retirement 2030-01, delay 16 months → statutory 2031-05 (tests/rules/retirement/age.yaml);
 # contributions count for the calendar years before 2031. Minimum years for 2031: 16.
 MAN_1970 = {"birth_date": "1970-01", "original_retirement_age": 60}
 RETIREMENT_YEAR = 2031

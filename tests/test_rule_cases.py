@@ -1,4 +1,5 @@
-"""Runs every rule case in tests/rules/*.yaml through `calculate` (format: see the top of each YAML file).
+"""Runs every rule case in tests/rules/**/*.yaml through `calculate` (format: see the top of each YAML file). The
+folders mirror src/gigcover/rules/ and src/gigcover/parameters/: the cases of rules/<path>.py are in tests/rules/<path>.yaml.
 
 How values are compared (`_same`):
 
@@ -31,11 +32,12 @@ REQUIRED_KEYS = {"name", "date", "inputs", "expected"}
 
 def load_cases() -> list[tuple[str, dict[str, Any]]]:
     cases: list[tuple[str, dict[str, Any]]] = []
-    for path in sorted(RULES_DIR.glob("*.yaml")):
+    for path in sorted(RULES_DIR.rglob("*.yaml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert isinstance(raw, list), f"{path.name}: expected a list of cases"
+        where = path.relative_to(RULES_DIR).as_posix()
+        assert isinstance(raw, list), f"{where}: expected a list of cases"
         for case in raw:
-            cases.append((path.name, case))
+            cases.append((where, case))
     return cases
 
 
@@ -53,8 +55,18 @@ def _params() -> list[Any]:
 
 
 def test_case_files_exist_and_are_well_formed() -> None:
-    files = {path.name for path in RULES_DIR.glob("*.yaml")}
-    assert {"table2_2021.yaml", "table2_2025.yaml", "employment.yaml", "schemes.yaml"} <= files
+    files = {path.relative_to(RULES_DIR).as_posix() for path in RULES_DIR.rglob("*.yaml")}
+    assert {"coverage/table2_2021.yaml", "coverage/table2_2025.yaml", "employment/classification.yaml"} <= files
+
+
+def test_case_files_mirror_the_rules() -> None:
+    """tests/rules/<path>.yaml holds the cases of src/gigcover/rules/<path>.py (a table of Table 2 at two dates for
+    coverage/table2.py): a reader finds a rule's cases from its path."""
+    rules = Path(__file__).resolve().parent.parent / "src" / "gigcover" / "rules"
+    for path in RULES_DIR.rglob("*.yaml"):
+        folder = rules / path.parent.relative_to(RULES_DIR)
+        module = folder / (path.stem.split("_20")[0] + ".py")
+        assert module.exists() or ((folder / "__init__.py").exists() and path.stem == folder.name), path
     names = [case.get("name") for _, case in CASES]
     assert len(names) == len(set(names)), "case names must be unique (they are the test ids)"
     for file_name, case in CASES:
