@@ -95,6 +95,10 @@ def compute(
         chunk = {k: (plan.arrange(v[start:stop]) if _per_row(v, n) else v) for k, v in given.items()}
         result = evaluate_rows(model, plan.rows, chunk, names, overlay, missing_as_nan=missing == "nan")
         for name, values in result.values.items():
+            whole = stop - start == n and plan.order is None and values.shape == (n,) and values.flags.owndata
+            if whole and not any(values is given_value for given_value in given.values()):
+                out[name] = values  # the whole population in one chunk, in order: nothing to move (never an input)
+                continue
             if name not in out:
                 out[name] = np.empty(n, dtype=values.dtype)
             elif out[name].dtype != values.dtype:
