@@ -14,7 +14,7 @@ from gigcover.engine.money import round_money
 from gigcover.engine.parameters import ParameterHit
 from gigcover.engine.regions import RegionTable
 from gigcover.engine.variables import CALL_REGION, ValueType, VariableRegistry
-from gigcover.engine.vector import choose, gather, scalar_if_0d, select
+from gigcover.engine.vector import choose, gather, select
 
 __all__ = [
     "CALL_REGION",
@@ -34,6 +34,5 @@ __all__ = [
     "gather",
     "periods",
     "round_money",
-    "scalar_if_0d",
     "select",
 ]

@@ -62,11 +62,6 @@ def _code_table(codes: tuple[int, ...]) -> np.ndarray:
     return np.asarray(codes, dtype=CODE_DTYPE)
 
 
-def scalar_if_0d(value: Any) -> Any:
-    array = np.asarray(value)
-    return array.item() if array.ndim == 0 else array
-
-
 def choose(conditions: Sequence[Any], choices: Sequence[Any], default: Any) -> Any:
     """np.select for one value or many: the first true condition picks its choice."""
     arrays = [np.asarray(c, dtype=bool) for c in conditions]

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import scalar_if_0d
 from gigcover.rules import registry
 
 
@@ -34,7 +33,7 @@ def affordable_share_of_income(v: Any, p: Any) -> Any:
 )
 def employee_scheme_income_floor(v: Any, p: Any) -> Any:
     """Middle and high earners join employee insurance (论文四（4）): here, income of at least the base floor."""
-    return scalar_if_0d(np.asarray(v.pension_base_floor_monthly) * p("advisor.employee_scheme_income_ratio"))
+    return np.asarray(v.pension_base_floor_monthly) * p("advisor.employee_scheme_income_ratio")
 
 
 @registry.formula(

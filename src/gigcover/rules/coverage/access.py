@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import choose, gather, scalar_if_0d, select
+from gigcover.engine import choose, gather, select
 from gigcover.rules import registry
 from gigcover.rules.coverage.categories import Access, Payer, Place, Platform
 from gigcover.rules.employment.classification import EmploymentForm, Industry
@@ -105,9 +105,7 @@ def employee_pension_payers(v: Any, p: Any) -> Any:
 )
 def employee_pension_employer_rate(v: Any, p: Any) -> Any:
     """Share of wages the employer pays; 0 when there is no employer route."""
-    return scalar_if_0d(
-        np.where(np.asarray(v.employee_pension_access) == Access.EMPLOYER, p("pension.employee.employer_rate"), 0.0)
-    )
+    return np.where(np.asarray(v.employee_pension_access) == Access.EMPLOYER, p("pension.employee.employer_rate"), 0.0)
 
 
 @registry.formula(
@@ -289,7 +287,7 @@ def occupational_injury_covered(v: Any, p: Any) -> Any:
     """Without a labour relation, in a pilot industry, on a pilot platform, in a pilot province (by date)."""
     platform_in = gather(p.mask("occupational_injury.pilot.platforms", Platform), v.platform)
     platform_ok = platform_in | bool(p("occupational_injury.pilot.all_platforms"))
-    return scalar_if_0d(
+    return (
         ~np.asarray(v.has_labor_relation, dtype=bool)
         & bool(p("occupational_injury.pilot.in_force"))
         & gather(p.mask("occupational_injury.pilot.industries", Industry), v.industry)

@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import scalar_if_0d
 from gigcover.rules import registry
 
 
@@ -21,7 +20,7 @@ from gigcover.rules import registry
 )
 def work_place_employee_pension_open(v: Any, p: Any) -> Any:
     """Open to local hukou always; to others once the place of work lifted its hukou limit."""
-    return scalar_if_0d(np.asarray(v.hukou_local) | (not p("coverage.hukou.pension_work_place_requires_local_hukou")))
+    return np.asarray(v.hukou_local) | (not p("coverage.hukou.pension_work_place_requires_local_hukou"))
 
 
 @registry.formula(
@@ -34,7 +33,7 @@ def work_place_employee_pension_open(v: Any, p: Any) -> Any:
 )
 def work_place_employee_medical_open(v: Any, p: Any) -> Any:
     """Open to local hukou always; to others once the place of work lifted its hukou limit."""
-    return scalar_if_0d(np.asarray(v.hukou_local) | (not p("coverage.hukou.medical_work_place_requires_local_hukou")))
+    return np.asarray(v.hukou_local) | (not p("coverage.hukou.medical_work_place_requires_local_hukou"))
 
 
 @registry.formula(
@@ -47,7 +46,7 @@ def work_place_employee_medical_open(v: Any, p: Any) -> Any:
 )
 def work_place_resident_medical_open(v: Any, p: Any) -> Any:
     """Local hukou always; others where residence-based enrolment is open."""
-    return scalar_if_0d(np.asarray(v.hukou_local) | p("coverage.hukou.resident_medical_work_place_open_to_nonlocal"))
+    return np.asarray(v.hukou_local) | p("coverage.hukou.resident_medical_work_place_open_to_nonlocal")
 
 
 @registry.formula(
@@ -62,4 +61,4 @@ def hukou_place_employee_open(v: Any, p: Any) -> Any:
     """For workers away from home: urban hukou may keep paying at home as individuals, rural hukou may not."""
     rule = p("coverage.hukou.hukou_place_employee_individual_open")
     away = ~np.asarray(v.hukou_local, dtype=bool)
-    return scalar_if_0d(away & np.where(v.hukou_rural, rule["rural"], rule["urban"]))
+    return away & np.where(v.hukou_rural, rule["rural"], rule["urban"])

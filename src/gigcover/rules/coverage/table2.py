@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import CALL_REGION, bitset, gather, scalar_if_0d
+from gigcover.engine import CALL_REGION, bitset, gather
 from gigcover.rules import registry
 from gigcover.rules.coverage.categories import Platform, Table2Cell, Table2Option
 from gigcover.rules.employment.classification import LegalRelation
@@ -37,7 +37,7 @@ registry.input(
 def hukou_local(v: Any, p: Any) -> Any:
     """Hukou in the same insurance pooling area (统筹地区: the prefecture-level city; a municipality as a whole)."""
     pooling = p.regions.pooling_index
-    return scalar_if_0d(pooling[v.hukou_region] == pooling[v.work_region])
+    return pooling[v.hukou_region] == pooling[v.work_region]
 
 
 @registry.formula(
@@ -45,7 +45,7 @@ def hukou_local(v: Any, p: Any) -> Any:
 )
 def has_labor_relation(v: Any, p: Any) -> Any:
     """Table 2's column: labour relation yes (是) or no (否)."""
-    return scalar_if_0d(np.asarray(v.legal_relation) == LegalRelation.LABOR)
+    return np.asarray(v.legal_relation) == LegalRelation.LABOR
 
 
 @registry.formula(
@@ -63,7 +63,7 @@ def table2_cell(v: Any, p: Any) -> Any:
         + 2 * np.asarray(v.hukou_rural, dtype=bool)
         + ~np.asarray(v.has_labor_relation, dtype=bool)
     )
-    return scalar_if_0d(index.astype(np.int8)) if np.ndim(index) else int(index)
+    return index.astype(np.int8) if np.ndim(index) else int(index)
 
 
 @registry.formula(

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Categorical, scalar_if_0d, select
+from gigcover.engine import Categorical, select
 from gigcover.rules import registry
 
 
@@ -156,7 +156,7 @@ def legal_relation(v: Any, p: Any) -> Any:
 )
 def part_time_hours_test(v: Any, p: Any) -> Any:
     """Paid mainly by the hour, ≤ 4 h a day on average and ≤ 24 h a week with one employer (art. 68)."""
-    return scalar_if_0d(
+    return (
         np.asarray(v.paid_hourly, dtype=bool)
         & (np.asarray(v.daily_hours_one_employer) <= p("employment.part_time_max_daily_hours"))
         & (np.asarray(v.weekly_hours_one_employer) <= p("employment.part_time_max_weekly_hours"))

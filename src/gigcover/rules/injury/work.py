@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Categorical, NotInForceError, choose, round_money, scalar_if_0d
+from gigcover.engine import Categorical, NotInForceError, choose, round_money
 from gigcover.rules import registry, rounding_rule
 
 registry.input(
@@ -94,7 +94,7 @@ def work_injury_rate(v: Any, p: Any) -> Any:
         on_band |= (klass == int(key)) & matches
     if not np.all(on_band):
         p.warn("work_injury_rate_multiplier: not one of the class's floating bands (人社部发〔2015〕71号)")
-    return scalar_if_0d(rates[klass - 1] * multiplier)
+    return rates[klass - 1] * multiplier
 
 
 @registry.formula(
@@ -142,7 +142,7 @@ def insured_monthly_wage(v: Any, p: Any) -> Any:
         average * p("injury.work.insured_wage_floor_ratio"),
         average * p("injury.work.insured_wage_ceiling_ratio"),
     )
-    return scalar_if_0d(np.clip(np.asarray(v.own_average_monthly_wage, dtype=float), low, high))
+    return np.clip(np.asarray(v.own_average_monthly_wage, dtype=float), low, high)
 
 
 def _by_grade(table: Any, grade: Any) -> Any:

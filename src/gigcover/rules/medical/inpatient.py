@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Categorical, gather, round_money, scalar_if_0d
+from gigcover.engine import Categorical, gather, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -104,4 +104,4 @@ def inpatient_reimbursement(v: Any, p: Any) -> Any:
 )
 def inpatient_out_of_pocket(v: Any, p: Any) -> Any:
     """The bill less what the fund pays (in-policy items only)."""
-    return scalar_if_0d(np.round(np.asarray(v.inpatient_bill) - np.asarray(v.inpatient_reimbursement), 2))
+    return np.round(np.asarray(v.inpatient_bill) - np.asarray(v.inpatient_reimbursement), 2)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import InputValueError, round_money, scalar_if_0d
+from gigcover.engine import InputValueError, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.employment.classification import Industry
 
@@ -64,7 +64,7 @@ def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
     tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
     band = np.asarray(v.occupational_injury_high_band, dtype=np.intp)
     base = tables[band, v.industry]
-    return scalar_if_0d(np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6))
+    return np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6)
 
 
 @registry.formula(
@@ -138,11 +138,9 @@ def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
             "together at most 1",
             field="overrides.occupational_injury.worker_share",
         )
-    return scalar_if_0d(
-        np.round(
-            np.asarray(v.occupational_injury_monthly_levy)
-            - np.asarray(v.occupational_injury_worker_monthly)
-            - np.asarray(v.occupational_injury_government_monthly),
-            2,
-        )
+    return np.round(
+        np.asarray(v.occupational_injury_monthly_levy)
+        - np.asarray(v.occupational_injury_worker_monthly)
+        - np.asarray(v.occupational_injury_government_monthly),
+        2,
     )

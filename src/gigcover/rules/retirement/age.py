@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import InputValueError, scalar_if_0d
+from gigcover.engine import InputValueError
 from gigcover.rules import registry
 
 ORIGINAL_AGES = (60, 55, 50)  # 男职工 60; 女职工 55 (干部/管理岗) and 50 (工人岗): the three ages the decision delays
@@ -96,7 +96,7 @@ def month_text(index: Any) -> Any:
         return f"{whole_years:04d}-{month_of_year + 1:02d}"
     year, month = np.divmod(np.asarray(index, dtype=np.int64), 12)
     text = np.char.add(np.char.add(np.char.zfill(year.astype(str), 4), "-"), np.char.zfill((month + 1).astype(str), 2))
-    return scalar_if_0d(text)
+    return text
 
 
 # -- original ages -----------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def retirement_delay_months(v: Any, p: Any) -> Any:
     cap = _by_age(p("retirement.delay_cap_months"), ages, "retirement.delay_cap_months")
     m = np.asarray(original - start, dtype=np.int64)
     delay = np.where(m < 0, 0, np.minimum(np.maximum(m, 0) // np.maximum(step, 1) + 1, cap))
-    return scalar_if_0d(delay)
+    return delay
 
 
 @registry.formula(
@@ -185,7 +185,7 @@ def retirement_delay_months(v: Any, p: Any) -> Any:
 def statutory_retirement_age_months(v: Any, p: Any) -> Any:
     """Original age × 12 + the delay: e.g. 60 × 12 + 16 = 736 months (61 years 4 months) for a man born 1970-01."""
     ages = _original_ages(v.original_retirement_age)
-    return scalar_if_0d(ages * 12 + np.asarray(v.retirement_delay_months, dtype=np.int64))
+    return ages * 12 + np.asarray(v.retirement_delay_months, dtype=np.int64)
 
 
 @registry.formula(
@@ -220,7 +220,7 @@ def minimum_contribution_years(v: Any, p: Any) -> Any:
     values = np.array([float(table[str(y)]) for y in years])
     year = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date") // 12
     position = np.maximum(np.searchsorted(years, year, side="right") - 1, 0)
-    return scalar_if_0d(values[position])
+    return values[position]
 
 
 @registry.formula(

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import choose, round_money, scalar_if_0d
+from gigcover.engine import choose, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.coverage.categories import Access
 
@@ -75,10 +75,8 @@ def unemployment_benefit_max_months(v: Any, p: Any) -> Any:
     """1–5 years contributed → 12 months; 5–10 → 18; 10 or more → 24; under 1 year → none (art. 17)."""
     rows = sorted(p("unemployment.benefit_months_by_years"), key=lambda r: -float(r["min_years"]))
     years = np.asarray(v.unemployment_contribution_years, dtype=float)
-    return scalar_if_0d(
-        np.asarray(
-            choose([years >= float(r["min_years"]) for r in rows], [int(r["max_months"]) for r in rows], 0), dtype=int
-        )
+    return np.asarray(
+        choose([years >= float(r["min_years"]) for r in rows], [int(r["max_months"]) for r in rows], 0), dtype=int
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import round_money, scalar_if_0d
+from gigcover.engine import round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -67,7 +67,7 @@ def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
     at = np.clip(np.asarray(age_months, dtype=float), ages[0] * 12, ages[-1] * 12)
     if not by_month:
         at = np.floor(at / 12) * 12
-    return scalar_if_0d(np.round(np.interp(at / 12, ages, months), 4))
+    return np.round(np.interp(at / 12, ages, months), 4)
 
 
 @registry.formula(
@@ -82,7 +82,7 @@ def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
 def average_contribution_index_clamped(v: Any, p: Any) -> Any:
     """Each year's index lies within the contribution band (60–300 %), so the average does too."""
     low, high = p("pension.employee.base_floor_ratio"), p("pension.employee.base_ceiling_ratio")
-    return scalar_if_0d(np.clip(np.asarray(v.average_contribution_index, dtype=float), low, high))
+    return np.clip(np.asarray(v.average_contribution_index, dtype=float), low, high)
 
 
 @registry.formula(
@@ -145,4 +145,4 @@ def employee_pension_monthly(v: Any, p: Any) -> Any:
 )
 def employee_pension_eligible(v: Any, p: Any) -> Any:
     """At least the minimum years (15, rising to 20 from 2030) at the statutory retirement age (社会保险法 art. 16)."""
-    return scalar_if_0d(np.asarray(v.contribution_years) >= np.asarray(v.minimum_contribution_years) - 1e-9)
+    return np.asarray(v.contribution_years) >= np.asarray(v.minimum_contribution_years) - 1e-9

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import choose, round_money, scalar_if_0d
+from gigcover.engine import choose, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.coverage.categories import Access
 
@@ -135,9 +135,7 @@ def pension_base_chosen_monthly(v: Any, p: Any) -> Any:
     Give it directly to declare a base in yuan (or an employee's wage)."""
     index = np.asarray(v.pension_base_index_chosen, dtype=float)
     at_floor = np.isclose(index, p("pension.employee.base_floor_ratio"))
-    return scalar_if_0d(
-        np.where(at_floor, v.pension_base_floor_monthly, index * np.asarray(v.pension_average_wage_monthly))
-    )
+    return np.where(at_floor, v.pension_base_floor_monthly, index * np.asarray(v.pension_average_wage_monthly))
 
 
 @registry.formula(
@@ -159,7 +157,7 @@ def pension_base_monthly(v: Any, p: Any) -> Any:
             f"pension_base_monthly: {changed} declared base(s) outside the band "
             f"[{np.min(floor):.2f}, {np.max(ceiling):.2f}] clamped to it"
         )
-    return scalar_if_0d(clamped)
+    return clamped
 
 
 @registry.formula(

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import periods, round_money, scalar_if_0d
+from gigcover.engine import periods, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.retirement.age import month_index
 
@@ -42,7 +42,7 @@ registry.input(
 def age_years(v: Any, p: Any) -> Any:
     """Whole years from the birth month to the month of the question (give it directly if the birth date is unknown)."""
     born = month_index(v.birth_date, "inputs.birth_date")
-    return scalar_if_0d((periods.month_index(p.date) - np.asarray(born)) // 12)
+    return (periods.month_index(p.date) - np.asarray(born)) // 12
 
 
 @registry.formula(
@@ -73,7 +73,7 @@ def resident_pension_subsidy_annual(v: Any, p: Any) -> Any:
     subsidy = np.where(
         high, p("pension.resident.subsidy_high_tier_annual"), p("pension.resident.subsidy_low_tier_annual")
     )
-    return scalar_if_0d(np.where(tier > 0, subsidy, 0.0))
+    return np.where(tier > 0, subsidy, 0.0)
 
 
 @registry.formula(
@@ -86,7 +86,7 @@ def resident_pension_subsidy_annual(v: Any, p: Any) -> Any:
 )
 def resident_pension_account_credit_annual(v: Any, p: Any) -> Any:
     """The worker's tier plus the government subsidy, all into the personal account."""
-    return scalar_if_0d(np.asarray(v.resident_pension_tier_annual) + np.asarray(v.resident_pension_subsidy_annual))
+    return np.asarray(v.resident_pension_tier_annual) + np.asarray(v.resident_pension_subsidy_annual)
 
 
 @registry.formula(
@@ -113,7 +113,7 @@ def resident_pension_local_top_up(v: Any, p: Any) -> Any:
 )
 def resident_pension_basic_monthly(v: Any, p: Any) -> Any:
     """The central minimum basic pension of the date's year plus the local top-up."""
-    return scalar_if_0d(p("pension.resident.central_basic_monthly") + np.asarray(v.resident_pension_local_top_up))
+    return p("pension.resident.central_basic_monthly") + np.asarray(v.resident_pension_local_top_up)
 
 
 @registry.formula(
@@ -141,7 +141,6 @@ def resident_pension_monthly(v: Any, p: Any) -> Any:
 )
 def resident_pension_eligible(v: Any, p: Any) -> Any:
     """Aged 60 or more with at least 15 years of contributions."""
-    return scalar_if_0d(
-        (np.asarray(v.age_years) >= p("pension.resident.eligibility_age"))
-        & (np.asarray(v.resident_contribution_years) >= p("pension.resident.minimum_years"))
+    return (np.asarray(v.age_years) >= p("pension.resident.eligibility_age")) & (
+        np.asarray(v.resident_contribution_years) >= p("pension.resident.minimum_years")
     )
