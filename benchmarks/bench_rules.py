@@ -7,14 +7,12 @@ Run: .venv/bin/python benchmarks/bench_rules.py [--people 1000000]
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import statistics
 import time
 
 import numpy as np
 
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.engine.memo import BoundedCache
 from gigcover.queries import COVERAGE_OUTPUTS
 from gigcover.rules.model import default_model, load_model
 
@@ -68,9 +66,7 @@ def main() -> None:
     model = default_model()
     outputs = list(COVERAGE_OUTPUTS)
 
-    # the workers repeat every 60 calls: the memo answers most calls; with it off every formula runs (the peer)
     p50, p99 = scalar_calls(model, args.calls, outputs)
-    off_p50, off_p99 = scalar_calls(dataclasses.replace(model, results=BoundedCache(0)), args.calls, outputs)
 
     inputs = population(args.people)
     t0 = time.perf_counter()
@@ -85,16 +81,13 @@ def main() -> None:
     )
     print(
         f"one worker, {len(outputs)} outputs via calculate: p50 {p50 * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms "
-        f"({args.calls} calls over 60 kinds of worker); memo off: p50 {off_p50 * 1e3:.3f} ms, p99 {off_p99 * 1e3:.3f} ms"
+        f"({args.calls} calls over 60 kinds of worker)"
     )
     print(
         f"{args.people:,} workers in one vector call: {vector_seconds:.2f} s "
         f"({per_person_vector * 1e6:.2f} µs per worker, incl. input validation and JSON conversion)"
     )
-    print(
-        f"ratio scalar p50 / vector per worker: {p50 / per_person_vector:.0f}× "
-        f"(memo off: {off_p50 / per_person_vector:.0f}×)"
-    )
+    print(f"ratio scalar p50 / vector per worker: {p50 / per_person_vector:.0f}×")
 
 
 if __name__ == "__main__":

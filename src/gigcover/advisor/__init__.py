@@ -58,9 +58,11 @@ class _Asker:
         self.weakest.append(found["verification"]["weakest"])
         return dict(found["outputs"])
 
+    shares_simulations = True  # the benchmark's peer asks each question in a simulation of its own
+
     def _simulation(self, region: str, overrides: Mapping[str, Any] | None, inputs: dict[str, Any]) -> Simulation:
         key = json.dumps([region, overrides, inputs], sort_keys=True, default=str)
-        sim = self.simulations.get(key)
+        sim = self.simulations.get(key) if self.shares_simulations else None
         if sim is None:
             given = {**self.base, **validate_inputs(self.model, inputs)}
             overlay = Overlay.parse(overrides, self.model.store) if overrides else None
