@@ -142,11 +142,15 @@ class Categorical(enum.IntEnum):
 
     @classmethod
     def decode_set(cls, masks: Any) -> Any:
-        """Bit sets → lists of names in member order: one list, or a list of lists for an array."""
+        """Bit sets → lists of names in member order: one list, or a list of lists for an array (rows with the same set
+        share one list: answers are read, not edited)."""
         if np.ndim(masks) == 0:
             mask = int(masks)
             return [m.id for m in cls if mask >> int(m) & 1]
-        return [list(names) for names in cls.set_names(masks).tolist()]
+        array = np.asarray(masks).astype(np.int64)
+        distinct, inverse = np.unique(array, return_inverse=True)
+        lists = [cls.decode_set(int(mask)) for mask in distinct.tolist()]
+        return [lists[i] for i in inverse.ravel().tolist()]
 
     @classmethod
     def set_names(cls, masks: Any) -> np.ndarray:

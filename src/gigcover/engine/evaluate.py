@@ -402,6 +402,15 @@ class _Parameters:
 PLAIN = (bool, int, float, str)
 
 
+def _json_ready(variable: Variable, value: Any, regions: RegionTable) -> Any:
+    """A value as the JSON contract has it. Names decoded from codes are plain already (lists of str): only numbers
+    and records still need converting."""
+    if variable.enum is not None or variable.value_type == "region":
+        decoded = variable.decode(value, regions)
+        return decoded if not isinstance(decoded, np.ndarray) else decoded.tolist()
+    return _jsonable(value)
+
+
 def _jsonable(value: Any) -> Any:
     return value if type(value) in PLAIN else to_jsonable(value)  # most answers are plain numbers and names
 
@@ -661,9 +670,7 @@ def answer(
     found = {
         "date": [str(d) for d in where.day.tolist()],
         "region": model.regions.decode(where.region),
-        "outputs": {
-            name: _jsonable(model.variables[name].decode(result.values[name], model.regions)) for name in outputs
-        },
+        "outputs": {name: _json_ready(model.variables[name], result.values[name], model.regions) for name in outputs},
         "warnings": result.warnings,
         "verification": result.verification,
     }
@@ -683,7 +690,7 @@ def answer_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {
         "date": sim.date.isoformat(),
         "region": sim.region,
-        "outputs": {name: _jsonable(model.variables[name].decode(values[name], model.regions)) for name in outputs},
+        "outputs": {name: _json_ready(model.variables[name], values[name], model.regions) for name in outputs},
         "warnings": ([] if sim.region != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
         "verification": sim.verification(),
     }
