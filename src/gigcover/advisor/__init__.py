@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from gigcover.advisor import text
 from gigcover.advisor.request import AdviceRequest, Profile, engine_inputs, parse_request, retirement_age
 from gigcover.engine.errors import GigcoverError, InputValueError
-from gigcover.engine.evaluate import Model, Simulation, answer_in, place_and_date, validate_inputs
+from gigcover.engine.evaluate import Model, Simulation, outputs_in, place_and_date, validate_inputs
 from gigcover.engine.overlay import Overlay
+from gigcover.engine.regions import NATIONAL
 from gigcover.queries import COVERAGE_OUTPUTS
 from gigcover.rules.coverage import SCHEMES
 from gigcover.scenarios import scenario
@@ -51,12 +52,19 @@ class _Asker:
         the same variant share one simulation, so what one question computed the next one reuses."""
 
         def ask() -> dict[str, Any]:
-            return answer_in(self._simulation(region or self.region, overrides, inputs), outputs)
+            return outputs_in(self._simulation(region or self.region, overrides, inputs), outputs)
 
-        found = _as_profile_error(ask)
-        self.warnings.extend(found["warnings"])
-        self.weakest.append(found["verification"]["weakest"])
-        return dict(found["outputs"])
+        return _as_profile_error(ask)
+
+    def said(self) -> tuple[list[str], str]:
+        """The warnings and the weakest verification level of everything asked (read once, at the end)."""
+        warnings, levels = list(self.warnings), []
+        for sim in dict.fromkeys(self.simulations.values()):
+            if sim.region == NATIONAL:
+                warnings.append("no region given: national values used")
+            warnings.extend(sim.warnings())
+            levels.append(sim.verification()["weakest"])
+        return warnings, max(levels or ["V1"], key=["V1", "V2", "V3", "UNVERIFIED", "OVERLAY"].index)
 
     shares_simulations = True  # the benchmark's peer asks each question in a simulation of its own
 
@@ -64,11 +72,17 @@ class _Asker:
         key = json.dumps([region, overrides, inputs], sort_keys=True, default=str)
         sim = self.simulations.get(key) if self.shares_simulations else None
         if sim is None:
-            given = {**self.base, **validate_inputs(self.model, inputs)}
-            overlay = Overlay.parse(overrides, self.model.store) if overrides else None
-            where = place_and_date(self.model, self.date, region, given)
-            assert isinstance(where, tuple)
-            sim = self.simulations[key] = Simulation(self.model, where[0], where[1], given, overlay)
+            changed = validate_inputs(self.model, inputs)
+            base = self.simulations.get(json.dumps([region, None, {}])) if self.shares_simulations else None
+            if base is not None and not overrides and "work_region" not in changed:
+                sim = base.variant(changed)  # a what-if shares what does not depend on what it changes
+            else:
+                given = {**self.base, **changed}
+                overlay = Overlay.parse(overrides, self.model.store) if overrides else None
+                where = place_and_date(self.model, self.date, region, given)
+                assert isinstance(where, tuple)
+                sim = Simulation(self.model, where[0], where[1], given, overlay)
+            self.simulations[key] = sim
         return sim
 
     def optional(self, outputs: list[str], **kwargs: Any) -> dict[str, Any] | None:
@@ -130,6 +144,7 @@ def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
     affordability, plan = _affordability(
         plan, profile, request.budget_monthly, float(facts["affordable_share_of_income"])
     )
+    warnings, weakest = ask.said()
     return {
         "date": request.date.isoformat(),
         "lang": request.lang,
@@ -138,8 +153,8 @@ def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
         "plan": plan,
         "affordability": affordability,
         "what_ifs": _what_ifs(context),
-        "warnings": [w for w in dict.fromkeys(ask.warnings) if not _internal_default(w)],
-        "verification": {"weakest": max(ask.weakest, key=["V1", "V2", "V3", "UNVERIFIED", "OVERLAY"].index)},
+        "warnings": [w for w in dict.fromkeys(warnings) if not _internal_default(w)],
+        "verification": {"weakest": weakest},
     }
 
 

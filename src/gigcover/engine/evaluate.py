@@ -36,6 +36,7 @@ class Model:
     store: ParameterStore
     sources: dict[str, Source]
     needs_cache: dict[tuple[Any, ...], dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    ancestry: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     # tables derived from stored parameter values (dense arrays by code, projection tables): parameter data, kept for
     # the model's life like the store itself; never values computed for a person
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
@@ -54,6 +55,13 @@ class Model:
             raise UnknownNameError(
                 f"unknown variable {name!r}", name=name, suggestions=closest(name, self.variables)
             ) from None
+
+    def ancestors(self, name: str) -> frozenset[str]:
+        """Every variable `name` is computed from, directly or through others (the graph is fixed at load time)."""
+        found = self.ancestry.get(name)
+        if found is None:
+            found = self.ancestry[name] = frozenset(dependencies(self.variables, [name], ())) - {name}
+        return found
 
     def citation(self, key: str) -> dict[str, object]:
         return self.sources[key].to_dict(key)
@@ -114,6 +122,20 @@ class Simulation:
         self.defaults_used: dict[str, Any] = {}
         self.extra_warnings: list[str] = []
         self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
+
+    def variant(self, changed: Mapping[str, Any]) -> Simulation:
+        """The same worker, place, date and overlay with some inputs changed (a what-if): a simulation that starts
+        with every value of this one that does not depend on what changed. What it computes anew says its own
+        parameters and warnings; the values it starts with were said by this simulation."""
+        other = Simulation(self.model, self.date, self.region, {**self.given, **changed}, self.overlay, self.tracing)
+        other.single = self.single
+        names = set(changed)
+        for name, value in self.values.items():
+            if name not in names and names.isdisjoint(self.model.ancestors(name)):
+                other.values[name] = value
+                if name in self.date_dependent:
+                    other.date_dependent.add(name)
+        return other
 
     # -- formulas see these two views --------------------------------------------------------------
     def parameter(self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None) -> Any:
@@ -677,6 +699,18 @@ def answer(
     if trace:
         found["trace"] = result.trace
     return found
+
+
+def outputs_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
+    """The outputs alone (JSON-ready), computed in `sim`; its warnings and verification can be read once at the end,
+    for all the questions asked of it (`sim.warnings()`, `sim.verification()`)."""
+    model = sim.model
+    check_inputs(model, outputs, sim.given, sim.region != NATIONAL)
+    shape = () if sim.single else population_shape(sim.given)
+    return {
+        name: _json_ready(model.variables[name], sim.edge(per_person(sim.compute(name), shape)), model.regions)
+        for name in outputs
+    }
 
 
 def answer_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
