@@ -1,6 +1,12 @@
-"""Lifetime projection benchmark: one worker's history through `calculate`, against N histories in one vector call.
+"""Lifetime projection at population scale: contribution histories as columns through `gigcover.compute` (chunked),
+against the same histories as JSON records through `calculate` (the per-person path), and one history's latency.
 
-Run: .venv/bin/python benchmarks/bench_projection.py [--people 100000]
+Histories cover about 45 years each (a start year 1992–2005, 2–5 segments across ten provinces and four hukou places,
+employee, resident and gap years) for workers born 1968–1985, projected to the statutory retirement date with the three
+counterfactuals behind `portability_loss_monthly`. The two paths are checked equal on a sample before timing; peak memory
+is the process's (VmHWM, reset before the run; Linux).
+
+Run: .venv/bin/python benchmarks/bench_projection.py [--people 1000000] [--peer 20000] [--chunk 50000]
 """
 
 from __future__ import annotations
@@ -8,67 +14,150 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+import gigcover
 from gigcover.engine.evaluate import calculate
 from gigcover.rules.model import default_model
+from gigcover.rules.projection import HistoryColumns
 
-REGIONS = ["310000", "440300", "510100", "330100", "110000"]
-HUKOU = ["511500", "411600", "510100", "320300"]
+REGIONS = np.array(["310000", "440300", "510100", "330100", "110000", "420100", "500000", "610100", "370100", "410100"])
+HUKOU = np.array(["511500", "411600", "510100", "320300"])
+OUTPUTS = [
+    "projected_pension_monthly",
+    "projected_employee_contribution_years",
+    "projected_account_balance",
+    "portability_loss_monthly",
+    "portability_pooled_transfer",
+]
 
 
-def history(rng: np.random.Generator) -> dict[str, object]:
-    segments = []
-    for _ in range(int(rng.integers(1, 5))):
-        scheme = str(rng.choice(["employee", "employee", "resident", "none"]))
-        segment: dict[str, object] = {"years": int(rng.integers(1, 10)), "scheme": scheme}
-        if scheme == "employee":
-            segment |= {"region": str(rng.choice(REGIONS)), "base_index": float(rng.choice([0.6, 0.8, 1.0]))}
-        elif scheme == "resident":
-            segment |= {"region": str(rng.choice(HUKOU)), "tier": 300}
-        segments.append(segment)
-    return {"start_year": int(rng.integers(2015, 2026)), "hukou_region": str(rng.choice(HUKOU)), "segments": segments}
+def population(n: int, seed: int = 11) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """People (one row each), segments (one row each) and the other inputs, as numpy columns."""
+    rng = np.random.default_rng(seed)
+    count = rng.integers(2, 6, n)
+    person = np.repeat(np.arange(n), count)
+    m = len(person)
+    scheme = rng.choice(np.array(["employee", "employee", "employee", "resident", "none"]), m)
+    years = np.maximum(1, np.round(45 / count[person] * rng.uniform(0.6, 1.4, m)).astype(int))
+    region = np.where(scheme == "resident", rng.choice(HUKOU, m), rng.choice(REGIONS, m))
+    people = {"start_year": rng.integers(1992, 2006, n), "hukou_region": rng.choice(HUKOU, n)}
+    segments = {
+        "person": person,
+        "years": years,
+        "scheme": scheme,
+        "region": np.where(scheme == "none", "", region),
+        "base_index": rng.choice(np.array([0.6, 0.8, 1.0, 1.5]), m),
+        "tier": np.where(scheme == "resident", 300.0, 0.0),
+    }
+    births = np.char.add(
+        np.char.add(rng.integers(1968, 1986, n).astype(str), "-"), np.char.zfill(rng.integers(1, 13, n).astype(str), 2)
+    )
+    others = {"birth_date": births, "original_retirement_age": rng.choice(np.array([60, 55, 50]), n)}
+    return people, segments, others
+
+
+def as_json(people: dict[str, Any], segments: dict[str, Any], i: int) -> dict[str, Any]:
+    rows = np.flatnonzero(segments["person"] == i)
+    items = []
+    for r in rows:
+        item: dict[str, Any] = {"years": int(segments["years"][r]), "scheme": str(segments["scheme"][r])}
+        if item["scheme"] != "none":
+            item |= {"region": str(segments["region"][r]), "base_index": float(segments["base_index"][r])}
+            item |= {"tier": float(segments["tier"][r])}
+        items.append(item)
+    return {
+        "start_year": int(people["start_year"][i]),
+        "hukou_region": str(people["hukou_region"][i]),
+        "segments": items,
+    }
+
+
+def by_columns(people: dict[str, Any], segments: dict[str, Any], others: dict[str, Any], chunk: int) -> dict[str, Any]:
+    histories = HistoryColumns.of(people, segments, default_model().regions)
+    inputs = {"contribution_history": histories, **others}
+    return gigcover.compute(inputs, OUTPUTS, date="2025-09-01", region="310000", chunk_rows=chunk)
+
+
+def by_json(people: dict[str, Any], segments: dict[str, Any], others: dict[str, Any], n: int) -> dict[str, Any]:
+    inputs = {
+        "contribution_history": [as_json(people, segments, i) for i in range(n)],
+        "birth_date": others["birth_date"][:n].tolist(),
+        "original_retirement_age": others["original_retirement_age"][:n].tolist(),
+    }
+    request = {"date": "2025-09-01", "region": "310000", "inputs": inputs, "outputs": OUTPUTS}
+    return dict(calculate(default_model(), request)["outputs"])
+
+
+def sub(people: dict[str, Any], segments: dict[str, Any], others: dict[str, Any], n: int) -> tuple[Any, Any, Any]:
+    keep = segments["person"] < n
+    return (
+        {k: v[:n] for k, v in people.items()},
+        {k: v[keep] for k, v in segments.items()},
+        {k: v[:n] for k, v in others.items()},
+    )
+
+
+def peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--peer", type=int, default=20_000, help="people for the JSON peer")
+    parser.add_argument("--chunk", type=int, default=50_000)
+    parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
-    model, rng = default_model(), np.random.default_rng(11)
-    outputs = ["pension_projection"]
+    default_model()
+    people, segments, others = population(args.people)
 
-    def request(inputs: dict[str, object]) -> dict[str, object]:
-        return {"date": "2025-09-01", "region": "310000", "inputs": inputs, "outputs": outputs}
+    small = sub(people, segments, others, 2_000)
+    cols, recs = by_columns(*small, chunk=args.chunk), by_json(*small, n=2_000)
+    for name in OUTPUTS:
+        assert np.allclose(np.asarray(cols[name], dtype=float), np.asarray(recs[name], dtype=float)), name
+    print(f"checked equal on 2,000 workers, {len(OUTPUTS)} outputs (columns vs JSON records)")
 
     timings = []
-    for _ in range(args.calls):
-        inputs = {"contribution_history": history(rng), "birth_date": "1990-05", "original_retirement_age": 60}
+    for i in range(args.calls):
+        one = {
+            "contribution_history": as_json(people, segments, i),
+            "birth_date": str(others["birth_date"][i]),
+            "original_retirement_age": int(others["original_retirement_age"][i]),
+        }
         t0 = time.perf_counter()
-        calculate(model, request(inputs))
+        calculate(default_model(), {"date": "2025-09-01", "region": "310000", "inputs": one, "outputs": OUTPUTS})
         timings.append(time.perf_counter() - t0)
-    p50 = statistics.median(timings)
+    print(f"one history via calculate (projection + 3 counterfactuals): p50 {statistics.median(timings) * 1e3:.1f} ms")
 
-    histories = [history(rng) for _ in range(args.people)]
-    births = [
-        f"{y}-{m:02d}"
-        for y, m in zip(rng.integers(1966, 2005, args.people), rng.integers(1, 13, args.people), strict=True)
-    ]
-    ages = rng.choice([60, 55, 50], args.people).tolist()
+    peer = sub(people, segments, others, args.peer)
     t0 = time.perf_counter()
-    answer = calculate(
-        model, request({"contribution_history": histories, "birth_date": births, "original_retirement_age": ages})
-    )
-    seconds = time.perf_counter() - t0
-    per_person = seconds / args.people
-    assert len(answer["outputs"]["pension_projection"]["pension_monthly"]) == args.people
-    print(f"one history via calculate (projection + 3 counterfactuals): p50 {p50 * 1e3:.1f} ms ({args.calls} calls)")
+    by_json(*peer, n=args.peer)
+    json_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    by_columns(*peer, chunk=args.chunk)
+    cols_seconds = time.perf_counter() - t0
     print(
-        f"{args.people:,} histories in one vector call: {seconds:.1f} s ({per_person * 1e6:.0f} µs per person, "
-        "incl. validating every history)"
+        f"{args.peer:,} workers: JSON records {json_seconds:.2f} s ({json_seconds / args.peer * 1e6:.0f} µs each), "
+        f"columns {cols_seconds:.2f} s ({cols_seconds / args.peer * 1e6:.1f} µs each): {json_seconds / cols_seconds:.1f}×"
     )
-    print(f"ratio scalar p50 / vector per person: {p50 / per_person:.0f}×")
+
+    Path("/proc/self/clear_refs").write_text("5")
+    years = int(np.bincount(segments["person"], weights=segments["years"]).mean())
+    t0 = time.perf_counter()
+    found = by_columns(people, segments, others, args.chunk)
+    seconds = time.perf_counter() - t0
+    assert len(found["projected_pension_monthly"]) == args.people
+    print(
+        f"{args.people:,} workers × ~{years} years of history, columns, chunks of {args.chunk:,}: {seconds:.1f} s "
+        f"({seconds / args.people * 1e6:.1f} µs each); peak RSS {peak_mb():,.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from gigcover.engine.graph import dependencies
 from gigcover.engine.overlay import Overlay
 from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
-from gigcover.engine.variables import Variable
+from gigcover.engine.variables import RowTable, Variable
 from gigcover.rules.model import default_model
 
 DEFAULT_CHUNK_ROWS = 1_000_000
@@ -92,7 +92,7 @@ def compute(
     for start in range(0, n, max(1, chunk_rows)):
         stop = min(n, start + chunk_rows)
         plan = _RowPlan.of(regions[start:stop], when[start:stop], bounds)
-        chunk = {k: (plan.arrange(v[start:stop]) if _per_row(v, n) else v) for k, v in given.items()}
+        chunk = {k: (plan.arrange(_rows(v, start, stop)) if _per_row(v, n) else v) for k, v in given.items()}
         result = evaluate_rows(model, plan.rows, chunk, names, overlay, missing_as_nan=missing == "nan")
         for name, values in result.values.items():
             whole = stop - start == n and plan.order is None and values.shape == (n,) and values.flags.owndata
@@ -149,8 +149,10 @@ class _RowPlan:
         first_day = ordered_day[starts][np.cumsum(new_group) - 1]
         return cls(order, Rows(ordered_region, first_day, ordered_day))
 
-    def arrange(self, values: np.ndarray) -> np.ndarray:
-        return values if self.order is None else values[self.order]
+    def arrange(self, values: Any) -> Any:
+        if self.order is None:
+            return values
+        return values.take_rows(self.order) if isinstance(values, RowTable) else values[self.order]
 
     def put_back(self, window: np.ndarray, values: np.ndarray) -> None:
         if self.order is None:
@@ -194,7 +196,11 @@ def _row_count(given: Mapping[str, Any], days: np.ndarray, places: np.ndarray) -
 
 
 def _per_row(value: Any, n: int) -> bool:
-    return isinstance(value, np.ndarray) and value.ndim > 0 and len(value) == n
+    return ((isinstance(value, np.ndarray) and value.ndim > 0) or isinstance(value, RowTable)) and len(value) == n
+
+
+def _rows(value: Any, start: int, stop: int) -> Any:
+    return value.take_rows(slice(start, stop)) if isinstance(value, RowTable) else value[start:stop]
 
 
 def _decoded(model: Model, variable: Variable, values: np.ndarray) -> np.ndarray:

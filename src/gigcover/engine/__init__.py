@@ -13,7 +13,7 @@ from gigcover.engine.model import build_model
 from gigcover.engine.money import round_money
 from gigcover.engine.parameters import ParameterHit
 from gigcover.engine.regions import RegionTable
-from gigcover.engine.variables import CALL_REGION, ValueType, VariableRegistry
+from gigcover.engine.variables import CALL_REGION, RowTable, ValueType, VariableRegistry
 from gigcover.engine.vector import choose, gather, select
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "ParameterHit",
     "Recording",
     "RegionTable",
+    "RowTable",
     "ValueType",
     "VariableRegistry",
     "bitset",

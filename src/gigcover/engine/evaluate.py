@@ -25,7 +25,7 @@ from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
-from .variables import CALL_REGION, Decision, Variable
+from .variables import CALL_REGION, Decision, RowTable, Variable
 
 
 @dataclass
@@ -458,12 +458,13 @@ REQUEST_KEYS = {"date", "region", "inputs", "overrides", "outputs", "trace"}
 def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
     """The number of people asked about: () for one, (n,) when inputs give a value per person."""
     shapes = [np.shape(v) for v in inputs.values() if isinstance(v, np.ndarray)]
+    shapes += [(len(v),) for v in inputs.values() if isinstance(v, RowTable)]
     return np.broadcast_shapes(*shapes) if shapes else ()
 
 
 def _as_rows(value: Any) -> Any:
     """One person's given value as an array of one row (formulas see arrays only)."""
-    if isinstance(value, np.ndarray) and value.ndim:
+    if (isinstance(value, np.ndarray) and value.ndim) or isinstance(value, RowTable):
         return value
     if isinstance(value, list | dict):
         return value
@@ -863,6 +864,8 @@ def _take(value: Any, picked: np.ndarray | slice, n: int) -> Any:
     """A given value for the picked rows: a per-person array is sliced, one value for everyone stays as it is."""
     if isinstance(value, np.ndarray) and value.ndim and len(value) == n:
         return value[picked]
+    if isinstance(value, RowTable) and len(value) == n:
+        return value.take_rows(picked)
     return value
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 import numpy as np
 from pydantic import ValidationError
@@ -21,6 +21,16 @@ from .regions import RegionTable
 
 ValueType = Literal["bool", "float", "int", "str", "enum", "set", "region", "date", "mapping"]
 Period = Literal["day", "month", "year", "eternity"]
+
+
+@runtime_checkable
+class RowTable(Protocol):
+    """A value holding one row per person that is not a numpy column (e.g. contribution histories as columns): the
+    engine slices it by rows as it slices arrays."""
+
+    def __len__(self) -> int: ...
+
+    def take_rows(self, rows: Any) -> Self: ...
 
 
 class _CallRegion:
@@ -183,6 +193,8 @@ class Variable:
                 return dt.date.fromisoformat(str(raw)).isoformat()
             except ValueError:
                 raise InputValueError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}", field=where) from None
+        if kind == "mapping" and isinstance(raw, RowTable):
+            return raw  # checked when it was built (many people's records as columns)
         if kind == "mapping" and self.schema is not None:
             try:
                 return self.schema.model_validate(raw, context={"regions": regions})

@@ -30,5 +30,6 @@ and the history as matrices), arithmetic (the projection), variables.
 
 from gigcover.rules.projection import schema, variables
 from gigcover.rules.projection.arithmetic import _accumulate
+from gigcover.rules.projection.columns import HistoryColumns
 
-__all__ = ["_accumulate", "schema", "variables"]
+__all__ = ["HistoryColumns", "_accumulate", "schema", "variables"]

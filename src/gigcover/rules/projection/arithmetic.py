@@ -95,7 +95,7 @@ def project(
         "average_index": np.round(average_index, 4),
         "account_balance": np.round(account, 2),
         "resident_account_balance": np.round(resident_account, 2),
-        "pension_place": np.asarray([plans.codes[i] for i in place]),
+        "pension_place": np.asarray(plans.codes)[place],
         "benefit_base": np.round(pension_base, 2),
         "minimum_years": minimum,
         "pension_scheme": scheme,
@@ -146,9 +146,11 @@ def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
             if key not in cache:
                 cache[key] = float(value(*key))
         return np.asarray([cache[key] for key in zip(firsts.tolist(), seconds.tolist(), strict=True)])
-    pairs = np.stack([firsts, seconds], axis=1)
-    distinct, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    values = np.asarray([float(value(int(a), int(b))) for a, b in distinct])
+    low = min(int(firsts.min()), int(seconds.min()))
+    span = int(seconds.max()) - low + 1
+    keys = (firsts - low) * span + (seconds - low)  # one integer per pair: a 1-D unique, not a row-wise one
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    values = np.asarray([float(value(int(k // span + low), int(k % span + low))) for k in distinct.tolist()])
     return values[inverse.ravel()]
 
 
@@ -193,10 +195,7 @@ def _pension_place(
     start_year_index = np.maximum.accumulate(np.where(starts, np.arange(prov.shape[1]), -1), axis=1)
     stint_start_age = calendar[np.maximum(start_year_index, 0)] - np.asarray(birth_year)[:, None]
     temporary = (prov >= 0) & (prov != hukou_prov[:, None]) & (stint_start_age >= threshold[:, None])
-    counted = np.stack([((prov == k) & ~temporary).sum(axis=1) for k in range(stints.count)], axis=1)
-    last_year = np.stack(
-        [np.where(prov == k, np.arange(prov.shape[1]), -1).max(axis=1) for k in range(stints.count)], axis=1
-    )
+    counted, last_year = _by_province(prov, temporary, stints.count)
     has_employee = employee.any(axis=1)
     last_prov = np.where(has_employee, prov[np.arange(prov.shape[0]), np.maximum(last_year.max(axis=1), 0)], hukou_prov)
     needed = float(p("pension.employee.pension_place_min_years"))
@@ -215,6 +214,18 @@ def _pension_place(
     last_there = prov.shape[1] - 1 - np.argmax(there[:, ::-1], axis=1)
     region_there = plans.region[np.arange(prov.shape[0]), last_there]
     return np.where((chosen == hukou_prov) | ~there.any(axis=1), plans.hukou, region_there)
+
+
+def _by_province(prov: np.ndarray, temporary: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per person and province: the employee years counted there (not in a temporary account), and the index of the
+    last employee year there (−1 if none). One pass over the matrix, not one per province."""
+    people, years = prov.shape
+    rows, cols = np.nonzero(prov >= 0)
+    cells = rows * count + prov[rows, cols]
+    counted = np.bincount(cells[~temporary[rows, cols]], minlength=people * count).reshape(people, count)
+    last = np.full(people * count, -1, dtype=np.int64)
+    np.maximum.at(last, cells, cols)
+    return counted, last.reshape(people, count)
 
 
 def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:

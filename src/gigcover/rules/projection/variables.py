@@ -9,6 +9,7 @@ import numpy as np
 from gigcover.engine import ValueType
 from gigcover.rules import registry
 from gigcover.rules.projection.arithmetic import _as_list, project, without_moves, without_switches
+from gigcover.rules.projection.columns import HistoryColumns, layout
 from gigcover.rules.projection.tables import PARAMETERS, Plans, _Tables, _tables, build_plans
 from gigcover.rules.retirement.age import month_index
 
@@ -34,15 +35,22 @@ from gigcover.rules.retirement.age import month_index
 )
 def pension_projection(v: Any, p: Any) -> Any:
     """The projected history and, beside it, the counterfactual without moves and switches."""
-    histories = _as_list(v.contribution_history)
-    single = len(histories) == 1
+    given = v.contribution_history
+    columns = isinstance(given, HistoryColumns)
+    histories = [] if columns else _as_list(given)
+    people = len(given) if columns else len(histories)
+    single = people == 1
     retirement = np.atleast_1d(np.asarray(v.statutory_retirement_date, dtype=str))
-    retirement_month = np.broadcast_to(month_index(retirement, "statutory_retirement_date"), (len(histories),))
+    retirement_month = np.broadcast_to(month_index(retirement, "statutory_retirement_date"), (people,))
     retirement_year = retirement_month // 12
-    age_months = np.broadcast_to(np.asarray(v.statutory_retirement_age_months, dtype=float), (len(histories),))
+    age_months = np.broadcast_to(np.asarray(v.statutory_retirement_age_months, dtype=float), (people,))
     birth_year = (retirement_month - age_months) // 12
-    male = np.broadcast_to(np.asarray(v.original_retirement_age) == 60, (len(histories),))
-    plans = build_plans(histories, retirement_year, p.region)
+    male = np.broadcast_to(np.asarray(v.original_retirement_age) == 60, (people,))
+    plans = (
+        layout(given, retirement_year, p.region, p.regions)
+        if columns
+        else build_plans(histories, retirement_year, p.region)
+    )
     tables = _Tables(p, plans.codes, plans.first_year, plans.scheme.shape[1])
     wages, floors, rates = _tables(p, tables)
     floor = float(p("pension.employee.base_floor_ratio"))
