@@ -219,7 +219,7 @@ def _pension_place(
 def _by_province(prov: np.ndarray, temporary: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
     """Per person and province: the employee years counted there (not in a temporary account), and the index of the
     last employee year there (−1 if none). One pass over the matrix, not one per province."""
-    people, years = prov.shape
+    people = prov.shape[0]
     rows, cols = np.nonzero(prov >= 0)
     cells = rows * count + prov[rows, cols]
     counted = np.bincount(cells[~temporary[rows, cols]], minlength=people * count).reshape(people, count)
