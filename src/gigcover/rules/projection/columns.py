@@ -174,7 +174,8 @@ def _numbers(
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputValueError(
-            f"{name}.{key}[{row}]: {values[row].item()!r} is outside {low:g}–{high:g}" + (" or not whole" if whole else ""),
+            f"{name}.{key}[{row}]: {values[row].item()!r} is outside {low:g}–{high:g}"
+            + (" or not whole" if whole else ""),
             field=f"{name}.{key}[{row}]",
         )
     return values.astype(float)
