@@ -151,7 +151,8 @@ def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
     keys = (firsts - low) * span + (seconds - low)  # one integer per pair: a 1-D unique, not a row-wise one
     distinct, inverse = np.unique(keys, return_inverse=True)
     values = np.asarray([float(value(int(k // span + low), int(k % span + low))) for k in distinct.tolist()])
-    return np.take(values, inverse.ravel())
+    spread: np.ndarray = values[inverse.ravel()]
+    return spread
 
 
 def _province(code: str) -> str:
