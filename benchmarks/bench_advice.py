@@ -29,8 +29,8 @@ import httpx  # only to wait for the server to come up
 from workers import advice_requests
 
 from gigcover.advisor import _Asker, advise
+from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.rules.model import default_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SLOW = 0.020  # the p99 target, seconds

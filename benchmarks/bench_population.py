@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 
 import gigcover
+from gigcover.advisor.model import default_model
 from gigcover.queries import CONTRIBUTION_OUTPUTS, COVERAGE_OUTPUTS
 from gigcover.rules.coverage import Platform
 from gigcover.rules.employment import Industry
-from gigcover.rules.model import default_model
 
 OUTPUTS = [
     *COVERAGE_OUTPUTS,

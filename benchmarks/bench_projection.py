@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 import gigcover
+from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import calculate
-from gigcover.rules.model import default_model
 from gigcover.rules.projection import HistoryColumns
 
 REGIONS = np.array(["310000", "440300", "510100", "330100", "110000", "420100", "500000", "610100", "370100", "410100"])

@@ -12,9 +12,9 @@ import time
 
 import numpy as np
 
+from gigcover.advisor.model import default_model, load_model
 from gigcover.engine.evaluate import Model, calculate
 from gigcover.queries import COVERAGE_OUTPUTS
-from gigcover.rules.model import default_model, load_model
 
 INDUSTRIES = ["food_delivery", "ride_hailing", "courier", "livestreaming", "intra_city_freight"]
 PLATFORMS = ["meituan", "eleme", "didi", "other"]

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.rules.model import default_model
 
 # The parsed model is cached between processes; the tests keep theirs out of the user's cache folder.
 os.environ.setdefault("GIGCOVER_CACHE_DIR", str(Path(tempfile.gettempdir()) / "gigcover-test-cache"))

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gigcover.advisor import advise
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError
-from gigcover.rules.model import default_model
 
 DATE = "2025-09-01"
 RIDER = {  # full-time crowd-sourced rider: non-local rural hukou, 7,000 yuan

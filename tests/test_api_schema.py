@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from gigcover.advisor.model import default_model
 from gigcover.api import create_app
-from gigcover.rules.model import default_model
 
 with warnings.catch_warnings():  # starlette's note on httpx vs httpx2 (the dev dependencies pin httpx)
     warnings.filterwarnings("ignore", message=".*httpx2.*")

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from gigcover.advisor.model import load_model
 from gigcover.engine.errors import ModelDefinitionError, ParameterFileError
 from gigcover.engine.graph import check_graph, find_cycle
 from gigcover.engine.parameters import ParameterStore
 from gigcover.engine.regions import region_table
 from gigcover.engine.variables import Variable
-from gigcover.rules.model import load_model
 
 LEVELS = {"V1", "V2", "V3", "UNVERIFIED"}
 SHIPPED = Path(str(resources.files("gigcover"))) / "parameters"

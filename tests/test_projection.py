@@ -382,8 +382,8 @@ def test_bad_history_in_a_vector_names_the_person(model: Any) -> None:
 
 def test_shared_projection_tables_never_leak_an_overlay() -> None:
     """The wage/floor/interest tables are shared across baseline calls only: an overlaid call neither reads nor fills them."""
+    from gigcover.advisor.model import default_model
     from gigcover.engine.evaluate import calculate
-    from gigcover.rules.model import default_model
 
     history = {"start_year": 2024, "hukou_region": "411600",
                "segments": [{"years": 20, "scheme": "employee", "region": "310000", "base_index": 1.0}]}  # fmt: skip

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.evaluate import calculate
-from gigcover.rules.model import default_model
 
 OUTPUTS = [
     "original_retirement_date",

@@ -7,10 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from gigcover.advisor.model import default_model
 from gigcover.cli import app
 from gigcover.engine.errors import UnknownNameError
 from gigcover.engine.evaluate import calculate
-from gigcover.rules.model import default_model
 from gigcover.scenarios import scenario, scenarios
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import gigcover.web as web
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError
-from gigcover.rules.model import default_model
 from gigcover.web import STATIC_DIR, TEMPLATES_DIR, router
 from gigcover.web.form import Answers, form_field, parse_amount, resolve_place
 from gigcover.web.text import TEXT, t

@@ -20,10 +20,10 @@ from gigcover.entry import read_json, run_calc
 
 if TYPE_CHECKING:
     from gigcover import advisor, labels, queries, scenarios
+    from gigcover.advisor import model as rules_model
     from gigcover.engine import evaluate
     from gigcover.labels import Lang
     from gigcover.rules import coverage as coverage_rules
-    from gigcover.rules import model as rules_model
 
 
 def _lazy(name: str) -> ModuleType:
@@ -44,7 +44,7 @@ def _lazy(name: str) -> ModuleType:
 if not TYPE_CHECKING:
     advisor, labels, queries = _lazy("gigcover.advisor"), _lazy("gigcover.labels"), _lazy("gigcover.queries")
     scenarios, evaluate = _lazy("gigcover.scenarios"), _lazy("gigcover.engine.evaluate")
-    coverage_rules, rules_model = _lazy("gigcover.rules.coverage"), _lazy("gigcover.rules.model")
+    coverage_rules, rules_model = _lazy("gigcover.rules.coverage"), _lazy("gigcover.advisor.model")
     Lang = str
 
 

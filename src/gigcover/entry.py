@@ -45,8 +45,8 @@ def _calc_options(args: list[str]) -> tuple[Path | None, str | None] | None:
 def run_calc(file: Path | None, scenario: str | None) -> int:
     """`gigcover calc`: the request from --file (or stdin), a scenario's overrides under the request's own; the answer
     as JSON on stdout (0), or the error as one JSON line on stderr (2)."""
+    from gigcover.advisor.model import default_model
     from gigcover.engine.evaluate import calculate, to_jsonable
-    from gigcover.rules.model import default_model
 
     try:
         request = read_json(file)

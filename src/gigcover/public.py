@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError
 from gigcover.engine.evaluate import (
     Model,
@@ -30,7 +31,6 @@ from gigcover.engine.overlay import Overlay
 from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
 from gigcover.engine.variables import RowTable, Variable
-from gigcover.rules.model import default_model
 
 DEFAULT_CHUNK_ROWS = 1_000_000
 """Rows evaluated at once by `compute`: about 0.4 GB of intermediate arrays for the coverage and contribution outputs."""

@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from gigcover import __version__, web
+from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
-from gigcover.rules.model import default_model
 
 from .problems import install_problem_handlers, problem_openapi
 from .routes import router

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from gigcover import queries, scenarios
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError, UnknownNameError
 from gigcover.engine.evaluate import Model, calculate, to_jsonable
-from gigcover.rules.model import default_model
 
 from .problems import PathNotFound, problem_responses
 from .schemas import (

@@ -14,7 +14,6 @@ def rounding_rule(p: Any) -> str:
 
 
 from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
-    advice,
     coverage,
     employment,
     injury,
@@ -23,12 +22,10 @@ from gigcover.rules import (  # noqa: E402  (modules register into `registry`)
     pension,
     projection,
     retirement,
-    risk,
     unemployment,
 )
 
 __all__ = [
-    "advice",
     "coverage",
     "employment",
     "injury",
@@ -38,7 +35,6 @@ __all__ = [
     "projection",
     "registry",
     "retirement",
-    "risk",
     "rounding_rule",
     "unemployment",
 ]

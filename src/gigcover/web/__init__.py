@@ -17,10 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
+from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError
 from gigcover.engine.evaluate import Model
 from gigcover.labels import Lang
-from gigcover.rules.model import default_model
 
 from .form import GENERAL, OTHER_CITY, Answers, FormErrors, Prepared, birth_years, form_field, prepare
 from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES

@@ -1,4 +1,5 @@
-"""Risk profile by industry (风险识别): the paper's first step of unbundled provision (四（4）)."""
+"""Risk profile by industry (风险识别): the paper's first step of unbundled provision (四（4）). Parameters:
+parameters/risk."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.advisor.heuristics import registry
 from gigcover.engine import Categorical, gather
-from gigcover.rules import registry
 from gigcover.rules.employment.classification import Industry
 
 

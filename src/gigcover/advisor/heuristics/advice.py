@@ -1,4 +1,5 @@
-"""Parameters of advice (建议口径), as variables so overlays and traces reach them like any rule."""
+"""Parameters of advice (建议口径), as variables so overlays and traces reach them like any rule. Parameters:
+parameters/advisor."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.rules import registry
+from gigcover.advisor.heuristics import registry
 
 
 @registry.formula(
