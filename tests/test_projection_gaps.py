@@ -54,3 +54,42 @@ def test_the_pension_in_todays_money_is_discounted_by_wage_growth_to_the_questio
     record = out["pension_projection"]
     assert record["pension_monthly_today"] == pytest.approx(record["pension_monthly"] / 1.05**6, abs=0.011)
     assert MAN_1970["birth_date"] == "1970-01"
+
+
+def test_one_employee_year_has_its_own_index_as_the_average(model: Any) -> None:
+    # 国发〔2005〕38号: the average index is the mean over the employee years; with one year, that year's index (1.5).
+    out = project(model, history(2024, "310000", employee(1, "310000", 1.5)))
+    assert out["projected_average_contribution_index"] == 1.5
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        ({"start_year": 2100}, True),
+        ({"start_year": 2101}, False),
+        ({"account_balance_start": 0.5}, True),
+        ({"account_balance_start": -0.01}, False),
+    ],
+)
+def test_history_limits_are_the_schemas(model: Any, change: dict[str, Any], accepted: bool) -> None:
+    """The JSON history's limits, on each side: a start year up to 2100, balances from 0."""
+    from gigcover.engine.errors import InputValueError
+
+    plan = {**history(2024, "310000", employee(1, "310000")), **change}
+    if accepted:
+        project(model, plan, outputs=["projected_employee_contribution_years"])
+    else:
+        with pytest.raises(InputValueError):
+            project(model, plan, outputs=["projected_employee_contribution_years"])
+
+
+@pytest.mark.parametrize(("tier", "accepted"), [(100_000, True), (100_000.5, False)])
+def test_resident_tier_limit(model: Any, tier: float, accepted: bool) -> None:
+    from gigcover.engine.errors import InputValueError
+
+    plan = history(2024, "310000", {"years": 1, "scheme": "resident", "region": "310000", "tier": tier})
+    if accepted:
+        project(model, plan, outputs=["projected_employee_contribution_years"])
+    else:
+        with pytest.raises(InputValueError):
+            project(model, plan, outputs=["projected_employee_contribution_years"])
