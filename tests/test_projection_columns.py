@@ -113,3 +113,15 @@ def test_bad_columns_are_named_with_their_row(model: Model) -> None:
         HistoryColumns.of(rows, {k: v[:1] for k, v in table.items()}, model.regions)
     with pytest.raises(InputValueError, match="ascending"):
         HistoryColumns.of(rows, {**table, "person": np.array([1, 0, 1]), "years": np.array([5, 3, 1])}, model.regions)
+
+
+def test_sixty_segments_a_person_are_the_limit(model: Model) -> None:
+    """As the JSON schema: at most 60 segments a person (one year each here)."""
+    rows = {"start_year": np.array([2000]), "hukou_region": np.array(["310000"])}
+
+    def segments(k: int) -> dict[str, Any]:
+        return {"person": np.zeros(k, dtype=int), "years": np.ones(k, dtype=int), "scheme": np.array(["none"] * k)}
+
+    assert len(HistoryColumns.of(rows, segments(60), model.regions)) == 1
+    with pytest.raises(InputValueError, match="61 segments"):
+        HistoryColumns.of(rows, segments(61), model.regions)
