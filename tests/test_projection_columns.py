@@ -13,18 +13,9 @@ import gigcover
 from gigcover.engine.errors import InputValueError
 from gigcover.engine.evaluate import Model, calculate
 from gigcover.rules.projection import HistoryColumns
+from test_projection import FIELDS
 
 PLACES = ["310000", "440300", "110000", "510100", "411600", "330100"]
-FIELDS = [
-    "projected_pension_monthly",
-    "projected_pension_scheme",
-    "projected_pension_place",
-    "projected_employee_contribution_years",
-    "projected_average_contribution_index",
-    "projected_account_balance",
-    "portability_loss_monthly",
-    "portability_pooled_transfer",
-]
 segment = st.fixed_dictionaries(
     {
         "years": st.integers(1, 12),
