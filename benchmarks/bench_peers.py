@@ -397,7 +397,7 @@ def profile(engines: Engines, n: int) -> str:
     profiler.disable()
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(10)
-    text = stream.getvalue()
+    text = stream.getvalue().replace(str(gigcover_root()) + "/", "")  # paths relative to the repository
     return text[text.index("   ncalls") :].rstrip() if "   ncalls" in text else text
 
 
@@ -411,7 +411,7 @@ def provenance() -> str:
     from importlib.metadata import version
 
     return (
-        f"gigcover from {root / 'src'} (HEAD {head.stdout.strip() or '?'}"
+        f"gigcover from src/ (HEAD {head.stdout.strip() or '?'}"
         f"{', with uncommitted changes in src/' if dirty.stdout.strip() else ''}); "
         f"openfisca-core {version('openfisca-core')}; numpy {numpy.__version__}; Python {sys.version.split()[0]}; "
         f"{os.cpu_count()} CPUs; one process for all three engines"
