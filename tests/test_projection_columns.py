@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import gigcover
-from gigcover.engine.errors import InputValueError
+from gigcover.engine.errors import GigcoverError, InputValueError
 from gigcover.engine.evaluate import Model, calculate
 from gigcover.rules.projection import HistoryColumns
 from test_projection import FIELDS
@@ -100,6 +100,12 @@ def test_bad_columns_are_named_with_their_row(model: Model) -> None:
         HistoryColumns.of(rows, {**table, "years": np.array([5, 3, 1]), "scheme": np.array(["employee", "x", "none"])},
                           model.regions)  # fmt: skip
     assert scheme.value.details["field"] == "segments.scheme[1]"
+    with pytest.raises(GigcoverError) as region:
+        HistoryColumns.of(
+            rows, {**table, "years": np.array([5, 3, 1]), "region": np.array(["310000", "", "atlantis"]),
+                   "scheme": np.array(["employee", "none", "employee"])}, model.regions,
+        )  # fmt: skip
+    assert region.value.details["field"] == "segments.region[2]"
     with pytest.raises(InputValueError, match="person 1 has 0 segments"):
         HistoryColumns.of(rows, {k: v[:1] for k, v in table.items()}, model.regions)
     with pytest.raises(InputValueError, match="ascending"):

@@ -173,6 +173,11 @@ def test_compute_takes_names_or_codes_and_gives_arrays() -> None:
         assert chunked[name].tolist() == found[name].tolist()
 
 
+def test_compute_refuses_inputs_that_are_not_a_mapping() -> None:
+    with pytest.raises(InputValueError, match="inputs: expected a mapping"):
+        gigcover.compute([("has_labor_contract", True)], ["legal_relation"], date="2025-01-01")  # type: ignore[arg-type]
+
+
 def test_compute_refuses_ragged_rows() -> None:
     with pytest.raises(InputValueError, match="same number of rows"):
         gigcover.compute(

@@ -75,6 +75,8 @@ def compute(
     places), instead of failing the whole call ("raise", as one question does)."""
     if missing not in ("raise", "nan"):
         raise InputValueError(f"missing: expected 'raise' or 'nan', got {missing!r}", field="missing")
+    if not isinstance(inputs, Mapping):
+        raise InputValueError("inputs: expected a mapping of variable names to values", field="inputs")
     model = model or default_model()
     names = _known_outputs(model, outputs)
     given = validate_inputs(model, inputs)

@@ -12,12 +12,13 @@ from gigcover.engine.evaluate import Model, Recording
 from gigcover.engine.model import build_model
 from gigcover.engine.money import round_money
 from gigcover.engine.parameters import ParameterHit
-from gigcover.engine.regions import RegionTable
+from gigcover.engine.regions import NATIONAL, RegionTable
 from gigcover.engine.variables import CALL_REGION, RowTable, ValueType, VariableRegistry
 from gigcover.engine.vector import choose, gather, select
 
 __all__ = [
     "CALL_REGION",
+    "NATIONAL",
     "Categorical",
     "GigcoverError",
     "InputValueError",

@@ -112,8 +112,7 @@ class Simulation:
         self.given = {name: _as_rows(value) for name, value in inputs.items()}
         self.overlay = overlay or Overlay()
         self.tracing = trace
-        self.read_date = False  # a formula asked for the date itself (not only parameters in force on it)
-        self.date_reads = 0
+        self.date_reads = 0  # times a formula asked for the date itself (not only parameters in force on it)
         self.date_dependent: set[str] = set()  # variables whose value depends on the date itself, not only parameters
         self.values: dict[str, Any] = {}
         self.trace: list[TraceEntry] = []
@@ -157,7 +156,6 @@ class Simulation:
             self.reads[-1][key] = hit
 
     def note_date_read(self) -> None:
-        self.read_date = True
         self.date_reads += 1
 
     def warn(self, message: str) -> None:
@@ -336,11 +334,11 @@ class _Parameters:
 
     def derived(self, name: str, build: Callable[[Any], Any], *, key: Hashable) -> Any:
         """`build(value)` of the parameter in force, built once per stored value and `key` (kept for the model's
-        life: the store keeps its values) — e.g. a table by code. An overlay's value is built for its call only."""
+        life, like the store's values) — e.g. a table by code. An overlay's value is built for its call only."""
         hit = self._sim.parameter_hit(name, self._reader)
         if hit.verified == "OVERLAY":
             return build(hit.value)
-        cache_key = ("derived", id(hit), key)
+        cache_key = ("derived", name, hit.region, hit.effective_from, key)  # one stored value, whatever date asked
         table = self._sim.model.memo.get(cache_key)
         if table is None:
             table = self._sim.model.memo[cache_key] = build(hit.value)
@@ -463,16 +461,14 @@ def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
 
 
 def _as_rows(value: Any) -> Any:
-    """One person's given value as an array of one row (formulas see arrays only)."""
-    if (isinstance(value, np.ndarray) and value.ndim) or isinstance(value, RowTable):
+    """One person's given value as an array of one row (formulas see arrays only); many people's stay as they are."""
+    if (isinstance(value, np.ndarray) and value.ndim) or isinstance(value, RowTable | list | dict):
         return value
-    if isinstance(value, list | dict):
-        return value
-    one = np.empty(1, dtype=object) if not isinstance(value, bool | int | float | str | np.generic) else None
-    if one is not None:
-        one[0] = value
-        return one
-    return np.asarray([value])
+    if isinstance(value, bool | int | float | str | np.generic):
+        return np.asarray([value])
+    one = np.empty(1, dtype=object)  # a record (e.g. one contribution history) in a one-row object array
+    one[0] = value
+    return one
 
 
 def per_person(value: Any, shape: tuple[int, ...]) -> Any:
@@ -716,16 +712,11 @@ def outputs_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
 
 def answer_in(sim: Simulation, outputs: list[str]) -> dict[str, Any]:
     """The `calc` answer computed in a simulation that may have answered other questions already: the values it holds
-    are reused, and its warnings and verification are those of everything it computed (the advisor asks a dozen
-    questions of one worker in one simulation)."""
-    model = sim.model
-    check_inputs(model, outputs, sim.given, sim.region != NATIONAL)
-    shape = () if sim.single else population_shape(sim.given)
-    values = {name: sim.edge(per_person(sim.compute(name), shape)) for name in outputs}
+    are reused, and its warnings and verification are those of everything it computed."""
     found: dict[str, Any] = {
         "date": sim.date.isoformat(),
         "region": sim.region,
-        "outputs": {name: _json_ready(model.variables[name], values[name], model.regions) for name in outputs},
+        "outputs": outputs_in(sim, outputs),
         "warnings": ([] if sim.region != NATIONAL else ["no region given: national values used"]) + sim.warnings(),
         "verification": sim.verification(),
     }
@@ -791,7 +782,7 @@ def evaluate_rows(
             values, failure = _group_values(model, sim, outputs, missing_as_nan, said, _count(picked, n)), None
         except GigcoverError as exc:  # at the day standing for the span: only final if the date itself was not read
             values, failure = {}, exc
-        dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.read_date)]
+        dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.date_reads > 0)]
         if spans_days and dated:
             assert rows.exact_day is not None
             exact = evaluate_rows(

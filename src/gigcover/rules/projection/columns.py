@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import InputValueError, RegionTable
+from gigcover.engine import NATIONAL, InputValueError, RegionTable
 from gigcover.rules.projection.schema import NONE, SCHEME_CODES
 from gigcover.rules.projection.tables import Plans
 
@@ -206,8 +206,21 @@ def _segment_regions(segments: Mapping[str, Any], scheme: np.ndarray, m: int, re
         return out
     raw = _column(segments, "region", "segments", m)
     if raw.dtype.kind in "iu":
-        out[needed] = np.asarray(regions.encode(raw[needed], "segments.region"))
-        return out
+        codes = np.where(needed, raw, regions.position[NATIONAL])
+    else:
+        text = raw.astype(str)
+        missing = needed & np.isin(text, ["", "None", "nan"])
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise InputValueError(
+                f"segments.region[{row}]: required for an employee or resident segment", field=f"segments.region[{row}]"
+            )
+        codes = np.where(
+            needed, text, NATIONAL
+        )  # rows without a scheme need no place: a valid stand-in keeps positions
+    encoded = np.asarray(regions.encode(codes, "segments.region"))  # a bad one is named with its own row
+    out[needed] = encoded[needed]
+    return out
     text = raw.astype(str)
     missing = needed & np.isin(text, ["", "None", "nan"])
     if missing.any():
