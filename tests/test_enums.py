@@ -88,3 +88,13 @@ def test_members_carry_code_name_and_labels() -> None:
     assert int(_Colour.BLUE) == 2 and _Colour.BLUE.id == "blue" and _Colour.BLUE.label("zh") == "蓝"
     assert _Colour.of("green") is _Colour.GREEN
     assert _Colour.decode(np.array([2, 0], dtype=CODE_DTYPE)) == ["blue", "red"]
+
+
+def test_one_code_and_empty_lists(model: Model) -> None:
+    industry = model.variable("industry")
+    assert industry.decode(industry.validate(np.int8(4), model.regions), model.regions) == "courier"
+    with pytest.raises(InputValueError, match="not allowed"):
+        industry.validate(np.int64(99), model.regions)
+    for name in ("industry", "hukou_region"):
+        with pytest.raises(InputValueError, match="empty list"):
+            model.variable(name).validate([], model.regions)

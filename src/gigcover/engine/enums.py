@@ -73,7 +73,11 @@ class Categorical(enum.IntEnum):
         if isinstance(raw, cls):
             return raw
         array = np.asarray(raw)
-        if array.dtype.kind in "iu" and array.ndim:  # codes already (e.g. a dictionary column of a population)
+        if array.dtype.kind in "iu" and not isinstance(raw, bool):  # codes already (e.g. a population's column)
+            if array.ndim == 0:
+                if not 0 <= int(array) < len(cls):
+                    raise cls._unknown(raw, field)
+                return int(array)
             bad = (array < 0) | (array >= len(cls))
             if bad.any():
                 first = int(np.flatnonzero(bad.ravel())[0])

@@ -118,15 +118,15 @@ class Variable:
     def validate(self, raw: Any, regions: RegionTable, field: str | None = None) -> Any:
         """Check and normalise a given value (scalar or list of values for many people)."""
         where = field or f"inputs.{self.name}"
+        if self.value_type in ("region", "enum") and isinstance(raw, list | tuple | np.ndarray) and len(raw) == 0:
+            raise InputValueError(f"{where}: empty list", field=where)
         if self.value_type == "region":
             return regions.encode(raw, where)
         if self.enum is not None:
             if self.value_type == "set":
                 return self.enum.encode_set(raw, where)
-            if isinstance(raw, list | tuple | np.ndarray) and len(raw) == 0:
-                raise InputValueError(f"{where}: empty list", field=where)
             codes = self.enum.encode(raw, where)
-            return int(codes) if np.ndim(codes) == 0 else codes  # one person: a plain int (keys, JSON, memo)
+            return int(codes) if np.ndim(codes) == 0 else codes  # one person: a plain int
         if isinstance(raw, list | tuple | np.ndarray):
             if self.value_type == "mapping":
                 return np.asarray(

@@ -1,4 +1,5 @@
-"""Helpers for formulas that must work on one value and on arrays alike (no Python `if` on a value)."""
+"""Helpers for formulas on arrays (one worker is an array of one row): decisions without a Python `if` on a value,
+each carrying the legal basis that made it."""
 
 from __future__ import annotations
 
