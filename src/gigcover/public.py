@@ -23,6 +23,7 @@ from gigcover.engine.evaluate import (
     evaluate_rows,
     parse_dates,
     population_shape,
+    row_count,
     validate_inputs,
 )
 from gigcover.engine.evaluate import calculate as _calculate
@@ -82,7 +83,7 @@ def compute(
     given = validate_inputs(model, inputs)
     days = _per_row_dates(date)
     places = _per_row_regions(model, region)
-    n = _row_count(given, days, places)
+    n = row_count(population_shape(given), days, places)
     check_inputs(model, names, given, has_region=True)
     overlay = Overlay.parse(dict(overrides) if overrides else None, model.store)
     bounds = _change_days(model, names, given, overlay)
@@ -184,17 +185,6 @@ def _per_row_regions(model: Model, region: Any) -> np.ndarray:
     if region is None:
         return np.asarray(model.regions.position[NATIONAL], dtype=INDEX_DTYPE)
     return np.asarray(model.regions.encode(region, "region"), dtype=INDEX_DTYPE)
-
-
-def _row_count(given: Mapping[str, Any], days: np.ndarray, places: np.ndarray) -> int:
-    shape = population_shape(given)
-    lengths = {len(a) for a in (days, places) if a.ndim} | ({shape[0]} if shape else set())
-    if len(shape) > 1 or len(lengths) > 1:
-        raise InputValueError(
-            f"inputs, date and region: one value for all or one per row, the same number of rows each (got {lengths})",
-            field="inputs",
-        )
-    return lengths.pop() if lengths else 1
 
 
 def _per_row(value: Any, n: int) -> bool:

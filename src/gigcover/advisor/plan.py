@@ -3,8 +3,8 @@ an affordability check and what-ifs — every figure computed through the rules 
 
 The paper's fourth reform: identify the worker's risks from the industry, give priority to injury and medical cover,
 and choose employee or resident insurance by ability to pay (middle and high earners employee insurance); its fifth:
-explain it in plain words. Nothing here is a rule: the numbers come from the engine (`answer`, the `calc` contract),
-with overlays for the what-ifs.
+explain it in plain words. Nothing here is a rule: the numbers come from the engine (one simulation per variant of
+the worker, `outputs_in`), with overlays for the what-ifs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from gigcover.advisor.request import AdviceRequest, Profile, engine_inputs, pars
 from gigcover.engine.errors import GigcoverError, InputValueError
 from gigcover.engine.evaluate import Model, Simulation, outputs_in, place_and_date, validate_inputs
 from gigcover.engine.overlay import Overlay
+from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import NATIONAL
 from gigcover.queries import COVERAGE_OUTPUTS
 from gigcover.rules.coverage import SCHEMES
@@ -42,8 +43,8 @@ class _Asker:
         self.model, self.date, self.region = model, request.date, region
         self.base = _as_profile_error(lambda: validate_inputs(model, base))
         self.warnings: list[str] = []
-        self.weakest: list[str] = []
-        self.simulations: dict[str, Simulation] = {}  # one per variant of the worker asked about
+        self.simulations: dict[str, Simulation] = {}  # one per variant of the worker asked about, for reuse
+        self.asked: list[Simulation] = []  # every simulation made, whose warnings the advice reports
 
     def __call__(
         self, outputs: list[str], region: str | None = None, overrides: Mapping[str, Any] | None = None, **inputs: Any
@@ -59,12 +60,12 @@ class _Asker:
     def said(self) -> tuple[list[str], str]:
         """The warnings and the weakest verification level of everything asked (read once, at the end)."""
         warnings, levels = list(self.warnings), []
-        for sim in dict.fromkeys(self.simulations.values()):
+        for sim in self.asked:
             if sim.region == NATIONAL:
                 warnings.append("no region given: national values used")
             warnings.extend(sim.warnings())
             levels.append(sim.verification()["weakest"])
-        return warnings, max(levels or ["V1"], key=["V1", "V2", "V3", "UNVERIFIED", "OVERLAY"].index)
+        return warnings, max(levels or ["V1"], key=VERIFICATION_ORDER.__getitem__)
 
     shares_simulations = True  # the benchmark's peer asks each question in a simulation of its own
 
@@ -83,6 +84,7 @@ class _Asker:
                 assert isinstance(where, tuple)
                 sim = Simulation(self.model, where[0], where[1], given, overlay)
             self.simulations[key] = sim
+            self.asked.append(sim)
         return sim
 
     def optional(self, outputs: list[str], **kwargs: Any) -> dict[str, Any] | None:

@@ -623,7 +623,7 @@ def place_and_date(
     work = inputs.get("work_region")
     if isinstance(region, str) and isinstance(date, dt.date) and not (isinstance(work, np.ndarray) and work.ndim):
         return date, _one_place(model, region, work)
-    n = _rows_count(shape, date, region)
+    n = row_count(shape, date, region)
     regions = np.full(n, model.regions.position[region], dtype=INDEX_DTYPE) if isinstance(region, str) else region
     if isinstance(work, np.ndarray) and work.ndim:
         regions = _agreeing_work_region(model, regions, np.broadcast_to(work, (n,)))
@@ -631,14 +631,18 @@ def place_and_date(
     return Rows(np.asarray(regions, dtype=INDEX_DTYPE), np.asarray(days, dtype="datetime64[D]"))
 
 
-def _rows_count(shape: tuple[int, ...], date: Any, region: Any) -> int:
-    lengths = {len(x) for x in (date, region) if isinstance(x, np.ndarray)} | ({shape[0]} if shape else set())
-    if len(shape) > 1 or len(lengths) != 1:
+def row_count(shape: tuple[int, ...], date: Any, region: Any) -> int:
+    """How many rows a call has: one value for all, or the same number per input, date and region (1 if none)."""
+    lengths = {len(x) for x in (date, region) if isinstance(x, np.ndarray) and x.ndim} | (
+        {shape[0]} if shape else set()
+    )
+    if len(shape) > 1 or len(lengths) > 1:
         raise InputValueError(
-            "date, region and inputs: a list of dates or regions needs one per person, as many as the inputs' lists",
-            field="date" if isinstance(date, np.ndarray) else "region",
+            f"date, region and inputs: one value for all, or one per person — the same number of rows each "
+            f"(got {sorted(lengths)})",
+            field="date" if isinstance(date, np.ndarray) and date.ndim else "region",
         )
-    return lengths.pop()
+    return lengths.pop() if lengths else 1
 
 
 def _one_place(model: Model, region: str, work: Any) -> str:
