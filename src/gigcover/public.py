@@ -45,11 +45,16 @@ def calculate(request: Mapping[str, Any], model: Model | None = None) -> dict[st
 
 
 class Computed(dict[str, np.ndarray]):
-    """Output name → one value per row; `warnings` and `verification` say what the values rest on."""
+    """Output name → one value per row; `warnings` and `verification` say what the values rest on: only what decided
+    at least one row (a parameter of a branch no row took is not named), and `warning_rows` how many rows each
+    warning concerns."""
 
-    def __init__(self, values: Mapping[str, np.ndarray], warnings: list[str], verification: dict[str, Any]) -> None:
+    def __init__(
+        self, values: Mapping[str, np.ndarray], warning_rows: dict[str, int], verification: dict[str, Any]
+    ) -> None:
         super().__init__(values)
-        self.warnings = warnings
+        self.warning_rows = warning_rows
+        self.warnings = list(warning_rows)
         self.verification = verification
 
 
@@ -89,7 +94,7 @@ def compute(
     bounds = _change_days(model, names, given, overlay)
     regions, when = np.broadcast_to(places, (n,)), np.broadcast_to(days, (n,))
     out: dict[str, np.ndarray] = {}
-    warnings: list[str] = []
+    warnings: dict[str, int] = {}
     levels: list[str] = []
     unverified: set[str] = set()
     for start in range(0, n, max(1, chunk_rows)):
@@ -107,7 +112,8 @@ def compute(
             elif out[name].dtype != values.dtype:
                 out[name] = out[name].astype(np.result_type(out[name], values))
             plan.put_back(out[name][start:stop], values)
-        warnings.extend(w for w in result.warnings if w not in warnings)
+        for message, rows in result.warning_rows.items():
+            warnings[message] = warnings.get(message, 0) + rows
         levels.append(result.verification["weakest"])
         unverified.update(result.verification["unverified_parameters"])
     verification = {

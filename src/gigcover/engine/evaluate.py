@@ -25,6 +25,7 @@ from .overlay import Overlay
 from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
+from .tracer import Decided, HitKey, Reads, RowMask, any_row, decided, rows_in
 from .variables import CALL_REGION, Decision, RowTable, Variable
 
 
@@ -108,7 +109,9 @@ class Simulation:
     ) -> None:
         self.model, self.date, self.region = model, date, region
         # a worker is an array of length 1: formulas see arrays only; answers about one worker are single values again
-        self.single = population_shape(inputs) == ()
+        shape = population_shape(inputs)
+        self.single = shape == ()
+        self.rows = shape[0] if shape else 1
         self.given = {name: _as_rows(value) for name, value in inputs.items()}
         self.overlay = overlay or Overlay()
         self.tracing = trace
@@ -116,22 +119,28 @@ class Simulation:
         self.date_dependent: set[str] = set()  # variables whose value depends on the date itself, not only parameters
         self.values: dict[str, Any] = {}
         self.trace: list[TraceEntry] = []
-        self.hits: dict[tuple[str, str, dt.date], ParameterHit] = {}
-        self.basis_keys: set[str] = set()
+        self.hits: dict[HitKey, ParameterHit] = {}  # every value read, whether or not it decided a row
         self.defaults_used: dict[str, Any] = {}
-        self.extra_warnings: list[str] = []
-        self.reads: list[dict[tuple[str, str, dt.date], ParameterHit]] = []  # per running formula, innermost last
+        self.extra_warnings: list[str] = []  # said outside any formula
+        self.running: list[Reads] = []  # the reads of each formula being computed, innermost last
+        self.reads: dict[str, Reads] = {}  # what each computed variable read, for the rows each read decides
+        self.asked: dict[str, None] = {}  # the outputs asked of this simulation, in order
+        self._decided: tuple[tuple[Any, ...], Decided] | None = None
 
     def variant(self, changed: Mapping[str, Any]) -> Simulation:
         """The same worker, place, date and overlay with some inputs changed (a what-if): a simulation that starts
         with every value of this one that does not depend on what changed. What it computes anew says its own
         parameters and warnings; the values it starts with were said by this simulation."""
         other = Simulation(self.model, self.date, self.region, {**self.given, **changed}, self.overlay, self.tracing)
-        other.single = self.single
+        other.single, other.rows = self.single, self.rows
         names = set(changed)
         for name, value in self.values.items():
             if name not in names and names.isdisjoint(self.model.ancestors(name)):
                 other.values[name] = value
+                if name in self.reads:
+                    other.reads[name] = self.reads[name]
+                if name in self.defaults_used:
+                    other.defaults_used[name] = self.defaults_used[name]
                 if name in self.date_dependent:
                     other.date_dependent.add(name)
         return other
@@ -150,19 +159,29 @@ class Simulation:
         self.note_hit((name, hit.region, hit.effective_from), hit)
         return hit
 
-    def note_hit(self, key: tuple[str, str, dt.date], hit: ParameterHit) -> None:
+    def note_hit(self, key: HitKey, hit: ParameterHit) -> None:
         self.hits[key] = hit
-        if self.reads:
-            self.reads[-1][key] = hit
+        if self.running:
+            self.running[-1].hit(key, hit)
 
     def note_date_read(self) -> None:
         self.date_reads += 1
 
-    def warn(self, message: str) -> None:
-        if message not in self.extra_warnings:
+    def warn(self, message: str, rows: Any = None) -> None:
+        """A sentence for the answer's warnings, about the rows of `rows` (all by default) of the running formula."""
+        if self.running:
+            self.running[-1].warning(message, rows)
+        elif message not in self.extra_warnings:
             self.extra_warnings.append(message)
 
+    def read_input(self, name: str) -> Any:
+        """A formula's read of one of its inputs: noted for the rows it decides, then computed."""
+        self.running[-1].input(name)
+        return self.compute(name)
+
     def compute(self, name: str) -> Any:
+        if not self.running:
+            self.asked[name] = None
         if name in self.values:
             return self.values[name]
         var = self.model.variable(name)
@@ -201,23 +220,23 @@ class Simulation:
 
     def _evaluate(self, var: Variable) -> Any:
         assert var.formula is not None
-        self.reads.append({})
+        read = Reads(self.rows)
+        self.running.append(read)
         reads_before = self.date_reads
         try:
             result = var.formula(_Inputs(self, var), _Parameters(self, var))
+            basis = read.decision(result) if isinstance(result, Decision) else []
         finally:
-            read = self.reads.pop()
+            self.running.pop()
+        self.reads[var.name] = read
         if self.date_reads > reads_before or not self.date_dependent.isdisjoint(var.inputs):
             self.date_dependent.add(var.name)
-        basis: list[str] = []
         if isinstance(result, Decision):
-            keys = result.basis
-            basis = [keys] if isinstance(keys, str) else sorted({str(k) for k in np.asarray(keys).ravel()})
             result = result.value
-        self.basis_keys.update(basis)
         self.values[var.name] = result
         if self.tracing:
-            used = [hit.to_dict() for hit in read.values()]
+            used = [hit.to_dict() for hit, rows in read.hits.values() if any_row(rows)]
+            basis = [key for key in basis if any_row(read.basis[key])]
             self.trace.append(
                 TraceEntry(
                     var.name,
@@ -254,20 +273,39 @@ class Simulation:
         )
 
     # -- after the run ------------------------------------------------------------------------------
+    def decided(self) -> Decided:
+        """What the outputs asked of this simulation rest on, row by row (see tracer.py)."""
+        key = (tuple(self.asked), len(self.reads))  # asked again after more questions: walk again
+        if self._decided is None or self._decided[0] != key:
+            self._decided = key, decided(self.rows, self.reads, self.defaults_used, self.asked)
+        return self._decided[1]
+
     def warnings(self) -> list[str]:
-        regions, out = self.model.regions, []
-        for name, value in sorted(self.defaults_used.items()):
-            out.append(
-                f"{name} not given: assumed {to_jsonable(self.model.variables[name].decode(self.edge(value), self.model.regions))!r}"
-            )
-        for hit in self.hits.values():
+        """The warnings of what decided at least one row of the outputs asked, each with the rows it concerns."""
+        return list(self.warnings_by_rows())
+
+    def warnings_by_rows(self) -> dict[str, int]:
+        """Each warning with the number of rows it concerns (the same sentence for several reasons: the most rows)."""
+        regions, found, out = self.model.regions, self.decided(), dict[str, int]()
+
+        def said(message: str, mask: RowMask) -> None:
+            out[message] = max(out.get(message, 0), rows_in(mask, self.rows))
+
+        for name, mask in sorted(found.defaults.items()):
+            value = self.model.variables[name].decode(self.edge(self.defaults_used[name]), regions)
+            said(f"{name} not given: assumed {to_jsonable(value)!r}", mask)
+        for hit, mask in found.hits.values():
             if hit.fallback or hit.verified == "UNVERIFIED":  # overlay values are neither
-                out.extend(self._hit_warnings(hit, regions))
-        out.extend(self.extra_warnings)
-        for key in sorted(self.basis_keys):
+                for message in self._hit_warnings(hit, regions):
+                    said(message, mask)
+        for message, mask in found.warnings.items():
+            said(message, mask)
+        for message in self.extra_warnings:
+            said(message, None)
+        for key, mask in sorted(found.basis.items()):
             if self.model.sources[key].verified == "UNVERIFIED":
-                out.append(f"decision rests on UNVERIFIED source {key}")
-        return list(dict.fromkeys(out))
+                said(f"decision rests on UNVERIFIED source {key}", mask)
+        return out
 
     def _hit_warnings(self, hit: ParameterHit, regions: RegionTable) -> tuple[str, ...]:
         out = []
@@ -285,11 +323,14 @@ class Simulation:
         return tuple(out)
 
     def verification(self) -> dict[str, Any]:
-        levels = [h.verified for h in self.hits.values()] + [self.model.sources[k].verified for k in self.basis_keys]
+        """The weakest verification level of what decided the outputs asked, and the UNVERIFIED parameters among it."""
+        found = self.decided()
+        hits = [hit for hit, _ in found.hits.values()]
+        levels = [h.verified for h in hits] + [self.model.sources[k].verified for k in found.basis]
         weakest = max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1")
         return {
             "weakest": weakest,
-            "unverified_parameters": sorted({h.name for h in self.hits.values() if h.verified == "UNVERIFIED"}),
+            "unverified_parameters": sorted({h.name for h in hits if h.verified == "UNVERIFIED"}),
         }
 
 
@@ -302,7 +343,7 @@ class _Inputs:
     def __getattr__(self, name: str) -> Any:
         if name not in self._reader.inputs:
             raise RuntimeError(f"{self._reader.name} uses {name!r} without declaring it as an input")
-        return self._sim.compute(name)
+        return self._sim.read_input(name)
 
 
 @dataclass
@@ -370,9 +411,21 @@ class _Parameters:
         except NotInForceError:
             return None
 
-    def warn(self, message: str) -> None:
-        """Add a sentence to the answer's warnings (e.g. a base clamped to the legal band)."""
-        self._sim.warn(message)
+    def warn(self, message: str, rows: Any = None) -> None:
+        """Add a sentence to the answer's warnings (e.g. a base clamped to the legal band), about the rows of
+        `rows` (a boolean mask; every row of the block by default): it is said only if those rows are asked about."""
+        self._sim.warn(message, rows)
+
+    @contextlib.contextmanager
+    def for_rows(self, mask: Any) -> Iterator[None]:
+        """Reads inside the block (parameters, inputs, warnings) decide only the rows of `mask`: a branch that applies
+        to some rows. Values are still computed for every row; only what the answer says rests on them changes."""
+        read = self._sim.running[-1]
+        read.enter(mask)
+        try:
+            yield
+        finally:
+            read.leave()
 
     @property
     def region(self) -> str:
@@ -393,14 +446,14 @@ class _Parameters:
         """Record the parameters read and warnings given inside the block *without* adding them to this call: for
         building shared tables wider than the call needs (the call then replays the part it uses)."""
         sim = self._sim
-        saved = sim.hits, sim.extra_warnings, sim.reads
-        sim.hits, sim.extra_warnings, sim.reads = {}, [], []
+        saved = sim.hits, sim.extra_warnings, sim.running
+        sim.hits, sim.extra_warnings, sim.running = {}, [], []
         record = Recording()
         try:
             yield record
         finally:
             record.hits, record.warnings = list(sim.hits.values()), sim.extra_warnings
-            sim.hits, sim.extra_warnings, sim.reads = saved
+            sim.hits, sim.extra_warnings, sim.running = saved
 
     def replay(self, record: Recording) -> None:
         """Register a cached computation's parameters and warnings as if read in this call (trace, warnings)."""
@@ -747,9 +800,13 @@ class RowsResult:
     """Outputs for many rows (codes, not yet decoded), and what the answer says besides."""
 
     values: dict[str, np.ndarray]
-    warnings: list[str]
+    warning_rows: dict[str, int]  # each warning with the number of rows it concerns
     verification: dict[str, Any]
     trace: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.warning_rows)
 
 
 def evaluate_rows(
@@ -769,7 +826,7 @@ def evaluate_rows(
     otherwise the call fails as a single question would."""
     n = len(rows.region)
     parts: dict[str, list[tuple[np.ndarray | slice, Any]]] = {name: [] for name in outputs}
-    warnings: list[str] = []
+    warnings: dict[str, int] = {}
     levels: list[str] = []
     unverified: set[str] = set()
     traced: list[dict[str, Any]] = []
@@ -793,7 +850,7 @@ def evaluate_rows(
                 model, Rows(rows.region[picked], rows.exact_day[picked]), given, dated, overlay, trace, missing_as_nan
             )
             values.update(exact.values)
-            warnings.extend(exact.warnings)
+            _add_counts(warnings, exact.warning_rows)
             levels.append(exact.verification["weakest"])
             unverified.update(exact.verification["unverified_parameters"])
             traced.extend(exact.trace)
@@ -804,12 +861,13 @@ def evaluate_rows(
             failure = None
         if failure is not None:
             raise failure
-        warnings.extend(said)
+        rows_here = _count(picked, n)
+        _add_counts(warnings, dict.fromkeys(said, rows_here))
         for name in outputs:
             parts[name].append((picked, values[name]))
         if code == NATIONAL:
-            warnings.append("no region given: national values used")
-        warnings.extend(sim.warnings())
+            _add_counts(warnings, {"no region given: national values used": rows_here})
+        _add_counts(warnings, sim.warnings_by_rows())
         check = sim.verification()
         levels.append(check["weakest"])
         unverified.update(check["unverified_parameters"])
@@ -818,7 +876,7 @@ def evaluate_rows(
             traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
     return RowsResult(
         values={name: _scatter(found, n) for name, found in parts.items()},
-        warnings=list(dict.fromkeys(warnings)),
+        warning_rows=warnings,
         verification={
             "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1"),
             "unverified_parameters": sorted(unverified),
@@ -849,6 +907,11 @@ def _group_values(
             )
         values[name] = value
     return values
+
+
+def _add_counts(into: dict[str, int], more: Mapping[str, int]) -> None:
+    for message, rows in more.items():
+        into[message] = into.get(message, 0) + rows
 
 
 def _count(picked: np.ndarray | slice, n: int) -> int:

@@ -48,7 +48,9 @@ class Decision:
     """A formula's value together with the legal basis that made it, element by element (source keys)."""
 
     value: Any
-    basis: Any
+    basis: Any  # the source keys used: one key, or a list
+    picked: Any = None  # per row, the index of the choice that decided it (from `select`), or None
+    choices: tuple[str, ...] = ()  # the source key of each choice, in order
 
 
 Formula = Callable[..., Any]

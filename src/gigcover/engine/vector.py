@@ -25,7 +25,7 @@ def select(cases: Sequence[tuple[Any, Any, str]], default: tuple[Any, str]) -> D
     choices = [v for _, v, _ in cases] + [default[0]]
     keys = [k for _, _, k in cases] + [default[1]]
     used = np.flatnonzero(np.bincount(picked.ravel(), minlength=len(keys)))
-    return Decision(_pick(choices, picked, conditions), sorted({keys[i] for i in used}))
+    return Decision(_pick(choices, picked, conditions), sorted({keys[i] for i in used}), picked, tuple(keys))
 
 
 def _first_true(conditions: Sequence[np.ndarray]) -> np.ndarray:
