@@ -31,7 +31,7 @@ from gigcover.engine.graph import dependencies
 from gigcover.engine.overlay import Overlay
 from gigcover.engine.parameters import VERIFICATION_ORDER
 from gigcover.engine.regions import INDEX_DTYPE, NATIONAL
-from gigcover.engine.variables import RowTable, Variable
+from gigcover.engine.variables import Variable, is_row_table
 
 DEFAULT_CHUNK_ROWS = 1_000_000
 """Rows evaluated at once by `compute`: about 0.4 GB of intermediate arrays for the coverage and contribution outputs."""
@@ -161,7 +161,7 @@ class _RowPlan:
     def arrange(self, values: Any) -> Any:
         if self.order is None:
             return values
-        return values.take_rows(self.order) if isinstance(values, RowTable) else values[self.order]
+        return values.take_rows(self.order) if is_row_table(values) else values[self.order]
 
     def put_back(self, window: np.ndarray, values: np.ndarray) -> None:
         if self.order is None:
@@ -194,11 +194,11 @@ def _per_row_regions(model: Model, region: Any) -> np.ndarray:
 
 
 def _per_row(value: Any, n: int) -> bool:
-    return ((isinstance(value, np.ndarray) and value.ndim > 0) or isinstance(value, RowTable)) and len(value) == n
+    return ((isinstance(value, np.ndarray) and value.ndim > 0) or is_row_table(value)) and len(value) == n
 
 
 def _rows(value: Any, start: int, stop: int) -> Any:
-    return value.take_rows(slice(start, stop)) if isinstance(value, RowTable) else value[start:stop]
+    return value.take_rows(slice(start, stop)) if is_row_table(value) else value[start:stop]
 
 
 def _decoded(model: Model, variable: Variable, values: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from .parameters import VERIFICATION_ORDER, ParameterHit, ParameterStore
 from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
 from .tracer import Decided, HitKey, Reads, RowMask, any_row, decided, rows_in
-from .variables import CALL_REGION, Decision, RowTable, Variable
+from .variables import CALL_REGION, Decision, Variable, is_row_table
 
 
 @dataclass
@@ -509,13 +509,13 @@ REQUEST_KEYS = {"date", "region", "inputs", "overrides", "outputs", "trace"}
 def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
     """The number of people asked about: () for one, (n,) when inputs give a value per person."""
     shapes = [np.shape(v) for v in inputs.values() if isinstance(v, np.ndarray)]
-    shapes += [(len(v),) for v in inputs.values() if isinstance(v, RowTable)]
+    shapes += [(len(v),) for v in inputs.values() if is_row_table(v)]
     return np.broadcast_shapes(*shapes) if shapes else ()
 
 
 def _as_rows(value: Any) -> Any:
     """One person's given value as an array of one row (formulas see arrays only); many people's stay as they are."""
-    if (isinstance(value, np.ndarray) and value.ndim) or isinstance(value, RowTable | list | dict):
+    if (isinstance(value, np.ndarray) and value.ndim) or isinstance(value, list | dict) or is_row_table(value):
         return value
     if isinstance(value, bool | int | float | str | np.generic):
         return np.asarray([value])
@@ -922,7 +922,7 @@ def _take(value: Any, picked: np.ndarray | slice, n: int) -> Any:
     """A given value for the picked rows: a per-person array is sliced, one value for everyone stays as it is."""
     if isinstance(value, np.ndarray) and value.ndim and len(value) == n:
         return value[picked]
-    if isinstance(value, RowTable) and len(value) == n:
+    if is_row_table(value) and len(value) == n:
         return value.take_rows(picked)
     return value
 

@@ -58,6 +58,9 @@ class Reads:
     basis: dict[str, RowMask] = field(default_factory=dict)
     warnings: dict[str, RowMask] = field(default_factory=dict)
     scopes: list[np.ndarray] = field(default_factory=list)
+    # what this value rests on through everything it read, once walked (a value and all it was computed from are
+    # never recomputed in a simulation, and a what-if that shares the value shares these reads)
+    walked: dict[tuple[str, Any], RowMask] | None = None
 
     def scope(self) -> RowMask:
         return self.scopes[-1] if self.scopes else None
@@ -117,10 +120,13 @@ def decided(rows: int, reads: Mapping[str, Reads], defaults: Iterable[str], outp
     def of(name: str) -> dict[tuple[str, Any], RowMask]:
         if name in found:
             return found[name]
+        read = reads.get(name)
+        if read is not None and read.walked is not None:
+            found[name] = read.walked
+            return read.walked
         out: dict[tuple[str, Any], RowMask] = {}
         if name in assumed:
             out[("default", name)] = None
-        read = reads.get(name)
         if read is not None:
             for hit_key, (_, mask) in read.hits.items():
                 _merge(out, ("hit", hit_key), mask)
@@ -131,6 +137,7 @@ def decided(rows: int, reads: Mapping[str, Reads], defaults: Iterable[str], outp
             for used, mask in read.inputs.items():
                 for key, inner in of(used).items():
                     _merge(out, key, both(mask, inner))
+            read.walked = out
         found[name] = out
         return out
 
