@@ -77,6 +77,13 @@ def toy(tmp_path_factory: pytest.TempPathFactory) -> Model:
             amount = v.contribution
         return np.where(employee, amount, 0.0)
 
+    @registry.formula("高薪依据", "route of the well paid", "enum", enum=Scheme, inputs=("wage", "route"))
+    def route_if_well_paid(v: Any, p: Any) -> Any:
+        well_paid = v.wage > 30000
+        with p.for_rows(well_paid):
+            route = v.route
+        return np.where(well_paid, route, int(Scheme.EMPLOYEE))
+
     return build_model(registry.variables, root / "parameters", root / "sources.yaml")
 
 
@@ -120,6 +127,17 @@ def test_the_legal_basis_of_a_case_no_row_met_is_not_named(toy: Model) -> None:
     assert "decision rests on UNVERIFIED source toy.resident_rule" in resident["warnings"]
 
 
+def test_a_legal_basis_follows_its_rows_through_a_branch(toy: Model) -> None:
+    unverified = "decision rests on UNVERIFIED source toy.resident_rule"
+    assert unverified in _one(toy, "resident", ["route_if_well_paid"], wage=40000)["warnings"]
+    assert unverified not in _one(toy, "resident", ["route_if_well_paid"], wage=5000)["warnings"]
+    schemes = np.array(["resident", "employee", "resident", "resident"])
+    wages = np.array([40000.0, 40000.0, 5000.0, 50000.0])
+    found = gigcover.compute({"scheme": schemes, "wage": wages}, ["route_if_well_paid"], date="2025-01-01",
+                             region="310000", model=toy)  # fmt: skip
+    assert found.warning_rows[unverified] == 2  # the two well-paid residents
+
+
 def test_what_a_value_rests_on_follows_it_only_for_the_rows_that_read_it(toy: Model) -> None:
     # employee_part reads `contribution` only for employees: a resident's employee part (0) does not rest on the
     # resident rate, though the contribution it was computed beside does
@@ -150,7 +168,7 @@ def test_a_population_counts_the_rows_each_warning_concerns(toy: Model) -> None:
 @given(
     st.lists(st.tuples(st.sampled_from(["employee", "resident"]), st.sampled_from([5000.0, 40000.0])), min_size=1,
              max_size=6),
-    st.sets(st.sampled_from(["contribution", "route", "employee_part"]), min_size=1),
+    st.sets(st.sampled_from(["contribution", "route", "employee_part", "route_if_well_paid"]), min_size=1),
 )  # fmt: skip
 def test_a_vector_call_says_what_its_rows_say_one_by_one(toy: Model, rows: list[tuple[str, float]],
                                                          outputs: set[str]) -> None:  # fmt: skip
