@@ -27,6 +27,7 @@ from .regions import INDEX_DTYPE, NATIONAL, RegionTable
 from .sources import Source
 from .tracer import Decided, HitKey, Reads, RowMask, any_row, decided, rows_in
 from .variables import CALL_REGION, Decision, Variable, is_row_table
+from .vector import Array
 
 
 @dataclass
@@ -188,7 +189,7 @@ class Simulation:
         if name in self.given:
             value, origin = self.given[name], "input"
         elif var.is_input:
-            value, origin = self._default(var), "default"
+            value, origin = _as_array(self._default(var)), "default"
         else:
             return self._evaluate(var)
         self.values[name] = value
@@ -224,7 +225,7 @@ class Simulation:
         self.running.append(read)
         reads_before = self.date_reads
         try:
-            result = var.formula(_Inputs(self, var), _Parameters(self, var))
+            result = var.formula(Inputs(self, var), Params(self, var))
             basis = read.decision(result) if isinstance(result, Decision) else []
         finally:
             self.running.pop()
@@ -233,7 +234,7 @@ class Simulation:
             self.date_dependent.add(var.name)
         if isinstance(result, Decision):
             result = result.value
-        self.values[var.name] = result
+        result = self.values[var.name] = _as_array(result)
         if self.tracing:
             used = [hit.to_dict() for hit, rows in read.hits.values() if any_row(rows)]
             basis = [key for key in basis if any_row(read.basis[key])]
@@ -261,8 +262,9 @@ class Simulation:
             return value
         if isinstance(value, dict):  # a record (the pension projection): each column for the one worker
             return {key: self.edge(item) if np.ndim(item) == 1 else item[0] for key, item in value.items()}
-        if isinstance(value, np.ndarray) and value.shape == (1,):
-            return value[0].item() if isinstance(value[0], np.generic) else value[0]
+        if isinstance(value, np.ndarray) and value.shape in ((1,), ()):  # one row, or one value for all (0-d)
+            one = value[0] if value.ndim else value[()]
+            return one.item() if isinstance(one, np.generic) else one
         return value
 
     def _decoded(self, name: str) -> Any:
@@ -334,27 +336,32 @@ class Simulation:
         }
 
 
-class _Inputs:
-    """Attribute access to the declared inputs of one formula."""
+class Inputs:
+    """A formula's `v`: its declared inputs as attributes, each a numpy array (one row per person, or 0-d for a value
+    the same for all: a default, a regional figure). A record (e.g. contribution histories) comes as it was given."""
 
     def __init__(self, sim: Simulation, reader: Variable) -> None:
         self._sim, self._reader = sim, reader
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Array:
         if name not in self._reader.inputs:
             raise RuntimeError(f"{self._reader.name} uses {name!r} without declaring it as an input")
-        return self._sim.read_input(name)
+        value: Array = self._sim.read_input(name)
+        return value
 
 
 @dataclass
 class Recording:
-    """Parameters read and warnings given while computing something shared (see _Parameters.detached and replay)."""
+    """Parameters read and warnings given while computing something shared (see Params.detached and replay)."""
 
     hits: list[ParameterHit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
-class _Parameters:
+class Params:
+    """A formula's `p`: its declared parameters in force on the question's date and place (`p("name")`), and the
+    ways to read them otherwise (another date, a table by code, optional) or to add a warning."""
+
     def __init__(self, sim: Simulation, reader: Variable) -> None:
         self._sim, self._reader = sim, reader
 
@@ -511,6 +518,11 @@ def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
     shapes = [np.shape(v) for v in inputs.values() if isinstance(v, np.ndarray)]
     shapes += [(len(v),) for v in inputs.values() if is_row_table(v)]
     return np.broadcast_shapes(*shapes) if shapes else ()
+
+
+def _as_array(value: Any) -> Any:
+    """A Python or numpy scalar as a 0-d array (it broadcasts as one value for all); arrays and records as they are."""
+    return np.asarray(value) if isinstance(value, bool | int | float | str | np.generic) else value
 
 
 def _as_rows(value: Any) -> Any:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .enums import CODE_DTYPE, Categorical
 from .variables import Decision
+
+Array: TypeAlias = NDArray[Any]
+"""What a formula reads and returns: a numpy array (one row per person, or 0-d for one value for all)."""
 
 SMALL = 4096  # rows up to which a few masked copies beat byte arithmetic (per-call cost over per-row cost)
 

@@ -1,13 +1,11 @@
 """The law as code: variables by scheme. Importing this package registers every rule module."""
 
-from typing import Any
-
-from gigcover.engine import VariableRegistry
+from gigcover.engine import Params, VariableRegistry
 
 registry = VariableRegistry()
 
 
-def rounding_rule(p: Any) -> str:
+def rounding_rule(p: Params) -> str:
     """The rounding rule in force for money amounts (舍入规则, parameter `money.rounding_rule`), for `round_money`.
     A formula that rounds money declares the parameter."""
     return str(p("money.rounding_rule"))

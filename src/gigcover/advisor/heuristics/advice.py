@@ -3,11 +3,8 @@ parameters/advisor."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 from gigcover.advisor.heuristics import registry
+from gigcover.engine import Array, Inputs, Params
 
 
 @registry.formula(
@@ -18,7 +15,7 @@ from gigcover.advisor.heuristics import registry
     parameters=("advisor.affordable_share_of_income",),
     references=("seed_paper.unbundling",),
 )
-def affordable_share_of_income(v: Any, p: Any) -> Any:
+def affordable_share_of_income(v: Inputs, p: Params) -> float:
     """38.9 % of riders would pay only under 5 % of their income (PKU survey): the advisor's affordability line."""
     return float(p("advisor.affordable_share_of_income"))
 
@@ -32,9 +29,9 @@ def affordable_share_of_income(v: Any, p: Any) -> Any:
     parameters=("advisor.employee_scheme_income_ratio",),
     references=("seed_paper.unbundling",),
 )
-def employee_scheme_income_floor(v: Any, p: Any) -> Any:
+def employee_scheme_income_floor(v: Inputs, p: Params) -> Array:
     """Middle and high earners join employee insurance (论文四（4）): here, income of at least the base floor."""
-    return np.asarray(v.pension_base_floor_monthly) * p("advisor.employee_scheme_income_ratio")
+    return v.pension_base_floor_monthly * p("advisor.employee_scheme_income_ratio")
 
 
 @registry.formula(
@@ -45,6 +42,6 @@ def employee_scheme_income_floor(v: Any, p: Any) -> Any:
     parameters=("advisor.resident_pension_tier_annual",),
     references=("resident_pension_2014_8",),
 )
-def suggested_resident_pension_tier_annual(v: Any, p: Any) -> Any:
+def suggested_resident_pension_tier_annual(v: Inputs, p: Params) -> float:
     """The lowest tier that earns the higher government subsidy (500 yuan a year)."""
     return float(p("advisor.resident_pension_tier_annual"))

@@ -3,12 +3,13 @@ parameters/risk."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from gigcover.advisor.heuristics import registry
-from gigcover.engine import Categorical, gather
+from gigcover.engine import Array, Categorical, Inputs, Params, gather
 from gigcover.rules.employment.classification import Industry
 
 
@@ -36,8 +37,8 @@ def _levels_by_industry(levels: Any, risk: str) -> np.ndarray:
     )
 
 
-def _level(risk: str) -> Any:
-    def formula(v: Any, p: Any) -> Any:
+def _level(risk: str) -> Callable[[Inputs, Params], Array]:
+    def formula(v: Inputs, p: Params) -> Array:
         table = p.derived("risk.by_industry", lambda levels: _levels_by_industry(levels, risk), key=risk)
         return gather(table, v.industry)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from gigcover.engine import Array, Inputs, Params
 from gigcover.rules import registry
 
 
@@ -18,9 +17,9 @@ from gigcover.rules import registry
     parameters=("coverage.hukou.pension_work_place_requires_local_hukou",),
     references=("social_insurance_law.art10", "mohrss_2021_56.hukou"),
 )
-def work_place_employee_pension_open(v: Any, p: Any) -> Any:
+def work_place_employee_pension_open(v: Inputs, p: Params) -> Array:
     """Open to local hukou always; to others once the place of work lifted its hukou limit."""
-    return np.asarray(v.hukou_local) | (not p("coverage.hukou.pension_work_place_requires_local_hukou"))
+    return v.hukou_local | (not p("coverage.hukou.pension_work_place_requires_local_hukou"))
 
 
 @registry.formula(
@@ -31,9 +30,9 @@ def work_place_employee_pension_open(v: Any, p: Any) -> Any:
     parameters=("coverage.hukou.medical_work_place_requires_local_hukou",),
     references=("social_insurance_law.art23", "mohrss_2021_56.hukou"),
 )
-def work_place_employee_medical_open(v: Any, p: Any) -> Any:
+def work_place_employee_medical_open(v: Inputs, p: Params) -> Array:
     """Open to local hukou always; to others once the place of work lifted its hukou limit."""
-    return np.asarray(v.hukou_local) | (not p("coverage.hukou.medical_work_place_requires_local_hukou"))
+    return v.hukou_local | (not p("coverage.hukou.medical_work_place_requires_local_hukou"))
 
 
 @registry.formula(
@@ -44,9 +43,9 @@ def work_place_employee_medical_open(v: Any, p: Any) -> Any:
     parameters=("coverage.hukou.resident_medical_work_place_open_to_nonlocal",),
     references=("resident_medical_2016_3",),
 )
-def work_place_resident_medical_open(v: Any, p: Any) -> Any:
+def work_place_resident_medical_open(v: Inputs, p: Params) -> Array:
     """Local hukou always; others where residence-based enrolment is open."""
-    return np.asarray(v.hukou_local) | p("coverage.hukou.resident_medical_work_place_open_to_nonlocal")
+    return v.hukou_local | p("coverage.hukou.resident_medical_work_place_open_to_nonlocal")
 
 
 @registry.formula(
@@ -57,8 +56,8 @@ def work_place_resident_medical_open(v: Any, p: Any) -> Any:
     parameters=("coverage.hukou.hukou_place_employee_individual_open",),
     references=("seed_paper.table2",),
 )
-def hukou_place_employee_open(v: Any, p: Any) -> Any:
+def hukou_place_employee_open(v: Inputs, p: Params) -> Array:
     """For workers away from home: urban hukou may keep paying at home as individuals, rural hukou may not."""
     rule = p("coverage.hukou.hukou_place_employee_individual_open")
-    away = ~np.asarray(v.hukou_local, dtype=bool)
+    away = ~v.hukou_local
     return away & np.where(v.hukou_rural, rule["rural"], rule["urban"])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import CALL_REGION, bitset, gather
+from gigcover.engine import CALL_REGION, Array, Inputs, Params, bitset, gather
 from gigcover.rules import registry
 from gigcover.rules.coverage.categories import Platform, Table2Cell, Table2Option
 from gigcover.rules.employment.classification import LegalRelation
@@ -34,7 +32,7 @@ registry.input(
 @registry.formula(
     "是否本地户籍", "Local hukou", "bool", inputs=("hukou_region", "work_region"), references=("seed_paper.table2",)
 )
-def hukou_local(v: Any, p: Any) -> Any:
+def hukou_local(v: Inputs, p: Params) -> Array:
     """Hukou in the same insurance pooling area (统筹地区: the prefecture-level city; a municipality as a whole)."""
     pooling = p.regions.pooling_index
     return pooling[v.hukou_region] == pooling[v.work_region]
@@ -43,9 +41,9 @@ def hukou_local(v: Any, p: Any) -> Any:
 @registry.formula(
     "是否建立劳动关系", "Has a labour relation", "bool", inputs=("legal_relation",), references=("seed_paper.table1",)
 )
-def has_labor_relation(v: Any, p: Any) -> Any:
+def has_labor_relation(v: Inputs, p: Params) -> Array:
     """Table 2's column: labour relation yes (是) or no (否)."""
-    return np.asarray(v.legal_relation) == LegalRelation.LABOR
+    return v.legal_relation == LegalRelation.LABOR
 
 
 @registry.formula(
@@ -56,14 +54,10 @@ def has_labor_relation(v: Any, p: Any) -> Any:
     inputs=("hukou_local", "hukou_rural", "has_labor_relation"),
     references=("seed_paper.table2",),
 )
-def table2_cell(v: Any, p: Any) -> Any:
+def table2_cell(v: Inputs, p: Params) -> Array:
     """Local/non-local hukou × urban/rural hukou × labour relation or not."""
-    index = (
-        4 * ~np.asarray(v.hukou_local, dtype=bool)
-        + 2 * np.asarray(v.hukou_rural, dtype=bool)
-        + ~np.asarray(v.has_labor_relation, dtype=bool)
-    )
-    return index.astype(np.int8) if np.ndim(index) else int(index)
+    index = 4 * ~v.hukou_local + 2 * v.hukou_rural + ~v.has_labor_relation
+    return index.astype(np.int8)
 
 
 @registry.formula(
@@ -74,7 +68,7 @@ def table2_cell(v: Any, p: Any) -> Any:
     parameters=("coverage.table2.severity",),
     references=("seed_paper.table2",),
 )
-def table2_severity(v: Any, p: Any) -> Any:
+def table2_severity(v: Inputs, p: Params) -> Array:
     """The paper's stars for the cell: 0 with a labour relation, 1–4 without."""
     return gather(p.dense("coverage.table2.severity", Table2Cell, dtype=np.int64), v.table2_cell)
 
@@ -94,22 +88,16 @@ def table2_severity(v: Any, p: Any) -> Any:
     ),
     references=("seed_paper.table2", "mohrss_2021_56.hukou"),
 )
-def table2_options(v: Any, p: Any) -> Any:
+def table2_options(v: Inputs, p: Params) -> Array:
     """The routes of Table 2 open on the date: employer cover with a labour relation, else the individual routes."""
-    labor = np.asarray(v.has_labor_relation, dtype=bool)
-    away = ~np.asarray(v.hukou_local, dtype=bool)
-    work_place_employee = np.asarray(v.work_place_employee_pension_open) | np.asarray(
-        v.work_place_employee_medical_open
-    )
+    labor, away = v.has_labor_relation, ~v.hukou_local
+    work_place_employee = v.work_place_employee_pension_open | v.work_place_employee_medical_open
     return bitset(
         [
             (Table2Option.LOCAL_EMPLOYEE, labor),
             (Table2Option.LOCAL_EMPLOYEE_INDIVIDUAL, ~labor & work_place_employee),
-            (Table2Option.LOCAL_RESIDENT, ~labor & np.asarray(v.work_place_resident_medical_open, dtype=bool)),
-            (
-                Table2Option.HUKOU_PLACE_EMPLOYEE_INDIVIDUAL,
-                ~labor & np.asarray(v.hukou_place_employee_open, dtype=bool),
-            ),
+            (Table2Option.LOCAL_RESIDENT, ~labor & v.work_place_resident_medical_open),
+            (Table2Option.HUKOU_PLACE_EMPLOYEE_INDIVIDUAL, ~labor & v.hukou_place_employee_open),
             (Table2Option.HUKOU_PLACE_RESIDENT, ~labor & away),
         ]
     )

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
-from gigcover.engine import Categorical, select
+from gigcover.engine import Array, Categorical, Decision, Inputs, Params, select
 from gigcover.rules import registry
 
 
@@ -138,11 +134,11 @@ registry.input("industry", "从业行业", "Industry", "enum", enum=Industry)
     inputs=("has_labor_contract",),
     references=("seed_paper.table1", "labor_contract_law.art10"),
 )
-def legal_relation(v: Any, p: Any) -> Any:
+def legal_relation(v: Inputs, p: Params) -> Decision:
     """Labour relation (劳动法调整) when there is a labour contract, otherwise a civil relation (民法调整)."""
-    labor = v.has_labor_contract
     return select(
-        [(labor, LegalRelation.LABOR, "labor_contract_law.art10")], default=(LegalRelation.CIVIL, "seed_paper.table1")
+        [(v.has_labor_contract, LegalRelation.LABOR, "labor_contract_law.art10")],
+        default=(LegalRelation.CIVIL, "seed_paper.table1"),
     )
 
 
@@ -154,12 +150,12 @@ def legal_relation(v: Any, p: Any) -> Any:
     parameters=("employment.part_time_max_daily_hours", "employment.part_time_max_weekly_hours"),
     references=("labor_contract_law.art68",),
 )
-def part_time_hours_test(v: Any, p: Any) -> Any:
+def part_time_hours_test(v: Inputs, p: Params) -> Array:
     """Paid mainly by the hour, ≤ 4 h a day on average and ≤ 24 h a week with one employer (art. 68)."""
     return (
-        np.asarray(v.paid_hourly, dtype=bool)
-        & (np.asarray(v.daily_hours_one_employer) <= p("employment.part_time_max_daily_hours"))
-        & (np.asarray(v.weekly_hours_one_employer) <= p("employment.part_time_max_weekly_hours"))
+        v.paid_hourly
+        & (v.daily_hours_one_employer <= p("employment.part_time_max_daily_hours"))
+        & (v.weekly_hours_one_employer <= p("employment.part_time_max_weekly_hours"))
     )
 
 
@@ -171,13 +167,13 @@ def part_time_hours_test(v: Any, p: Any) -> Any:
     inputs=("legal_relation", "contract_counterparty", "part_time_hours_test"),
     references=("seed_paper.table1",),
 )
-def employment_form(v: Any, p: Any) -> Any:
+def employment_form(v: Inputs, p: Params) -> Decision:
     """Table 1: full-time, labour dispatch or part-time under a labour relation; platform flexible work otherwise.
 
     A dispatch agency may not hire part-time (实施条例 art. 30), so dispatch is decided first.
     """
-    labor = np.asarray(v.legal_relation) == LegalRelation.LABOR
-    dispatch = np.asarray(v.contract_counterparty) == Counterparty.DISPATCH_AGENCY
+    labor = v.legal_relation == LegalRelation.LABOR
+    dispatch = v.contract_counterparty == Counterparty.DISPATCH_AGENCY
     return select(
         [
             (~labor, EmploymentForm.PLATFORM_FLEXIBLE, "seed_paper.table1"),
@@ -196,10 +192,11 @@ def employment_form(v: Any, p: Any) -> Any:
     inputs=("legal_relation", "platform_manages_work", "own_business"),
     references=("mohrss_2021_56.category1", "mohrss_2021_56.category2", "mohrss_2021_56.category3"),
 )
-def new_form_category(v: Any, p: Any) -> Any:
+def new_form_category(v: Inputs, p: Params) -> Decision:
     """56号: labour relation; incomplete labour relation (managed, no contract); civil relation (own business)."""
-    labor = np.asarray(v.legal_relation) == LegalRelation.LABOR
-    managed = np.asarray(v.platform_manages_work, dtype=bool) & ~np.asarray(v.own_business, dtype=bool)
+    labor = v.legal_relation == LegalRelation.LABOR
+    managed = v.platform_manages_work & ~v.own_business
+
     return select(
         [
             (labor, NewFormCategory.LABOR_RELATION, "mohrss_2021_56.category1"),

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Categorical, NotInForceError, choose, round_money
+from gigcover.engine import Array, Categorical, Inputs, NotInForceError, Params, choose, round_money
 from gigcover.rules import registry, rounding_rule
 
 registry.input(
@@ -83,11 +83,10 @@ class AllowancePayer(Categorical):
     parameters=("injury.work.industry_base_rates", "injury.work.float_bands"),
     references=("work_injury_rates_2015_71",),
 )
-def work_injury_rate(v: Any, p: Any) -> Any:
+def work_injury_rate(v: Inputs, p: Params) -> Array:
     """The class's base rate (0.2 %–1.9 %) times the floating multiplier; a multiplier off the class's bands is reported."""
-    rates = np.asarray(p("injury.work.industry_base_rates"), dtype=float)
-    klass = np.asarray(v.work_injury_industry_class, dtype=int)
-    multiplier = np.asarray(v.work_injury_rate_multiplier, dtype=float)
+    rates = np.asarray(p("injury.work.industry_base_rates"), dtype=float)  # a list in the parameter file
+    klass, multiplier = v.work_injury_industry_class, v.work_injury_rate_multiplier
     on_band = np.zeros(np.broadcast_shapes(klass.shape, multiplier.shape), dtype=bool)
     for key, bands in dict(p("injury.work.float_bands")).items():
         matches = np.isclose(multiplier[..., None], np.asarray(bands, dtype=float)).any(axis=-1)
@@ -106,9 +105,9 @@ def work_injury_rate(v: Any, p: Any) -> Any:
     parameters=("money.rounding_rule",),
     references=("social_insurance_law.art33",),
 )
-def work_injury_contribution_monthly(v: Any, p: Any) -> Any:
+def work_injury_contribution_monthly(v: Inputs, p: Params) -> Array:
     """Payroll × rate; the employer alone pays (社会保险法 art. 33)."""
-    return round_money(np.asarray(v.monthly_payroll) * np.asarray(v.work_injury_rate), rounding_rule(p))
+    return round_money(v.monthly_payroll * v.work_injury_rate, rounding_rule(p))
 
 
 # -- work injury: benefits ----------------------------------------------------------------------------------
@@ -120,7 +119,7 @@ def work_injury_contribution_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_average_wage_monthly",),
     references=("work_injury_regulation.art64",),
 )
-def regional_average_monthly_wage(v: Any, p: Any) -> Any:
+def regional_average_monthly_wage(v: Inputs, p: Params) -> Array:
     """The pooling area's prior-year average wage; by default the provincial 全口径 average (give it to use the
     area's own figure)."""
     return v.pension_average_wage_monthly
@@ -135,22 +134,22 @@ def regional_average_monthly_wage(v: Any, p: Any) -> Any:
     parameters=("injury.work.insured_wage_floor_ratio", "injury.work.insured_wage_ceiling_ratio"),
     references=("work_injury_regulation.art64",),
 )
-def insured_monthly_wage(v: Any, p: Any) -> Any:
+def insured_monthly_wage(v: Inputs, p: Params) -> Array:
     """Own wage, but no less than 60 % and no more than 300 % of the regional average (art. 64 ¶2)."""
-    average = np.asarray(v.regional_average_monthly_wage, dtype=float)
+    average = v.regional_average_monthly_wage
     low, high = (
         average * p("injury.work.insured_wage_floor_ratio"),
         average * p("injury.work.insured_wage_ceiling_ratio"),
     )
-    return np.clip(np.asarray(v.own_average_monthly_wage, dtype=float), low, high)
+    return np.clip(v.own_average_monthly_wage, low, high)
 
 
-def _by_grade(table: Any, grade: Any) -> Any:
+def _by_grade(table: Any, grade: Array) -> Array:
     """table[grade] element-wise, 0 for grades the table does not list."""
     by_grade = np.zeros(11, dtype=float)
     for key, amount in dict(table).items():
         by_grade[int(key)] = float(amount)
-    return by_grade[np.asarray(grade, dtype=np.intp)]
+    return by_grade[grade]
 
 
 @registry.formula(
@@ -162,10 +161,10 @@ def _by_grade(table: Any, grade: Any) -> Any:
     parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
     references=("work_injury_regulation.art35",),
 )
-def work_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+def work_injury_one_time_disability_subsidy(v: Inputs, p: Params) -> Array:
     """27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months of 本人工资 for grades 1–10 (arts. 35–37), paid by the fund."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.insured_monthly_wage), rounding_rule(p))
+    return round_money(months * v.insured_monthly_wage, rounding_rule(p))
 
 
 @registry.formula(
@@ -177,11 +176,11 @@ def work_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
     parameters=("injury.work.disability_allowance_ratio", "wages.minimum_wage_monthly", "money.rounding_rule"),
     references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
 )
-def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+def work_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Array:
     """Grades 1–4: 90/85/80/75 % of 本人工资 from the fund, made up to the minimum wage; grades 5–6: 70/60 % from the
     employer when it offers no suitable job (the employer also makes it up to the minimum wage); 0 for 7–10."""
-    grade = np.asarray(v.disability_grade, dtype=int)
-    amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * np.asarray(v.insured_monthly_wage)
+    grade = v.disability_grade
+    amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * v.insured_monthly_wage
     minimum = p.optional("wages.minimum_wage_monthly")
     if minimum is None:
         p.warn(
@@ -200,9 +199,9 @@ def work_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
     inputs=("disability_grade",),
     references=("work_injury_regulation.art35", "work_injury_regulation.art36"),
 )
-def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
+def work_injury_disability_allowance_payer(v: Inputs, p: Params) -> Array:
     """The fund for grades 1–4, the employer for grades 5–6, nobody below."""
-    grade = np.asarray(v.disability_grade, dtype=int)
+    grade = v.disability_grade
     return choose([grade <= 4, grade <= 6], [AllowancePayer.FUND, AllowancePayer.EMPLOYER], AllowancePayer.NONE)
 
 
@@ -215,18 +214,17 @@ def work_injury_disability_allowance_payer(v: Any, p: Any) -> Any:
     parameters=("injury.work.funeral_months", "money.rounding_rule"),
     references=("work_injury_regulation.art39",),
 )
-def work_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+def work_injury_funeral_subsidy(v: Inputs, p: Params) -> Array:
     """6 months of the regional prior-year average monthly wage (art. 39(一))."""
-    return round_money(np.asarray(v.regional_average_monthly_wage) * p("injury.work.funeral_months"), rounding_rule(p))
+    return round_money(v.regional_average_monthly_wage * p("injury.work.funeral_months"), rounding_rule(p))
 
 
-def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
+def _dependant_pension(base: Array, v: Inputs, ratios: Any) -> Array:
     share = (
         np.where(v.dependant_spouse, float(ratios["spouse"]), 0.0)
-        + np.asarray(v.dependants_other) * float(ratios["other"])
-        + np.asarray(v.dependants_lone) * float(ratios["lone_extra"])
+        + v.dependants_other * float(ratios["other"])
+        + v.dependants_lone * float(ratios["lone_extra"])
     )
-    base = np.asarray(base, dtype=float)
     return np.minimum(base * share, base)
 
 
@@ -239,14 +237,14 @@ def _dependant_pension(base: Any, v: Any, ratios: Any) -> Any:
     parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
     references=("work_injury_regulation.art39",),
 )
-def work_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+def work_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     """Spouse 40 %, each other dependant 30 %, +10 % each for lone elders and orphans, in all no more than 本人工资."""
     return round_money(
         _dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), rounding_rule(p)
     )
 
 
-def _prior_year_figure(p: Any, name: str) -> float:
+def _prior_year_figure(p: Params, name: str) -> float:
     """A statistic of the year before the date; the latest published one, with a warning, when it is not out yet."""
     wanted = p.date.year - 1
     hit = p.hit(name, dt.date(wanted, 7, 1))
@@ -265,7 +263,7 @@ def _prior_year_figure(p: Any, name: str) -> float:
     parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
     references=("work_injury_regulation.art39",),
 )
-def work_injury_death_lump_sum(v: Any, p: Any) -> Any:
+def work_injury_death_lump_sum(v: Inputs, p: Params) -> float:
     """20 × the prior-year national urban per-capita disposable income, by the date of death (the question's date)."""
     income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
     return float(p("injury.work.death_lump_sum_multiple")) * income

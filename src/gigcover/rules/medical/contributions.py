@@ -4,11 +4,10 @@ and subsidies, employees' shares."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Categorical, gather, round_money
+from gigcover.engine import Array, Categorical, Inputs, Params, gather, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -44,7 +43,7 @@ registry.input(
     ),
     references=("social_insurance_law.art23",),
 )
-def employee_medical_flexible_monthly(v: Any, p: Any) -> Any:
+def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
     """By the city's own rule: a fixed amount (Beijing), a tier (Chongqing), a rate on a set share of the average
     wage (Chengdu), or a rate on the chosen base (Shanghai, Shenzhen, Guangzhou, Hangzhou …).
 
@@ -53,18 +52,14 @@ def employee_medical_flexible_monthly(v: Any, p: Any) -> Any:
     rounding = rounding_rule(p)
     fixed = p.optional("medical.employee.flexible.fixed_monthly")
     if fixed is not None:
-        return round_money(np.zeros_like(np.asarray(v.pension_base_monthly, dtype=float)) + fixed, rounding)
+        return round_money(np.zeros_like(v.pension_base_monthly, dtype=float) + fixed, rounding)
     tiers = p.optional("medical.employee.flexible.tier_annual")
     if tiers is not None:
         annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
-        return round_money(np.asarray(gather(annual, v.medical_tier), dtype=float) / 12, rounding)
+        return round_money(gather(annual, v.medical_tier) / 12, rounding)
     rate = p("medical.employee.flexible.rate")
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
-    base = (
-        np.asarray(v.pension_average_wage_monthly) * base_ratio
-        if base_ratio is not None
-        else np.asarray(v.pension_base_monthly)
-    )
+    base = v.pension_average_wage_monthly * base_ratio if base_ratio is not None else v.pension_base_monthly
     return round_money(base * rate, rounding)
 
 
@@ -76,7 +71,7 @@ def employee_medical_flexible_monthly(v: Any, p: Any) -> Any:
     parameters=("medical.resident.individual_premium_annual", "medical.resident.coverage_year_lag"),
     references=("resident_medical_2016_3",),
 )
-def resident_medical_premium_annual(v: Any, p: Any) -> Any:
+def resident_medical_premium_annual(v: Inputs, p: Params) -> float:
     """The premium for the coverage year of the date, set by the standard of the year it is collected in.
 
     Premiums for coverage year Y are collected in year Y − 1 under that year's national standard (V3).
@@ -93,7 +88,7 @@ def resident_medical_premium_annual(v: Any, p: Any) -> Any:
     parameters=("medical.resident.fiscal_subsidy_annual", "medical.resident.coverage_year_lag"),
     references=("resident_medical_2016_3",),
 )
-def resident_medical_subsidy_annual(v: Any, p: Any) -> Any:
+def resident_medical_subsidy_annual(v: Inputs, p: Params) -> float:
     """The national minimum subsidy behind each enrolee, for the coverage year of the date."""
     lag = int(p("medical.resident.coverage_year_lag"))
     return float(p.at("medical.resident.fiscal_subsidy_annual", dt.date(p.date.year - lag, 7, 1)))
@@ -108,9 +103,9 @@ def resident_medical_subsidy_annual(v: Any, p: Any) -> Any:
     parameters=("medical.employee.worker_rate", "money.rounding_rule"),
     references=("social_insurance_law.art23_employee",),
 )
-def employee_medical_worker_contribution_monthly(v: Any, p: Any) -> Any:
+def employee_medical_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     """About 2 % of the wage, deducted by the employer (national guidance; cities differ)."""
-    return round_money(np.asarray(v.pension_base_monthly) * p("medical.employee.worker_rate"), rounding_rule(p))
+    return round_money(v.pension_base_monthly * p("medical.employee.worker_rate"), rounding_rule(p))
 
 
 @registry.formula(
@@ -122,6 +117,6 @@ def employee_medical_worker_contribution_monthly(v: Any, p: Any) -> Any:
     parameters=("medical.employee.employer_rate", "money.rounding_rule"),
     references=("social_insurance_law.art23_employee",),
 )
-def employee_medical_employer_contribution_monthly(v: Any, p: Any) -> Any:
+def employee_medical_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """About 6 % of payroll (national guidance; cities differ)."""
-    return round_money(np.asarray(v.pension_base_monthly) * p("medical.employee.employer_rate"), rounding_rule(p))
+    return round_money(v.pension_base_monthly * p("medical.employee.employer_rate"), rounding_rule(p))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import Categorical, gather, round_money
+from gigcover.engine import Array, Categorical, Inputs, Params, gather, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -60,7 +58,7 @@ registry.input(
 )
 
 
-def _inpatient(p: Any, scheme: str, item: str) -> float:
+def _inpatient(p: Params, scheme: str, item: str) -> float:
     return float(p(f"medical.inpatient.{scheme}.{item}"))
 
 
@@ -81,17 +79,17 @@ def _inpatient(p: Any, scheme: str, item: str) -> float:
     ),
     references=("medical_cross_province_2022_22",),
 )
-def inpatient_reimbursement(v: Any, p: Any) -> Any:
+def inpatient_reimbursement(v: Inputs, p: Params) -> Array:
     """(bill − deductible) × ratio, up to the annual cap; the insured place's deductible, ratio and cap apply
     wherever the care is (参保地政策), less a lower ratio for temporary care in another province.
     """
-    employee = np.asarray(v.medical_scheme) == MedicalScheme.EMPLOYEE
+    employee = v.medical_scheme == MedicalScheme.EMPLOYEE
     deductible = np.where(employee, _inpatient(p, "employee", "deductible"), _inpatient(p, "resident", "deductible"))
     ratio = np.where(employee, _inpatient(p, "employee", "ratio"), _inpatient(p, "resident", "ratio"))
     cap = np.where(employee, _inpatient(p, "employee", "annual_cap"), _inpatient(p, "resident", "annual_cap"))
     reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
     reduction = gather(reductions, v.treatment_place)
-    payable = np.maximum(np.asarray(v.inpatient_bill, dtype=float) - deductible, 0.0) * np.maximum(ratio - reduction, 0)
+    payable = np.maximum(v.inpatient_bill - deductible, 0.0) * np.maximum(ratio - reduction, 0)
     return round_money(np.minimum(payable, cap), rounding_rule(p))
 
 
@@ -102,6 +100,6 @@ def inpatient_reimbursement(v: Any, p: Any) -> Any:
     unit="yuan",
     inputs=("inpatient_bill", "inpatient_reimbursement"),
 )
-def inpatient_out_of_pocket(v: Any, p: Any) -> Any:
+def inpatient_out_of_pocket(v: Inputs, p: Params) -> Array:
     """The bill less what the fund pays (in-policy items only)."""
-    return np.round(np.asarray(v.inpatient_bill) - np.asarray(v.inpatient_reimbursement), 2)
+    return np.round(v.inpatient_bill - v.inpatient_reimbursement, 2)

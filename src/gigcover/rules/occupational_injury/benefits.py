@@ -5,11 +5,9 @@ and assumed (UNVERIFIED) for the disability items.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import round_money
+from gigcover.engine import Array, Inputs, Params, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.injury.work import _by_grade, _dependant_pension, _prior_year_figure
 
@@ -23,7 +21,7 @@ from gigcover.rules.injury.work import _by_grade, _dependant_pension, _prior_yea
     parameters=("occupational_injury.benefit_base_ratio", "wages.private_sector_average_annual"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_benefit_base_monthly(v: Inputs, p: Params) -> float:
     """60 % of the prior-year private-sector average monthly wage (the 统筹地区 figure where published, else national)."""
     annual = _prior_year_figure(p, "wages.private_sector_average_annual")
     return round(float(p("occupational_injury.benefit_base_ratio")) * annual / 12, 2)
@@ -38,10 +36,10 @@ def occupational_injury_benefit_base_monthly(v: Any, p: Any) -> Any:
     parameters=("injury.work.disability_subsidy_months", "money.rounding_rule"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
+def occupational_injury_one_time_disability_subsidy(v: Inputs, p: Params) -> Array:
     """The same months as 工伤 (27 … 7) × the occupational-injury base (base UNVERIFIED for disability items)."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+    return round_money(months * v.occupational_injury_benefit_base_monthly, rounding_rule(p))
 
 
 @registry.formula(
@@ -53,11 +51,11 @@ def occupational_injury_one_time_disability_subsidy(v: Any, p: Any) -> Any:
     parameters=("injury.work.disability_allowance_ratio", "money.rounding_rule"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Array:
     """90/85/80/75 % of the base for grades 1–4; grades 5–6 get a lump sum instead (no employer to pay monthly)."""
-    grade = np.asarray(v.disability_grade, dtype=int)
+    grade = v.disability_grade
     ratio = np.where(grade <= 4, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
-    return round_money(ratio * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+    return round_money(ratio * v.occupational_injury_benefit_base_monthly, rounding_rule(p))
 
 
 @registry.formula(
@@ -69,10 +67,10 @@ def occupational_injury_disability_allowance_monthly(v: Any, p: Any) -> Any:
     parameters=("occupational_injury.grade5_6_lump_sum_months", "money.rounding_rule"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
+def occupational_injury_grade5_6_lump_sum(v: Inputs, p: Params) -> Array:
     """30 months of the base for grade 5, 25 for grade 6; 0 otherwise."""
     months = _by_grade(p("occupational_injury.grade5_6_lump_sum_months"), v.disability_grade)
-    return round_money(months * np.asarray(v.occupational_injury_benefit_base_monthly), rounding_rule(p))
+    return round_money(months * v.occupational_injury_benefit_base_monthly, rounding_rule(p))
 
 
 @registry.formula(
@@ -84,11 +82,9 @@ def occupational_injury_grade5_6_lump_sum(v: Any, p: Any) -> Any:
     parameters=("injury.work.funeral_months", "money.rounding_rule"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
+def occupational_injury_funeral_subsidy(v: Inputs, p: Params) -> Array:
     """6 months of the base (60 % of the private-sector monthly wage)."""
-    return round_money(
-        np.asarray(v.occupational_injury_benefit_base_monthly) * p("injury.work.funeral_months"), rounding_rule(p)
-    )
+    return round_money(v.occupational_injury_benefit_base_monthly * p("injury.work.funeral_months"), rounding_rule(p))
 
 
 @registry.formula(
@@ -100,7 +96,7 @@ def occupational_injury_funeral_subsidy(v: Any, p: Any) -> Any:
     parameters=("injury.work.dependant_ratios", "money.rounding_rule"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     """40 % / 30 % / +10 % of the base, in all no more than the base."""
     amount = _dependant_pension(v.occupational_injury_benefit_base_monthly, v, p("injury.work.dependant_ratios"))
     return round_money(amount, rounding_rule(p))
@@ -114,7 +110,7 @@ def occupational_injury_dependant_pension_monthly(v: Any, p: Any) -> Any:
     parameters=("injury.work.death_lump_sum_multiple", "wages.national_urban_disposable_income_annual"),
     references=("occupational_injury_2025_79",),
 )
-def occupational_injury_death_lump_sum(v: Any, p: Any) -> Any:
+def occupational_injury_death_lump_sum(v: Inputs, p: Params) -> float:
     """20 × the prior-year national urban per-capita disposable income, as for work injury."""
     income = _prior_year_figure(p, "wages.national_urban_disposable_income_annual")
     return float(p("injury.work.death_lump_sum_multiple")) * income

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import InputValueError, round_money
+from gigcover.engine import Array, Inputs, InputValueError, Params, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.employment.classification import Industry
 
@@ -57,14 +57,14 @@ def _levy_tables(amounts: Any) -> np.ndarray:
     parameters=("occupational_injury.base_amount_per_order",),
     references=("occupational_injury_2025_24",),
 )
-def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
+def occupational_injury_levy_per_order(v: Inputs, p: Params) -> Array:
     """The sector's base amount (2025: ride-hailing 0.01, instant delivery 0.07 or 0.25, freight 0.18 yuan)
     × (1 + floating ratio); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
     """
     tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
-    band = np.asarray(v.occupational_injury_high_band, dtype=np.intp)
+    band = v.occupational_injury_high_band.astype(np.intp)  # a row number (0 or 1): a bool index would be a mask
     base = tables[band, v.industry]
-    return np.round(base * (1 + np.asarray(v.occupational_injury_float_ratio)), 6)
+    return np.round(base * (1 + v.occupational_injury_float_ratio), 6)
 
 
 @registry.formula(
@@ -76,11 +76,9 @@ def occupational_injury_levy_per_order(v: Any, p: Any) -> Any:
     parameters=("money.rounding_rule",),
     references=("occupational_injury_2025_24",),
 )
-def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
+def occupational_injury_monthly_levy(v: Inputs, p: Params) -> Array:
     """Orders × amount per order (按单计费)."""
-    return round_money(
-        np.asarray(v.monthly_orders) * np.asarray(v.occupational_injury_levy_per_order), rounding_rule(p)
-    )
+    return round_money(v.monthly_orders * v.occupational_injury_levy_per_order, rounding_rule(p))
 
 
 @registry.formula(
@@ -92,11 +90,9 @@ def occupational_injury_monthly_levy(v: Any, p: Any) -> Any:
     parameters=("occupational_injury.worker_share", "money.rounding_rule"),
     references=("occupational_injury_2025_24",),
 )
-def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_worker_monthly(v: Inputs, p: Params) -> Array:
     """Zero today (个人不缴费); the 'individual + platform' reform is an overlay on the worker share."""
-    return round_money(
-        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.worker_share"), rounding_rule(p)
-    )
+    return round_money(v.occupational_injury_monthly_levy * p("occupational_injury.worker_share"), rounding_rule(p))
 
 
 @registry.formula(
@@ -107,11 +103,9 @@ def occupational_injury_worker_monthly(v: Any, p: Any) -> Any:
     inputs=("occupational_injury_monthly_levy",),
     parameters=("occupational_injury.government_share", "money.rounding_rule"),
 )
-def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_government_monthly(v: Inputs, p: Params) -> Array:
     """Zero today; the paper's 'individual + government' model is an overlay on the government share."""
-    return round_money(
-        np.asarray(v.occupational_injury_monthly_levy) * p("occupational_injury.government_share"), rounding_rule(p)
-    )
+    return round_money(v.occupational_injury_monthly_levy * p("occupational_injury.government_share"), rounding_rule(p))
 
 
 @registry.formula(
@@ -126,7 +120,7 @@ def occupational_injury_government_monthly(v: Any, p: Any) -> Any:
     ),
     parameters=("occupational_injury.worker_share", "occupational_injury.government_share"),
 )
-def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
+def occupational_injury_platform_monthly(v: Inputs, p: Params) -> Array:
     """The rest of the levy: all of it today (平台全额缴费). Worker and government shares above 100 % are an error."""
     shares = float(p("occupational_injury.worker_share")) + float(p("occupational_injury.government_share"))
     if (
@@ -139,8 +133,8 @@ def occupational_injury_platform_monthly(v: Any, p: Any) -> Any:
             field="overrides.occupational_injury.worker_share",
         )
     return np.round(
-        np.asarray(v.occupational_injury_monthly_levy)
-        - np.asarray(v.occupational_injury_worker_monthly)
-        - np.asarray(v.occupational_injury_government_monthly),
+        v.occupational_injury_monthly_levy
+        - v.occupational_injury_worker_monthly
+        - v.occupational_injury_government_monthly,
         2,
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import InputValueError
+from gigcover.engine import Array, Inputs, InputValueError, Params
 from gigcover.rules import registry
 
 ORIGINAL_AGES = (60, 55, 50)  # 男职工 60; 女职工 55 (干部/管理岗) and 50 (工人岗): the three ages the decision delays
@@ -141,7 +141,7 @@ def _by_age(mapping: Mapping[str, Any], ages: Any, name: str) -> Any:
     inputs=("birth_date", "original_retirement_age"),
     references=("retirement_2024_decision.delay",),
 )
-def original_retirement_date(v: Any, p: Any) -> Any:
+def original_retirement_date(v: Inputs, p: Params) -> Array:
     """ "YYYY-MM": the month the person reaches the original age (birth month + original age × 12 months)."""
     birth = month_index(v.birth_date, "inputs.birth_date")
     ages = _original_ages(v.original_retirement_age)
@@ -158,7 +158,7 @@ def original_retirement_date(v: Any, p: Any) -> Any:
     parameters=("retirement.reform_start_month", "retirement.delay_step_months", "retirement.delay_cap_months"),
     references=("retirement_2024_decision.delay",),
 )
-def retirement_delay_months(v: Any, p: Any) -> Any:
+def retirement_delay_months(v: Inputs, p: Params) -> Array:
     """delay = min(floor(m / step) + 1, cap), m = months from 2025-01 to the original retirement month; 0 if m < 0.
 
     Step 4 and cap 36 for original age 60 (men) and 55 (women); step 2 and cap 60 for women of original age 50
@@ -169,9 +169,8 @@ def retirement_delay_months(v: Any, p: Any) -> Any:
     ages = _original_ages(v.original_retirement_age)
     step = _by_age(p("retirement.delay_step_months"), ages, "retirement.delay_step_months")
     cap = _by_age(p("retirement.delay_cap_months"), ages, "retirement.delay_cap_months")
-    m = np.asarray(original - start, dtype=np.int64)
-    delay = np.where(m < 0, 0, np.minimum(np.maximum(m, 0) // np.maximum(step, 1) + 1, cap))
-    return delay
+    m = original - start
+    return np.where(m < 0, 0, np.minimum(np.maximum(m, 0) // np.maximum(step, 1) + 1, cap))
 
 
 @registry.formula(
@@ -182,10 +181,10 @@ def retirement_delay_months(v: Any, p: Any) -> Any:
     inputs=("original_retirement_age", "retirement_delay_months"),
     references=("retirement_2024_decision.delay",),
 )
-def statutory_retirement_age_months(v: Any, p: Any) -> Any:
+def statutory_retirement_age_months(v: Inputs, p: Params) -> Array:
     """Original age × 12 + the delay: e.g. 60 × 12 + 16 = 736 months (61 years 4 months) for a man born 1970-01."""
     ages = _original_ages(v.original_retirement_age)
-    return ages * 12 + np.asarray(v.retirement_delay_months, dtype=np.int64)
+    return ages * 12 + v.retirement_delay_months
 
 
 @registry.formula(
@@ -195,10 +194,10 @@ def statutory_retirement_age_months(v: Any, p: Any) -> Any:
     inputs=("birth_date", "statutory_retirement_age_months"),
     references=("retirement_2024_decision.delay",),
 )
-def statutory_retirement_date(v: Any, p: Any) -> Any:
+def statutory_retirement_date(v: Inputs, p: Params) -> Array:
     """ "YYYY-MM": the month the statutory age is reached (birth month + statutory age in months)."""
     birth = month_index(v.birth_date, "inputs.birth_date")
-    return month_text(birth + np.asarray(v.statutory_retirement_age_months, dtype=np.int64))
+    return month_text(birth + v.statutory_retirement_age_months)
 
 
 @registry.formula(
@@ -210,7 +209,7 @@ def statutory_retirement_date(v: Any, p: Any) -> Any:
     parameters=("retirement.minimum_contribution_years",),
     references=("retirement_2024_decision.minimum_years",),
 )
-def minimum_contribution_years(v: Any, p: Any) -> Any:
+def minimum_contribution_years(v: Inputs, p: Params) -> Array:
     """By the year the statutory age is reached: 15 through 2029, then +0.5 a year from 2030 to 20 from 2039 (办法 art. 2).
 
     The parameter maps a year to the minimum from that year on; years before its first key take the first value.
@@ -231,7 +230,7 @@ def minimum_contribution_years(v: Any, p: Any) -> Any:
     parameters=("retirement.flexible_early_max_years",),
     references=("retirement_2024_decision.flexible", "flexible_retirement_2025"),
 )
-def earliest_flexible_retirement_date(v: Any, p: Any) -> Any:
+def earliest_flexible_retirement_date(v: Inputs, p: Params) -> Array:
     """ "YYYY-MM": up to 3 years before the statutory month, never before the original age (办法 art. 3).
 
     Early retirement also needs the minimum contribution years to be met, which this month does not check.
@@ -239,7 +238,7 @@ def earliest_flexible_retirement_date(v: Any, p: Any) -> Any:
     statutory = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date")
     original = month_index(v.original_retirement_date, "inputs.original_retirement_date")
     early = round(float(p("retirement.flexible_early_max_years")) * 12)
-    return month_text(np.maximum(np.asarray(statutory) - early, original))
+    return month_text(np.maximum(statutory - early, original))
 
 
 @registry.formula(
@@ -250,8 +249,8 @@ def earliest_flexible_retirement_date(v: Any, p: Any) -> Any:
     parameters=("retirement.flexible_late_max_years",),
     references=("retirement_2024_decision.flexible", "flexible_retirement_2025"),
 )
-def latest_flexible_retirement_date(v: Any, p: Any) -> Any:
+def latest_flexible_retirement_date(v: Inputs, p: Params) -> Array:
     """ "YYYY-MM": up to 3 years after the statutory month, by agreement between employer and worker (办法 art. 3)."""
     statutory = month_index(v.statutory_retirement_date, "inputs.statutory_retirement_date")
     late = round(float(p("retirement.flexible_late_max_years")) * 12)
-    return month_text(np.asarray(statutory) + late)
+    return month_text(statutory + late)

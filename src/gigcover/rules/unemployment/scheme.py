@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import choose, round_money
+from gigcover.engine import Array, Inputs, Params, choose, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.coverage.categories import Access
 
@@ -31,20 +29,20 @@ registry.input(
     parameters=("unemployment.worker_rate", "unemployment.flexible.rate", "money.rounding_rule"),
     references=("unemployment_regulation.art6", "unemployment_flexible"),
 )
-def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
+def unemployment_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     """An employee pays the worker rate; a flexible worker admitted locally pays the whole local rate alone.
 
     The base is the pension base (Beijing: as for pension; Guangdong's pilot uses the prior 12 months' income,
     which the pension base stands in for).
     """
-    access = np.asarray(v.unemployment_access)
+    access = v.unemployment_access
     flexible_rate = p.optional("unemployment.flexible.rate")
     rate = choose(
         [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
         [p("unemployment.worker_rate"), 0.0 if flexible_rate is None else flexible_rate],
         0.0,
     )
-    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
+    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -56,10 +54,10 @@ def unemployment_worker_contribution_monthly(v: Any, p: Any) -> Any:
     parameters=("unemployment.employer_rate", "money.rounding_rule"),
     references=("unemployment_regulation.art6",),
 )
-def unemployment_employer_contribution_monthly(v: Any, p: Any) -> Any:
+def unemployment_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """The employer rate on the wage, for employees only."""
-    rate = np.where(np.asarray(v.unemployment_access) == Access.EMPLOYER, p("unemployment.employer_rate"), 0.0)
-    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
+    rate = np.where(v.unemployment_access == Access.EMPLOYER, p("unemployment.employer_rate"), 0.0)
+    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -71,13 +69,11 @@ def unemployment_employer_contribution_monthly(v: Any, p: Any) -> Any:
     parameters=("unemployment.benefit_months_by_years",),
     references=("unemployment_regulation.art17",),
 )
-def unemployment_benefit_max_months(v: Any, p: Any) -> Any:
+def unemployment_benefit_max_months(v: Inputs, p: Params) -> Array:
     """1–5 years contributed → 12 months; 5–10 → 18; 10 or more → 24; under 1 year → none (art. 17)."""
     rows = sorted(p("unemployment.benefit_months_by_years"), key=lambda r: -float(r["min_years"]))
-    years = np.asarray(v.unemployment_contribution_years, dtype=float)
-    return np.asarray(
-        choose([years >= float(r["min_years"]) for r in rows], [int(r["max_months"]) for r in rows], 0), dtype=int
-    )
+    years = v.unemployment_contribution_years
+    return choose([years >= float(r["min_years"]) for r in rows], [int(r["max_months"]) for r in rows], 0)
 
 
 @registry.formula(
@@ -88,7 +84,7 @@ def unemployment_benefit_max_months(v: Any, p: Any) -> Any:
     parameters=("unemployment.benefit_ratio_of_minimum_wage", "wages.minimum_wage_monthly", "money.rounding_rule"),
     references=("unemployment_regulation.art18", "social_insurance_law.art47"),
 )
-def unemployment_benefit_monthly(v: Any, p: Any) -> Any:
+def unemployment_benefit_monthly(v: Inputs, p: Params) -> float:
     """A share of the local minimum wage set by the province (Guangdong 90 %); below the minimum wage by law."""
     amount = float(p("unemployment.benefit_ratio_of_minimum_wage")) * float(p("wages.minimum_wage_monthly"))
     return round_money(amount, rounding_rule(p))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import round_money
+from gigcover.engine import Array, Inputs, Params, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -22,7 +22,7 @@ from gigcover.rules import registry, rounding_rule
     parameters=("pension.employee.benefit_base_monthly",),
     references=("pension_2005_38.benefit",),
 )
-def pension_benefit_base(v: Any, p: Any) -> Any:
+def pension_benefit_base(v: Inputs, p: Params) -> Array | float:
     """The province's published 计发基数 for the year payment starts (the date of the question); where none is
     published here, the provincial average wage stands in (38号 defines the base as the prior-year average wage)."""
     published = p.optional("pension.employee.benefit_base_monthly")
@@ -44,7 +44,7 @@ def pension_benefit_base(v: Any, p: Any) -> Any:
     parameters=("pension.employee.divisor_months", "pension.employee.divisor_month_interpolation"),
     references=("pension_2005_38.divisor",),
 )
-def pension_divisor_months(v: Any, p: Any) -> Any:
+def pension_divisor_months(v: Inputs, p: Params) -> Array:
     """The 38号 table by age (40–70); from 2025 ages with months are interpolated month by month (到月)."""
     return divisor_for(
         v.retirement_age_months,
@@ -79,10 +79,10 @@ def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
     parameters=("pension.employee.base_floor_ratio", "pension.employee.base_ceiling_ratio"),
     references=("pension_2005_38.benefit", "pension_2019_13.base"),
 )
-def average_contribution_index_clamped(v: Any, p: Any) -> Any:
+def average_contribution_index_clamped(v: Inputs, p: Params) -> Array:
     """Each year's index lies within the contribution band (60–300 %), so the average does too."""
     low, high = p("pension.employee.base_floor_ratio"), p("pension.employee.base_ceiling_ratio")
-    return np.clip(np.asarray(v.average_contribution_index, dtype=float), low, high)
+    return np.clip(v.average_contribution_index, low, high)
 
 
 @registry.formula(
@@ -94,10 +94,9 @@ def average_contribution_index_clamped(v: Any, p: Any) -> Any:
     parameters=("money.rounding_rule",),
     references=("pension_2005_38.benefit",),
 )
-def employee_pension_basic_monthly(v: Any, p: Any) -> Any:
+def employee_pension_basic_monthly(v: Inputs, p: Params) -> Array:
     """计发基数 × (1 + average index) ÷ 2 × years × 1 % (缴费每满1年发给1%)."""
-    base = np.asarray(v.pension_benefit_base, dtype=float)
-    amount = base * (1 + np.asarray(v.average_contribution_index_clamped)) / 2 * np.asarray(v.contribution_years) * 0.01
+    amount = v.pension_benefit_base * (1 + v.average_contribution_index_clamped) / 2 * v.contribution_years * 0.01
     return round_money(amount, rounding_rule(p))
 
 
@@ -110,11 +109,9 @@ def employee_pension_basic_monthly(v: Any, p: Any) -> Any:
     parameters=("money.rounding_rule",),
     references=("pension_2005_38.divisor",),
 )
-def employee_pension_account_monthly(v: Any, p: Any) -> Any:
+def employee_pension_account_monthly(v: Inputs, p: Params) -> Array:
     """Account balance ÷ 计发月数."""
-    return round_money(
-        np.asarray(v.personal_account_balance, dtype=float) / np.asarray(v.pension_divisor_months), rounding_rule(p)
-    )
+    return round_money(v.personal_account_balance / v.pension_divisor_months, rounding_rule(p))
 
 
 @registry.formula(
@@ -126,13 +123,9 @@ def employee_pension_account_monthly(v: Any, p: Any) -> Any:
     parameters=("money.rounding_rule",),
     references=("social_insurance_law.art15",),
 )
-def employee_pension_monthly(v: Any, p: Any) -> Any:
+def employee_pension_monthly(v: Inputs, p: Params) -> Array:
     """Basic pension + account pension + transitional pension, at the start of payment."""
-    total = (
-        np.asarray(v.employee_pension_basic_monthly)
-        + np.asarray(v.employee_pension_account_monthly)
-        + np.asarray(v.transitional_pension_monthly)
-    )
+    total = v.employee_pension_basic_monthly + v.employee_pension_account_monthly + v.transitional_pension_monthly
     return round_money(total, rounding_rule(p))
 
 
@@ -143,6 +136,6 @@ def employee_pension_monthly(v: Any, p: Any) -> Any:
     inputs=("contribution_years", "minimum_contribution_years"),
     references=("social_insurance_law.art16",),
 )
-def employee_pension_eligible(v: Any, p: Any) -> Any:
+def employee_pension_eligible(v: Inputs, p: Params) -> Array:
     """At least the minimum years (15, rising to 20 from 2030) at the statutory retirement age (社会保险法 art. 16)."""
-    return np.asarray(v.contribution_years) >= np.asarray(v.minimum_contribution_years) - 1e-9
+    return v.contribution_years >= v.minimum_contribution_years - 1e-9

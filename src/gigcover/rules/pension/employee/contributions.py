@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import choose, round_money
+from gigcover.engine import Array, Inputs, Params, choose, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.coverage.categories import Access
 
@@ -83,7 +81,7 @@ registry.input(
     parameters=("wages.provincial_average_monthly",),
     references=("pension_2019_13.base",),
 )
-def pension_average_wage_monthly(v: Any, p: Any) -> Any:
+def pension_average_wage_monthly(v: Inputs, p: Params) -> float:
     """The published average the contribution band is built on, for the region and period of the date."""
     return p("wages.provincial_average_monthly")
 
@@ -97,12 +95,12 @@ def pension_average_wage_monthly(v: Any, p: Any) -> Any:
     parameters=("pension.employee.base_floor_monthly", "pension.employee.base_floor_ratio"),
     references=("pension_2019_13.base",),
 )
-def pension_base_floor_monthly(v: Any, p: Any) -> Any:
+def pension_base_floor_monthly(v: Inputs, p: Params) -> Array | float:
     """The published floor where the region publishes one (some sit below 60 %); else 60 % of the average."""
     published = p.optional("pension.employee.base_floor_monthly")
     if published is not None:  # a regional publication exists (not a per-person condition)
         return float(published)
-    return np.asarray(v.pension_average_wage_monthly) * p("pension.employee.base_floor_ratio")
+    return v.pension_average_wage_monthly * p("pension.employee.base_floor_ratio")
 
 
 @registry.formula(
@@ -114,12 +112,12 @@ def pension_base_floor_monthly(v: Any, p: Any) -> Any:
     parameters=("pension.employee.base_ceiling_monthly", "pension.employee.base_ceiling_ratio"),
     references=("pension_2019_13.base",),
 )
-def pension_base_ceiling_monthly(v: Any, p: Any) -> Any:
+def pension_base_ceiling_monthly(v: Inputs, p: Params) -> Array | float:
     """The published ceiling where the region publishes one; else 300 % of the average."""
     published = p.optional("pension.employee.base_ceiling_monthly")
     if published is not None:
         return float(published)
-    return np.asarray(v.pension_average_wage_monthly) * p("pension.employee.base_ceiling_ratio")
+    return v.pension_average_wage_monthly * p("pension.employee.base_ceiling_ratio")
 
 
 @registry.formula(
@@ -130,12 +128,12 @@ def pension_base_ceiling_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_base_index_chosen", "pension_average_wage_monthly", "pension_base_floor_monthly"),
     parameters=("pension.employee.base_floor_ratio",),
 )
-def pension_base_chosen_monthly(v: Any, p: Any) -> Any:
+def pension_base_chosen_monthly(v: Inputs, p: Params) -> Array:
     """The chosen index times the average wage; choosing 60 % means the published floor (often rounded down).
     Give it directly to declare a base in yuan (or an employee's wage)."""
-    index = np.asarray(v.pension_base_index_chosen, dtype=float)
+    index = v.pension_base_index_chosen
     at_floor = np.isclose(index, p("pension.employee.base_floor_ratio"))
-    return np.where(at_floor, v.pension_base_floor_monthly, index * np.asarray(v.pension_average_wage_monthly))
+    return np.where(at_floor, v.pension_base_floor_monthly, index * v.pension_average_wage_monthly)
 
 
 @registry.formula(
@@ -146,10 +144,9 @@ def pension_base_chosen_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_base_chosen_monthly", "pension_base_floor_monthly", "pension_base_ceiling_monthly"),
     references=("pension_2019_13.base",),
 )
-def pension_base_monthly(v: Any, p: Any) -> Any:
+def pension_base_monthly(v: Inputs, p: Params) -> Array:
     """The declared base clamped to the floor and ceiling; a clamped base is reported in the warnings."""
-    chosen = np.asarray(v.pension_base_chosen_monthly, dtype=float)
-    floor, ceiling = np.asarray(v.pension_base_floor_monthly), np.asarray(v.pension_base_ceiling_monthly)
+    chosen, floor, ceiling = v.pension_base_chosen_monthly, v.pension_base_floor_monthly, v.pension_base_ceiling_monthly
     clamped = np.clip(chosen, floor, ceiling)
     changed = int(np.count_nonzero(clamped != chosen))
     if changed:
@@ -168,10 +165,10 @@ def pension_base_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_base_monthly", "employee_pension_employer_rate", "employee_pension_worker_rate"),
     parameters=("money.rounding_rule",),
 )
-def employee_pension_contribution_monthly(v: Any, p: Any) -> Any:
+def employee_pension_contribution_monthly(v: Inputs, p: Params) -> Array:
     """Base × (employer rate + worker rate); a flexible worker pays the whole 20 % alone."""
-    rate = np.asarray(v.employee_pension_employer_rate) + np.asarray(v.employee_pension_worker_rate)
-    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
+    rate = v.employee_pension_employer_rate + v.employee_pension_worker_rate
+    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -182,11 +179,9 @@ def employee_pension_contribution_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_base_monthly", "employee_pension_worker_rate"),
     parameters=("money.rounding_rule",),
 )
-def employee_pension_worker_contribution_monthly(v: Any, p: Any) -> Any:
+def employee_pension_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     """What the worker pays: 8 % as an employee, the flexible rate (20 %) as an individual."""
-    return round_money(
-        np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_worker_rate), rounding_rule(p)
-    )
+    return round_money(v.pension_base_monthly * v.employee_pension_worker_rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -197,11 +192,9 @@ def employee_pension_worker_contribution_monthly(v: Any, p: Any) -> Any:
     inputs=("pension_base_monthly", "employee_pension_employer_rate"),
     parameters=("money.rounding_rule",),
 )
-def employee_pension_employer_contribution_monthly(v: Any, p: Any) -> Any:
+def employee_pension_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """What the employer pays (16 % since 2019-05-01); nothing for a flexible worker."""
-    return round_money(
-        np.asarray(v.pension_base_monthly) * np.asarray(v.employee_pension_employer_rate), rounding_rule(p)
-    )
+    return round_money(v.pension_base_monthly * v.employee_pension_employer_rate, rounding_rule(p))
 
 
 @registry.formula(
@@ -213,12 +206,12 @@ def employee_pension_employer_contribution_monthly(v: Any, p: Any) -> Any:
     parameters=("pension.employee.worker_rate", "pension.employee.flexible.account_rate", "money.rounding_rule"),
     references=("pension_2005_38.account",),
 )
-def employee_pension_account_credit_monthly(v: Any, p: Any) -> Any:
+def employee_pension_account_credit_monthly(v: Inputs, p: Params) -> Array:
     """8 % of the base goes to the personal account, for employees and flexible workers alike."""
-    access = np.asarray(v.employee_pension_access)
+    access = v.employee_pension_access
     rate = choose(
         [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
         [p("pension.employee.worker_rate"), p("pension.employee.flexible.account_rate")],
         0.0,
     )
-    return round_money(np.asarray(v.pension_base_monthly) * rate, rounding_rule(p))
+    return round_money(v.pension_base_monthly * rate, rounding_rule(p))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from gigcover.engine import periods, round_money
+from gigcover.engine import Array, Inputs, Params, periods, round_money
 from gigcover.rules import registry, rounding_rule
 from gigcover.rules.retirement.age import month_index
 
@@ -39,10 +37,10 @@ registry.input(
 
 
 @registry.formula("年龄（周岁）", "Age in whole years on the date", "int", unit="years", inputs=("birth_date",))
-def age_years(v: Any, p: Any) -> Any:
+def age_years(v: Inputs, p: Params) -> Array:
     """Whole years from the birth month to the month of the question (give it directly if the birth date is unknown)."""
     born = month_index(v.birth_date, "inputs.birth_date")
-    return (periods.month_index(p.date) - np.asarray(born)) // 12
+    return (periods.month_index(p.date) - born) // 12
 
 
 @registry.formula(
@@ -59,9 +57,9 @@ def age_years(v: Any, p: Any) -> Any:
     ),
     references=("resident_pension_2014_8",),
 )
-def resident_pension_subsidy_annual(v: Any, p: Any) -> Any:
+def resident_pension_subsidy_annual(v: Inputs, p: Params) -> Array:
     """At least 30 yuan a year, 60 for tiers of 500 and above (national minimums; provinces pay more)."""
-    tier = np.asarray(v.resident_pension_tier_annual, dtype=float)
+    tier = v.resident_pension_tier_annual
     tiers = [float(t) for t in p("pension.resident.contribution_tiers_annual")]
     off_tier = int(np.count_nonzero(~np.isin(tier, tiers)))
     if off_tier:
@@ -84,9 +82,9 @@ def resident_pension_subsidy_annual(v: Any, p: Any) -> Any:
     inputs=("resident_pension_tier_annual", "resident_pension_subsidy_annual"),
     references=("resident_pension_2014_8",),
 )
-def resident_pension_account_credit_annual(v: Any, p: Any) -> Any:
+def resident_pension_account_credit_annual(v: Inputs, p: Params) -> Array:
     """The worker's tier plus the government subsidy, all into the personal account."""
-    return np.asarray(v.resident_pension_tier_annual) + np.asarray(v.resident_pension_subsidy_annual)
+    return v.resident_pension_tier_annual + v.resident_pension_subsidy_annual
 
 
 @registry.formula(
@@ -97,7 +95,7 @@ def resident_pension_account_credit_annual(v: Any, p: Any) -> Any:
     parameters=("pension.resident.local_top_up_monthly",),
     references=("resident_pension_2014_8",),
 )
-def resident_pension_local_top_up(v: Any, p: Any) -> Any:
+def resident_pension_local_top_up(v: Inputs, p: Params) -> float:
     """What the province or city adds to the central minimum (often far more in Beijing and Shanghai)."""
     return float(p("pension.resident.local_top_up_monthly"))
 
@@ -111,9 +109,9 @@ def resident_pension_local_top_up(v: Any, p: Any) -> Any:
     parameters=("pension.resident.central_basic_monthly",),
     references=("resident_pension_2014_8", "social_insurance_law.art21"),
 )
-def resident_pension_basic_monthly(v: Any, p: Any) -> Any:
+def resident_pension_basic_monthly(v: Inputs, p: Params) -> Array:
     """The central minimum basic pension of the date's year plus the local top-up."""
-    return p("pension.resident.central_basic_monthly") + np.asarray(v.resident_pension_local_top_up)
+    return p("pension.resident.central_basic_monthly") + v.resident_pension_local_top_up
 
 
 @registry.formula(
@@ -125,10 +123,10 @@ def resident_pension_basic_monthly(v: Any, p: Any) -> Any:
     parameters=("pension.resident.account_divisor", "money.rounding_rule"),
     references=("resident_pension_2014_8",),
 )
-def resident_pension_monthly(v: Any, p: Any) -> Any:
+def resident_pension_monthly(v: Inputs, p: Params) -> Array:
     """Basic pension + account balance ÷ 139, whatever the age (国发〔2014〕8号)."""
-    account = np.asarray(v.resident_account_balance, dtype=float) / p("pension.resident.account_divisor")
-    return round_money(np.asarray(v.resident_pension_basic_monthly) + account, rounding_rule(p))
+    account = v.resident_account_balance / p("pension.resident.account_divisor")
+    return round_money(v.resident_pension_basic_monthly + account, rounding_rule(p))
 
 
 @registry.formula(
@@ -139,8 +137,8 @@ def resident_pension_monthly(v: Any, p: Any) -> Any:
     parameters=("pension.resident.eligibility_age", "pension.resident.minimum_years"),
     references=("resident_pension_2014_8",),
 )
-def resident_pension_eligible(v: Any, p: Any) -> Any:
+def resident_pension_eligible(v: Inputs, p: Params) -> Array:
     """Aged 60 or more with at least 15 years of contributions."""
-    return (np.asarray(v.age_years) >= p("pension.resident.eligibility_age")) & (
-        np.asarray(v.resident_contribution_years) >= p("pension.resident.minimum_years")
+    return (v.age_years >= p("pension.resident.eligibility_age")) & (
+        v.resident_contribution_years >= p("pension.resident.minimum_years")
     )
