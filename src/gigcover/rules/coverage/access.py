@@ -105,7 +105,10 @@ def employee_pension_payers(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_employer_rate(v: Inputs, p: Params) -> Array:
     """Share of wages the employer pays; 0 when there is no employer route."""
-    return np.where(v.employee_pension_access == Access.EMPLOYER, p("pension.employee.employer_rate"), 0.0)
+    employer = v.employee_pension_access == Access.EMPLOYER
+    with p.for_rows(employer):
+        rate = p("pension.employee.employer_rate")
+    return np.where(employer, rate, 0.0)
 
 
 @registry.formula(
@@ -118,12 +121,12 @@ def employee_pension_employer_rate(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_worker_rate(v: Inputs, p: Params) -> Array:
     """8 % of wages as an employee; the whole flexible-worker rate (20 %) of the chosen base as an individual."""
-    access = v.employee_pension_access
-    return choose(
-        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
-        [p("pension.employee.worker_rate"), p("pension.employee.flexible.rate")],
-        0.0,
-    )
+    employee, individual = v.employee_pension_access == Access.EMPLOYER, v.employee_pension_access == Access.INDIVIDUAL
+    with p.for_rows(employee):
+        employee_rate = p("pension.employee.worker_rate")
+    with p.for_rows(individual):
+        flexible_rate = p("pension.employee.flexible.rate")
+    return choose([employee, individual], [employee_rate, flexible_rate], 0.0)
 
 
 @registry.formula(

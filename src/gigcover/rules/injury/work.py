@@ -180,14 +180,17 @@ def work_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Array:
     """Grades 1–4: 90/85/80/75 % of 本人工资 from the fund, made up to the minimum wage; grades 5–6: 70/60 % from the
     employer when it offers no suitable job (the employer also makes it up to the minimum wage); 0 for 7–10."""
     grade = v.disability_grade
-    amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * v.insured_monthly_wage
-    minimum = p.optional("wages.minimum_wage_monthly")
-    if minimum is None:
-        p.warn(
-            "work_injury_disability_allowance_monthly: no minimum wage for the region; the make-up to it is not applied"
-        )
-    else:
-        amount = np.where(grade <= 6, np.maximum(amount, float(minimum)), amount)
+    allowance = grade <= 6
+    with p.for_rows(allowance):
+        amount = _by_grade(p("injury.work.disability_allowance_ratio"), grade) * v.insured_monthly_wage
+        minimum = p.optional("wages.minimum_wage_monthly")
+        if minimum is None:
+            p.warn(
+                "work_injury_disability_allowance_monthly: no minimum wage for the region; the make-up to it is not "
+                "applied"
+            )
+        else:
+            amount = np.where(allowance, np.maximum(amount, float(minimum)), amount)
     return round_money(amount, rounding_rule(p))
 
 

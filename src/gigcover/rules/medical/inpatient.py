@@ -84,10 +84,13 @@ def inpatient_reimbursement(v: Inputs, p: Params) -> Array:
     wherever the care is (参保地政策), less a lower ratio for temporary care in another province.
     """
     employee = v.medical_scheme == MedicalScheme.EMPLOYEE
-    deductible = np.where(employee, _inpatient(p, "employee", "deductible"), _inpatient(p, "resident", "deductible"))
-    ratio = np.where(employee, _inpatient(p, "employee", "ratio"), _inpatient(p, "resident", "ratio"))
-    cap = np.where(employee, _inpatient(p, "employee", "annual_cap"), _inpatient(p, "resident", "annual_cap"))
-    reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
+    with p.for_rows(employee):
+        employee_terms = [_inpatient(p, "employee", item) for item in ("deductible", "ratio", "annual_cap")]
+    with p.for_rows(~employee):
+        resident_terms = [_inpatient(p, "resident", item) for item in ("deductible", "ratio", "annual_cap")]
+    deductible, ratio, cap = (np.where(employee, e, r) for e, r in zip(employee_terms, resident_terms, strict=True))
+    with p.for_rows(v.treatment_place != TreatmentPlace.IN_PLACE):  # care where insured: no reduction applies
+        reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
     reduction = gather(reductions, v.treatment_place)
     payable = np.maximum(v.inpatient_bill - deductible, 0.0) * np.maximum(ratio - reduction, 0)
     return round_money(np.minimum(payable, cap), rounding_rule(p))

@@ -54,8 +54,11 @@ def occupational_injury_one_time_disability_subsidy(v: Inputs, p: Params) -> Arr
 def occupational_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Array:
     """90/85/80/75 % of the base for grades 1–4; grades 5–6 get a lump sum instead (no employer to pay monthly)."""
     grade = v.disability_grade
-    ratio = np.where(grade <= 4, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
-    return round_money(ratio * v.occupational_injury_benefit_base_monthly, rounding_rule(p))
+    allowance = grade <= 4
+    with p.for_rows(allowance):
+        ratio = np.where(allowance, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
+        base = v.occupational_injury_benefit_base_monthly
+    return round_money(ratio * base, rounding_rule(p))
 
 
 @registry.formula(

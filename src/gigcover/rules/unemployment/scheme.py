@@ -35,13 +35,12 @@ def unemployment_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     The base is the pension base (Beijing: as for pension; Guangdong's pilot uses the prior 12 months' income,
     which the pension base stands in for).
     """
-    access = v.unemployment_access
-    flexible_rate = p.optional("unemployment.flexible.rate")
-    rate = choose(
-        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
-        [p("unemployment.worker_rate"), 0.0 if flexible_rate is None else flexible_rate],
-        0.0,
-    )
+    employee, individual = v.unemployment_access == Access.EMPLOYER, v.unemployment_access == Access.INDIVIDUAL
+    with p.for_rows(employee):
+        employee_rate = p("unemployment.worker_rate")
+    with p.for_rows(individual):
+        flexible_rate = p.optional("unemployment.flexible.rate")
+    rate = choose([employee, individual], [employee_rate, 0.0 if flexible_rate is None else flexible_rate], 0.0)
     return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 
@@ -56,7 +55,10 @@ def unemployment_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
 )
 def unemployment_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """The employer rate on the wage, for employees only."""
-    rate = np.where(v.unemployment_access == Access.EMPLOYER, p("unemployment.employer_rate"), 0.0)
+    employer = v.unemployment_access == Access.EMPLOYER
+    with p.for_rows(employer):
+        employer_rate = p("unemployment.employer_rate")
+    rate = np.where(employer, employer_rate, 0.0)
     return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 

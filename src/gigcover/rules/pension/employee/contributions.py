@@ -133,7 +133,11 @@ def pension_base_chosen_monthly(v: Inputs, p: Params) -> Array:
     Give it directly to declare a base in yuan (or an employee's wage)."""
     index = v.pension_base_index_chosen
     at_floor = np.isclose(index, p("pension.employee.base_floor_ratio"))
-    return np.where(at_floor, v.pension_base_floor_monthly, index * v.pension_average_wage_monthly)
+    with p.for_rows(at_floor):
+        floor = v.pension_base_floor_monthly
+    with p.for_rows(~at_floor):
+        chosen = index * v.pension_average_wage_monthly
+    return np.where(at_floor, floor, chosen)
 
 
 @registry.formula(
@@ -208,10 +212,10 @@ def employee_pension_employer_contribution_monthly(v: Inputs, p: Params) -> Arra
 )
 def employee_pension_account_credit_monthly(v: Inputs, p: Params) -> Array:
     """8 % of the base goes to the personal account, for employees and flexible workers alike."""
-    access = v.employee_pension_access
-    rate = choose(
-        [access == Access.EMPLOYER, access == Access.INDIVIDUAL],
-        [p("pension.employee.worker_rate"), p("pension.employee.flexible.account_rate")],
-        0.0,
-    )
+    employee, individual = v.employee_pension_access == Access.EMPLOYER, v.employee_pension_access == Access.INDIVIDUAL
+    with p.for_rows(employee):
+        employee_rate = p("pension.employee.worker_rate")
+    with p.for_rows(individual):
+        flexible_rate = p("pension.employee.flexible.account_rate")
+    rate = choose([employee, individual], [employee_rate, flexible_rate], 0.0)
     return round_money(v.pension_base_monthly * rate, rounding_rule(p))

@@ -61,17 +61,21 @@ def resident_pension_subsidy_annual(v: Inputs, p: Params) -> Array:
     """At least 30 yuan a year, 60 for tiers of 500 and above (national minimums; provinces pay more)."""
     tier = v.resident_pension_tier_annual
     tiers = [float(t) for t in p("pension.resident.contribution_tiers_annual")]
-    off_tier = int(np.count_nonzero(~np.isin(tier, tiers)))
-    if off_tier:
+    off = ~np.isin(tier, tiers) & (tier > 0)
+    if off.any():
         p.warn(
-            f"resident_pension_tier_annual: {off_tier} value(s) not among the national tiers {tiers}; "
-            "a province may have added tiers"
+            f"resident_pension_tier_annual: {int(np.count_nonzero(off))} value(s) not among the national tiers "
+            f"{tiers}; a province may have added tiers",
+            rows=off,
         )
-    high = tier >= p("pension.resident.subsidy_high_tier_threshold_annual")
-    subsidy = np.where(
-        high, p("pension.resident.subsidy_high_tier_annual"), p("pension.resident.subsidy_low_tier_annual")
-    )
-    return np.where(tier > 0, subsidy, 0.0)
+    paying = tier > 0
+    with p.for_rows(paying):
+        high = tier >= p("pension.resident.subsidy_high_tier_threshold_annual")
+    with p.for_rows(paying & high):
+        high_subsidy = p("pension.resident.subsidy_high_tier_annual")
+    with p.for_rows(paying & ~high):
+        low_subsidy = p("pension.resident.subsidy_low_tier_annual")
+    return np.where(paying, np.where(high, high_subsidy, low_subsidy), 0.0)
 
 
 @registry.formula(
