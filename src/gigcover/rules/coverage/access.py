@@ -10,7 +10,7 @@ import numpy as np
 
 from gigcover.engine import Array, Decision, Inputs, Params, choose, gather, select
 from gigcover.rules import registry
-from gigcover.rules.coverage.categories import Access, Payer, Place, Platform
+from gigcover.rules.coverage.categories import Access, Payer, Place, Platform, rate_by_route
 from gigcover.rules.employment.classification import EmploymentForm, Industry
 
 
@@ -121,12 +121,7 @@ def employee_pension_employer_rate(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_worker_rate(v: Inputs, p: Params) -> Array:
     """8 % of wages as an employee; the whole flexible-worker rate (20 %) of the chosen base as an individual."""
-    employee, individual = v.employee_pension_access == Access.EMPLOYER, v.employee_pension_access == Access.INDIVIDUAL
-    with p.for_rows(employee):
-        employee_rate = p("pension.employee.worker_rate")
-    with p.for_rows(individual):
-        flexible_rate = p("pension.employee.flexible.rate")
-    return choose([employee, individual], [employee_rate, flexible_rate], 0.0)
+    return rate_by_route(p, v.employee_pension_access, "pension.employee.worker_rate", "pension.employee.flexible.rate")
 
 
 @registry.formula(

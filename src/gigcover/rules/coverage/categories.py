@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gigcover.engine import Categorical
+from gigcover.engine import Array, Categorical, Params, choose
 
 
 class Table2Cell(Categorical):
@@ -116,3 +116,17 @@ SCHEME_LABELS = {
 
 SCHEME_OUTPUTS = tuple(f"{s}_{part}" for s in SCHEMES for part in ("access", "place", "payers"))
 TABLE2_OUTPUTS = ("table2_cell", "table2_severity", "table2_options")
+
+
+def rate_by_route(
+    p: Params, access: Array, employee: str, individual: str, *, individual_optional: bool = False
+) -> Array:
+    """Each row's rate by its route: the parameter `employee` through an employer (单位参保), `individual` as a
+    flexible worker (个人参保), 0 without a route. Each parameter decides only the rows of its route. With
+    `individual_optional`, a region that sets no individual rate gives 0 (the route is then closed elsewhere)."""
+    through_employer, alone = access == Access.EMPLOYER, access == Access.INDIVIDUAL
+    with p.for_rows(through_employer):
+        employee_rate = p(employee)
+    with p.for_rows(alone):
+        individual_rate = p.optional(individual) if individual_optional else p(individual)
+    return choose([through_employer, alone], [employee_rate, 0.0 if individual_rate is None else individual_rate], 0.0)

@@ -6,7 +6,7 @@ import numpy as np
 
 from gigcover.engine import Array, Inputs, Params, choose, round_money
 from gigcover.rules import registry, rounding_rule
-from gigcover.rules.coverage.categories import Access
+from gigcover.rules.coverage.categories import Access, rate_by_route
 
 registry.input(
     "unemployment_contribution_years",
@@ -35,12 +35,9 @@ def unemployment_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     The base is the pension base (Beijing: as for pension; Guangdong's pilot uses the prior 12 months' income,
     which the pension base stands in for).
     """
-    employee, individual = v.unemployment_access == Access.EMPLOYER, v.unemployment_access == Access.INDIVIDUAL
-    with p.for_rows(employee):
-        employee_rate = p("unemployment.worker_rate")
-    with p.for_rows(individual):
-        flexible_rate = p.optional("unemployment.flexible.rate")
-    rate = choose([employee, individual], [employee_rate, 0.0 if flexible_rate is None else flexible_rate], 0.0)
+    rate = rate_by_route(
+        p, v.unemployment_access, "unemployment.worker_rate", "unemployment.flexible.rate", individual_optional=True
+    )
     return round_money(v.pension_base_monthly * rate, rounding_rule(p))
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, Params, choose, round_money
+from gigcover.engine import Array, Inputs, Params, round_money
 from gigcover.rules import registry, rounding_rule
-from gigcover.rules.coverage.categories import Access
+from gigcover.rules.coverage.categories import rate_by_route
 
 registry.input(
     "pension_base_index_chosen",
@@ -212,10 +212,6 @@ def employee_pension_employer_contribution_monthly(v: Inputs, p: Params) -> Arra
 )
 def employee_pension_account_credit_monthly(v: Inputs, p: Params) -> Array:
     """8 % of the base goes to the personal account, for employees and flexible workers alike."""
-    employee, individual = v.employee_pension_access == Access.EMPLOYER, v.employee_pension_access == Access.INDIVIDUAL
-    with p.for_rows(employee):
-        employee_rate = p("pension.employee.worker_rate")
-    with p.for_rows(individual):
-        flexible_rate = p("pension.employee.flexible.account_rate")
-    rate = choose([employee, individual], [employee_rate, flexible_rate], 0.0)
+    access = v.employee_pension_access
+    rate = rate_by_route(p, access, "pension.employee.worker_rate", "pension.employee.flexible.account_rate")
     return round_money(v.pension_base_monthly * rate, rounding_rule(p))
