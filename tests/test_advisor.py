@@ -121,9 +121,10 @@ def test_full_time_employee_rider_gets_employer_routes() -> None:
 
 
 def test_employee_where_no_average_wage_is_published_gets_a_plan_with_unknown_costs() -> None:
-    """Shaanxi publishes no 全口径 average wage in the parameters: an employee's contribution band (and so the costs and
-    work-injury payments) cannot be worked out. The plan still comes, with those figures marked unknown, not an error."""
-    employee = {**RIDER, "work_region": "610100", "hukou_region": "610100", "has_labor_contract": True}
+    """Hunan has neither a 全口径 average wage nor a contribution band in force on DATE in the parameters (its first band
+    takes effect 2026-07): an employee's contribution band (and so the costs and work-injury payments) cannot be worked
+    out. The plan still comes, with those figures marked unknown, not an error."""
+    employee = {**RIDER, "work_region": "430100", "hukou_region": "430100", "has_labor_contract": True}
     answer = ask(employee)
     items = by_item(answer)
     assert items["occupational_injury"]["scheme"] == "work_injury"

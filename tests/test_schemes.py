@@ -546,8 +546,8 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 
 # Dates and places for which the sources give no value: the answer is a clear error, not a crash.
 NO_VALUE_YET = [
-    # (date, region, output, inputs, the parameter that has no value in force); Henan (411500): no sourced average
-    # wage for any year (rules.md I.3)
+    # (date, region, output, inputs, the parameter that has no value in force); Hunan (430100): no sourced average
+    # wage before 2026-07
     ("2025-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
         "2021-06-01",
@@ -560,7 +560,7 @@ NO_VALUE_YET = [
     ("2018-06-01", "110000", "resident_medical_premium_annual", {}, "medical.resident.individual_premium_annual"),
     (
         "2025-09-01",
-        "411500",
+        "430100",
         "employee_pension_monthly",
         TRACED["employee_pension_monthly"],
         "wages.provincial_average_monthly",

@@ -251,8 +251,9 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
 
 
 def test_employee_with_unknown_costs_sees_them_marked(client: TestClient) -> None:
-    """Xi'an: no published average wage in the parameters, so an employee's costs are unknown — said, not a 500."""
-    answers = {**RIDER, "work_city": "other", "work_code": "610100", "hukou_region": "610100", "labor_contract": "yes"}
+    """Changsha: no average wage and no band in force on DATE in the parameters (Hunan's first band takes effect
+    2026-07), so an employee's costs are unknown — said, not a 500."""
+    answers = {**RIDER, "work_city": "other", "work_code": "430100", "hukou_region": "430100", "labor_contract": "yes"}
     page = client.post("/advice", data=answers)
     assert page.status_code == 200, page.text[:2000]
     assert "您的保障方案" in page.text
