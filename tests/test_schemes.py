@@ -519,10 +519,8 @@ def test_output_answers_with_a_cited_trace_in_every_city(model: Any, name: str) 
     [
         # Hangzhou: average 8433 → 8433 × 2 / 2 × 20 × 1 % = 1686.60; 50000 ÷ 139 = 359.71 → 2046.31
         ("330100", 2046.31),
-        # Chengdu: Sichuan 7646 → 1529.20 + 359.71 = 1888.91
-        ("510100", 1888.91),
-        # Chongqing: 7339 → 1467.80 + 359.71 = 1827.51
-        ("500000", 1827.51),
+        # Wuhan: 7496 → 7496 × 20 × 1 % = 1499.20 + 359.71 = 1858.91 (Hubei sets its 计发基数 city by city; none entered)
+        ("420100", 1858.91),
     ],
 )
 def test_employee_pension_without_a_published_base_uses_the_average_and_says_so(
@@ -537,6 +535,26 @@ def test_employee_pension_without_a_published_base_uses_the_average_and_says_so(
     assert given_base["outputs"]["employee_pension_monthly"] == 2359.71
     assert not any(w.startswith("pension_benefit_base:") for w in given_base["warnings"])
     _check_trace(given_base, "employee_pension_monthly")
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        # Chengdu: Sichuan's 2025 计发基数 8462 (not the average 7646) → 8462 × 20 × 1 % = 1692.40 + 359.71 = 2052.11
+        ("510100", 2052.11),
+        # Chongqing: 2025 计发基数 8240 (not the average 7339) → 1648.00 + 359.71 = 2007.71
+        ("500000", 2007.71),
+    ],
+)
+def test_employee_pension_with_a_published_base_uses_it_without_a_warning(
+    model: Any, region: str, expected: float
+) -> None:
+    answer = calc(
+        model, "2025-09-01", region, TRACED["employee_pension_monthly"], ["employee_pension_monthly"], trace=True
+    )
+    assert answer["outputs"]["employee_pension_monthly"] == expected
+    assert not any(w.startswith("pension_benefit_base:") for w in answer["warnings"])
+    _check_trace(answer, "employee_pension_monthly")
 
 
 def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) -> None:
