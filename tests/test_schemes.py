@@ -564,8 +564,8 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 
 # Dates and places for which the sources give no value: the answer is a clear error, not a crash.
 NO_VALUE_YET = [
-    # (date, region, output, inputs, the parameter that has no value in force); Hunan (430100): no sourced average
-    # wage before 2026-07
+    # (date, region, output, inputs, the parameter that has no value in force); Hainan (460100): neither a sourced
+    # 计发基数 nor an average wage for 2025
     ("2025-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
         "2021-06-01",
@@ -578,7 +578,7 @@ NO_VALUE_YET = [
     ("2018-06-01", "110000", "resident_medical_premium_annual", {}, "medical.resident.individual_premium_annual"),
     (
         "2025-09-01",
-        "430100",
+        "460100",
         "employee_pension_monthly",
         TRACED["employee_pension_monthly"],
         "wages.provincial_average_monthly",
