@@ -11,22 +11,15 @@ import numpy as np
 
 from gigcover.rules.pension.employee.benefit import divisor_for
 from gigcover.rules.projection.schema import EMPLOYEE, NONE, RESIDENT
-from gigcover.rules.projection.tables import Plans, _minimum_years, _row, _Tables
+from gigcover.rules.projection.tables import People, Plans, _minimum_years, _row, _Tables
 
 
-def project(
-    p: Any,
-    plans: Plans,
-    tables: _Tables,
-    wages: np.ndarray,
-    floors: np.ndarray,
-    rates: np.ndarray,
-    retirement_year: np.ndarray,
-    retirement_age_months: np.ndarray,
-    birth_year: np.ndarray,
-    male: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Run the rules over the matrices (wages and interest read once per projection); one value per person."""
+def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, np.ndarray]:
+    """Run the rules over the matrices of `plans` (the people's history, or a comparison made from it) with the
+    people's retirement facts (wages and interest read once per projection); one value per person."""
+    retirement_year, retirement_age_months = people.retirement_year, people.age_months
+    birth_year, male = people.birth_year, people.male
+    wages, floors, rates = people.wages, people.floors, people.rates
     n, years = plans.scheme.shape
     calendar = plans.first_year + np.arange(years)
     employee = plans.scheme == EMPLOYEE
