@@ -24,7 +24,8 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     employee = plans.scheme == EMPLOYEE
     resident = plans.scheme == RESIDENT
     index = np.clip(plans.index, float(p("pension.employee.base_floor_ratio")), _ceiling(p))
-    yearly = _base_monthly(p, plans, people, employee, index) * 12  # the base a year (缴费基数 × 12)
+    yearly = _base_monthly(p, plans, people, employee, index)
+    yearly *= 12  # the base a year (缴费基数 × 12)
     worked = np.clip(np.asarray(retirement_year) - plans.first_year, 0, years)  # years before retirement (no
     # interest once the pension is paid); the layout leaves no contribution after it
     paths = n == 1  # one person: the yearly balances as well (for many, too large to keep)
@@ -71,7 +72,8 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     scheme = np.where(eligible, "employee", np.where(resident_ok, "resident", "none"))
     pension = np.where(eligible, employee_pension, np.where(resident_ok, resident_pension, 0.0))
     worker_paid = (yearly * float(p("pension.employee.flexible.rate"))).sum(axis=1)
-    worker_paid += np.where(resident, plans.tier, 0.0).sum(axis=1)
+    if resident.any():
+        worker_paid += np.where(resident, plans.tier, 0.0).sum(axis=1)
     found = {
         "employee_years": employee_years,
         "resident_years": resident_years,
@@ -101,11 +103,11 @@ def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray, in
     """The monthly base of each employee year (0 in other years): the index × the local average, within the floor
     and the 300 % ceiling; choosing 60 % means the published floor where there is one (as in
     pension_base_chosen_monthly). Wages and floors are gathered once, by flat position; the work is done in place."""
-    years = plans.scheme.shape[1]
-    cell = np.maximum(plans.region, 0).astype(np.intp) * years + np.arange(years)
-    wages, floors = np.take(people.wages, cell), np.take(people.floors, cell)
-    at_floor = np.abs(plans.index - float(p("pension.employee.base_floor_ratio"))) < 1e-9
-    base: np.ndarray = np.multiply(index, wages)
+    cell = _cells(plans, people.wages.shape[1])
+    wages, floors = _by_cell(people.wages, cell), _by_cell(people.floors, cell)
+    base: np.ndarray = np.subtract(plans.index, float(p("pension.employee.base_floor_ratio")))
+    at_floor = np.abs(base, out=base) < 1e-9
+    np.multiply(index, wages, out=base)
     np.copyto(base, floors, where=at_floor)
     wages *= _ceiling(p)
     np.clip(base, floors, wages, out=base)
@@ -113,34 +115,59 @@ def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray, in
     return base
 
 
-def _resident_credits(p: Any, plans: Plans, resident: np.ndarray) -> np.ndarray:
-    """What a resident year puts in the account: the tier paid and the government subsidy (政府补贴) for it."""
+def _cells(plans: Plans, years: int) -> np.ndarray:
+    """Where each cell of the people × years matrices reads a region × year table: flat positions, or the rows of
+    `plans.row_region` (then a row per person is copied, not a gather per cell). A cell with no region (−1) reads
+    some other row: its value is never used (no contribution that year)."""
+    if plans.row_region is not None:
+        return plans.row_region
+    cell = plans.region.astype(np.intp)
+    cell *= years
+    cell += np.arange(years)
+    return cell
+
+
+def _by_cell(table: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    """table[region, year] for each cell (see `_cells`)."""
+    found: np.ndarray = np.take(table, cell, axis=0 if cell.ndim == 1 else None)
+    return found
+
+
+def _resident_credits(p: Any, plans: Plans, resident: np.ndarray) -> np.ndarray | None:
+    """What a resident year puts in the account: the tier paid and the government subsidy (政府补贴) for it; None
+    when no year does (e.g. every resident year switched)."""
+    paying = resident & (plans.tier > 0)
+    if not paying.any():
+        return None
     credits = np.where(
         plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
         float(p("pension.resident.subsidy_high_tier_annual")),
         float(p("pension.resident.subsidy_low_tier_annual")),
     )
     credits += plans.tier
-    np.copyto(credits, 0.0, where=~(resident & (plans.tier > 0)))
+    np.copyto(credits, 0.0, where=~paying)
     return credits
 
 
 def _balances(
-    start: np.ndarray, credits: np.ndarray, growth: np.ndarray, worked: np.ndarray, paths: bool
+    start: np.ndarray, credits: np.ndarray | None, growth: np.ndarray, worked: np.ndarray, paths: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Each account at retirement, and with `paths` its year-end balances: `_accumulate` with `growth[t]` in the
-    `worked` years before retirement and none after.
+    `worked` years before retirement and none after (`credits` None: nothing credited).
 
     Without paths, the growth factor G_t is the same for everyone still working (one cumulative product by year,
     not a people × years matrix) and only the last column is formed; `credits` (zero after retirement) is used up."""
     growing = growth[: int(worked.max(initial=0))]
     if paths or (growing < 1).any():
+        credits = np.zeros((len(worked), len(growth))) if credits is None else credits
         balances = _accumulate(start, credits, np.where(np.arange(len(growth)) < worked[:, None], growth, 1.0))
         return balances[:, -1], balances if paths else None
     factor = np.cumprod(growth)
+    at_retirement = np.concatenate([[1.0], factor])[worked]
+    if credits is None:
+        return at_retirement * (np.asarray(start) + 0.0), None
     np.divide(credits, factor, out=credits)
     np.cumsum(credits, axis=1, out=credits)
-    at_retirement = np.concatenate([[1.0], factor])[worked]
     return at_retirement * (np.asarray(start) + credits[:, -1]), None
 
 
@@ -307,13 +334,17 @@ def _pooled_transfers(p: Any, stints: _Stints, yearly: np.ndarray, calendar: np.
 def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
     """Every year in the reference region, paying the same yuan base (the index rescaled to the local average)."""
     active = plans.scheme != NONE
-    years = plans.scheme.shape[1]
-    here = np.take(wages, np.maximum(plans.region, 0).astype(np.intp) * years + np.arange(years))
-    there = wages[plans.reference]
-    index = np.where(active, plans.index * here / np.where(there > 0, there, 1.0), plans.index)
+    index = _by_cell(wages, _cells(plans, wages.shape[1]))  # the local average (here) …
+    there = wages[plans.reference]  # … and the reference region's (there)
+    np.copyto(there, 1.0, where=~(there > 0))
+    np.multiply(plans.index, index, out=index)
+    np.divide(index, there, out=index)
+    np.copyto(index, plans.index, where=~active)
+    region = np.full(plans.region.shape, -1, dtype=plans.region.dtype)
+    np.copyto(region, plans.reference[:, None], where=active, casting="unsafe")
     return Plans(
         plans.first_year,
-        np.where(active, plans.reference[:, None], -1).astype(plans.region.dtype),
+        region,
         plans.scheme,
         index,
         plans.tier,
@@ -322,6 +353,7 @@ def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
         plans.account_start,
         plans.resident_start,
         plans.codes,
+        plans.reference,
     )
 
 
@@ -339,6 +371,7 @@ def without_switches(plans: Plans, floor_index: float) -> Plans:
         plans.account_start,
         plans.resident_start,
         plans.codes,
+        plans.row_region,
     )
 
 

@@ -56,6 +56,9 @@ class Plans:
     account_start: np.ndarray
     resident_start: np.ndarray
     codes: list[str]
+    # when every year with a scheme is in one region per person (the comparisons without moves): that region, so
+    # tables by region × year are read a row per person
+    row_region: np.ndarray | None = None
 
     def as_record(self) -> dict[str, np.ndarray]:
         """Per-person columns (people first); the calendar and the region codes ride along as read-only broadcast
