@@ -95,8 +95,10 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
 
 
 def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_reference: str, regions: RegionTable) -> Plans:
-    """`tables.Plans` (people × calendar years from the earliest start), truncated at retirement: the same matrices
-    `tables.build_plans` makes from JSON histories (years after retirement hold no scheme, region, index or tier).
+    """`tables.Plans` (people × calendar years from the earliest start to the latest retirement), truncated at
+    retirement: the matrices `tables.build_plans` makes from JSON histories (years after retirement hold no scheme,
+    region, index or tier), without the years after everyone's retirement that build_plans keeps for the yearly
+    paths of one person.
 
     A person's row is a run of pieces — the years before the start, each segment's years before retirement, the
     rest — so each matrix is one `np.repeat` of a value per piece, written in order (no scatter per year)."""
@@ -105,9 +107,9 @@ def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_referen
     first_segment = np.cumsum(counts) - counts
     cum_before = np.cumsum(columns.years) - columns.years  # years of every earlier segment, all people together
     offset = columns.start_year[person] + cum_before - cum_before[first_segment][person]  # each segment's first year
-    ends = columns.start_year + np.add.reduceat(columns.years, first_segment) if n else columns.start_year
     first = int(columns.start_year.min())
-    width = max(int(max(np.max(retirement_year), np.max(ends))) - first, 1)
+    # up to the latest retirement: later years hold nothing (no scheme), whatever the segments planned
+    width = max(int(np.max(retirement_year)) - first, 1)
     # a segment's years before retirement: the rest of it, and every later segment, fall after it
     retirement = np.asarray(retirement_year)[person]
     kept = np.clip(np.minimum(offset + columns.years, retirement) - offset, 0, columns.years)
@@ -117,7 +119,7 @@ def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_referen
     present = np.unique(np.concatenate([columns.region[active], columns.hukou, reference]))
     position = np.full(len(regions.codes), -1, dtype=np.int32)
     position[present] = np.arange(len(present), dtype=np.int32)
-    pieces = _Pieces.of(person, first_segment, counts, kept, columns.start_year - first, width)
+    pieces = _Pieces.of(person, first_segment, counts, kept, np.minimum(columns.start_year - first, width), width)
     return Plans(
         first,
         pieces.spread(np.where(active, position[np.maximum(columns.region, 0)], -1), -1, n, width),
