@@ -11,53 +11,37 @@ import numpy as np
 
 from gigcover.rules.pension.employee.benefit import divisor_for
 from gigcover.rules.projection.schema import EMPLOYEE, NONE, RESIDENT
-from gigcover.rules.projection.tables import Plans, _minimum_years, _row, _Tables
+from gigcover.rules.projection.tables import People, Plans, _minimum_years, _row, _Tables
 
 
-def project(
-    p: Any,
-    plans: Plans,
-    tables: _Tables,
-    wages: np.ndarray,
-    floors: np.ndarray,
-    rates: np.ndarray,
-    retirement_year: np.ndarray,
-    retirement_age_months: np.ndarray,
-    birth_year: np.ndarray,
-    male: np.ndarray,
-) -> dict[str, np.ndarray]:
-    """Run the rules over the matrices (wages and interest read once per projection); one value per person."""
+def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, np.ndarray]:
+    """Run the rules over the matrices of `plans` (the people's history, or a comparison made from it) with the
+    people's retirement facts (wages and interest read once per projection); one value per person, and for one
+    person the yearly balances too."""
+    retirement_year, retirement_age_months = people.retirement_year, people.age_months
     n, years = plans.scheme.shape
     calendar = plans.first_year + np.arange(years)
     employee = plans.scheme == EMPLOYEE
     resident = plans.scheme == RESIDENT
-    region = np.maximum(plans.region, 0)
-    floor_ratio = float(p("pension.employee.base_floor_ratio"))
-    ceiling_ratio = float(p("pension.employee.base_ceiling_ratio"))
-    index = np.clip(plans.index, floor_ratio, ceiling_ratio)
-    here = (region, np.arange(years)[None, :])
-    # choosing 60 % means the published floor where there is one (as in pension_base_chosen_monthly)
-    chosen = np.where(np.abs(plans.index - floor_ratio) < 1e-9, floors[here], index * wages[here])
-    base_monthly = np.where(employee, np.clip(chosen, floors[here], ceiling_ratio * wages[here]), 0.0)
-    credit = base_monthly * 12 * _account_rates(p, calendar)[None, :]
-    subsidy = np.where(
-        plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
-        float(p("pension.resident.subsidy_high_tier_annual")),
-        float(p("pension.resident.subsidy_low_tier_annual")),
+    index = np.clip(plans.index, float(p("pension.employee.base_floor_ratio")), _ceiling(p))
+    yearly = _base_monthly(p, plans, people, employee, index)
+    yearly *= 12  # the base a year (缴费基数 × 12)
+    worked = np.clip(np.asarray(retirement_year) - plans.first_year, 0, years)  # years before retirement (no
+    # interest once the pension is paid); the layout leaves no contribution after it
+    paths = n == 1  # one person: the yearly balances as well (for many, too large to keep)
+    account, account_path = _balances(
+        plans.account_start, yearly * _account_rates(p, calendar)[None, :], 1 + people.rates, worked, paths
     )
-    resident_credit = np.where(resident & (plans.tier > 0), plans.tier + subsidy, 0.0)
-    resident_rate = float(p("projection.resident_account_interest"))
-    working = calendar[None, :] < np.asarray(retirement_year)[:, None]  # no interest once the pension is paid
-    accounts = _accumulate(plans.account_start, credit, 1 + rates[None, :] * working)
-    resident_accounts = _accumulate(plans.resident_start, resident_credit, 1 + resident_rate * working)
-    account, resident_account = accounts[:, -1], resident_accounts[:, -1]
-    path = accounts + resident_accounts
+    resident_growth = np.full(years, 1 + float(p("projection.resident_account_interest")))
+    resident_account, resident_path = _balances(
+        plans.resident_start, _resident_credits(p, plans, resident), resident_growth, worked, paths
+    )
     employee_years = employee.sum(axis=1).astype(float)
     resident_years = resident.sum(axis=1).astype(float)
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
     stints = _Stints.of(plans, employee)
-    place = _pension_place(p, plans, stints, employee, birth_year, male, calendar)
+    place = _pension_place(p, plans, stints, people.birth_year, people.male)
     pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(p, tables, plans.codes[r], y))
     basic = pension_base * (1 + average_index) / 2 * employee_years * 0.01
     divisor = np.asarray(
@@ -87,9 +71,10 @@ def project(
     resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years")))
     scheme = np.where(eligible, "employee", np.where(resident_ok, "resident", "none"))
     pension = np.where(eligible, employee_pension, np.where(resident_ok, resident_pension, 0.0))
-    worker_paid = (base_monthly * 12 * float(p("pension.employee.flexible.rate"))).sum(axis=1)
-    worker_paid += np.where(resident, plans.tier, 0.0).sum(axis=1)
-    return {
+    worker_paid = (yearly * float(p("pension.employee.flexible.rate"))).sum(axis=1)
+    if resident.any():
+        worker_paid += np.where(resident, plans.tier, 0.0).sum(axis=1)
+    found = {
         "employee_years": employee_years,
         "resident_years": resident_years,
         "average_index": np.round(average_index, 4),
@@ -102,10 +87,88 @@ def project(
         "pension_monthly": np.round(pension, 2),
         "employee_basic_monthly": np.round(np.where(eligible, basic, 0.0), 2),
         "worker_contributions": np.round(worker_paid, 2),
-        "pooled_transfer": np.round(_pooled_transfers(p, stints, base_monthly, calendar), 2),
-        "balance_path": np.round(path, 2),
-        "calendar": np.broadcast_to(calendar, (n, years)),
+        "pooled_transfer": np.round(_pooled_transfers(p, stints, yearly, calendar), 2),
     }
+    if account_path is not None and resident_path is not None:
+        found["balance_path"] = np.round(account_path + resident_path, 2)
+        found["calendar"] = np.broadcast_to(calendar, (n, years))
+    return found
+
+
+def _ceiling(p: Any) -> float:
+    return float(p("pension.employee.base_ceiling_ratio"))
+
+
+def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The monthly base of each employee year (0 in other years): the index × the local average, within the floor
+    and the 300 % ceiling; choosing 60 % means the published floor where there is one (as in
+    pension_base_chosen_monthly). Wages and floors are gathered once, by flat position; the work is done in place."""
+    cell = _cells(plans, people.wages.shape[1])
+    wages, floors = _by_cell(people.wages, cell), _by_cell(people.floors, cell)
+    base: np.ndarray = np.subtract(plans.index, float(p("pension.employee.base_floor_ratio")))
+    at_floor = np.abs(base, out=base) < 1e-9
+    np.multiply(index, wages, out=base)
+    np.copyto(base, floors, where=at_floor)
+    wages *= _ceiling(p)
+    np.clip(base, floors, wages, out=base)
+    np.copyto(base, 0.0, where=~employee)
+    return base
+
+
+def _cells(plans: Plans, years: int) -> np.ndarray:
+    """Where each cell of the people × years matrices reads a region × year table: flat positions, or the rows of
+    `plans.row_region` (then a row per person is copied, not a gather per cell). A cell with no region (−1) reads
+    some other row: its value is never used (no contribution that year)."""
+    if plans.row_region is not None:
+        return plans.row_region
+    cell = plans.region.astype(np.intp)
+    cell *= years
+    cell += np.arange(years)
+    return cell
+
+
+def _by_cell(table: np.ndarray, cell: np.ndarray) -> np.ndarray:
+    """table[region, year] for each cell (see `_cells`)."""
+    found: np.ndarray = np.take(table, cell, axis=0 if cell.ndim == 1 else None)
+    return found
+
+
+def _resident_credits(p: Any, plans: Plans, resident: np.ndarray) -> np.ndarray | None:
+    """What a resident year puts in the account: the tier paid and the government subsidy (政府补贴) for it; None
+    when no year does (e.g. every resident year switched)."""
+    paying = resident & (plans.tier > 0)
+    if not paying.any():
+        return None
+    credits = np.where(
+        plans.tier >= float(p("pension.resident.subsidy_high_tier_threshold_annual")),
+        float(p("pension.resident.subsidy_high_tier_annual")),
+        float(p("pension.resident.subsidy_low_tier_annual")),
+    )
+    credits += plans.tier
+    np.copyto(credits, 0.0, where=~paying)
+    return credits
+
+
+def _balances(
+    start: np.ndarray, credits: np.ndarray | None, growth: np.ndarray, worked: np.ndarray, paths: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each account at retirement, and with `paths` its year-end balances: `_accumulate` with `growth[t]` in the
+    `worked` years before retirement and none after (`credits` None: nothing credited).
+
+    Without paths, the growth factor G_t is the same for everyone still working (one cumulative product by year,
+    not a people × years matrix) and only the last column is formed; `credits` (zero after retirement) is used up."""
+    growing = growth[: int(worked.max(initial=0))]
+    if paths or (growing < 1).any():
+        credits = np.zeros((len(worked), len(growth))) if credits is None else credits
+        balances = _accumulate(start, credits, np.where(np.arange(len(growth)) < worked[:, None], growth, 1.0))
+        return balances[:, -1], balances if paths else None
+    factor = np.cumprod(growth)
+    at_retirement = np.concatenate([[1.0], factor])[worked]
+    if credits is None:
+        return at_retirement * (np.asarray(start) + 0.0), None
+    np.divide(credits, factor, out=credits)
+    np.cumsum(credits, axis=1, out=credits)
+    return at_retirement * (np.asarray(start) + credits[:, -1]), None
 
 
 def _jan1(year: int) -> dt.date:
@@ -161,72 +224,73 @@ def _province(code: str) -> str:
 
 @dataclass
 class _Stints:
-    """Employee years by province (people × years; −1 where not an employee year), and the province of the last
-    employee year before each year (gaps skipped): what the 66号 rules on moves look at."""
+    """Employee years by province (people × years, int8; −1 where not an employee year), the province of the last
+    employee year before each year (gaps skipped), where a stint starts (the province changes; a gap does not end
+    one) and each person's last employee province (−1: none): what the 66号 rules on moves look at."""
 
     count: int  # provinces seen
     prov: np.ndarray
     previous: np.ndarray
+    starts: np.ndarray
+    last: np.ndarray
     hukou_prov: np.ndarray
 
     @classmethod
     def of(cls, plans: Plans, employee: np.ndarray) -> _Stints:
         provinces = sorted({_province(c) for c in plans.codes})
-        province_of = np.asarray([provinces.index(_province(c)) for c in plans.codes])
-        prov = np.where(employee, province_of[np.maximum(plans.region, 0)], -1)
-        return cls(len(provinces), prov, _previous_province(prov), province_of[plans.hukou])
+        province_of = np.asarray([provinces.index(_province(c)) for c in plans.codes] + [-1], dtype=np.int8)
+        prov = np.take(province_of, plans.region)  # region −1 (no scheme) takes the −1 at the end
+        np.copyto(prov, -1, where=~employee)
+        previous, last = _previous_province(prov, len(provinces))
+        starts = (prov >= 0) & (prov != previous)
+        return cls(len(provinces), prov, previous, starts, last, province_of[plans.hukou])
 
 
-def _pension_place(
-    p: Any,
-    plans: Plans,
-    stints: _Stints,
-    employee: np.ndarray,
-    birth_year: np.ndarray,
-    male: np.ndarray,
-    calendar: np.ndarray,
-) -> np.ndarray:
+def _pension_place(p: Any, plans: Plans, stints: _Stints, birth_year: np.ndarray, male: np.ndarray) -> np.ndarray:
     """国办发〔2009〕66号 art. 6, at province level; returns an index into plans.codes (a region of that province)."""
     prov, hukou_prov = stints.prov, stints.hukou_prov
+    people, years = prov.shape
     ages = p("pension.employee.temporary_account_ages")
     threshold = np.where(male, float(ages["male"]), float(ages["female"]))
-    # a stint starts where the province changes (gaps do not end one); its starting age decides whether it opens
-    # only a temporary account
-    starts = (prov >= 0) & (prov != stints.previous)
-    start_year_index = np.maximum.accumulate(np.where(starts, np.arange(prov.shape[1]), -1), axis=1)
-    stint_start_age = calendar[np.maximum(start_year_index, 0)] - np.asarray(birth_year)[:, None]
-    temporary = (prov >= 0) & (prov != hukou_prov[:, None]) & (stint_start_age >= threshold[:, None])
-    counted, last_year = _by_province(prov, temporary, stints.count)
-    has_employee = employee.any(axis=1)
-    last_prov = np.where(has_employee, prov[np.arange(prov.shape[0]), np.maximum(last_year.max(axis=1), 0)], hukou_prov)
-    needed = float(p("pension.employee.pension_place_min_years"))
-    enough = counted >= needed
-    candidates = np.where(enough, last_year, -1)
-    best_earlier = candidates.argmax(axis=1)
-    has_earlier = candidates.max(axis=1) >= 0
-    in_last = enough[np.arange(prov.shape[0]), last_prov]
+    # a stint's starting age decides whether it opens only a temporary account (临时账户)
+    start = np.maximum.accumulate(np.where(stints.starts, np.arange(years, dtype=np.int16), -1), axis=1)
+    old_enough = _first_year_at_age(plans.first_year, birth_year, threshold, years)
+    temporary = (prov >= 0) & (prov != hukou_prov[:, None]) & (start >= old_enough[:, None])
+    cell = np.arange(people)[:, None] * stints.count + prov  # (person, province) of each employee year
+    counted = np.bincount(cell[(prov >= 0) & ~temporary], minlength=people * stints.count)
+    enough = counted >= float(p("pension.employee.pension_place_min_years"))
+    last_prov = np.where(stints.last >= 0, stints.last, hukou_prov)
+    in_last = enough.reshape(people, stints.count)[np.arange(people), last_prov]
+    # the latest employee year in a province with enough counted years names the earlier place
+    best_earlier, has_earlier = _last_where(np.take(enough, cell) & (prov >= 0), prov)
     chosen = np.where(
         last_prov == hukou_prov,
         hukou_prov,
         np.where(in_last, last_prov, np.where(has_earlier, best_earlier, hukou_prov)),
     )
     # the most specific region seen in the chosen province (the hukou region for the hukou province)
-    there = prov == chosen[:, None]
-    last_there = prov.shape[1] - 1 - np.argmax(there[:, ::-1], axis=1)
-    region_there = plans.region[np.arange(prov.shape[0]), last_there]
-    return np.where((chosen == hukou_prov) | ~there.any(axis=1), plans.hukou, region_there)
+    region_there, seen = _last_where(prov == chosen[:, None], plans.region)
+    return np.where((chosen == hukou_prov) | ~seen, plans.hukou, region_there)
 
 
-def _by_province(prov: np.ndarray, temporary: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per person and province: the employee years counted there (not in a temporary account), and the index of the
-    last employee year there (−1 if none). One pass over the matrix, not one per province."""
-    people = prov.shape[0]
-    rows, cols = np.nonzero(prov >= 0)
-    cells = rows * count + prov[rows, cols]
-    counted = np.bincount(cells[~temporary[rows, cols]], minlength=people * count).reshape(people, count)
-    last = np.full(people * count, -1, dtype=np.int64)
-    np.maximum.at(last, cells, cols)
-    return counted, last.reshape(people, count)
+def _last_where(mask: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, `values` in the last column where `mask` holds, and whether it holds anywhere."""
+    rows = np.arange(mask.shape[0])
+    last = mask.shape[1] - 1 - np.argmax(mask[:, ::-1], axis=1)
+    return values[rows, last], mask[rows, last]
+
+
+def _first_year_at_age(first_year: int, birth_year: np.ndarray, age: np.ndarray, years: int) -> np.ndarray:
+    """Per person, the first column whose calendar year less the birth year reaches `age` (0…years): the test
+    `calendar[t] − birth_year ≥ age` made once per person, exactly as it reads, rather than once per year."""
+
+    def reaches(t: np.ndarray) -> np.ndarray:
+        return np.asarray(first_year + t - birth_year >= age)
+
+    guess = np.ceil(age - (first_year - birth_year))
+    column = np.where(reaches(guess - 1), guess - 1, np.where(reaches(guess), guess, guess + 1))
+    first_column: np.ndarray = np.clip(column, 0, years).astype(np.int16)
+    return first_column
 
 
 def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
@@ -234,39 +298,53 @@ def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
     return float(_row(p, tables, "benefit", code, year, 1)[0])
 
 
-def _previous_province(prov: np.ndarray) -> np.ndarray:
-    """For each year, the province of the last employee year before it (−1 if none): gaps are skipped."""
-    years = np.arange(prov.shape[1])
-    last = np.maximum.accumulate(np.where(prov >= 0, years, -1), axis=1)
-    before = np.concatenate([np.full((prov.shape[0], 1), -1), last[:, :-1]], axis=1)
-    return np.where(before >= 0, np.take_along_axis(prov, np.maximum(before, 0), axis=1), -1)
+def _previous_province(prov: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each year, the province of the last employee year before it (−1 if none: gaps are skipped), and each
+    person's last employee province. One running maximum of year × provinces + province: the latest year wins and
+    carries its province, so no gather is needed."""
+    width = 1 << max(count - 1, 0).bit_length()  # a power of two ≥ count: the province is the low bits
+    dtype = np.int16 if prov.shape[1] * width < 2**15 else np.int64
+    code = np.arange(prov.shape[1], dtype=dtype) * width + prov
+    np.copyto(code, -1, where=prov < 0)
+    np.maximum.accumulate(code, axis=1, out=code)
+    carried = np.where(code >= 0, code & (width - 1), -1).astype(np.int8)
+    previous = np.empty_like(carried)
+    previous[:, 0] = -1
+    previous[:, 1:] = carried[:, :-1]
+    return previous, carried[:, -1]
 
 
-def _pooled_transfers(p: Any, stints: _Stints, base_monthly: np.ndarray, calendar: np.ndarray) -> np.ndarray:
+def _pooled_transfers(p: Any, stints: _Stints, yearly: np.ndarray, calendar: np.ndarray) -> np.ndarray:
     """12 % of the bases of the years left behind at each move between provinces (66号 art. 4(二)), counting only
     the bases from 1998 on (`pension.employee.pooled_transfer_first_year`).
 
     Every year before the last move is transferred exactly once, so the total is 12 % of the bases before it."""
-    counted = calendar >= int(p("pension.employee.pooled_transfer_first_year"))
-    base_monthly = np.where(counted[None, :], base_monthly, 0.0)
-    province, previous = stints.prov, stints.previous
-    moved = (province >= 0) & (previous >= 0) & (province != previous)
-    years = province.shape[1]
-    last_move = np.where(moved.any(axis=1), years - 1 - np.argmax(moved[:, ::-1], axis=1), 0)
-    before = np.concatenate([np.zeros((province.shape[0], 1)), np.cumsum(base_monthly * 12, axis=1)], axis=1)
-    return before[np.arange(province.shape[0]), last_move] * float(p("pension.employee.pooled_transfer_rate"))
+    first = int(np.searchsorted(calendar, int(p("pension.employee.pooled_transfer_first_year"))))
+    if first == len(calendar):
+        return np.zeros(len(yearly))
+    moved = stints.starts & (stints.previous >= 0)
+    last_move, any_move = _last_where(moved, np.broadcast_to(np.arange(moved.shape[1]), moved.shape))
+    last_move = np.where(any_move, last_move, 0)
+    counted = np.cumsum(yearly[:, first:], axis=1)  # the bases of the counted years, running
+    rows = np.arange(len(last_move))
+    before = np.where(last_move > first, counted[rows, np.maximum(last_move - first - 1, 0)], 0.0)
+    return before * float(p("pension.employee.pooled_transfer_rate"))
 
 
 def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
     """Every year in the reference region, paying the same yuan base (the index rescaled to the local average)."""
     active = plans.scheme != NONE
-    t = np.arange(plans.scheme.shape[1])[None, :]
-    here = wages[np.maximum(plans.region, 0), t]
-    there = wages[plans.reference[:, None], t]
-    index = np.where(active, plans.index * here / np.where(there > 0, there, 1.0), plans.index)
+    index = _by_cell(wages, _cells(plans, wages.shape[1]))  # the local average (here) …
+    there = wages[plans.reference]  # … and the reference region's (there)
+    np.copyto(there, 1.0, where=~(there > 0))
+    np.multiply(plans.index, index, out=index)
+    np.divide(index, there, out=index)
+    np.copyto(index, plans.index, where=~active)
+    region = np.full(plans.region.shape, -1, dtype=plans.region.dtype)
+    np.copyto(region, plans.reference[:, None], where=active, casting="unsafe")
     return Plans(
         plans.first_year,
-        np.where(active, plans.reference[:, None], -1),
+        region,
         plans.scheme,
         index,
         plans.tier,
@@ -275,6 +353,7 @@ def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
         plans.account_start,
         plans.resident_start,
         plans.codes,
+        plans.reference,
     )
 
 
@@ -292,6 +371,7 @@ def without_switches(plans: Plans, floor_index: float) -> Plans:
         plans.account_start,
         plans.resident_start,
         plans.codes,
+        plans.row_region,
     )
 
 

@@ -95,51 +95,75 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
 
 
 def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_reference: str, regions: RegionTable) -> Plans:
-    """`tables.Plans` (people × calendar years from the earliest start), truncated at retirement: the same matrices
-    `tables.build_plans` makes from JSON histories, in a few numpy calls."""
-    n = len(columns)
-    person, years = columns.person, columns.years
-    cum_before = np.cumsum(years) - years  # years of every earlier segment, all people together
-    first_segment = np.searchsorted(person, np.arange(n))
+    """`tables.Plans` (people × calendar years from the earliest start to the latest retirement), truncated at
+    retirement: the matrices `tables.build_plans` makes from JSON histories (years after retirement hold no scheme,
+    region, index or tier), without the years after everyone's retirement that build_plans keeps for the yearly
+    paths of one person.
+
+    A person's row is a run of pieces — the years before the start, each segment's years before retirement, the
+    rest — so each matrix is one `np.repeat` of a value per piece, written in order (no scatter per year)."""
+    n, person = len(columns), columns.person
+    counts = np.bincount(person, minlength=n)
+    first_segment = np.cumsum(counts) - counts
+    cum_before = np.cumsum(columns.years) - columns.years  # years of every earlier segment, all people together
     offset = columns.start_year[person] + cum_before - cum_before[first_segment][person]  # each segment's first year
-    ends = np.zeros(n, dtype=np.int64)
-    np.add.at(ends, person, years)
     first = int(columns.start_year.min())
-    last = int(max(np.max(retirement_year), np.max(columns.start_year + ends)))
-    width = max(last - first, 1)
-    cell_segment = np.repeat(np.arange(len(years)), years)
-    cell_year = np.repeat(offset - first, years) + _ranks(years)
-    keep = (cell_year < width) & (columns.scheme[cell_segment] != NONE)
-    cell_segment, cell_year = cell_segment[keep], cell_year[keep]
-    cell_person = person[cell_segment]
-    region = np.full((n, width), -1, dtype=np.int64)
-    scheme = np.zeros((n, width), dtype=np.int8)
-    index = np.zeros((n, width))
-    tier = np.zeros((n, width))
-    region[cell_person, cell_year] = columns.region[cell_segment]
-    scheme[cell_person, cell_year] = columns.scheme[cell_segment]
-    index[cell_person, cell_year] = columns.index[cell_segment]
-    tier[cell_person, cell_year] = columns.tier[cell_segment]
-    working = (first + np.arange(width))[None, :] < np.asarray(retirement_year)[:, None]
-    scheme = np.where(working, scheme, NONE).astype(np.int8)
-    region = np.where(working, region, -1)
+    # up to the latest retirement: later years hold nothing (no scheme), whatever the segments planned
+    width = max(int(np.max(retirement_year)) - first, 1)
+    # a segment's years before retirement: the rest of it, and every later segment, fall after it
+    retirement = np.asarray(retirement_year)[person]
+    kept = np.clip(np.minimum(offset + columns.years, retirement) - offset, 0, columns.years)
+    active = (columns.scheme != NONE) & (kept > 0)
     reference = np.where(columns.reference >= 0, columns.reference, regions.position[default_reference])
     # regions as positions in the short list of codes present, as build_plans numbers them
-    present = np.unique(np.concatenate([region[region >= 0], columns.hukou, reference]))
-    position = np.full(len(regions.codes), -1, dtype=np.int64)
-    position[present] = np.arange(len(present))
+    present = np.unique(np.concatenate([columns.region[active], columns.hukou, reference]))
+    position = np.full(len(regions.codes), -1, dtype=np.int32)
+    position[present] = np.arange(len(present), dtype=np.int32)
+    pieces = _Pieces.of(person, first_segment, counts, kept, np.minimum(columns.start_year - first, width), width)
     return Plans(
         first,
-        np.where(region >= 0, position[np.maximum(region, 0)], -1).astype(np.int32),
-        scheme,
-        index,
-        tier,
-        position[columns.hukou],
-        position[reference],
+        pieces.spread(np.where(active, position[np.maximum(columns.region, 0)], -1), -1, n, width),
+        pieces.spread(np.where(active, columns.scheme, NONE).astype(np.int8), NONE, n, width),
+        pieces.spread(np.where(active, columns.index, 0.0), 0.0, n, width),
+        pieces.spread(np.where(active, columns.tier, 0.0), 0.0, n, width),
+        position[columns.hukou].astype(np.int64),
+        position[reference].astype(np.int64),
         columns.account_start.astype(float),
         columns.resident_start.astype(float),
         [regions.codes[i] for i in present.tolist()],
     )
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """Where each segment goes among a row's pieces (before the start, the segments, after the last), and how many
+    years each piece spans."""
+
+    at: np.ndarray  # per segment, its piece
+    gaps: np.ndarray  # the pieces before the start and after the last segment
+    lengths: np.ndarray
+
+    @classmethod
+    def of(
+        cls, person: np.ndarray, first_segment: np.ndarray, counts: np.ndarray, kept: np.ndarray, lead: np.ndarray,
+        width: int,
+    ) -> _Pieces:  # fmt: skip
+        n = len(counts)
+        before = first_segment + 2 * np.arange(n)
+        at = np.arange(len(person)) + 2 * person + 1
+        after = before + counts + 1
+        lengths = np.zeros(len(person) + 2 * n, dtype=np.int64)
+        lengths[before] = lead
+        lengths[at] = kept
+        lengths[after] = width - lead - (np.add.reduceat(kept, first_segment) if n else 0)
+        return cls(at, np.concatenate([before, after]), lengths)
+
+    def spread(self, per_segment: np.ndarray, fill: Any, n: int, width: int) -> np.ndarray:
+        """people × years: each segment's value over its years, `fill` elsewhere."""
+        values = np.empty(len(self.lengths), dtype=per_segment.dtype)
+        values[self.at] = per_segment
+        values[self.gaps] = fill
+        return np.repeat(values, self.lengths).reshape(n, width)
 
 
 # -- checking columns -------------------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ registry.input(
     "bool",
     default=True,
     period="eternity",
-    description="False projects the history alone (faster); the portability outputs then need it true.",
+    description="False: `pension_projection` holds the history alone (faster). The portability outputs run the "
+    "comparisons they need whatever this says.",
 )
 registry.input(
     "contribution_history",

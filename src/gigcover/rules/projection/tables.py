@@ -56,6 +56,87 @@ class Plans:
     account_start: np.ndarray
     resident_start: np.ndarray
     codes: list[str]
+    # when every year with a scheme is in one region per person (the comparisons without moves): that region, so
+    # tables by region × year are read a row per person
+    row_region: np.ndarray | None = None
+
+    def as_record(self) -> dict[str, np.ndarray]:
+        """Per-person columns (people first); the calendar and the region codes ride along as read-only broadcast
+        views, which cost no memory."""
+        people, years = self.scheme.shape
+        calendar = np.broadcast_to(self.first_year + np.arange(years), (people, years))
+        codes = np.broadcast_to(np.asarray(self.codes, dtype=str).reshape(1, -1), (people, len(self.codes)))
+        return {
+            "calendar": calendar,
+            "region": self.region,
+            "scheme": self.scheme,
+            "index": self.index,
+            "tier": self.tier,
+            "hukou": self.hukou,
+            "reference": self.reference,
+            "account_start": self.account_start,
+            "resident_start": self.resident_start,
+            "codes": codes,
+        }
+
+    @classmethod
+    def of_record(cls, record: dict[str, np.ndarray]) -> Plans:
+        """The matrices back from `as_record`."""
+        return cls(
+            int(record["calendar"][0, 0]) if record["calendar"].size else 0,
+            record["region"],
+            record["scheme"],
+            record["index"],
+            record["tier"],
+            record["hukou"],
+            record["reference"],
+            record["account_start"],
+            record["resident_start"],
+            record["codes"][0].tolist() if len(record["codes"]) else [],
+        )
+
+
+@dataclass(frozen=True)
+class People:
+    """What every projection of the same people reads: the history as matrices, the retirement facts, and the wage,
+    floor and interest tables for its regions and years (read once per call, so the parameter values are noted in
+    the order a single projection reads them)."""
+
+    plans: Plans
+    retirement_year: np.ndarray
+    age_months: np.ndarray  # statutory retirement age (法定退休年龄), months
+    birth_year: np.ndarray
+    male: np.ndarray
+    wages: np.ndarray  # region × year
+    floors: np.ndarray  # region × year
+    rates: np.ndarray  # by year: 记账利率
+
+    def as_record(self) -> dict[str, np.ndarray]:
+        """A record of per-person columns (how a variable holds a value the engine traces and slices by person); the
+        tables ride along as read-only broadcast views."""
+        n = len(self.retirement_year)
+        facts = {"retirement_year": self.retirement_year, "retirement_age_months": self.age_months}
+        tables = {name: _per_person(getattr(self, name), n) for name in ("wages", "floors", "rates")}
+        return self.plans.as_record() | facts | {"birth_year": self.birth_year, "male": self.male} | tables
+
+    @classmethod
+    def of_record(cls, record: dict[str, np.ndarray]) -> People:
+        """The people back from `as_record`."""
+        return cls(
+            Plans.of_record(record),
+            record["retirement_year"],
+            record["retirement_age_months"],
+            record["birth_year"],
+            record["male"],
+            record["wages"][0],
+            record["floors"][0],
+            record["rates"][0],
+        )
+
+
+def _per_person(table: np.ndarray, people: int) -> np.ndarray:
+    """The same table for each person: a view, no copy."""
+    return np.broadcast_to(table, (people, *table.shape))
 
 
 def build_plans(histories: list[ContributionHistory], retirement_year: np.ndarray, default_reference: str) -> Plans:
