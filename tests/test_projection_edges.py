@@ -114,8 +114,36 @@ def test_pension_in_todays_money_is_rounded_to_the_fen(model: Model) -> None:
     assert math.isclose(today * 100, round(today * 100), abs_tol=1e-6)
 
 
+# -- yearly paths --------------------------------------------------------------------------------------------------
+def test_one_persons_yearly_balance_path(model: Model) -> None:
+    # 2028–2029 employee in Shanghai at 1.0 (growth 0: 12577 → 8 % × 12 = 12073.92 a year), 2030 resident at tier 500
+    # (560 a year), no interest: year-end employee + resident balances 12073.92, 24147.84, 24147.84 + 560 = 24707.84.
+    plan = history(2028, "310000", employee(2, "310000"), resident(1, "310000", 500))
+    out = record(model, plan, NO_INTEREST)
+    assert out["calendar"] == [2028, 2029, 2030]
+    assert out["balance_path"] == [12073.92, 24147.84, 24707.84]
+
+
+def test_many_people_get_no_yearly_paths(model: Model) -> None:
+    # people × years paths are kept for one person only (for many, too large); the per-person fields stay
+    plans = [history(2028, "310000", employee(3, "310000")), history(2029, "310000", employee(2, "310000"))]
+    out = record(model, plans, NO_INTEREST)  # type: ignore[arg-type]
+    assert "balance_path" not in out and "calendar" not in out
+    # 3 × 12073.92 = 36221.76; 2 × 12073.92 = 24147.84
+    assert out["account_balance"] == [36221.76, 24147.84]
+
+
+def test_loss_in_todays_money_is_discounted_and_rounded_to_the_fen(model: Model) -> None:
+    # Retirement in 2031, the question in 2025, growth 3 %: the loss in today's money = loss ÷ 1.03^6, to the fen.
+    plan = history(2006, "411600", employee(10, "440300"), employee(15, "310000"))
+    out = record(model, plan, {"projection.wage_growth": 0.03})
+    loss, today = out["portability_loss_monthly"], out["portability_loss_monthly_today"]
+    assert abs(loss) > 1
+    assert today == round(loss / 1.03**6, 2)
+
+
 # -- the JSON input at its bounds -----------------------------------------------------------------------------------
-def test_history_accepts_the_lower_bounds_and_refuses_below() -> None:
+def test_history_accepts_its_bounds_and_refuses_beyond() -> None:
     base = {"start_year": 1992, "hukou_region": "310000"}
     segment = {"years": 1, "scheme": "resident", "region": "310000", "tier": 0}
     ok = ContributionHistory.model_validate(
@@ -123,12 +151,18 @@ def test_history_accepts_the_lower_bounds_and_refuses_below() -> None:
     )
     assert (ok.segments[0].tier, ok.account_balance_start, ok.resident_balance_start) == (0.0, 0.0, 0.5)
     assert ContributionHistory.model_validate({**base, "segments": [{**segment, "tier": 100_000}]})
+    # upper bounds: 60 segments of up to 70 years at an index up to 10, starting up to 2100
+    top = {"years": 70, "scheme": "employee", "region": "310000", "base_index": 10}
+    assert len(ContributionHistory.model_validate({**base, "start_year": 2100, "segments": [top] * 60}).segments) == 60
     for bad in (
         {"resident_balance_start": -0.01},
         {"account_balance_start": -0.01},
         {"start_year": 1991},
         {"start_year": 2101},
         {"segments": [{**segment, "tier": 100_000.01}]},
+        {"segments": [segment] * 61},
+        {"segments": [{**top, "years": 71}]},
+        {"segments": [{**top, "base_index": 10.01}]},
     ):
         with pytest.raises(ValueError):
             ContributionHistory.model_validate({**base, "segments": [segment], **bad})
@@ -244,6 +278,11 @@ def test_column_bounds_and_missing_columns_are_named(model: Model) -> None:
         with pytest.raises(InputValueError) as low:
             HistoryColumns.of({**rows, key: np.array([0.0, -0.01])}, table, model.regions)
         assert low.value.details["field"] == f"people.{key}[1]"
+    # segment years 1–70: 70 accepted, 71 refused
+    assert HistoryColumns.of(rows, {**table, "years": np.array([70, 1])}, model.regions).years.tolist() == [70, 1]
+    with pytest.raises(InputValueError) as years:
+        HistoryColumns.of(rows, {**table, "years": np.array([70, 71])}, model.regions)
+    assert years.value.details["field"] == "segments.years[1]"
     # person numbers run 0 … n − 1: with two people, 1 is the last allowed, 2 is refused
     with pytest.raises(InputValueError) as person:
         HistoryColumns.of(rows, {**table, "person": np.array([0, 2])}, model.regions)
