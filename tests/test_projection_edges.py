@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import gigcover
 from conftest import calc
 from gigcover.engine.errors import InputValueError
 from gigcover.engine.evaluate import Model
@@ -324,3 +325,43 @@ def test_gap_years_have_no_region(model: Model) -> None:
     plans = build_plans([plan], np.array([2031]), "310000")
     assert plans.region.tolist() == [[0, -1, 1, -1, -1]]
     assert plans.codes == ["310000", "440300"]
+
+
+def test_a_missing_region_is_named_by_its_row(model: Model) -> None:
+    # segment 1 is an employee segment without a place: the error names that row (segment 2, a gap, needs none)
+    rows = {"start_year": np.array([2020]), "hukou_region": np.array(["310000"])}
+    table = {"person": np.zeros(3, dtype=int), "years": np.array([2, 3, 1]),
+             "scheme": np.array(["employee", "employee", "none"]), "region": np.array(["310000", "", ""])}  # fmt: skip
+    with pytest.raises(InputValueError) as missing:
+        HistoryColumns.of(rows, table, model.regions)
+    assert missing.value.details["field"] == "segments.region[1]"
+
+
+def test_many_people_take_the_same_values_as_few(model: Model) -> None:
+    """From 4096 people, values looked up per (place, year) pair are found by packing the pair into one integer: each
+    person still gets their own place's and year's values. Three kinds of people, repeated to 4098, against the same
+    three alone (man born 1970, statutory 2031; growth and interest 0):
+    - 2021–2030 employee in Shanghai at 1.0: paid in Shanghai, 计发基数 12434;
+    - 2021–2030 employee in Chongqing at 1.0: paid in Chongqing;
+    - 2021–2030 employee in Beijing at 1.0: paid in Beijing."""
+    places = ["310000", "500000", "110000"]
+    n = 4098
+    kind = np.arange(n) % 3
+    rows = {"start_year": np.full(n, 2021), "hukou_region": np.asarray(places)[kind]}
+    table = {"person": np.arange(n), "years": np.full(n, 10), "scheme": np.array(["employee"] * n),
+             "region": np.asarray(places)[kind], "base_index": np.ones(n)}  # fmt: skip
+    inputs = {
+        "contribution_history": HistoryColumns.of(rows, table, model.regions),
+        "birth_date": np.array(["1970-01"] * n),
+        "original_retirement_age": np.full(n, 60),
+    }
+    outputs = ["projected_pension_monthly", "projected_pension_place"]
+    many = gigcover.compute(inputs, outputs, date=DATE, region="310000", overrides=NO_INTEREST, model=model)
+    few = [
+        project(model, history(2021, place, employee(10, place)), overrides=NO_INTEREST, outputs=outputs)
+        for place in places
+    ]
+    assert few[0]["projected_pension_place"] == "310000"
+    for i in (0, 1, 2, n - 3, n - 2, n - 1):
+        assert many["projected_pension_place"][i] == few[kind[i]]["projected_pension_place"]
+        assert many["projected_pension_monthly"][i] == few[kind[i]]["projected_pension_monthly"]
