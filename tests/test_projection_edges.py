@@ -340,15 +340,14 @@ def test_a_missing_region_is_named_by_its_row(model: Model) -> None:
 def test_many_people_take_the_same_values_as_few(model: Model) -> None:
     """From 4096 people, values looked up per (place, year) pair are found by packing the pair into one integer: each
     person still gets their own place's and year's values. Three kinds of people, repeated to 4098, against the same
-    three alone (man born 1970, statutory 2031; growth and interest 0):
-    - 2021–2030 employee in Shanghai at 1.0: paid in Shanghai, 计发基数 12434;
-    - 2021–2030 employee in Chongqing at 1.0: paid in Chongqing;
-    - 2021–2030 employee in Beijing at 1.0: paid in Beijing."""
+    three alone (man born 1970, statutory 2031, minimum 16 years; growth and interest 0): 2015–2030, 16 employee years
+    at 1.0 in Shanghai, Chongqing or Beijing, each his hukou place: each paid where he is, at that place's 计发基数
+    (three different pensions)."""
     places = ["310000", "500000", "110000"]
     n = 4098
     kind = np.arange(n) % 3
-    rows = {"start_year": np.full(n, 2021), "hukou_region": np.asarray(places)[kind]}
-    table = {"person": np.arange(n), "years": np.full(n, 10), "scheme": np.array(["employee"] * n),
+    rows = {"start_year": np.full(n, 2015), "hukou_region": np.asarray(places)[kind]}
+    table = {"person": np.arange(n), "years": np.full(n, 16), "scheme": np.array(["employee"] * n),
              "region": np.asarray(places)[kind], "base_index": np.ones(n)}  # fmt: skip
     inputs = {
         "contribution_history": HistoryColumns.of(rows, table, model.regions),
@@ -358,10 +357,13 @@ def test_many_people_take_the_same_values_as_few(model: Model) -> None:
     outputs = ["projected_pension_monthly", "projected_pension_place"]
     many = gigcover.compute(inputs, outputs, date=DATE, region="310000", overrides=NO_INTEREST, model=model)
     few = [
-        project(model, history(2021, place, employee(10, place)), overrides=NO_INTEREST, outputs=outputs)
+        project(model, history(2015, place, employee(16, place)), overrides=NO_INTEREST, outputs=outputs)
         for place in places
     ]
-    assert few[0]["projected_pension_place"] == "310000"
+    assert [f["projected_pension_place"] for f in few] == places
+    assert (
+        len({f["projected_pension_monthly"] for f in few}) == 3 and min(f["projected_pension_monthly"] for f in few) > 0
+    )
     for i in (0, 1, 2, n - 3, n - 2, n - 1):
         assert many["projected_pension_place"][i] == few[kind[i]]["projected_pension_place"]
         assert many["projected_pension_monthly"][i] == few[kind[i]]["projected_pension_monthly"]
