@@ -123,6 +123,9 @@ def test_one_persons_yearly_balance_path(model: Model) -> None:
     out = record(model, plan, NO_INTEREST)
     assert out["calendar"] == [2028, 2029, 2030]
     assert out["balance_path"] == [12073.92, 24147.84, 24707.84]
+    # paid by the worker: 20 % of the base in the employee years (Shanghai's flexible rate at the question's date),
+    # 2 × 12577 × 12 × 0.2 = 60369.60, and the tier in the resident year, 500: 60869.60
+    assert out["worker_contributions"] == 60869.6
 
 
 def test_many_people_get_no_yearly_paths(model: Model) -> None:
