@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError, NotInForceError
 from gigcover.engine.evaluate import calculate
+from gigcover.rules.retirement import month_text
 
 OUTPUTS = [
     "original_retirement_date",
@@ -167,6 +169,32 @@ def test_malformed_birth_date_in_a_list_names_the_person() -> None:
     with pytest.raises(InputValueError) as caught:
         run({"birth_date": ["1965-01", "1965-13", "1970-01"], "original_retirement_age": 60})
     assert caught.value.details["field"] == "inputs.birth_date[1]"
+
+
+def test_malformed_birth_date_among_many_names_its_own_row() -> None:
+    # More than 64 people go through the distinct-texts path: the error names the first row holding the bad text
+    # (row 70 of 100; rows 0–69 and 71–99 are a valid month, some repeated).
+    births = [text(1965 * 12 + i % 12) for i in range(100)]
+    births[70] = births[90] = "1965-13"
+    with pytest.raises(InputValueError) as caught:
+        run({"birth_date": births, "original_retirement_age": 60}, ["original_retirement_date"])
+    assert caught.value.details["field"] == "inputs.birth_date[70]"
+
+
+@pytest.mark.parametrize(
+    ("index", "expected"),
+    [
+        (2025 * 12 + 0, "2025-01"),  # month count = year × 12 + month − 1
+        (2025 * 12 + 11, "2025-12"),
+        (1999 * 12 + 5, "1999-06"),
+        (12, "0001-01"),
+    ],
+)
+def test_month_text_of_one_month_count(index: int, expected: str) -> None:
+    # one person (a 0-d count) takes the plain-Python path, many take numpy's: the same text both ways
+    assert month_text(np.int64(index)) == expected
+    assert month_text(index) == expected
+    assert month_text(np.asarray([index, index + 1])).tolist()[0] == expected
 
 
 @pytest.mark.parametrize("bad", [58, 45, 65, 59.5])

@@ -13,7 +13,7 @@ import pytest
 from gigcover.engine import build_model
 from gigcover.entry import _calc_options
 from gigcover.rules import registry
-from gigcover.rules.model import PARAMETERS, SOURCES
+from gigcover.rules.model import PARAMETERS, SOURCES, cache_dir
 
 
 def _rate(model_parameters: Path) -> float:
@@ -70,3 +70,17 @@ def test_gigcover_calc_as_a_process_answers_and_fails_like_the_cli(tmp_path: Pat
     assert done.returncode == 0 and json.loads(done.stdout)["outputs"] == {"table2_severity": 4}
     bad = subprocess.run([str(exe), "calc"], input="{", capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and json.loads(bad.stderr)["field"] == "request"
+
+
+def test_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # $GIGCOVER_CACHE_DIR first ("off": no cache), else $XDG_CACHE_HOME/gigcover, else ~/.cache/gigcover
+    monkeypatch.setenv("GIGCOVER_CACHE_DIR", "off")
+    assert cache_dir() is None
+    monkeypatch.setenv("GIGCOVER_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("GIGCOVER_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "gigcover"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "gigcover"
