@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gigcover.ledger import ids
+from gigcover.ledger.contract import OrderIn
 from gigcover.ledger.ids import IdHasher, InvalidIdNumber
 
 TODAY = dt.date(2026, 1, 1)
@@ -94,3 +95,19 @@ def test_the_embedded_default_generates_a_key_file_once(monkeypatch: pytest.Monk
     assert IdHasher.from_environment(tmp_path / "data").hash("11010519491231002X") == first  # not regenerated
     with pytest.raises(LookupError, match=ids.KEY_ENV):
         IdHasher.from_environment(None)
+
+
+def test_a_validated_order_does_not_show_its_id_number() -> None:
+    valid = OrderIn.model_validate(
+        {
+            "order_id": "A1",
+            "worker_id_number": "11010519491231002X",
+            "industry": "food_delivery",
+            "region": "310000",
+            "accepted_at": "2025-09-01T12:00:00+08:00",
+            "completed_at": "2025-09-01T12:30:00+08:00",
+        },
+        context={"now": dt.datetime(2025, 10, 1, tzinfo=dt.UTC)},
+    )
+    assert "11010519491231002X" not in repr(valid)
+    assert valid.cover_day == dt.date(2025, 9, 1)
