@@ -329,3 +329,24 @@ def test_the_audit_log_is_append_only_and_holds_no_id_number(
         with pytest.raises(DatabaseError, match="append-only"), engine.begin() as connection:
             connection.execute(statement)
     assert counts(engine)["audit_log"] == 2
+
+
+def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def counting(inputs: Any, outputs: Any, **options: Any) -> Any:
+        calls.append(options)
+        return compute(inputs, outputs, **options)
+
+    batch = [
+        order("A1"),
+        order("A2", region="440300", accepted_at="2025-06-30T10:00:00+08:00", completed_at="2025-06-30T10:30:00+08:00"),
+    ]
+    ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
+    assert len(calls) == 1
+    assert [str(d) for d in calls[0]["date"]] == ["2025-09-01", "2025-06-30"]
+    assert list(calls[0]["region"]) == ["310000", "440300"]
+    ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
+    assert len(calls) == 1  # a batch of duplicates asks the rules nothing
