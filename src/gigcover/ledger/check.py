@@ -1,0 +1,127 @@
+"""The ledger's invariants (`gigcover ledger check` later): each breach found, none when the books are right.
+
+1. Double entry: debits = credits, in each batch and in all.
+2. Postings = orders × per-order amounts: each order's postings per account equal the amounts recorded for it from the
+   rules (platform, worker, government shares debited; the levy credited to the fund), so the totals agree too.
+3. Every covered order with a levy has its postings; an order outside the pilot has none.
+4. Covered days count exactly the covered orders per worker, day and platform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, literal, or_, select
+
+from gigcover.ledger.schema import Account, covered_days, orders, postings
+
+
+@dataclass(frozen=True)
+class Breach:
+    invariant: str  # "balanced", "order_postings", "covered_days"
+    detail: str
+
+
+def check(engine: Engine) -> list[Breach]:
+    """Every breach of the invariants (empty: the books balance)."""
+    with engine.connect() as connection:
+        return [*_unbalanced(connection), *_order_postings(connection), *_covered_days(connection)]
+
+
+def _unbalanced(connection: Connection) -> list[Breach]:
+    debit, credit = func.coalesce(func.sum(postings.c.debit_fen), 0), func.coalesce(func.sum(postings.c.credit_fen), 0)
+    found = [
+        Breach("balanced", f"batch {row.batch_id}: debits {row.debit} fen ≠ credits {row.credit} fen")
+        for row in connection.execute(
+            select(postings.c.batch_id, debit.label("debit"), credit.label("credit"))
+            .group_by(postings.c.batch_id)
+            .having(debit != credit)
+            .order_by(postings.c.batch_id)
+        )
+    ]
+    total = connection.execute(select(debit, credit)).one()
+    if total[0] != total[1]:
+        found.append(Breach("balanced", f"all postings: debits {total[0]} fen ≠ credits {total[1]} fen"))
+    return found
+
+
+def _leg(account: Account, column: str) -> ColumnElement[Any]:
+    side = postings.c.debit_fen if column == "debit" else postings.c.credit_fen
+    return func.coalesce(func.sum(case((postings.c.account == account.value, side), else_=literal(0))), 0)
+
+
+def _order_postings(connection: Connection) -> list[Breach]:
+    per_order = (
+        select(
+            postings.c.order_ref,
+            _leg(Account.PLATFORM_PAYABLE, "debit").label("platform"),
+            _leg(Account.WORKER_SHARE, "debit").label("worker"),
+            _leg(Account.GOVERNMENT_SHARE, "debit").label("government"),
+            _leg(Account.FUND, "credit").label("fund"),
+            func.count().label("legs"),
+        )
+        .group_by(postings.c.order_ref)
+        .subquery()
+    )
+    owed = case((orders.c.covered == 1, orders.c.levy_fen), else_=literal(0))
+    mismatch = or_(
+        func.coalesce(per_order.c.fund, 0) != owed,
+        func.coalesce(per_order.c.platform, 0)
+        != case((orders.c.covered == 1, orders.c.platform_fen), else_=literal(0)),
+        func.coalesce(per_order.c.worker, 0) != case((orders.c.covered == 1, orders.c.worker_fen), else_=literal(0)),
+        func.coalesce(per_order.c.government, 0)
+        != case((orders.c.covered == 1, orders.c.government_fen), else_=literal(0)),
+    )
+    rows = connection.execute(
+        select(orders.c.platform_id, orders.c.order_id, owed.label("owed"), per_order.c.legs, per_order.c.fund)
+        .select_from(orders.outerjoin(per_order, per_order.c.order_ref == orders.c.id))
+        .where(mismatch)
+        .order_by(orders.c.id)
+    )
+    return [
+        Breach(
+            "order_postings",
+            f"platform {row.platform_id} order {row.order_id}: "
+            + ("no postings" if row.legs is None else f"postings credit the fund {row.fund} fen")
+            + f", the rules' amounts owe {row.owed} fen",
+        )
+        for row in rows
+    ]
+
+
+def _covered_days(connection: Connection) -> list[Breach]:
+    counted = (
+        select(
+            orders.c.worker_id,
+            orders.c.cover_day.label("day"),
+            orders.c.platform_id,
+            func.count().label("orders"),
+        )
+        .where(orders.c.covered == 1)
+        .group_by(orders.c.worker_id, orders.c.cover_day, orders.c.platform_id)
+        .subquery()
+    )
+    same_key = and_(
+        counted.c.worker_id == covered_days.c.worker_id,
+        counted.c.day == covered_days.c.day,
+        counted.c.platform_id == covered_days.c.platform_id,
+    )
+    recorded_wrong = (
+        select(covered_days.c.worker_id, covered_days.c.day, covered_days.c.platform_id)
+        .select_from(covered_days.outerjoin(counted, same_key))
+        .where(or_(counted.c.orders.is_(None), counted.c.orders != covered_days.c.orders))
+    )
+    missing = (
+        select(counted.c.worker_id, counted.c.day, counted.c.platform_id)
+        .select_from(counted.outerjoin(covered_days, same_key))
+        .where(covered_days.c.orders.is_(None))
+    )
+    return [
+        Breach("covered_days", f"worker {row.worker_id} day {row.day} platform {row.platform_id}: {what}")
+        for statement, what in (
+            (recorded_wrong, "count differs from the orders"),
+            (missing, "orders but no covered day"),
+        )
+        for row in connection.execute(statement)
+    ]

@@ -1,0 +1,119 @@
+"""Per-order contributions (每单必保、按单计费) from the rules, in integer fen.
+
+The amounts are the rules' own: one `gigcover.compute` call per batch, one row per order with the order's day (CST)
+and place of work, asking for the levy of one order (`monthly_orders` = 1) and each payer's share. The ledger keeps no
+copy of the per-order amounts.
+
+Rounding (documented, tested): the rules round each share to the fen by `money.rounding_rule` (fen_half_up today).
+The national base amounts are published to the fen (0.01, 0.07, 0.25, 0.18 yuan), so with no floating ratio and no
+share split the fen amount is exact. With a split (a reform overlay), each order's worker and government shares are
+rounded to the fen per order and the platform pays the rest, so the shares always add up to the order's levy; a month's
+worker share is therefore the sum of rounded per-order shares, not the rounded share of the month's sum. Converting
+yuan to fen here refuses any amount that is not a whole number of fen, so a rule that stopped rounding would be caught.
+
+`compute` is passed in (`gigcover.compute`, or a wrapper binding a scenario): the function lives in the interface layer
+(`gigcover.public`) and the ledger, a service, may not import upward.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+OUTPUTS = (
+    "occupational_injury_payers",
+    "occupational_injury_monthly_levy",
+    "occupational_injury_platform_monthly",
+    "occupational_injury_worker_monthly",
+    "occupational_injury_government_monthly",
+)
+
+
+class Compute(Protocol):
+    """The shape of `gigcover.compute` the ledger uses."""
+
+    def __call__(
+        self,
+        inputs: Mapping[str, Any],
+        outputs: Sequence[str],
+        *,
+        date: Any,
+        region: Any = ...,
+        overrides: Mapping[str, Any] | None = ...,
+        missing: str = ...,
+    ) -> Mapping[str, np.ndarray]: ...
+
+
+class RulesAmountError(RuntimeError):
+    """The rules gave an amount the ledger cannot post (not whole fen, or shares that do not add up)."""
+
+
+@dataclass(frozen=True)
+class OrderAmounts:
+    """Per order (one row each): whether the pilot covers it and each payer's share, in fen."""
+
+    covered: np.ndarray  # bool
+    levy: np.ndarray  # int64 fen
+    platform: np.ndarray
+    worker: np.ndarray
+    government: np.ndarray
+
+
+def per_order_amounts(
+    compute: Compute,
+    *,
+    industries: Sequence[str],
+    days: Sequence[dt.date],
+    regions: Sequence[str],
+    rules_platform: str,
+    overrides: Mapping[str, Any] | None = None,
+) -> OrderAmounts:
+    """One vector call for a batch: each order's levy and shares at its own day and place.
+
+    An order the rules leave without payers (its province had not joined the pilot that day, or the platform is not
+    in it) is not covered and owes nothing."""
+    found = compute(
+        {
+            "industry": np.asarray(industries, dtype=object),
+            "platform": rules_platform,
+            "has_labor_relation": False,  # the ledger's orders are taken without a labour relation (平台灵活就业)
+            "monthly_orders": 1.0,
+        },
+        list(OUTPUTS),
+        date=np.asarray(days, dtype="datetime64[D]"),
+        region=np.asarray(regions, dtype=object),
+        overrides=overrides,
+        missing="nan",
+    )
+    covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(industries))
+    amounts = {
+        name: _fen(found[f"occupational_injury_{name}"], covered, name)
+        for name in ("monthly_levy", "platform_monthly", "worker_monthly", "government_monthly")
+    }
+    if np.any(
+        amounts["platform_monthly"] + amounts["worker_monthly"] + amounts["government_monthly"]
+        != amounts["monthly_levy"]
+    ):
+        raise RulesAmountError("the payers' shares of an order do not add up to its levy")
+    return OrderAmounts(
+        covered,
+        amounts["monthly_levy"],
+        amounts["platform_monthly"],
+        amounts["worker_monthly"],
+        amounts["government_monthly"],
+    )
+
+
+def _fen(yuan: np.ndarray, covered: np.ndarray, name: str) -> np.ndarray:
+    """Whole fen from the rules' yuan (0 where the order is not covered); anything else is an error, not rounded."""
+    values = np.where(covered, np.asarray(yuan, dtype=float), 0.0)
+    if np.isnan(values).any():
+        raise RulesAmountError(f"occupational_injury_{name}: the rules publish no amount for a covered order")
+    fen: np.ndarray = np.rint(values * 100)
+    if np.any(np.abs(values * 100 - fen) > 1e-6) or np.any(fen < 0):
+        raise RulesAmountError(f"occupational_injury_{name}: an amount is not a whole, non-negative number of fen")
+    return fen.astype(np.int64)

@@ -1,0 +1,46 @@
+"""Opening a ledger database and bringing its schema up to date (Alembic).
+
+SQLite is the embedded default: WAL journal (readers never block the writer), foreign keys on, a busy timeout so a
+second writer waits instead of failing. PostgreSQL is reached with psycopg 3 (`postgresql+psycopg://…`).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def connect(url: str, **engine_options: Any) -> Engine:
+    """An engine for `url`; a plain `postgresql://` URL is given the psycopg 3 driver."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = create_engine(url, **engine_options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def migrate(target: str | Engine, revision: str = "head") -> None:
+    """Apply the ledger's migrations up to `revision` on a database URL or an engine."""
+    engine = connect(target) if isinstance(target, str) else target
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("gigcover.ledger") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    if isinstance(target, str):
+        engine.dispose()

@@ -1,0 +1,136 @@
+"""The ledger's tables (SQLAlchemy 2 Core), the same on SQLite and PostgreSQL.
+
+Money is INTEGER fen everywhere (分; never floats): a per-order amount of 0.07 yuan is 7. Times are stored in UTC;
+`cover_day` is the order's day in China Standard Time (UTC+8), the day it covers (按日参保).
+The migrations (`gigcover/ledger/migrations`) create exactly these tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+ID = BigInteger().with_variant(Integer(), "sqlite")
+"""A 64-bit surrogate key; on SQLite an INTEGER PRIMARY KEY (the rowid), which is what autoincrements there."""
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Account(StrEnum):
+    """The double-entry accounts of a per-order contribution (每单必保): who owes it and where it goes."""
+
+    PLATFORM_PAYABLE = "platform_payable"  # 平台应缴
+    WORKER_SHARE = "worker_share"  # 个人应缴 (zero under current law)
+    GOVERNMENT_SHARE = "government_share"  # 财政补贴 (zero under current law)
+    FUND = "occupational_injury_fund"  # 职业伤害保障基金（工伤保险基金单独列账）
+
+
+platforms = Table(
+    "platforms",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),  # SHA-256 of the platform's API key
+    Column("rules_platform", String(32), nullable=False),  # the rules' platform name (meituan, …; other)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("id_hash", String(64), nullable=False, unique=True),  # HMAC-SHA256 of the ID number (ids.py)
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("platform_id", ID, ForeignKey("platforms.id"), nullable=False, index=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("duplicate", Integer, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("platform_id", ID, ForeignKey("platforms.id"), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("payload_hash", String(64), nullable=False),
+    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False, index=True),
+    Column("worker_id", ID, ForeignKey("workers.id"), nullable=False, index=True),
+    Column("industry", String(32), nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("accepted_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("cover_day", Date, nullable=False),
+    Column("covered", Integer, nullable=False),  # 1: in the pilot at the order's place and day (the rules' payers)
+    Column("levy_fen", BigInteger, nullable=False),
+    Column("platform_fen", BigInteger, nullable=False),
+    Column("worker_fen", BigInteger, nullable=False),
+    Column("government_fen", BigInteger, nullable=False),
+    UniqueConstraint("platform_id", "order_id", name="uq_orders_platform_order"),
+    CheckConstraint("levy_fen = platform_fen + worker_fen + government_fen", name="shares_sum"),
+    CheckConstraint("platform_fen >= 0 AND worker_fen >= 0 AND government_fen >= 0", name="shares_non_negative"),
+    CheckConstraint("completed_at >= accepted_at", name="completed_after_accepted"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False, index=True),
+    Column("order_ref", ID, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("account", String(32), nullable=False),
+    Column("debit_fen", BigInteger, nullable=False),
+    Column("credit_fen", BigInteger, nullable=False),
+    CheckConstraint(
+        "debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen = 0 OR credit_fen = 0)", name="one_side_non_negative"
+    ),
+)
+
+covered_days = Table(
+    "covered_days",
+    metadata,
+    Column("worker_id", ID, ForeignKey("workers.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("platform_id", ID, ForeignKey("platforms.id"), primary_key=True),
+    Column("orders", Integer, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON; never an ID number or a key
+)
+
+Index("ix_covered_days_day", covered_days.c.day)

@@ -1,0 +1,76 @@
+"""The ledger's tests run on SQLite (a temporary file) and on PostgreSQL (127.0.0.1:5432, database `test`).
+
+PostgreSQL: each test gets a fresh schema (dropped afterwards), so tests never meet other data. Without a server the
+PostgreSQL cases skip with the reason; under CI (`CI=true`) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+import gigcover
+from gigcover.ledger.db import connect, migrate
+from gigcover.ledger.ids import IdHasher
+
+if TYPE_CHECKING:
+    from gigcover.ledger.contributions import Compute
+
+POSTGRES_URL = os.environ.get("GIGCOVER_TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+def _postgres_admin() -> Engine:
+    """An engine on the test database, or skip (fail under CI) when the server cannot be reached."""
+    engine = connect(POSTGRES_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as error:
+        engine.dispose()
+        reason = f"PostgreSQL at {POSTGRES_URL} is not reachable ({type(error.orig).__name__})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}; CI=true requires it")
+        pytest.skip(reason)
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty ledger on each database."""
+    if request.param == "sqlite":
+        engine = connect(f"sqlite:///{tmp_path / 'ledger.db'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    admin = _postgres_admin()
+    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = connect(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        migrate(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def compute() -> Compute:
+    """`gigcover.compute`, as the interfaces will hand it to the ledger."""
+    return gigcover.compute
+
+
+@pytest.fixture
+def hasher() -> IdHasher:
+    return IdHasher(b"test-only-key-not-a-secret-0123456789")

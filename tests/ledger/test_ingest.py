@@ -1,0 +1,352 @@
+"""Ingesting batches, on SQLite and PostgreSQL: validation, idempotency, atomicity, fen amounts, covered days,
+and the invariants (`check`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy.exc import DatabaseError
+
+from gigcover.ledger import ingest as ingest_module
+from gigcover.ledger.check import check
+from gigcover.ledger.contract import BatchInvalid, BatchTooLarge
+from gigcover.ledger.contributions import Compute
+from gigcover.ledger.cover import worker_days
+from gigcover.ledger.ids import IdHasher
+from gigcover.ledger.ingest import BatchResult, OrderConflict, UnknownPlatform, ingest_batch
+from gigcover.ledger.platforms import add_platform, platform_by_key
+from gigcover.ledger.schema import audit_log, batches, covered_days, orders, postings, workers
+
+from .ledger_cases import WORKER_A, WORKER_B, id_number, order
+
+NOW = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def meituan(engine: Engine) -> int:
+    return add_platform(engine, "美团", "meituan").id
+
+
+def ingest(
+    engine: Engine, platform: int, batch: list[dict[str, Any]], compute: Compute, hasher: IdHasher, **options: Any
+) -> BatchResult:
+    return ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW, **options)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+            for table in (batches, orders, postings, covered_days, workers, audit_log)
+        }
+
+
+def legs(engine: Engine, order_id: str) -> set[tuple[str, int, int]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(postings.c.account, postings.c.debit_fen, postings.c.credit_fen)
+            .join(orders, orders.c.id == postings.c.order_ref)
+            .where(orders.c.order_id == order_id)
+        )
+        return {(row.account, row.debit_fen, row.credit_fen) for row in rows}
+
+
+# -- amounts, worked by hand from the parameters ----------------------------------------------------------------
+def test_a_food_delivery_order_posts_the_published_amount(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    # parameters/occupational_injury/base_amount_per_order.yaml, from 2025-07-01: instant delivery (food delivery is
+    # instant delivery) 0.07 yuan = 7 fen per order, all paid by the platform (worker_share 0, government_share 0)
+    result = ingest(engine, meituan, [order("A1")], compute, hasher)
+    assert (result.accepted, result.duplicate) == (1, 0)
+    assert legs(engine, "A1") == {("platform_payable", 7, 0), ("occupational_injury_fund", 0, 7)}
+    assert check(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("industry", "accepted_at", "fen"),
+    [
+        ("ride_hailing", "2025-09-01T12:00:00+08:00", 1),  # 出行 0.01
+        ("intra_city_freight", "2025-09-01T12:00:00+08:00", 18),  # 同城货运 0.18
+        ("instant_delivery", "2025-09-01T12:00:00+08:00", 7),  # 即时配送 0.07 (low band)
+        ("food_delivery", "2025-06-30T12:00:00+08:00", 6),  # before 2025-07-01: 0.06 placeholder (UNVERIFIED)
+        ("food_delivery", "2025-06-30T16:30:00+00:00", 7),  # 2025-07-01 00:30 in CST: the new amount
+    ],
+)
+def test_amounts_by_industry_and_by_the_cst_day(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, industry: str, accepted_at: str, fen: int
+) -> None:
+    accepted = dt.datetime.fromisoformat(accepted_at)
+    done = (accepted + dt.timedelta(minutes=20)).isoformat()
+    ingest(
+        engine, meituan, [order("X", industry=industry, accepted_at=accepted_at, completed_at=done)], compute, hasher
+    )
+    assert legs(engine, "X") == {("platform_payable", fen, 0), ("occupational_injury_fund", 0, fen)}
+
+
+def test_a_worker_share_overlay_is_rounded_to_the_fen_per_order(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    # the 'individual + platform' scenario's 30 %: 0.07 × 0.3 = 0.021 → 0.02 (2 fen, half-up); the platform the rest
+    ingest(engine, meituan, [order("S1")], compute, hasher, overrides={"occupational_injury.worker_share": 0.3})
+    assert legs(engine, "S1") == {
+        ("platform_payable", 5, 0),
+        ("worker_share", 2, 0),
+        ("occupational_injury_fund", 0, 7),
+    }
+    assert check(engine) == []
+
+
+def test_an_order_outside_the_pilot_is_recorded_without_a_levy_or_cover(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    # Gansu (620000) had not joined the pilot on 2025-09-01 (parameters/occupational_injury/pilot/in_force.yaml)
+    ingest(engine, meituan, [order("G1", region="620000")], compute, hasher)
+    assert legs(engine, "G1") == set()
+    assert counts(engine)["orders"] == 1
+    assert worker_days(engine, hasher.hash(WORKER_A), dt.date(2025, 9, 1), dt.date(2025, 9, 1)) == []
+    assert check(engine) == []
+
+
+# -- validation: the whole batch refused, every bad field named --------------------------------------------------
+def test_a_malformed_batch_is_refused_whole_naming_each_field(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    bad_id = WORKER_A[:17] + ("0" if WORKER_A[17] != "0" else "1")
+    batch = [
+        order("ok"),
+        order("b1", worker_id_number=bad_id),
+        order("b2", industry="livestreaming"),
+        order("b3", region="999999"),
+        order("b4", completed_at="2025-09-01T11:00:00+08:00"),
+        order("b5", accepted_at="2025-10-02T12:00:00+08:00", completed_at="2025-10-02T12:30:00+08:00"),
+        order("b6", accepted_at="2025-09-01T12:00:00"),  # no offset
+        {"order_id": "b7"},
+    ]
+    with pytest.raises(BatchInvalid) as raised:
+        ingest(engine, meituan, batch, compute, hasher)
+    fields = {error.field for error in raised.value.errors}
+    assert {
+        "orders[1].worker_id_number",
+        "orders[2].industry",
+        "orders[3].region",
+        "orders[4].completed_at",
+        "orders[5].accepted_at",
+        "orders[5].completed_at",
+        "orders[6].accepted_at",
+        "orders[7].worker_id_number",
+        "orders[7].region",
+    } <= fields
+    assert "orders[0]" not in str(raised.value)
+    assert bad_id not in str(raised.value)
+    assert counts(engine)["orders"] == 0
+
+
+def test_an_oversize_batch_is_refused(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
+    with pytest.raises(BatchTooLarge):
+        ingest(engine, meituan, [order(f"o{i}") for i in range(10_001)], compute, hasher)
+
+
+def test_an_unknown_platform_is_refused(engine: Engine, compute: Compute, hasher: IdHasher) -> None:
+    with pytest.raises(UnknownPlatform):
+        ingest(engine, 999, [order("A1")], compute, hasher)
+
+
+# -- idempotency -------------------------------------------------------------------------------------------------
+def test_the_same_order_again_is_a_duplicate(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
+    ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
+    before = counts(engine)
+    # the same instant in another offset, and a lower-case check character, are the same payload
+    again = order("A1", accepted_at="2025-09-01T04:00:00+00:00", worker_id_number=WORKER_A.lower())
+    result = ingest(engine, meituan, [again, order("A3")], compute, hasher)
+    assert (result.accepted, result.duplicate) == (1, 1)
+    assert [(r.order_id, r.status) for r in result.results] == [("A1", "duplicate"), ("A3", "accepted")]
+    after = counts(engine)
+    assert (after["orders"], after["postings"]) == (before["orders"] + 1, before["postings"] + 2)
+    replay = ingest(engine, meituan, [order("A1"), order("A2"), order("A3")], compute, hasher)
+    assert (replay.batch_id, replay.accepted, replay.duplicate) == (None, 0, 3)
+    assert counts(engine) == after
+    assert check(engine) == []
+
+
+def test_a_repeat_inside_one_batch_is_a_duplicate(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    result = ingest(engine, meituan, [order("A1"), order("A1")], compute, hasher)
+    assert [r.status for r in result.results] == ["accepted", "duplicate"]
+    assert counts(engine)["orders"] == 1
+
+
+def test_a_different_payload_under_a_recorded_id_refuses_the_batch(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
+    before = counts(engine)
+    batch = [order("A3"), order("A1", region="440300"), order("A2", worker_id_number=WORKER_B)]
+    with pytest.raises(OrderConflict) as raised:
+        ingest(engine, meituan, batch, compute, hasher)
+    assert raised.value.order_ids == ["A1", "A2"]
+    assert counts(engine) == before  # A3 not written either
+    with pytest.raises(OrderConflict):
+        ingest(engine, meituan, [order("A4"), order("A4", industry="ride_hailing")], compute, hasher)
+    assert counts(engine) == before
+
+
+def test_order_ids_are_per_platform(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
+    eleme = add_platform(engine, "饿了么", "eleme").id
+    ingest(engine, meituan, [order("A1")], compute, hasher)
+    result = ingest(engine, eleme, [order("A1", region="440300")], compute, hasher)
+    assert result.accepted == 1
+
+
+# -- atomicity ---------------------------------------------------------------------------------------------------
+def test_a_failure_mid_batch_leaves_nothing_written(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(engine, meituan, [order("A1")], compute, hasher)
+    before = counts(engine)
+
+    def crash(*args: Any) -> None:  # after the batch, workers and orders are inserted, before the postings
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(ingest_module, "_insert_postings", crash)
+    with pytest.raises(RuntimeError, match="injected"):
+        ingest(engine, meituan, [order("A2", worker_id_number=WORKER_B), order("A3")], compute, hasher)
+    assert counts(engine) == before
+    monkeypatch.undo()
+    result = ingest(engine, meituan, [order("A2", worker_id_number=WORKER_B), order("A3")], compute, hasher)
+    assert result.accepted == 2
+    assert check(engine) == []
+
+
+# -- covered days (按日参保) --------------------------------------------------------------------------------------
+def test_two_platforms_on_the_same_day_cover_one_day(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    eleme = add_platform(engine, "饿了么", "eleme").id
+    ingest(
+        engine,
+        meituan,
+        [order("M1"), order("M2", accepted_at="2025-09-01T23:59:00+08:00", completed_at="2025-09-02T00:20:00+08:00")],
+        compute,
+        hasher,
+    )
+    ingest(engine, eleme, [order("E1", accepted_at="2025-09-01T08:00:00+08:00")], compute, hasher)
+    ingest(
+        engine,
+        eleme,
+        [
+            order(
+                "E2",
+                accepted_at="2025-09-01T16:00:00+00:00",  # 2025-09-02 00:00 CST
+                completed_at="2025-09-01T16:30:00+00:00",
+            )
+        ],
+        compute,
+        hasher,
+    )
+    days = worker_days(engine, hasher.hash(WORKER_A), dt.date(2025, 8, 1), dt.date(2025, 9, 30))
+    assert [(d.day, d.orders_by_platform) for d in days] == [
+        (dt.date(2025, 9, 1), {meituan: 2, eleme: 1}),
+        (dt.date(2025, 9, 2), {eleme: 1}),
+    ]
+    assert worker_days(engine, hasher.hash(WORKER_B), dt.date(2025, 8, 1), dt.date(2025, 9, 30)) == []
+    assert check(engine) == []
+
+
+# -- invariants --------------------------------------------------------------------------------------------------
+def test_a_mixed_batch_keeps_every_invariant(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
+    workers_ = [id_number(f"31011519900307{i:03d}") for i in range(20)]
+    batch = [
+        order(
+            f"o{i}",
+            worker_id_number=workers_[i % 20],
+            industry=("food_delivery", "ride_hailing", "intra_city_freight")[i % 3],
+            region=("310000", "440300", "500000", "620000")[i % 4],
+            accepted_at=f"2025-{7 + i % 3:02d}-{1 + i % 28:02d}T10:00:00+08:00",
+            completed_at=f"2025-{7 + i % 3:02d}-{1 + i % 28:02d}T11:00:00+08:00",
+        )
+        for i in range(300)
+    ]
+    result = ingest(engine, meituan, batch, compute, hasher)
+    assert result.accepted == 300
+    assert check(engine) == []
+    with engine.connect() as connection:
+        fund = connection.execute(select(func.sum(postings.c.credit_fen))).scalar_one()
+        owed = connection.execute(select(func.sum(orders.c.levy_fen)).where(orders.c.covered == 1)).scalar_one()
+    assert fund == owed > 0
+
+
+def test_check_finds_planted_breaches(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
+    result = ingest(engine, meituan, [order("A1"), order("A2"), order("A3")], compute, hasher)
+    with engine.begin() as connection:
+        a1, a2, a3 = (
+            connection.execute(select(orders.c.id).where(orders.c.order_id == o)).scalar_one()
+            for o in ("A1", "A2", "A3")
+        )
+        connection.execute(
+            update(postings).where(postings.c.order_ref == a1, postings.c.credit_fen > 0).values(credit_fen=8)
+        )  # unbalanced, and not the rules' amount
+        connection.execute(postings.delete().where(postings.c.order_ref == a2))  # an order without postings
+        connection.execute(
+            insert(postings).values(
+                batch_id=result.batch_id, order_ref=a3, account="worker_share", debit_fen=2, credit_fen=0
+            )
+        )
+        connection.execute(update(covered_days).values(orders=5))
+    breaches = check(engine)
+    found = {(b.invariant, b.detail.split(":")[0]) for b in breaches}
+    assert ("balanced", f"batch {result.batch_id}") in found
+    assert ("balanced", "all postings") in found
+    assert ("order_postings", f"platform {meituan} order A1") in found
+    assert ("order_postings", f"platform {meituan} order A2") in found
+    assert ("order_postings", f"platform {meituan} order A3") in found
+    assert any(b.invariant == "covered_days" for b in breaches)
+    assert any("no postings" in b.detail for b in breaches)
+
+
+# -- platforms and the audit log -----------------------------------------------------------------------------------
+def test_a_platform_key_is_shown_once_and_stored_hashed(engine: Engine) -> None:
+    new = add_platform(engine, "滴滴出行", "didi")
+    assert platform_by_key(engine, new.key) == new.id
+    assert platform_by_key(engine, new.key + "x") is None
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT key_hash FROM platforms")).scalar_one()
+    assert new.key not in stored
+
+
+def test_the_audit_log_is_append_only_and_holds_no_id_number(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    ingest(engine, meituan, [order("A1")], compute, hasher)
+    with engine.connect() as connection:
+        details = [row.detail for row in connection.execute(select(audit_log.c.detail))]
+    assert len(details) == 2 and all(WORKER_A not in d for d in details)
+    for statement in (update(audit_log).values(actor="someone else"), audit_log.delete()):
+        with pytest.raises(DatabaseError, match="append-only"), engine.begin() as connection:
+            connection.execute(statement)
+    assert counts(engine)["audit_log"] == 2
+
+
+def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def counting(inputs: Any, outputs: Any, **options: Any) -> Any:
+        calls.append(options)
+        return compute(inputs, outputs, **options)
+
+    batch = [
+        order("A1"),
+        order("A2", region="440300", accepted_at="2025-06-30T10:00:00+08:00", completed_at="2025-06-30T10:30:00+08:00"),
+    ]
+    ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
+    assert len(calls) == 1
+    assert [str(d) for d in calls[0]["date"]] == ["2025-09-01", "2025-06-30"]
+    assert list(calls[0]["region"]) == ["310000", "440300"]
+    ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
+    assert len(calls) == 1  # a batch of duplicates asks the rules nothing
