@@ -245,11 +245,3 @@ def _segment_regions(segments: Mapping[str, Any], scheme: np.ndarray, m: int, re
     encoded = np.asarray(regions.encode(codes, "segments.region"))  # a bad one is named with its own row
     out[needed] = encoded[needed]
     return out
-    text = raw.astype(str)
-    missing = needed & np.isin(text, ["", "None", "nan"])
-    if missing.any():
-        row = int(np.flatnonzero(missing)[0])
-        raise InputValueError(f"segments.region[{row}]: required for an employee or resident segment",
-                              field=f"segments.region[{row}]")  # fmt: skip
-    out[needed] = np.asarray(regions.encode(text[needed], "segments.region"))
-    return out
