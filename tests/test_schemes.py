@@ -564,8 +564,8 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 
 # Dates and places for which the sources give no value: the answer is a clear error, not a crash.
 NO_VALUE_YET = [
-    # (date, region, output, inputs, the parameter that has no value in force); Hainan (460100): neither a sourced
-    # 计发基数 nor an average wage for 2025
+    # (date, region, output, inputs, the parameter that has no value in force); Shanxi (140100) in 2025: neither a
+    # sourced 计发基数, nor an average wage, nor a published band (its first, 2026-07-01)
     ("2025-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
         "2021-06-01",
@@ -578,7 +578,7 @@ NO_VALUE_YET = [
     ("2018-06-01", "110000", "resident_medical_premium_annual", {}, "medical.resident.individual_premium_annual"),
     (
         "2025-09-01",
-        "460100",
+        "140100",
         "employee_pension_monthly",
         TRACED["employee_pension_monthly"],
         "wages.provincial_average_monthly",
@@ -634,3 +634,12 @@ def test_trace_entry_lists_only_parameters_its_formula_declares(model: Any) -> N
     for variable, names in _formula_entries(answer).items():
         declared = set(model.variables[variable].parameters)
         assert set(names) <= declared, (variable, sorted(set(names) - declared))
+
+
+def test_average_wage_with_neither_average_nor_band_names_what_is_missing(model: Any) -> None:
+    """Shanxi's first entry (average 7073, band 4244–21219) takes effect 2026-07-01: in 2025 neither the average nor the
+    band is known, so the answer fails naming the average wage and the place, rather than deriving from nothing."""
+    with pytest.raises(NotInForceError) as caught:
+        calc(model, "2025-09-01", "140100", {"employee_pension_access": "individual"}, ["pension_average_wage_monthly"])
+    assert "wages.provincial_average_monthly" in caught.value.message
+    assert "140100" in caught.value.message

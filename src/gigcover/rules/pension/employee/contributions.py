@@ -78,12 +78,31 @@ registry.input(
     "Provincial average monthly wage (全口径)",
     "float",
     unit="yuan/month",
-    parameters=("wages.provincial_average_monthly",),
+    parameters=(
+        "wages.provincial_average_monthly",
+        "pension.employee.base_ceiling_monthly",
+        "pension.employee.base_ceiling_ratio",
+    ),
     references=("pension_2019_13.base",),
 )
 def pension_average_wage_monthly(v: Inputs, p: Params) -> float:
-    """The published average the contribution band is built on, for the region and period of the date."""
-    return p("wages.provincial_average_monthly")
+    """The published average the contribution band is built on, for the region and period of the date.
+
+    Some provinces publish the band (上下限) but the average behind it is not in the parameters. The band is 60 %–300 %
+    of that average (国办发〔2019〕13号 第二条), so where only the published ceiling is known the average is taken as
+    ceiling ÷ 300 %, said in the warnings; with neither, the error names the missing average."""
+    published = p.optional("wages.provincial_average_monthly")
+    if published is not None:
+        return float(published)
+    ceiling = p.optional("pension.employee.base_ceiling_monthly")
+    if ceiling is None:
+        return float(p("wages.provincial_average_monthly"))  # raises: no value in force, naming the place
+    ratio = float(p("pension.employee.base_ceiling_ratio"))
+    p.warn(
+        f"pension_average_wage_monthly: no published average wage here; derived from the published contribution "
+        f"ceiling {float(ceiling):.2f} ÷ {ratio:.0%} (全口径平均工资暂缺，按缴费基数上限推算)"
+    )
+    return float(ceiling) / ratio
 
 
 @registry.formula(
