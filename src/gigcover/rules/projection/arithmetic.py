@@ -58,17 +58,16 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years
     # paid from the retirement year: the central minimum in force then (the latest published, with no growth assumed),
-    # as the employee side takes the 计发基数 of the retirement year
-    central = _per_pair(
-        retirement_year, retirement_year, lambda y, _: float(p.at("pension.resident.central_basic_monthly", _jan1(y)))
-    )
+    # as the employee side takes the 计发基数 of the retirement year; before the resident scheme existed (its first
+    # central minimum, 国发〔2009〕32号 from 2009-09-01) there is no resident pension to fall back on (NaN: not open)
+    central = _per_pair(retirement_year, retirement_year, lambda y, _: _central_minimum(p, y))
     resident_basic = central + _per_pair(
         plans.hukou,
         plans.hukou,
         lambda h, _: float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h])),
     )
     resident_pension = resident_basic + (resident_account + account) / float(p("pension.resident.account_divisor"))
-    resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years")))
+    resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years"))) & ~np.isnan(central)
     scheme = np.where(eligible, "employee", np.where(resident_ok, "resident", "none"))
     pension = np.where(eligible, employee_pension, np.where(resident_ok, resident_pension, 0.0))
     worker_paid = (yearly * float(p("pension.employee.flexible.rate"))).sum(axis=1)
@@ -175,14 +174,31 @@ def _jan1(year: int) -> dt.date:
     return dt.date(int(year), 1, 1)
 
 
+def _central_minimum(p: Any, year: int) -> float:
+    """The central minimum resident basic pension (基础养老金最低标准) in force on 1 January of `year`; NaN before the
+    resident scheme's first value (a retirement then has no resident pension)."""
+    name = "pension.resident.central_basic_monthly"
+    hit = p.hit(name, _jan1(year))
+    if hit is not None:
+        return float(hit.value)
+    first_day = p.first_date(name)
+    if first_day is not None and _jan1(year) < first_day:
+        return float("nan")
+    return float(p.at(name, _jan1(year)))  # names what is missing
+
+
 def _account_rates(p: Any, calendar: np.ndarray) -> np.ndarray:
     """The share of the base credited to the personal account, year by year (11 % 1998–2005, 8 % from 2006); a year
     before the first published rate takes the first."""
+    name = "pension.employee.flexible.account_rate"
     rates = []
     for year in calendar.tolist():
-        hit = p.hit("pension.employee.flexible.account_rate", _jan1(year))
+        hit = p.hit(name, _jan1(year))
         rates.append(None if hit is None else float(hit.value))
-    first = next((r for r in rates if r is not None), 0.08)
+    first = next((r for r in rates if r is not None), None)
+    if first is None:  # the whole span lies before the first published rate (a history wholly before 1998)
+        first_day = p.first_date(name)
+        first = float(p(name) if first_day is None else p.hit(name, first_day).value)  # p(name) names what is missing
     return np.asarray([first if r is None else r for r in rates])
 
 
