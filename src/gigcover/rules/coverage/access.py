@@ -318,11 +318,26 @@ def occupational_injury_place(v: Inputs, p: Params) -> Array:
 
 
 @registry.formula(
-    "职业伤害保障缴费方", "Occupational injury: who pays", "set", enum=Payer, inputs=("occupational_injury_access",)
+    "职业伤害保障缴费方",
+    "Occupational injury: who pays",
+    "set",
+    enum=Payer,
+    inputs=("occupational_injury_access",),
+    parameters=("occupational_injury.worker_share", "occupational_injury.government_share"),
 )
 def occupational_injury_payers(v: Inputs, p: Params) -> Array:
-    """The platform pays per order; the worker pays nothing (平台全额缴费)."""
-    return _payers(v.occupational_injury_access, {Access.PLATFORM: (Payer.PLATFORM,)})
+    """The platform pays per order and the worker nothing (平台全额缴费); under a reform overlay of the worker or
+    government share (the paper's 个人+平台 / 个人+政府 models), whoever has a share above zero pays, the platform the
+    rest if any is left."""
+    with p.for_rows(v.occupational_injury_access == Access.PLATFORM):  # before the pilot no row has the route
+        worker = p.optional("occupational_injury.worker_share")
+        government = p.optional("occupational_injury.government_share")
+    if worker is None or government is None:
+        return _payers(v.occupational_injury_access, {})
+    worker, government = float(worker), float(government)
+    shares = ((Payer.PLATFORM, 1 - worker - government), (Payer.WORKER, worker), (Payer.GOVERNMENT, government))
+    payers = tuple(payer for payer, share in shares if share > 1e-9)
+    return _payers(v.occupational_injury_access, {Access.PLATFORM: payers})
 
 
 @registry.formula(
