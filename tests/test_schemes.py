@@ -99,9 +99,11 @@ def test_employee_pension_is_monotone_in_the_balance(
 
 
 @given(base=st.floats(min_value=1000, max_value=50000), index_=index, years_=years)
-def test_basic_pension_is_the_38_formula_with_the_index_clamped(
+def test_basic_pension_is_the_38_formula_with_the_recorded_index(
     model: Any, base: float, index_: float, years_: float
 ) -> None:
+    """国发〔2005〕38号 art. 6 with the recorded average index as it is: the 60–300 % band limits each year's base,
+    not the average (tests/rules/pension/employee/benefit.yaml works the cases either side of 0.6 and 3)."""
     inputs = {
         "pension_benefit_base": base,
         "average_contribution_index": index_,
@@ -110,8 +112,7 @@ def test_basic_pension_is_the_38_formula_with_the_index_clamped(
         "retirement_age_months": 720,
     }
     out = outputs(calc(model, "2025-09-01", "310000", inputs, ["employee_pension_basic_monthly"]))
-    clamped = min(max(index_, 0.6), 3.0)
-    assert out["employee_pension_basic_monthly"] == round_money(base * (1 + clamped) / 2 * years_ * 0.01)
+    assert out["employee_pension_basic_monthly"] == round_money(base * (1 + index_) / 2 * years_ * 0.01)
 
 
 # -- the contribution base: always inside the band, and contribution = rate × base ------------------------------------
@@ -255,7 +256,6 @@ PENSION_VECTOR_OUT = [
     "employee_pension_basic_monthly",
     "employee_pension_account_monthly",
     "pension_divisor_months",
-    "average_contribution_index_clamped",
     "statutory_retirement_date",
     "minimum_contribution_years",
     "employee_pension_eligible",
