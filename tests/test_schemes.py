@@ -170,7 +170,8 @@ def test_pension_contribution_is_rate_times_the_clamped_base(
     assert out["employee_pension_account_credit_monthly"] == round_money(base * (0.0 if access == "none" else 0.08))
 
 
-# Cities whose flexible-worker medical contribution is a rate on the chosen (pension) base.
+# Cities whose flexible-worker medical contribution is a rate on the pension base (no medical band of their own, or
+# none published for the date: Guangzhou; Shenzhen before 2026).
 MEDICAL_RATE_CITIES = ["310000", "440100", "440300", "330100"]
 
 
@@ -182,11 +183,14 @@ def test_flexible_medical_is_rate_times_the_clamped_base(model: Any, region: str
             date,
             region,
             {"pension_base_index_chosen": chosen},
-            ["pension_base_monthly", "employee_medical_flexible_monthly"],
+            ["pension_base_monthly", "pension_base_chosen_monthly", "employee_medical_flexible_monthly"],
         )
     )
     rate = model.store.lookup("medical.employee.flexible.rate", date, region).value
-    assert out["employee_medical_flexible_monthly"] == round_money(out["pension_base_monthly"] * rate)
+    base = out["pension_base_monthly"]
+    if region == "440300" and date >= dt.date(2026, 1, 1):  # 深圳: the declared base within the 2026 medical band
+        base = min(max(out["pension_base_chosen_monthly"], 6727.0), 33633.0)
+    assert out["employee_medical_flexible_monthly"] == round_money(base * rate)
 
 
 # -- work injury: 本人工资 clamp, monotone subsidy ---------------------------------------------------------------------------

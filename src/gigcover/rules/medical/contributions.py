@@ -33,19 +33,24 @@ registry.input(
     "Flexible worker's employee-medical contribution per month",
     "float",
     unit="yuan/month",
-    inputs=("pension_base_monthly", "pension_average_wage_monthly", "medical_tier"),
+    inputs=("pension_base_monthly", "pension_base_chosen_monthly", "pension_average_wage_monthly", "medical_tier"),
     parameters=(
         "medical.employee.flexible.fixed_monthly",
         "medical.employee.flexible.tier_annual",
         "medical.employee.flexible.base_ratio",
+        "medical.employee.flexible.own_base_band",
+        "medical.employee.flexible.base_floor_monthly",
+        "medical.employee.flexible.base_ceiling_monthly",
         "medical.employee.flexible.rate",
         "money.rounding_rule",
     ),
     references=("social_insurance_law.art23",),
 )
 def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
-    """By the city's own rule: a fixed amount (Beijing), a tier (Chongqing), a rate on a set share of the average
-    wage (Chengdu), or a rate on the chosen base (Shanghai, Shenzhen, Guangzhou, Hangzhou …).
+    """By the city's own rule: a fixed amount (Beijing; Chengdu, whose notice fixes the base), a tier (Chongqing), a
+    rate on a set share of the average wage, or a rate on the declared base — within the city's own medical band
+    where it sets one (Shenzhen, Guangzhou: 60–300 % of the city's 上上年度 全口径 average), else the pension base
+    (Shanghai, Hangzhou …).
 
     Which rule a city uses is a property of the region, not of the person, so it is chosen here once per call.
     """
@@ -59,8 +64,27 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
         return round_money(gather(annual, v.medical_tier) / 12, rounding)
     rate = p("medical.employee.flexible.rate")
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
-    base = v.pension_average_wage_monthly * base_ratio if base_ratio is not None else v.pension_base_monthly
-    return round_money(base * rate, rounding)
+    if base_ratio is not None:
+        return round_money(v.pension_average_wage_monthly * base_ratio * rate, rounding)
+    return round_money(_medical_base(v, p) * rate, rounding)
+
+
+def _medical_base(v: Inputs, p: Params) -> Array:
+    """The pension base; where the city sets its own medical band, the declared base (申报缴费基数, the one chosen
+    for the pension) held to that band instead. Where the city does but no figure is published for the date, the
+    pension base stands in, with a warning."""
+    if not p.optional("medical.employee.flexible.own_base_band"):
+        return v.pension_base_monthly
+    floor = p.optional("medical.employee.flexible.base_floor_monthly")
+    ceiling = p.optional("medical.employee.flexible.base_ceiling_monthly")
+    if floor is None or ceiling is None:
+        p.warn(
+            f"employee_medical_flexible_monthly: the region {p.region} sets its own medical base band (60–300 % of the "
+            f"city's 上上年度 全口径 average), but no figure is in the parameters for {p.date.isoformat()}; the "
+            "pension base stands in"
+        )
+        return v.pension_base_monthly
+    return np.clip(v.pension_base_chosen_monthly, float(floor), float(ceiling))
 
 
 @registry.formula(
