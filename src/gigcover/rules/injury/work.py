@@ -117,11 +117,16 @@ def work_injury_contribution_monthly(v: Inputs, p: Params) -> Array:
     "float",
     unit="yuan/month",
     inputs=("pension_average_wage_monthly",),
+    parameters=("injury.work.regional_average_monthly_wage",),
     references=("work_injury_regulation.art64",),
 )
-def regional_average_monthly_wage(v: Inputs, p: Params) -> Array:
-    """The pooling area's prior-year average wage; by default the provincial 全口径 average (give it to use the
-    area's own figure)."""
+def regional_average_monthly_wage(v: Inputs, p: Params) -> Array | float:
+    """The pooling area's prior-year average wage as it publishes it for benefits (Beijing: 11883 for 2024,
+    京人社发〔2024〕16号); where none is in the parameters, the provincial 全口径 average of the contribution band
+    (give this variable to use the area's own figure)."""
+    published = p.optional("injury.work.regional_average_monthly_wage")
+    if published is not None:  # a regional publication exists (not a per-person condition)
+        return float(published)
     return v.pension_average_wage_monthly
 
 
