@@ -570,7 +570,8 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 NO_VALUE_YET = [
     # (date, region, output, inputs, the parameter that has no value in force); Hainan (460100): neither a sourced
     # 计发基数 nor an average wage for 2025
-    ("2025-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
+    # occupational-injury benefits start with the first pilot, 2022-07-01
+    ("2022-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
         "2021-06-01",
         "310000",

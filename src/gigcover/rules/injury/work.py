@@ -11,7 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Array, Categorical, Inputs, NotInForceError, Params, choose, round_money
+from gigcover.engine import (
+    Array,
+    Categorical,
+    Inputs,
+    NotInForceError,
+    ParameterHit,
+    Params,
+    choose,
+    round_money,
+)
 from gigcover.rules import registry, rounding_rule
 
 registry.input(
@@ -252,15 +261,21 @@ def work_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     )
 
 
-def _prior_year_figure(p: Params, name: str) -> float:
-    """A statistic of the year before the date; the latest published one, with a warning, when it is not out yet."""
+def _prior_year_hit(p: Params, name: str) -> ParameterHit:
+    """A statistic of the year before the date, for the place of the question (its own figure, else its province's,
+    else the national one); the latest published one, with a warning, when it is not out yet."""
     wanted = p.date.year - 1
     hit = p.hit(name, dt.date(wanted, 7, 1))
     if hit is None:
         raise NotInForceError(f"{name}: no value in force for {wanted} or before", name=name)
     if hit.effective_from.year != wanted:
         p.warn(f"{name}: the {wanted} figure is not in the parameters; the {hit.effective_from.year} figure is used")
-    return float(hit.value)
+    return hit
+
+
+def _prior_year_figure(p: Params, name: str) -> float:
+    """The value of `_prior_year_hit`."""
+    return float(_prior_year_hit(p, name).value)
 
 
 @registry.formula(
