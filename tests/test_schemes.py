@@ -193,6 +193,19 @@ def test_flexible_medical_is_rate_times_the_clamped_base(model: Any, region: str
     assert out["employee_medical_flexible_monthly"] == round_money(base * rate)
 
 
+def test_shanghai_resident_premium_says_the_national_minimum_stands_in_from_the_regulation(model: Any) -> None:
+    """上海市医疗保障条例 art. 14 (in force 2025-03-01): premiums by age group, not in the parameters; the national
+    400 stands in either side of the day, and only from that day does the answer say so."""
+    said = "sets its own resident-medical premiums by age group"
+    before = calc(model, "2025-02-28", "310000", {}, ["resident_medical_premium_annual"])
+    on = calc(model, "2025-03-01", "310000", {}, ["resident_medical_premium_annual"])
+    elsewhere = calc(model, "2025-03-01", "440100", {}, ["resident_medical_premium_annual"])
+    assert outputs(before) == outputs(on) == outputs(elsewhere) == {"resident_medical_premium_annual": 400.0}
+    assert not any(said in w for w in before["warnings"])
+    assert any(said in w for w in on["warnings"])
+    assert not any(said in w for w in elsewhere["warnings"])
+
+
 # -- work injury: 本人工资 clamp, monotone subsidy ---------------------------------------------------------------------------
 wage = st.floats(min_value=0, max_value=200_000, allow_nan=False)
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 
-from gigcover.engine import Array, Categorical, Inputs, Params, gather, round_money
+from gigcover.engine import NATIONAL, Array, Categorical, Inputs, Params, gather, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -92,16 +92,30 @@ def _medical_base(v: Inputs, p: Params) -> Array:
     "Resident medical premium for the coverage year (yuan/year)",
     "float",
     unit="yuan/year",
-    parameters=("medical.resident.individual_premium_annual", "medical.resident.coverage_year_lag"),
+    parameters=(
+        "medical.resident.individual_premium_annual",
+        "medical.resident.coverage_year_lag",
+        "medical.resident.premium_set_locally_by_age",
+    ),
     references=("resident_medical_2016_3",),
 )
 def resident_medical_premium_annual(v: Inputs, p: Params) -> float:
     """The premium for the coverage year of the date, set by the standard of the year it is collected in.
 
-    Premiums for coverage year Y are collected in year Y − 1 under that year's national standard (V3).
+    Premiums for coverage year Y are collected in year Y − 1 under that year's national standard (V3). Where the
+    place sets its own premiums by age group (Shanghai, 上海市医疗保障条例 art. 14) and they are not in the parameters,
+    the national minimum stands in, and the answer says so.
     """
-    lag = int(p("medical.resident.coverage_year_lag"))
-    return float(p.at("medical.resident.individual_premium_annual", dt.date(p.date.year - lag, 7, 1)))
+    standard_year = dt.date(p.date.year - int(p("medical.resident.coverage_year_lag")), 7, 1)
+    premium = float(p.at("medical.resident.individual_premium_annual", standard_year))
+    hit = p.hit("medical.resident.individual_premium_annual", standard_year)
+    national = hit is not None and hit.region == NATIONAL
+    if national and p.optional("medical.resident.premium_set_locally_by_age"):
+        p.warn(
+            f"resident_medical_premium_annual: the region {p.region} sets its own resident-medical premiums by age "
+            "group; they are not in the parameters, so the national minimum stands in"
+        )
+    return premium
 
 
 @registry.formula(
