@@ -114,9 +114,13 @@ def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray) ->
     np.multiply(plans.index, wages, out=base)
     np.copyto(base, floors, where=at_floor)
     ceiling = _ceiling(p)
-    np.clip(base, floors, wages * ceiling, out=base)
+    wages *= ceiling
+    np.clip(base, floors, wages, out=base)
     np.copyto(base, 0.0, where=~employee)
-    index: np.ndarray = np.divide(base, wages, out=np.zeros_like(base), where=wages > 0)
+    # index = base ÷ wage = base × ceiling ÷ (wage × ceiling), into the floors' buffer (no longer needed)
+    index: np.ndarray = np.multiply(base, ceiling, out=floors)
+    np.divide(index, wages, out=index, where=wages > 0)
+    np.copyto(index, 0.0, where=~(wages > 0))
     return base, index
 
 
