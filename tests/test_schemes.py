@@ -99,9 +99,11 @@ def test_employee_pension_is_monotone_in_the_balance(
 
 
 @given(base=st.floats(min_value=1000, max_value=50000), index_=index, years_=years)
-def test_basic_pension_is_the_38_formula_with_the_index_clamped(
+def test_basic_pension_is_the_38_formula_with_the_recorded_index(
     model: Any, base: float, index_: float, years_: float
 ) -> None:
+    """国发〔2005〕38号 art. 6 with the recorded average index as it is: the 60–300 % band limits each year's base,
+    not the average (tests/rules/pension/employee/benefit.yaml works the cases either side of 0.6 and 3)."""
     inputs = {
         "pension_benefit_base": base,
         "average_contribution_index": index_,
@@ -110,8 +112,7 @@ def test_basic_pension_is_the_38_formula_with_the_index_clamped(
         "retirement_age_months": 720,
     }
     out = outputs(calc(model, "2025-09-01", "310000", inputs, ["employee_pension_basic_monthly"]))
-    clamped = min(max(index_, 0.6), 3.0)
-    assert out["employee_pension_basic_monthly"] == round_money(base * (1 + clamped) / 2 * years_ * 0.01)
+    assert out["employee_pension_basic_monthly"] == round_money(base * (1 + index_) / 2 * years_ * 0.01)
 
 
 # -- the contribution base: always inside the band, and contribution = rate × base ------------------------------------
@@ -169,7 +170,8 @@ def test_pension_contribution_is_rate_times_the_clamped_base(
     assert out["employee_pension_account_credit_monthly"] == round_money(base * (0.0 if access == "none" else 0.08))
 
 
-# Cities whose flexible-worker medical contribution is a rate on the chosen (pension) base.
+# Cities whose flexible-worker medical contribution is a rate on the pension base (no medical band of their own, or
+# none published for the date: Guangzhou; Shenzhen before 2026).
 MEDICAL_RATE_CITIES = ["310000", "440100", "440300", "330100"]
 
 
@@ -181,11 +183,27 @@ def test_flexible_medical_is_rate_times_the_clamped_base(model: Any, region: str
             date,
             region,
             {"pension_base_index_chosen": chosen},
-            ["pension_base_monthly", "employee_medical_flexible_monthly"],
+            ["pension_base_monthly", "pension_base_chosen_monthly", "employee_medical_flexible_monthly"],
         )
     )
     rate = model.store.lookup("medical.employee.flexible.rate", date, region).value
-    assert out["employee_medical_flexible_monthly"] == round_money(out["pension_base_monthly"] * rate)
+    base = out["pension_base_monthly"]
+    if region == "440300" and date >= dt.date(2026, 1, 1):  # 深圳: the declared base within the 2026 medical band
+        base = min(max(out["pension_base_chosen_monthly"], 6727.0), 33633.0)
+    assert out["employee_medical_flexible_monthly"] == round_money(base * rate)
+
+
+def test_shanghai_resident_premium_says_the_national_minimum_stands_in_from_the_regulation(model: Any) -> None:
+    """上海市医疗保障条例 art. 14 (in force 2025-03-01): premiums by age group, not in the parameters; the national
+    400 stands in either side of the day, and only from that day does the answer say so."""
+    said = "sets its own resident-medical premiums by age group"
+    before = calc(model, "2025-02-28", "310000", {}, ["resident_medical_premium_annual"])
+    on = calc(model, "2025-03-01", "310000", {}, ["resident_medical_premium_annual"])
+    elsewhere = calc(model, "2025-03-01", "440100", {}, ["resident_medical_premium_annual"])
+    assert outputs(before) == outputs(on) == outputs(elsewhere) == {"resident_medical_premium_annual": 400.0}
+    assert not any(said in w for w in before["warnings"])
+    assert any(said in w for w in on["warnings"])
+    assert not any(said in w for w in elsewhere["warnings"])
 
 
 # -- work injury: 本人工资 clamp, monotone subsidy ---------------------------------------------------------------------------
@@ -255,7 +273,6 @@ PENSION_VECTOR_OUT = [
     "employee_pension_basic_monthly",
     "employee_pension_account_monthly",
     "pension_divisor_months",
-    "average_contribution_index_clamped",
     "statutory_retirement_date",
     "minimum_contribution_years",
     "employee_pension_eligible",
@@ -565,8 +582,9 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 # Dates and places for which the sources give no value: the answer is a clear error, not a crash.
 NO_VALUE_YET = [
     # (date, region, output, inputs, the parameter that has no value in force); Shanxi (140100) in 2025: neither a
-    # sourced 计发基数, nor an average wage, nor a published band (its first, 2026-07-01)
-    ("2025-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
+    # sourced 计发基数, nor an average wage, nor a published band (its first, 2026-07-01);
+    # occupational-injury benefits start with the first pilot, 2022-07-01
+    ("2022-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
         "2021-06-01",
         "310000",

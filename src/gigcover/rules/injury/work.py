@@ -11,7 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Array, Categorical, Inputs, NotInForceError, Params, choose, round_money
+from gigcover.engine import (
+    Array,
+    Categorical,
+    Inputs,
+    NotInForceError,
+    ParameterHit,
+    Params,
+    choose,
+    round_money,
+)
 from gigcover.rules import registry, rounding_rule
 
 registry.input(
@@ -117,11 +126,16 @@ def work_injury_contribution_monthly(v: Inputs, p: Params) -> Array:
     "float",
     unit="yuan/month",
     inputs=("pension_average_wage_monthly",),
+    parameters=("injury.work.regional_average_monthly_wage",),
     references=("work_injury_regulation.art64",),
 )
-def regional_average_monthly_wage(v: Inputs, p: Params) -> Array:
-    """The pooling area's prior-year average wage; by default the provincial 全口径 average (give it to use the
-    area's own figure)."""
+def regional_average_monthly_wage(v: Inputs, p: Params) -> Array | float:
+    """The pooling area's prior-year average wage as it publishes it for benefits (Beijing: 11883 for 2024,
+    京人社发〔2024〕16号); where none is in the parameters, the provincial 全口径 average of the contribution band
+    (give this variable to use the area's own figure)."""
+    published = p.optional("injury.work.regional_average_monthly_wage")
+    if published is not None:  # a regional publication exists (not a per-person condition)
+        return float(published)
     return v.pension_average_wage_monthly
 
 
@@ -247,15 +261,21 @@ def work_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     )
 
 
-def _prior_year_figure(p: Params, name: str) -> float:
-    """A statistic of the year before the date; the latest published one, with a warning, when it is not out yet."""
+def _prior_year_hit(p: Params, name: str) -> ParameterHit:
+    """A statistic of the year before the date, for the place of the question (its own figure, else its province's,
+    else the national one); the latest published one, with a warning, when it is not out yet."""
     wanted = p.date.year - 1
     hit = p.hit(name, dt.date(wanted, 7, 1))
     if hit is None:
         raise NotInForceError(f"{name}: no value in force for {wanted} or before", name=name)
     if hit.effective_from.year != wanted:
         p.warn(f"{name}: the {wanted} figure is not in the parameters; the {hit.effective_from.year} figure is used")
-    return float(hit.value)
+    return hit
+
+
+def _prior_year_figure(p: Params, name: str) -> float:
+    """The value of `_prior_year_hit`."""
+    return float(_prior_year_hit(p, name).value)
 
 
 @registry.formula(

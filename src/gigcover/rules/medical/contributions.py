@@ -7,7 +7,7 @@ import datetime as dt
 
 import numpy as np
 
-from gigcover.engine import Array, Categorical, Inputs, Params, gather, round_money
+from gigcover.engine import NATIONAL, Array, Categorical, Inputs, Params, gather, round_money
 from gigcover.rules import registry, rounding_rule
 
 
@@ -33,19 +33,24 @@ registry.input(
     "Flexible worker's employee-medical contribution per month",
     "float",
     unit="yuan/month",
-    inputs=("pension_base_monthly", "pension_average_wage_monthly", "medical_tier"),
+    inputs=("pension_base_monthly", "pension_base_chosen_monthly", "pension_average_wage_monthly", "medical_tier"),
     parameters=(
         "medical.employee.flexible.fixed_monthly",
         "medical.employee.flexible.tier_annual",
         "medical.employee.flexible.base_ratio",
+        "medical.employee.flexible.own_base_band",
+        "medical.employee.flexible.base_floor_monthly",
+        "medical.employee.flexible.base_ceiling_monthly",
         "medical.employee.flexible.rate",
         "money.rounding_rule",
     ),
     references=("social_insurance_law.art23",),
 )
 def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
-    """By the city's own rule: a fixed amount (Beijing), a tier (Chongqing), a rate on a set share of the average
-    wage (Chengdu), or a rate on the chosen base (Shanghai, Shenzhen, Guangzhou, Hangzhou …).
+    """By the city's own rule: a fixed amount (Beijing; Chengdu, whose notice fixes the base), a tier (Chongqing), a
+    rate on a set share of the average wage, or a rate on the declared base — within the city's own medical band
+    where it sets one (Shenzhen, Guangzhou: 60–300 % of the city's 上上年度 全口径 average), else the pension base
+    (Shanghai, Hangzhou …).
 
     Which rule a city uses is a property of the region, not of the person, so it is chosen here once per call.
     """
@@ -59,8 +64,27 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
         return round_money(gather(annual, v.medical_tier) / 12, rounding)
     rate = p("medical.employee.flexible.rate")
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
-    base = v.pension_average_wage_monthly * base_ratio if base_ratio is not None else v.pension_base_monthly
-    return round_money(base * rate, rounding)
+    if base_ratio is not None:
+        return round_money(v.pension_average_wage_monthly * base_ratio * rate, rounding)
+    return round_money(_medical_base(v, p) * rate, rounding)
+
+
+def _medical_base(v: Inputs, p: Params) -> Array:
+    """The pension base; where the city sets its own medical band, the declared base (申报缴费基数, the one chosen
+    for the pension) held to that band instead. Where the city does but no figure is published for the date, the
+    pension base stands in, with a warning."""
+    if not p.optional("medical.employee.flexible.own_base_band"):
+        return v.pension_base_monthly
+    floor = p.optional("medical.employee.flexible.base_floor_monthly")
+    ceiling = p.optional("medical.employee.flexible.base_ceiling_monthly")
+    if floor is None or ceiling is None:
+        p.warn(
+            f"employee_medical_flexible_monthly: the region {p.region} sets its own medical base band (60–300 % of the "
+            f"city's 上上年度 全口径 average), but no figure is in the parameters for {p.date.isoformat()}; the "
+            "pension base stands in"
+        )
+        return v.pension_base_monthly
+    return np.clip(v.pension_base_chosen_monthly, float(floor), float(ceiling))
 
 
 @registry.formula(
@@ -68,16 +92,30 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
     "Resident medical premium for the coverage year (yuan/year)",
     "float",
     unit="yuan/year",
-    parameters=("medical.resident.individual_premium_annual", "medical.resident.coverage_year_lag"),
+    parameters=(
+        "medical.resident.individual_premium_annual",
+        "medical.resident.coverage_year_lag",
+        "medical.resident.premium_set_locally_by_age",
+    ),
     references=("resident_medical_2016_3",),
 )
 def resident_medical_premium_annual(v: Inputs, p: Params) -> float:
     """The premium for the coverage year of the date, set by the standard of the year it is collected in.
 
-    Premiums for coverage year Y are collected in year Y − 1 under that year's national standard (V3).
+    Premiums for coverage year Y are collected in year Y − 1 under that year's national standard (V3). Where the
+    place sets its own premiums by age group (Shanghai, 上海市医疗保障条例 art. 14) and they are not in the parameters,
+    the national minimum stands in, and the answer says so.
     """
-    lag = int(p("medical.resident.coverage_year_lag"))
-    return float(p.at("medical.resident.individual_premium_annual", dt.date(p.date.year - lag, 7, 1)))
+    standard_year = dt.date(p.date.year - int(p("medical.resident.coverage_year_lag")), 7, 1)
+    premium = float(p.at("medical.resident.individual_premium_annual", standard_year))
+    hit = p.hit("medical.resident.individual_premium_annual", standard_year)
+    national = hit is not None and hit.region == NATIONAL
+    if national and p.optional("medical.resident.premium_set_locally_by_age"):
+        p.warn(
+            f"resident_medical_premium_annual: the region {p.region} sets its own resident-medical premiums by age "
+            "group; they are not in the parameters, so the national minimum stands in"
+        )
+    return premium
 
 
 @registry.formula(

@@ -23,8 +23,7 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     calendar = plans.first_year + np.arange(years)
     employee = plans.scheme == EMPLOYEE
     resident = plans.scheme == RESIDENT
-    index = np.clip(plans.index, float(p("pension.employee.base_floor_ratio")), _ceiling(p))
-    yearly = _base_monthly(p, plans, people, employee, index)
+    yearly, index = _base_monthly(p, plans, people, employee)
     yearly *= 12  # the base a year (缴费基数 × 12)
     worked = np.clip(np.asarray(retirement_year) - plans.first_year, 0, years)  # years before retirement (no
     # interest once the pension is paid); the layout leaves no contribution after it
@@ -98,20 +97,30 @@ def _ceiling(p: Any) -> float:
     return float(p("pension.employee.base_ceiling_ratio"))
 
 
-def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The monthly base of each employee year (0 in other years): the index × the local average, within the floor
-    and the 300 % ceiling; choosing 60 % means the published floor where there is one (as in
-    pension_base_chosen_monthly). Wages and floors are gathered once, by flat position; the work is done in place."""
+def _base_monthly(p: Any, plans: Plans, people: People, employee: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The monthly base of each employee year (0 in other years) and that year's contribution index (缴费指数).
+
+    The band limits each year's base (国办发〔2019〕13号: the declared index × the local average, within the floor and
+    the 300 % ceiling); choosing 60 % means the published floor where there is one (as in
+    pension_base_chosen_monthly). The year's index is what the record holds: that base ÷ the year's average wage,
+    so a published floor below 60 % of the average gives an index below 0.6 (国发〔2005〕38号 averages these indices;
+    it sets no band on the average). Wages and floors are gathered once, by flat position; the work is done in
+    place."""
     cell = _cells(plans, people.wages.shape[1])
     wages, floors = _by_cell(people.wages, cell), _by_cell(people.floors, cell)
     base: np.ndarray = np.subtract(plans.index, float(p("pension.employee.base_floor_ratio")))
     at_floor = np.abs(base, out=base) < 1e-9
-    np.multiply(index, wages, out=base)
+    np.multiply(plans.index, wages, out=base)
     np.copyto(base, floors, where=at_floor)
-    wages *= _ceiling(p)
+    ceiling = _ceiling(p)
+    wages *= ceiling
     np.clip(base, floors, wages, out=base)
     np.copyto(base, 0.0, where=~employee)
-    return base
+    # index = base ÷ wage = base × ceiling ÷ (wage × ceiling), into the floors' buffer (no longer needed)
+    index: np.ndarray = np.multiply(base, ceiling, out=floors)
+    np.divide(index, wages, out=index, where=wages > 0)
+    np.copyto(index, 0.0, where=~(wages > 0))
+    return base, index
 
 
 def _cells(plans: Plans, years: int) -> np.ndarray:

@@ -71,32 +71,19 @@ def divisor_for(age_months: Any, table: Any, by_month: bool) -> Any:
 
 
 @registry.formula(
-    "平均缴费指数（核定）",
-    "Average contribution index (clamped to the base band, 0.6–3)",
-    "float",
-    unit="ratio",
-    inputs=("average_contribution_index",),
-    parameters=("pension.employee.base_floor_ratio", "pension.employee.base_ceiling_ratio"),
-    references=("pension_2005_38.benefit", "pension_2019_13.base"),
-)
-def average_contribution_index_clamped(v: Inputs, p: Params) -> Array:
-    """Each year's index lies within the contribution band (60–300 %), so the average does too."""
-    low, high = p("pension.employee.base_floor_ratio"), p("pension.employee.base_ceiling_ratio")
-    return np.clip(v.average_contribution_index, low, high)
-
-
-@registry.formula(
     "基础养老金（月）",
     "Basic (pooled) pension per month",
     "float",
     unit="yuan/month",
-    inputs=("pension_benefit_base", "average_contribution_index_clamped", "contribution_years"),
+    inputs=("pension_benefit_base", "average_contribution_index", "contribution_years"),
     parameters=("money.rounding_rule",),
     references=("pension_2005_38.benefit",),
 )
 def employee_pension_basic_monthly(v: Inputs, p: Params) -> Array:
-    """计发基数 × (1 + average index) ÷ 2 × years × 1 % (缴费每满1年发给1%)."""
-    amount = v.pension_benefit_base * (1 + v.average_contribution_index_clamped) / 2 * v.contribution_years * 0.01
+    """计发基数 × (1 + average index) ÷ 2 × years × 1 % (缴费每满1年发给1%). The average index is the recorded one (as
+    on the determination form, 核定表), not clamped: the 60–300 % band limits each year's base, and an average can
+    lie below 0.6 (years at a floor under 60 % of the average wage the index is measured against)."""
+    amount = v.pension_benefit_base * (1 + v.average_contribution_index) / 2 * v.contribution_years * 0.01
     return round_money(amount, rounding_rule(p))
 
 

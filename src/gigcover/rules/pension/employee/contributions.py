@@ -41,7 +41,10 @@ registry.input(
     maximum=10,
     unit="ratio",
     references=("pension_2005_38.benefit",),
-    description="Mean over the years of (own base ÷ that year's average wage); the formula clamps it to 0.6–3.",
+    description=(
+        "Mean over the years of (own base ÷ that year's average wage), as recorded (核定表); used as given: the "
+        "60–300 % band limits each year's base, not the average, which can lie below 0.6."
+    ),
 )
 registry.input(
     "contribution_years",
