@@ -37,12 +37,11 @@ def affordability(
     ratio = total / income if income > 0 else None
     affordable = ratio is not None and ratio <= share + 1e-9
     unknown = [i["item"] for i in plan if not i.get("cost_known", True) and i["place"] != "none"]
-    line = f"{share:.0%}"
-    message_zh = f"全部建议项目个人每月约 {text.yuan(total)} 元" + (
-        f"，占收入 {ratio:.1%}" if ratio is not None else ""
-    )
+    line = text.percent(share)  # the share as the page shows it too: one figure for one quantity
+    shown = None if ratio is None else text.percent(round(ratio, 4))
+    message_zh = f"全部建议项目个人每月约 {text.yuan(total)} 元" + (f"，占收入 {shown}" if shown else "")
     message_en = f"All advised items cost you about {text.yuan(total)} yuan a month" + (
-        f", {ratio:.1%} of income" if ratio is not None else ""
+        f", {shown} of income" if shown else ""
     )
     if unknown:
         message_zh += "（不含无法计算的项目）"

@@ -28,6 +28,11 @@ SCHEME_NAMES = {
 }
 
 
+def percent(share: float) -> str:
+    """A share as the page and the messages both show it (one figure for one quantity): 0.2498 → 25%, 0.0735 → 7.3%."""
+    return f"{share:.1%}".replace(".0%", "%")
+
+
 def yuan(amount: float | None) -> str:
     return "—" if amount is None else f"{amount:,.2f}"
 
