@@ -66,16 +66,15 @@ def test_rider_diagnosis_plan_and_priority() -> None:
 
 
 def test_rider_what_ifs_measure_cost_and_benefit() -> None:
+    """The plan advises resident medical insurance at the place of work and the resident pension at the hukou place:
+    the what-ifs move away from that plan — never from an employee pension the plan did not advise."""
     what_ifs = {w["name"]: w for w in ask(RIDER)["what_ifs"]}
-    assert what_ifs["enrol_at_work_place"]["benefit_change"] > 0  # in-place care reimburses more than away
+    assert set(what_ifs) == {"enrol_at_hukou_place", "switch_scheme"}  # no 3 more years, base or move: resident plan
+    assert what_ifs["enrol_at_hukou_place"]["benefit_change"] < 0  # insured at home, treated away: less reimbursed
     switch = what_ifs["switch_scheme"]  # the plan advises the resident pension: the what-if is moving up
     assert switch["cost_change_monthly"] > 0 and switch["benefit_change"] > 0
     assert "instead of the resident pension" in switch["title_en"]
-    raise_base = what_ifs["raise_pension_base"]
-    assert raise_base["cost_change_monthly"] > 0 and raise_base["benefit_change"] > 0
-    assert what_ifs["work_3_more_years"]["benefit_change"] > 0
-    move = what_ifs["move_home_after_5_years"]
-    assert move["portability_loss_monthly"] is not None
+    assert switch["compared_with"] == {"item": "pension", "scheme": "resident_pension", "place": "hukou_place"}
 
 
 def test_high_earner_what_if_switches_down() -> None:
@@ -120,18 +119,20 @@ def test_full_time_employee_rider_gets_employer_routes() -> None:
     assert items["pension"]["other_payers"]["employer"] > items["pension"]["worker_monthly_cost"] > 0
 
 
-def test_employee_where_no_average_wage_is_published_gets_a_plan_with_unknown_costs() -> None:
+def test_employee_where_no_average_wage_is_published_gets_a_plan_with_the_stand_in_named() -> None:
     """Hunan has neither a 全口径 average wage nor a contribution band in force on DATE in the parameters (its first band
-    takes effect 2026-07): an employee's contribution band (and so the costs and work-injury payments) cannot be worked
-    out. The plan still comes, with those figures marked unknown, not an error."""
+    takes effect 2026-07): the band is built on the national private-sector average instead, and every item whose
+    figure rests on it says so in Chinese (never as a reason about income)."""
     employee = {**RIDER, "work_region": "430100", "hukou_region": "430100", "has_labor_contract": True}
     answer = ask(employee)
     items = by_item(answer)
     assert items["occupational_injury"]["scheme"] == "work_injury"
-    assert items["occupational_injury"]["protects"]["grade7_one_time_subsidy"] is None
     for name in ("medical", "pension", "unemployment"):
-        assert items[name]["cost_known"] is False and items[name]["worker_monthly_cost"] == 0
-    assert any("wages.provincial_average_monthly" in w for w in answer["warnings"])
+        assert items[name]["cost_known"] is True
+        gaps = items[name]["data_gaps"]
+        assert any(g["stand_in"] == "national_private_wage" and g["region"] == "430100" for g in gaps), name
+        assert any("按全国城镇私营单位平均工资估算" in g["zh"] for g in gaps)
+    assert any("wages.provincial_average_monthly" in g["figure"] for g in answer["data_gaps"])
 
 
 def test_advice_is_plain_json() -> None:
@@ -196,7 +197,7 @@ def test_without_a_birth_date_there_is_no_projection_but_still_a_plan(profile: d
     answer = ask({k: v for k, v in profile.items() if k != "birth_date"})
     assert by_item(answer)["pension"]["protects"].get("projected_pension_monthly") is None
     assert any("birth_date not given" in w for w in answer["warnings"])
-    assert answer["what_ifs"] == [] or all(w["name"] == "enrol_at_work_place" for w in answer["what_ifs"])
+    assert all(w["name"] in ("enrol_at_work_place", "enrol_at_hukou_place") for w in answer["what_ifs"])
 
 
 # -- planted-bug checks: the budget's drop order and monthly employee-medical shares --------------------------------------

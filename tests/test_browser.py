@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import socket
 import sys
@@ -210,7 +211,7 @@ def test_rider_fills_the_form_sees_the_plan_and_switches_to_english(server: str,
     assert cards[0].get_attribute("data-item") == "occupational_injury"
     assert all(c.is_displayed() for c in cards)
     body = driver.find_element(By.TAG_NAME, "body").text
-    assert "您的保障方案" in body and "第 1 步" in body and "★★★★" in body
+    assert "您的保障方案" in body and "第 1 步" in body and "参保最难" in body  # the paper's ★★★★, in words
     assert driver.find_element(By.ID, "affordability").is_displayed()
     _no_horizontal_scroll(driver)
 
@@ -278,6 +279,123 @@ def test_the_form_works_without_javascript(server: str, browser: Any) -> None:
         assert "Your social insurance plan" in browser.find_element(By.TAG_NAME, "body").text
     finally:
         browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+# -- the issue's four workers (2026-06-01) ----------------------------------------------------------------------
+ISSUE_DATE = "2026-06-01"
+LATIN_ALLOWED = {"App", "English"}  # the app's name as Chinese users write it; the language switch's own label
+
+
+def _fill(driver: Any, answers: dict[str, str]) -> None:
+    """Fill the form as a person would: selects by value, radios and ticks by value, text typed."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for name, value in answers.items():
+        if name in ("work_city", "industry", "platform", "birth_year", "birth_month"):
+            Select(driver.find_element(By.ID, name)).select_by_value(value)
+        elif name in ("hukou_type", "labor_contract", "managed", "sex", "enrolled"):
+            element = driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value={value}]")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+            element.click()
+        else:
+            driver.find_element(By.ID, name).send_keys(value)
+
+
+def _advice(driver: Any, server: str, answers: dict[str, str]) -> str:
+    """The advice page's whole text (hidden parts too: closed <details> are text a worker can open)."""
+    driver.get(f"{server}/?date={ISSUE_DATE}")
+    _fill(driver, answers)
+    _submit(driver)
+    _no_horizontal_scroll(driver)
+    return str(driver.execute_script("return document.body.textContent"))
+
+
+def _assert_plain_chinese(text: str) -> None:
+    """No English words and no internal names (parameter paths, files) on the Chinese page."""
+    latin = {w for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-/]*", text) if not w.endswith(".gov.cn")}
+    assert latin <= LATIN_ALLOWED, sorted(latin - LATIN_ALLOWED)
+    shown = re.sub(r"[\w.-]+\.gov\.cn", "", text)  # the host of an official link is fine
+    assert not re.search(r"[a-z_]+\.[a-z_]+\.[a-z_]+|reference/|\.ya?ml|\.md\b", shown)
+
+
+SHANGHAI_RIDER = {
+    "work_city": "310000", "hukou_region": "河南周口", "hukou_type": "rural", "industry": "food_delivery",
+    "platform": "meituan", "labor_contract": "no", "managed": "yes", "monthly_income": "7000",
+    "birth_year": "1995", "birth_month": "3", "sex": "male",
+}  # fmt: skip
+
+
+def test_shanghai_rider_what_ifs_next_steps_plain_chinese(server: str, phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    text = _advice(phone, server, SHANGHAI_RIDER)
+    _assert_plain_chinese(text)
+    # the what-ifs move away from the resident plan the page advises: up to the employee pension, medical at home
+    what_ifs = {e.get_attribute("id") for e in phone.find_elements(By.CSS_SELECTOR, "article.what-if")}
+    assert what_ifs == {"whatif-switch_scheme", "whatif-enrol_at_hukou_place"}
+    assert "居民养老保险换成职工养老保险" in text and "5年后回户籍地" not in text
+    # every card says what to do next and whom to call
+    for card in phone.find_elements(By.CSS_SELECTOR, "article.plan-card"):
+        steps = card.find_elements(By.CSS_SELECTOR, "ol.next-steps li")
+        assert steps and steps[0].is_displayed(), card.get_attribute("id")
+        assert re.search(r"123(33|93)", card.find_element(By.CSS_SELECTOR, ".hotline").text)
+    assert "集中缴费期" in phone.find_element(By.ID, "item-medical").text
+
+
+def test_chengdu_driver_over_the_line_sees_the_cheaper_route(server: str, phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = {
+        **SHANGHAI_RIDER, "work_city": "510100", "hukou_region": "510100", "hukou_type": "urban",
+        "industry": "ride_hailing", "platform": "didi", "monthly_income": "6000", "birth_year": "1988",
+        "birth_month": "7",
+    }  # fmt: skip
+    text = _advice(phone, server, driver)
+    _assert_plain_chinese(text)
+    routes = phone.find_elements(By.CSS_SELECTOR, "#cheaper-routes li")
+    assert routes and routes[0].get_attribute("data-route") == "both_resident" and routes[0].is_displayed()
+    assert "75.00 元" in routes[0].text and "1,498.70 元" in phone.find_element(By.ID, "affordability").text
+    assert "司机" in text and "骑手" not in text
+
+
+def test_zhengzhou_rider_sees_the_gap_in_chinese(server: str, phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    text = _advice(phone, server, {**SHANGHAI_RIDER, "work_city": "other", "work_code": "郑州"})
+    _assert_plain_chinese(text)
+    note = phone.find_element(By.CSS_SELECTOR, "#item-medical .gap-note")
+    assert note.is_displayed() and "郑州市" in note.text and "无法计算" in note.text
+    assert "负担较重" not in text
+
+
+def test_livestreamer_gets_a_plan_for_a_livestreamer(server: str, phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    streamer = {
+        **SHANGHAI_RIDER, "work_city": "330100", "hukou_region": "杭州", "hukou_type": "urban",
+        "industry": "livestreaming", "platform": "other", "managed": "no", "monthly_income": "9000",
+        "birth_year": "1998", "birth_month": "11", "sex": "female",
+    }  # fmt: skip
+    text = _advice(phone, server, streamer)
+    _assert_plain_chinese(text)
+    assert "主播" in text and "骑手" not in text and "三个行业" not in text
+    assert len(phone.find_elements(By.CSS_SELECTOR, "article.plan-card")) == 4
+
+
+def test_language_switch_and_edit_leave_no_answer_in_the_url(server: str, phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = phone
+    _advice(driver, server, SHANGHAI_RIDER)
+    driver.find_element(By.ID, "lang-switch").click()
+    _wait(driver, "html[lang=en] #plan")
+    for secret in ("7000", "monthly_income", "hukou", "birth", "%E6%B2%B3"):
+        assert secret not in driver.current_url
+    driver.find_element(By.ID, "edit-answers").click()
+    _wait(driver, "html[lang=en] #advisor-form")
+    assert driver.find_element(By.ID, "monthly_income").get_attribute("value") == "7000"
+    assert "7000" not in driver.current_url and "hukou" not in driver.current_url
 
 
 def test_missing_chromium_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

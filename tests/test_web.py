@@ -19,6 +19,7 @@ from gigcover.engine.errors import GigcoverError
 from gigcover.web import STATIC_DIR, TEMPLATES_DIR, router
 from gigcover.web.form import Answers, form_field, parse_amount, resolve_place
 from gigcover.web.text import TEXT, t
+from gigcover.web.view import official
 
 with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the project pins
     warnings.simplefilter("ignore")
@@ -99,7 +100,17 @@ def field_block(html: str, field: str) -> str:
 
 
 def official_hrefs() -> set[str]:
-    return {s.reference.href for s in default_model().sources.values() if s.reference.href}
+    """Links a page may carry: official pages of the source catalogue and of the parameters (next steps)."""
+    model = default_model()
+    found = {s.reference.href for s in model.sources.values() if s.reference.href}
+    for parameter in model.store.parameters.values():
+        for item in parameter.spec.values.values():
+            reference = item.reference or parameter.spec.reference
+            if reference is not None and reference.href:
+                found.add(reference.href)
+            if isinstance(item.value, list):
+                found |= {str(step.get("url")) for step in item.value if isinstance(step, dict) and step.get("url")}
+    return {href for href in found if official(href)}
 
 
 def assert_local_only(html: str) -> None:
@@ -109,7 +120,7 @@ def assert_local_only(html: str) -> None:
         external = url.startswith(("http://", "https://", "//"))
         if not external:
             continue
-        assert tag == "a" and attr == "href" and "cite-link" in css, (tag, attr, url)
+        assert tag == "a" and attr == "href" and ("cite-link" in css or "step-link" in css), (tag, attr, url)
         assert url in allowed, f"citation link not from the source catalogue: {url}"
     lowered = html.lower()
     assert "@import" not in lowered
@@ -145,23 +156,34 @@ def test_form_in_english(client: TestClient) -> None:
     assert '<input type="hidden" name="lang" value="en">' in html
 
 
-def test_language_switch_keeps_the_answers(client: TestClient) -> None:
-    html = client.get(
+def test_language_switch_keeps_the_answers_by_posting_them(client: TestClient) -> None:
+    """The switch is a submit button of the form (no JavaScript needed): the answers are posted, never put in a URL."""
+    html = client.get("/").text
+    assert 'name="switch_lang" value="en"' in html and 'form="advisor-form"' in html
+    assert not [url for _, _, url, _ in links(html) if "monthly_income" in url]
+    english = client.post(
         "/",
-        params=[
-            ("monthly_income", "7000"),
-            ("hukou_region", "河南周口"),
-            ("enrolled", "resident_medical"),
-            ("sex", "male"),
-        ],
+        data={
+            "lang": "zh",
+            "switch_lang": "en",
+            "monthly_income": "7000",
+            "hukou_region": "河南周口",
+            "enrolled": ["resident_medical"],
+            "sex": "male",
+        },
     ).text
-    switch = next(url for tag, _, url, css in links(html) if tag == "a" and "lang-switch" in css)
-    assert switch.startswith("/?") and "lang=en" in switch
-    assert "monthly_income=7000" in switch and "enrolled=resident_medical" in switch
-    english = client.get(switch).text
+    assert '<html lang="en">' in english
     assert 'value="7000"' in english and 'value="河南周口"' in english
     assert re.search(r'value="resident_medical" checked', english)
     assert re.search(r'name="sex" value="male" required checked', english)
+
+
+def test_answers_in_a_url_are_ignored(client: TestClient) -> None:
+    """Answers in a query string would sit in access logs: the form does not read them, /advice does not accept GET."""
+    html = client.get("/", params={"monthly_income": "7000", "hukou_region": "河南周口"}).text
+    assert 'value="7000"' not in html and '河南周口"' not in html
+    page = client.get("/advice", params={"monthly_income": "7000", "lang": "en"}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/?lang=en"
 
 
 def test_static_assets_are_local_and_served(client: TestClient) -> None:
@@ -230,8 +252,10 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
         assert item["reason_zh"] in card
         for citation in item["citations"]:
             assert citation["document"] in card
-            if citation.get("href"):
+            if citation.get("href") and official(citation["href"]):
                 assert f'href="{html_module.escape(citation["href"])}"' in card
+            elif citation.get("href"):  # a reprint site is not linked
+                assert f'href="{html_module.escape(citation["href"])}"' not in card
         assert '<details class="sources">' in card
     # what a grade-7 injury pays (README: 45,159.40 at Shanghai on 2025-09-01) and a hospital stay
     assert "七级伤残" in html and "45,159.40 元" in html
@@ -250,14 +274,14 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
     assert_local_only(html)
 
 
-def test_employee_with_unknown_costs_sees_them_marked(client: TestClient) -> None:
+def test_employee_where_the_wage_is_missing_sees_the_stand_in_named(client: TestClient) -> None:
     """Changsha: no average wage and no band in force on DATE in the parameters (Hunan's first band takes effect
-    2026-07), so an employee's costs are unknown — said, not a 500."""
+    2026-07): the costs are estimated from the national private-sector wage and each card using it says so."""
     answers = {**RIDER, "work_city": "other", "work_code": "430100", "hukou_region": "430100", "labor_contract": "yes"}
     page = client.post("/advice", data=answers)
     assert page.status_code == 200, page.text[:2000]
     assert "您的保障方案" in page.text
-    assert page.text.count(t("cost_unknown_no_regional_figure", "zh")) >= 3
+    assert page.text.count("按全国城镇私营单位平均工资估算") >= 3
     assert t("cost_unknown_insurer_quote", "zh") not in page.text
 
 
@@ -272,19 +296,38 @@ def test_rider_plan_in_english(client: TestClient) -> None:
     assert "您的保障方案" not in html
 
 
-def test_result_language_switch_is_a_link_that_keeps_the_answers(client: TestClient) -> None:
+def hidden_form(html: str, marker: str) -> tuple[str, list[tuple[str, str]]]:
+    """The action and hidden fields of the form that holds `marker` (the language switch, 修改回答)."""
+    end = html.index(marker)
+    start = html.rindex("<form", 0, end)
+    block = html[start : html.index("</form>", end)]
+    action = re.search(r'action="([^"]*)"', block)
+    assert action is not None
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', block)
+    return action.group(1), [(k, html_module.unescape(v)) for k, v in fields]
+
+
+def as_data(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in fields:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def test_result_language_switch_posts_the_answers(client: TestClient) -> None:
     html = client.post("/advice", data=RIDER).text
-    switch = next(url for tag, _, url, css in links(html) if tag == "a" and "lang-switch" in css)
-    assert switch.startswith("/advice?") and "lang=en" in switch
-    english = client.get(switch)
+    assert not [url for _, _, url, _ in links(html) if "monthly_income" in url or "hukou" in url]
+    action, fields = hidden_form(html, 'id="lang-switch"')
+    assert action == "/advice" and ("lang", "en") in fields and ("monthly_income", "7000") in fields
+    english = client.post(action, data=as_data(fields))
     assert english.status_code == 200
     assert "Your social insurance plan" in english.text
     chinese_cards = re.findall(r'id="item-([a-z_]+)"', html)
     assert re.findall(r'id="item-([a-z_]+)"', english.text) == chinese_cards
-    back = re.search(r'<a class="button-link" href="([^"]+)" id="edit-answers">', english.text)
-    assert back is not None
-    form = client.get(html_module.unescape(back.group(1))).text
-    assert 'value="河南周口"' in form and 'value="7000"' in form
+    action, fields = hidden_form(english.text, 'id="edit-answers"')
+    assert action == "/"
+    form = client.post(action, data=as_data(fields)).text
+    assert 'value="河南周口"' in form and 'value="7000"' in form and '<html lang="en">' in form
 
 
 def test_get_advice_without_answers_goes_to_the_form(client: TestClient) -> None:
@@ -354,7 +397,10 @@ def test_advisor_errors_land_on_the_field_they_name(client: TestClient, monkeypa
     monkeypatch.setattr(web, "_advise", refuse)
     page = client.post("/advice", data=RIDER)
     assert page.status_code == 422
-    assert "must be at most 10000000" in field_block(page.text, "monthly_income")
+    block = field_block(page.text, "monthly_income")
+    assert "无法按这些回答计算" in block and "must be" not in block  # in the page's language
+    english = client.post("/advice", data={**RIDER, "lang": "en"})
+    assert "Cannot work out advice" in field_block(english.text, "monthly_income")
 
     def refuse_whole(model: Any, prepared: Any) -> dict[str, Any]:
         raise GigcoverError("date: no rules in force", field="request")
@@ -363,7 +409,7 @@ def test_advisor_errors_land_on_the_field_they_name(client: TestClient, monkeypa
     page = client.post("/advice", data=RIDER)
     assert page.status_code == 422
     summary = page.text[page.text.index('id="error-summary"') :]
-    assert "no rules in force" in summary[: summary.index("</div>")]
+    assert "无法按这些回答计算" in summary[: summary.index("</div>")] and "no rules" not in page.text
 
 
 def test_typed_markup_is_escaped(client: TestClient) -> None:
@@ -445,3 +491,50 @@ def test_the_project_app_serves_the_advisor() -> None:
         assert page.status_code == 200 and 'id="item-occupational_injury"' in page.text
         bad = app_client.post("/advice", data={**RIDER, "monthly_income": "abc"})
         assert bad.status_code == 422 and "请填一个数字" in bad.text
+
+
+# -- the issue's four workers on the Chinese page (2026-06-01) ------------------------------------------------------
+ISSUE_WORKERS = {
+    "shanghai_rider": {**RIDER, "date": "2026-06-01", "enrolled": []},
+    "chengdu_driver": {
+        **RIDER, "date": "2026-06-01", "work_city": "510100", "hukou_region": "510100", "hukou_type": "urban",
+        "industry": "ride_hailing", "platform": "didi", "monthly_income": "6000", "birth_year": "1988",
+        "birth_month": "7", "enrolled": [],
+    },
+    "zhengzhou_rider": {**RIDER, "date": "2026-06-01", "work_city": "other", "work_code": "郑州", "enrolled": []},
+    "livestreamer": {
+        **RIDER, "date": "2026-06-01", "work_city": "330100", "hukou_region": "杭州", "hukou_type": "urban",
+        "industry": "livestreaming", "platform": "other", "managed": "no", "monthly_income": "9000",
+        "birth_year": "1998", "birth_month": "11", "sex": "female", "enrolled": [],
+    },
+}  # fmt: skip
+
+
+def page_text(html: str) -> str:
+    body = html[html.index("<body") :] if "<body" in html else html
+    body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("worker", sorted(ISSUE_WORKERS))
+def test_chinese_page_is_plain_chinese_without_internal_names(client: TestClient, worker: str) -> None:
+    page = client.post("/advice", data=ISSUE_WORKERS[worker])
+    assert page.status_code == 200, page.text[:2000]
+    text = page_text(page.text)
+    latin = {w for w in re.findall(r"[A-Za-z][A-Za-z0-9_.\-/]*", text) if not w.endswith(".gov.cn")}
+    assert latin <= {"App", "English"}, sorted(latin)
+    shown = re.sub(r"[\w.-]+\.gov\.cn", "", text)  # the host of an official link is fine
+    assert not re.search(r"[a-z_]+\.[a-z_]+\.[a-z_]+|reference/|seed/|\.ya?ml|\.md\b", shown)
+    for card in re.findall(r'<article class="card plan-card.*?</article>', page.text, flags=re.S):
+        assert '<ol class="next-steps' in card and re.search(r"有疑问打 123(33|93) 咨询", card)
+        badge = 'class="tag unverified">含未核实数字' in card
+        assert badge == ("unverified-detail" in card)  # a card is marked only with its own unverified figures
+    assert text.count(t("unverified_note", "zh")) == 1  # the mark explained once
+    assert_local_only(page.text)
+
+
+def test_one_figure_for_one_share(client: TestClient) -> None:
+    """The share of income appears once per quantity, the same in the meter and the message."""
+    html = client.post("/advice", data=ISSUE_WORKERS["chengdu_driver"]).text
+    shares = set(re.findall(r"(\d+(?:\.\d)?)%", page_text(html[html.index('id="affordability"') :])))
+    assert "25" in shares and "24.9" not in shares and "25.0" not in shares

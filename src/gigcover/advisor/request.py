@@ -39,6 +39,8 @@ class Profile(BaseModel):
     sex: Literal["male", "female"] | None = None
     original_retirement_age: Literal[60, 55, 50] | None = None
     current_enrolments: list[Scheme] = Field(default_factory=list)
+    # where each scheme in current_enrolments is held (参保地); a scheme not named here: where the rules would put it
+    enrolment_places: dict[Scheme, Literal["work_place", "hukou_place"]] = Field(default_factory=dict)
     monthly_orders: float | None = Field(default=None, ge=0, le=100_000)
     contribution_years_so_far: float = Field(default=0.0, ge=0, le=50)
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gigcover.labels import stars
-from gigcover.rules.coverage import Place, Table2Cell
-from gigcover.rules.employment import EmploymentForm, NewFormCategory
+from gigcover.rules.coverage import Place
 
 ITEM_TITLES = {
     "occupational_injury": ("工伤/职业伤害保障", "Injury cover"),
@@ -30,113 +28,232 @@ SCHEME_NAMES = {
 }
 
 
+def percent(share: float) -> str:
+    """A share as the page and the messages both show it (one figure for one quantity): 0.2498 → 25%, 0.0735 → 7.3%."""
+    return f"{share:.1%}".replace(".0%", "%")
+
+
 def yuan(amount: float | None) -> str:
     return "—" if amount is None else f"{amount:,.2f}"
 
 
-def summary(diagnosis: dict[str, Any]) -> tuple[str, str]:
-    cell, severity = diagnosis["table2_cell"], diagnosis["table2_severity"]
-    gaps_zh = "、".join(ITEM_TITLES[g][0] for g in diagnosis["gaps"]) or "无"
-    gaps_en = ", ".join(ITEM_TITLES[g][1].lower() for g in diagnosis["gaps"]) or "none"
-    zh = (
-        f"您属于{EmploymentForm.of(diagnosis['employment_form']).zh}（{NewFormCategory.of(diagnosis['new_form_category']).zh}），"
-        f"论文表2中的“{Table2Cell.of(cell).zh}”{stars(severity) if severity else '（有劳动关系）'}。"
-        f"目前尚未覆盖的保障：{gaps_zh}。"
-    )
-    en = (
-        f"You are in {EmploymentForm.of(diagnosis['employment_form']).en} ({NewFormCategory.of(diagnosis['new_form_category']).en}); "
-        f'the paper\'s Table 2 cell is "{Table2Cell.of(cell).en}" {stars(severity) if severity else "(labour relation)"}. '
-        f"Not yet covered: {gaps_en}."
-    )
+TRADES: dict[str, tuple[str, str]] = {  # the worker's own trade, named in every sentence that names one
+    "food_delivery": ("骑手", "rider"),
+    "instant_delivery": ("骑手", "rider"),
+    "ride_hailing": ("司机", "driver"),
+    "intra_city_freight": ("货运司机", "freight driver"),
+    "courier": ("快递员", "courier"),
+    "livestreaming": ("主播", "livestreamer"),
+    "ecommerce": ("电商从业者", "online seller"),
+    "domestic_service": ("家政服务员", "domestic worker"),
+    "other": ("灵活就业人员", "flexible worker"),
+}
+DIFFICULTY = {  # the paper's Table 2 stars in a worker's words
+    4: (
+        "按现在的制度，像您这样的情况参保最难",
+        "under today's rules, people in your situation find it hardest to get covered",
+    ),
+    3: (
+        "按现在的制度，像您这样的情况参保比较难",
+        "under today's rules, people in your situation find it fairly hard to get covered",
+    ),
+    2: (
+        "按现在的制度，像您这样的情况参保有一些困难",
+        "under today's rules, people in your situation face some obstacles",
+    ),
+    1: (
+        "按现在的制度，像您这样的情况参保相对容易",
+        "under today's rules, people in your situation can get covered fairly easily",
+    ),
+}
+
+
+def trade(industry: str) -> tuple[str, str]:
+    return TRADES.get(industry, TRADES["other"])
+
+
+def summary(diagnosis: dict[str, Any], industry: str, own_business: bool) -> tuple[str, str]:
+    """The diagnosis in a worker's words: what they are, why no one enrols them, how hard it is, what is missing."""
+    zh_trade, en_trade = trade(industry)
+    gaps_zh = "、".join(GAP_WORDS[g][0] for g in diagnosis["gaps"])
+    gaps_en = ", ".join(GAP_WORDS[g][1] for g in diagnosis["gaps"])
+    if diagnosis["legal_relation"] == "labor":
+        zh = f"您是{zh_trade}，和单位签了劳动合同，单位应当为您缴纳社保。"
+        en = f"You are a {en_trade} with a labour contract: your employer must pay your social insurance."
+    elif own_business:
+        zh = f"您是{zh_trade}，自己经营，没有单位替您缴社保，要靠自己参保。"
+        en = f"You are a {en_trade} running your own business: no employer pays your social insurance, so you enrol yourself."
+    else:
+        zh = f"您是{zh_trade}，没有和平台签劳动合同，法律上不算平台的员工，所以没有单位替您缴社保，大部分要靠自己参保。"
+        en = (
+            f"You are a {en_trade} without a labour contract: in law you are not the platform's employee, so no employer "
+            "pays your social insurance and most of it is yours to arrange."
+        )
+    severity = int(diagnosis.get("table2_severity") or 0)
+    if severity in DIFFICULTY:
+        zh += DIFFICULTY[severity][0] + "。"
+        en += " " + DIFFICULTY[severity][1][0].upper() + DIFFICULTY[severity][1][1:] + "."
+    zh += f"您现在还缺：{gaps_zh}。" if gaps_zh else "您需要的基本保障都有了。"
+    en += f" Still missing: {gaps_en}." if gaps_en else " You have the basic cover you need."
     return zh, en
 
 
-def injury_reason(scheme: str, industry_zh: str, accident: str) -> tuple[str, str, str, str]:
+GAP_WORDS = {
+    "occupational_injury": ("受伤保障", "injury cover"),
+    "medical": ("看病的医保", "medical insurance"),
+    "pension": ("养老保险", "a pension"),
+    "unemployment": ("失业保险", "unemployment insurance"),
+}
+
+
+def injury_reason(scheme: str, industry: str, accident: str, in_pilot_industry: bool) -> tuple[str, str, str, str]:
     """reason_zh, reason_en, loss_zh, loss_en for the injury item."""
     risk_zh = {"high": "高", "medium": "中等", "low": "较低"}[accident]
+    zh_trade, en_trade = trade(industry)
     if scheme == "work_injury":
         return (
-            f"您有劳动关系，工伤保险由单位缴费，您不用交钱。您所在行业意外伤害风险{risk_zh}，受伤后请及时申请工伤认定。",
-            f"You have a labour relation: your employer must pay work-injury insurance; you pay nothing. Accident "
-            f"risk in your industry is {accident}; report any injury promptly.",
-            "若单位未参保，受伤后由单位按工伤标准赔付（社会保险法第四十一条）。",
+            f"您有劳动合同，工伤保险由单位缴费，您不用交钱。{zh_trade}受伤的风险{risk_zh}，受伤后请马上告诉单位申请工伤认定。",
+            f"You have a labour contract: your employer must pay work-injury insurance; you pay nothing. The accident "
+            f"risk for a {en_trade} is {accident}; report any injury to your employer at once.",
+            "单位没有给您参保的，受伤后由单位按工伤标准赔付（社会保险法第四十一条）。",
             "If the employer has not enrolled you, it must pay the work-injury benefits itself (Social Insurance "
             "Law art. 41).",
         )
     if scheme == "occupational_injury":
         return (
-            f"您在试点平台接单，平台按单为您缴纳职业伤害保障费，您不用交钱；您所在行业意外伤害风险{risk_zh}，这是最优先的保障。"
-            "接单期间受伤，请在平台一键报案并保留票据。",
-            f"You take orders on a pilot platform: the platform pays occupational-injury protection for every order; "
-            f"you pay nothing. Accident risk in your industry is {accident}, so this comes first. Report an "
-            "injury in the app at once and keep receipts.",
+            f"您接单的平台已纳入职业伤害保障，平台每接一单替您缴一笔钱，您不用交钱。{zh_trade}受伤的风险{risk_zh}，"
+            "这是最要紧的一项。",
+            f"Your platform is in the occupational-injury scheme: it pays for every order you take; you pay nothing. "
+            f"The accident risk for a {en_trade} is {accident}, so this comes first.",
             "没有这项保障，接单时受伤的医疗费和伤残、死亡待遇都要自己承担或与平台协商。",
             "Without it, medical costs and disability or death benefits of an injury at work are yours to bear or "
             "to negotiate with the platform.",
         )
+    if in_pilot_industry:
+        why_zh = (
+            "您的平台或所在地区还没有纳入职业伤害保障（试点正在扩大，可以问平台或拨打12333），"
+            "在此之前没有社会保险途径。"
+        )
+        why_en = (
+            "Your platform or region is not yet in the occupational-injury scheme (it is being extended: ask the "
+            "platform or call 12333); until then no social insurance route is open."
+        )
+    else:
+        why_zh = f"{zh_trade}目前不在职业伤害保障的范围内，又没有劳动合同，没有工伤保险途径。"
+        why_en = (
+            f"A {en_trade} is not covered by the occupational-injury scheme, and without a labour contract there is no "
+            "work-injury insurance."
+        )
     return (
-        f"您的行业或平台尚未纳入职业伤害保障试点，也没有劳动关系，没有工伤保险途径。您所在行业意外伤害风险{risk_zh}，"
-        "建议确认平台是否购买了商业意外险，必要时自行购买，并关注试点扩围（2026年起三个行业全面纳入）。",
-        f"Your industry or platform is not in the occupational-injury pilot and you have no labour relation, so no "
-        f"social injury cover is open. Accident risk in your industry is {accident}: check whether the platform "
-        "buys commercial accident insurance for you, buy one if needed, and watch the pilot's expansion.",
+        f"{why_zh}{zh_trade}受伤的风险{risk_zh}：请先查看平台有没有替您买意外险，没有的话可以自己买一份。",
+        f"{why_en} The accident risk for a {en_trade} is {accident}: check whether the platform buys accident "
+        "insurance for you, and buy one yourself if not.",
         "受伤后的医疗费和收入损失完全由自己承担。",
         "All medical costs and lost income after an injury fall on you.",
     )
 
 
-def medical_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, str, str]:
+def medical_reason(scheme: str, place: str, basis: str, floor: float | None) -> tuple[str, str, str, str]:
+    """`basis`: employer (a labour contract), income (above or below the floor), closed (the employee scheme is not
+    open to the worker there), no_figure (the floor cannot be worked out), enrolled (already held)."""
     place_zh, place_en = Place.of(place).zh, Place.of(place).en
-    if employer:
-        return (
-            "有劳动关系，单位为您缴纳职工医保，个人缴纳工资的约2%。",
-            "With a labour relation your employer enrols "
-            "you in employee medical insurance; you pay about 2 % of your wage.",
-            "单位未参保属于违法，可向社保经办机构投诉。",
-            "An employer that does not enrol you breaks the law; you can complain to the social-insurance agency.",
-        )
-    if scheme == "employee_medical":
-        return (
-            f"医疗保险应优先保障。您的收入达到职工保险缴费基数下限，建议以灵活就业人员身份在{place_zh}参加职工医保："
-            "报销比例更高，在就业地看病更方便。",
-            f"Medical cover comes first. Your income reaches the contribution floor, so employee medical insurance "
-            f"as a flexible worker at the {place_en} is advised: higher reimbursement, care where you live.",
-            "没有医保，住院费用全部自付，大病可能导致灾难性支出。",
-            "Without medical insurance you pay every hospital bill yourself; a serious illness can be ruinous.",
-        )
-    return (
-        f"医疗保险应优先保障。按您的缴费能力，建议在{place_zh}参加城乡居民医保：每年一次性缴费，政府补贴大头。",
-        f"Medical cover comes first. For what you can afford, resident medical insurance at the {place_en} is "
-        "advised: one payment a year, most of the cost subsidised by the government.",
+    loss = (
         "没有医保，住院费用全部自付，大病可能导致灾难性支出。",
         "Without medical insurance you pay every hospital bill yourself; a serious illness can be ruinous.",
     )
-
-
-def pension_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, str, str]:
-    place_zh, place_en = Place.of(place).zh, Place.of(place).en
-    if employer:
+    if basis == "employer":
         return (
-            "有劳动关系，单位缴纳16%、个人缴纳8%的职工养老保险。",
-            "With a labour relation your employer pays 16 % and you 8 % of your wage into employee pension.",
+            "您有劳动合同，单位为您缴纳职工医保，个人缴工资的约2%。",
+            "With a labour contract your employer enrols you in employee medical insurance; you pay about 2 % of your wage.",
+            "单位不给参保是违法的，可以向社保经办机构投诉。",
+            "An employer that does not enrol you breaks the law; you can complain to the social-insurance agency.",
+        )
+    if basis == "enrolled":
+        return (
+            f"您已经在{place_zh}参加了这项医保，继续按时缴费就行，不要断缴。",
+            f"You already hold this insurance at the {place_en}: keep paying on time without a break.",
+            *loss,
+        )
+    if scheme == "employee_medical":
+        return (
+            f"看病的保障要优先。您的收入达到{place_zh}职工保险缴费基数下限"
+            + (f"（{yuan(floor)} 元/月）" if floor else "")
+            + "，建议以灵活就业人员身份参加职工医保：报销比例更高。",
+            f"Medical cover comes first. Your income reaches the {place_en}'s contribution floor"
+            + (f" ({yuan(floor)} yuan a month)" if floor else "")
+            + ", so employee medical insurance as a flexible worker is advised: it reimburses more.",
+            *loss,
+        )
+    why = {
+        "income": (
+            "您的收入低于职工保险缴费基数下限" + (f"（{yuan(floor)} 元/月）" if floor else ""),
+            "your income is below the employee-scheme contribution floor"
+            + (f" ({yuan(floor)} yuan a month)" if floor else ""),
+        ),
+        "closed": ("职工医保在就业地对您还没有开放", "employee medical insurance is not open to you where you work"),
+        "no_figure": (
+            "当地职工医保的缴费标准暂缺，无法计算",
+            "the local employee-medical contribution is not on file and cannot be worked out",
+        ),
+    }[basis]
+    return (
+        f"看病的保障要优先。{why[0]}，建议在{place_zh}参加城乡居民医保：每年缴一次，政府补贴大头。",
+        f"Medical cover comes first. As {why[1]}, resident medical insurance at the {place_en} is advised: one "
+        "payment a year, most of the cost paid by the government.",
+        *loss,
+    )
+
+
+def pension_reason(scheme: str, place: str, basis: str, floor: float | None) -> tuple[str, str, str, str]:
+    """As medical_reason, for the pension."""
+    place_zh, place_en = Place.of(place).zh, Place.of(place).en
+    if basis == "employer":
+        return (
+            "您有劳动合同，职工养老保险由单位缴16%、个人缴8%。",
+            "With a labour contract your employer pays 16 % and you 8 % of your wage into employee pension.",
             "缴费年限不足最低年限将无法按月领取职工养老金。",
             "Without the minimum years you get no monthly employee pension.",
         )
+    if basis == "enrolled":
+        return (
+            f"您已经在{place_zh}参加了这项养老保险，继续缴费，缴费年限会累计。",
+            f"You already hold this pension at the {place_en}: keep paying and the years add up.",
+            "断缴会减少缴费年限，影响退休后领多少。",
+            "Gaps cut your years of contributions and so your pension.",
+        )
     if scheme == "employee_pension":
         return (
-            f"您的收入属中等以上，建议以灵活就业人员身份在{place_zh}参加职工养老保险（按基数下限缴费20%，其中8%进个人账户）："
-            "待遇与缴费挂钩，远高于居民养老金。流动时关系可以转移，缴费年限累计计算。",
-            f"Your income is middle or higher: join employee pension as a flexible worker at the {place_en} (20 % of "
-            "the floor base, 8 % into your own account). Benefits follow contributions and are far above the "
-            "resident pension; the record moves with you and years add up.",
+            f"您的收入达到{place_zh}职工养老保险缴费基数下限"
+            + (f"（{yuan(floor)} 元/月）" if floor else "")
+            + "，建议以灵活就业人员身份参加职工养老保险（按基数下限缴20%，其中8%进个人账户）："
+            "领的钱和缴的钱挂钩，比居民养老金高得多；换城市时关系可以转移，缴费年限累计计算。",
+            f"Your income reaches the {place_en}'s contribution floor"
+            + (f" ({yuan(floor)} yuan a month)" if floor else "")
+            + ": join employee pension as a flexible worker (20 % of the floor base, 8 % into your own account). "
+            "Benefits follow contributions and are far above the resident pension; the record moves with you "
+            "and years add up.",
             "只有居民养老金（每月数百元）或没有养老金。",
             "Only a resident pension (a few hundred yuan a month) or none.",
         )
+    why = {
+        "income": (
+            "您的收入低于职工养老保险缴费基数下限" + (f"（{yuan(floor)} 元/月）" if floor else ""),
+            "your income is below the employee-pension contribution floor"
+            + (f" ({yuan(floor)} yuan a month)" if floor else ""),
+        ),
+        "closed": (
+            "职工养老保险在就业地对您还没有开放",
+            "employee pension is not open to you where you work",
+        ),
+        "no_figure": (
+            "当地职工养老保险的缴费基数暂缺，无法计算",
+            "the local employee-pension contribution band is not on file and cannot be worked out",
+        ),
+    }[basis]
     return (
-        f"按您的收入，职工养老保险的缴费负担较重，建议先在{place_zh}参加城乡居民养老保险（每年选择一档缴费，政府补贴），"
-        "收入提高后再转入职工养老保险。",
-        f"At your income employee pension contributions would weigh heavily: start with the resident pension at the "
-        f"{place_en} (a yearly tier, government-subsidised) and move to employee pension when your income rises.",
+        f"{why[0]}，建议先在{place_zh}参加城乡居民养老保险（每年选一档缴费，政府补贴），收入提高后再转入职工养老保险。",
+        f"As {why[1]}, start with the resident pension at the {place_en} (a yearly tier, government-subsidised) "
+        "and move to employee pension when your income rises.",
         "年老后没有养老金收入。",
         "No pension income in old age.",
     )
@@ -145,16 +262,16 @@ def pension_reason(scheme: str, place: str, employer: bool) -> tuple[str, str, s
 def unemployment_reason(open_: bool) -> tuple[str, str, str, str]:
     if open_:
         return (
-            "您所在城市允许灵活就业人员参加失业保险，缴费低，失业后可按缴费年限领取失业保险金。",
+            "您工作的城市允许灵活就业人员参加失业保险，缴费低，失业后可按缴费年限领取失业保险金。",
             "Your city lets flexible workers join unemployment insurance: a small contribution buys benefit months "
             "if you lose your work.",
             "没有失业保险，收入中断时只能依靠社会救助。",
             "Without it, an income gap leaves only social assistance.",
         )
     return (
-        "灵活就业人员一般不能参加失业保险（社会保险法第四十四条）。收入中断时可申请就业培训和社会救助。",
+        "灵活就业人员一般不能参加失业保险（社会保险法第四十四条）。收入中断时可以申请就业服务、技能培训和社会救助。",
         "Flexible workers generally cannot join unemployment insurance (Social Insurance Law art. 44). If your income "
-        "stops, ask for training support and social assistance.",
+        "stops, ask for employment services, training and social assistance.",
         "—",
         "—",
     )

@@ -1,8 +1,9 @@
 """The web advisor: a short form a worker can answer on a phone, and the advice as a page.
 
 Server-rendered (Jinja2), Chinese by default (`?lang=en` for English), every asset served from `STATIC_DIR`
-(no CDN, no web fonts), and the whole flow works without JavaScript: the form posts to `/advice`; the language
-switch is a link that carries the answers. The app mounts this with `app.include_router(router)` and serves
+(no CDN, no web fonts), and the whole flow works without JavaScript: the form posts to `/advice`. Answers never
+travel in a URL (so never in an access log): the language switch and "修改回答" post them back (`POST /` shows the
+form with them, `POST /advice` the advice). The app mounts this with `app.include_router(router)` and serves
 `/static` from `STATIC_DIR`.
 """
 
@@ -22,9 +23,9 @@ from gigcover.engine.errors import GigcoverError
 from gigcover.engine.evaluate import Model
 from gigcover.labels import Lang
 
-from .form import GENERAL, OTHER_CITY, Answers, FormErrors, Prepared, birth_years, form_field, prepare
+from .form import GENERAL, OTHER_CITY, PLACED_SCHEMES, Answers, FormErrors, Prepared, birth_years, form_field, prepare
 from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES
-from .view import View, citation_view, is_unverified, item_unverified, unverified_parameters
+from .view import View, citation_view, engine_error, is_unverified, item_unverified
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "router"]
 
@@ -52,22 +53,33 @@ def _static(request: Request, name: str) -> str:
 def _page(request: Request, template: str, lang: Lang, status: int = 200, **context: Any) -> HTMLResponse:
     other: Lang = "en" if lang == "zh" else "zh"
     answers: Answers = context.get("answers") or Answers()
-    base = "/advice" if template == "result.html" else "/"
     root = request.scope.get("root_path", "")
     return templates.TemplateResponse(
         request,
         template,
         {
             "lang": lang,
+            "other_lang": other,
             "v": View(lang),
             "static": lambda name: _static(request, name),
             "root": root,
-            "switch_href": f"{root}{base}?{answers.query(other)}",
-            "home_href": f"{root}/?{answers.query(lang)}" if not answers.empty else f"{root}/?lang={lang}",
+            "switch_href": f"{root}/?lang={other}",  # without JavaScript or answers; with answers, a POST
+            "hidden_answers": answers.pairs(),
+            "page": template.removesuffix(".html"),
             **context,
         },
         status_code=status,
     )
+
+
+def _affordable_line(model: Model, today: dt.date) -> str:
+    """The affordability line the advice uses (a parameter), as the form's hint shows it."""
+    from gigcover.advisor.text import percent
+
+    try:
+        return percent(float(model.store.lookup("advisor.affordable_share_of_income", today, "000000").value))
+    except GigcoverError:
+        return "—"
 
 
 def _form_page(
@@ -87,6 +99,8 @@ def _form_page(
         industries=INDUSTRY_NAMES,
         platforms=PLATFORM_NAMES,
         enrolments=ENROLMENT_NAMES,
+        placed=PLACED_SCHEMES,
+        line=_affordable_line(_model(request), today),
         years=birth_years(today),
     )
 
@@ -113,19 +127,17 @@ async def _answer(request: Request, answers: Answers, lang: Lang) -> HTMLRespons
         return _form_page(request, lang, answers, exc.errors, status=422)
     except GigcoverError as exc:
         field = form_field(exc.details.get("field"))
-        return _form_page(request, lang, answers, {field: exc.message}, status=422)
-    unverified = unverified_parameters(advice)
+        return _form_page(request, lang, answers, {field: engine_error(exc, lang)}, status=422)
     plan = [
         {
             **item,
             "citations": [citation_view(c) for c in item.get("citations") or []],
-            "unverified": item_unverified(item, unverified),
+            "unverified": item_unverified(item, lang),
         }
         for item in advice.get("plan") or []
     ]
-    any_unverified = bool(unverified) or any(
-        item["unverified"] or any(is_unverified(c) for c in item["citations"]) for item in plan
-    )
+    unverified = list(dict.fromkeys(name for item in plan for name in item["unverified"]))
+    any_unverified = bool(unverified) or any(any(is_unverified(c) for c in item["citations"]) for item in plan)
     return _page(
         request,
         "result.html",
@@ -137,28 +149,36 @@ async def _answer(request: Request, answers: Answers, lang: Lang) -> HTMLRespons
         any_unverified=any_unverified,
         unverified=unverified,
         industries=INDUSTRY_NAMES,
+        diagnosis_sources=[citation_view(c) for c in advice.get("diagnosis", {}).get("sources") or []],
     )
 
 
 @router.get("/", response_class=HTMLResponse, summary="The advisor form (Chinese; ?lang=en for English)")
 async def advisor_page(request: Request) -> HTMLResponse:
+    """The empty form. Answers in the query are ignored: they would sit in the URL and so in access logs."""
     params = request.query_params
-    return _form_page(request, _lang(params.get("lang")), Answers.from_pairs(params.multi_items()))
+    date = params.get("date")
+    return _form_page(request, _lang(params.get("lang")), Answers({"date": date} if date else {}))
+
+
+@router.post("/", response_class=HTMLResponse, summary="The form again with the answers posted (edit, language)")
+async def advisor_page_post(request: Request) -> HTMLResponse:
+    """The form filled with the posted answers: "修改回答" and the language switch post here (`switch_lang` names the
+    language to show)."""
+    form = await request.form()
+    lang = _lang(form.get("switch_lang") or form.get("lang"))
+    return _form_page(request, lang, Answers.from_pairs(form.multi_items()))
 
 
 @router.post("/advice", response_class=HTMLResponse, summary="The advice page for the form's answers")
 async def advice_post(request: Request) -> HTMLResponse:
     form = await request.form()
-    lang = _lang(form.get("lang") or request.query_params.get("lang"))
+    lang = _lang(form.get("switch_lang") or form.get("lang") or request.query_params.get("lang"))
     return await _answer(request, Answers.from_pairs(form.multi_items()), lang)
 
 
-@router.get("/advice", response_class=HTMLResponse, summary="The advice page for answers in the query string")
+@router.get("/advice", response_class=HTMLResponse, summary="Back to the form (advice is only ever posted)")
 async def advice_get(request: Request) -> Response:
-    """The same page for answers in the query: what the language switch on the result page links to."""
-    params = request.query_params
-    lang = _lang(params.get("lang"))
-    answers = Answers.from_pairs(params.multi_items())
-    if answers.empty:
-        return RedirectResponse(f"{request.scope.get('root_path', '')}/?lang={lang}", status_code=303)
-    return await _answer(request, answers, lang)
+    """Answers are never read from a URL: a GET of the advice goes to the empty form in its language."""
+    lang = _lang(request.query_params.get("lang"))
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/?lang={lang}", status_code=303)

@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 from gigcover.engine.errors import RegionError
 from gigcover.engine.regions import Region, region_table
@@ -36,8 +35,11 @@ TEXT_FIELDS = (
     "sex",
     "budget",
     "date",
+    *(f"place_{scheme}" for scheme in ("employee_pension", "employee_medical", "resident_pension", "resident_medical")),
 )
-"""Single-valued fields; `enrolled` (checkboxes) is the one list."""
+"""Single-valued fields; `enrolled` (checkboxes) is the one list. `place_<scheme>`: where a held scheme is held."""
+PLACED_SCHEMES = ("employee_pension", "employee_medical", "resident_pension", "resident_medical")
+PLACES = ("work_place", "hukou_place")
 
 OTHER_CITY = "other"
 MAX_AMOUNT = 10_000_000.0
@@ -61,6 +63,7 @@ FIELD_OF_NAME = {
     "sex": "sex",
     "original_retirement_age": "sex",
     "current_enrolments": "enrolled",
+    "enrolment_places": "enrolled",
     "budget_monthly": "budget",
     "date": "date",
 }
@@ -96,12 +99,10 @@ class Answers:
     def empty(self) -> bool:
         return not any(self.values.get(k) for k in TEXT_FIELDS if k != "date") and not self.enrolled
 
-    def query(self, lang: Lang) -> str:
-        """The answers and the language as a query string (for links that keep the answers)."""
+    def pairs(self) -> list[tuple[str, str]]:
+        """The answers as (name, value) pairs, for hidden fields that post them back (never for a URL)."""
         pairs = [(k, self.values[k]) for k in TEXT_FIELDS if self.values.get(k)]
-        pairs += [("enrolled", s) for s in self.enrolled]
-        pairs.append(("lang", lang))
-        return urlencode(pairs)
+        return pairs + [("enrolled", s) for s in self.enrolled]
 
 
 class FormErrors(Exception):
@@ -303,6 +304,17 @@ def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
     if errors or work_place is None or hukou_place is None or income is None:
         raise FormErrors(errors)
 
+    places = {
+        scheme: answers.get(f"place_{scheme}")
+        for scheme in PLACED_SCHEMES
+        if scheme in answers.enrolled and answers.get(f"place_{scheme}") in PLACES
+    }
+    for scheme in PLACED_SCHEMES:
+        if answers.get(f"place_{scheme}") not in ("", *PLACES):
+            errors[f"place_{scheme}"] = t("err_choice", lang)
+    if errors:
+        raise FormErrors(errors)
+
     profile: dict[str, Any] = {
         "birth_date": birth,
         "sex": sex,
@@ -316,6 +328,7 @@ def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
         "platform_manages_work": managed,
         "own_business": not managed,
         "current_enrolments": list(answers.enrolled),
+        "enrolment_places": places,
     }
     if hours is not None:
         profile["weekly_hours_one_employer"] = hours

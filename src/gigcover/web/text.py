@@ -109,9 +109,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec_budget": ("预算", "Budget"),
     "budget": ("每月最多愿意为社保花多少元？", "The most you would spend on social insurance each month (yuan)"),
     "budget_hint": (
-        "不填也行：会按收入的 5% 左右来看负担得起负担不起。",
-        "Optional: without it, the plan's cost is compared with about 5 % of your income.",
+        "不填也行：会按收入的 {pct} 左右来看负担得起负担不起。",
+        "Optional: without it, the plan's cost is compared with about {pct} of your income.",
     ),
+    "enrolled_place": ("已经有的保险，是在哪里交的？", "Where do you hold the insurance you already have?"),
+    "enrolled_place_hint": (
+        "只回答上面勾选了的；不确定就不选。",
+        "Only for the ones ticked above; leave blank if unsure.",
+    ),
+    "place_work": ("在工作的城市", "Where I work"),
+    "place_hukou": ("在户口所在地（老家）", "At my hukou place (home)"),
     "submit": ("看看我的保障方案", "Show my plan"),
     "submitting": ("正在计算……", "Working it out…"),
     # form errors
@@ -193,17 +200,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "unverified_badge": ("未核实", "UNVERIFIED"),
     "unverified_figures": ("含未核实数字", "Has UNVERIFIED figures"),
     "unverified_item": (
-        "这一项用到 {n} 个尚未核实的参数",
-        "{n} parameter(s) behind these figures are not yet verified",
+        "这张卡片的数字用到 {n} 项尚未核实的数据",
+        "{n} figure(s) behind this card are not yet verified",
     ),
     "unverified_note": (
-        "标有“未核实”的数字尚未对照官方原文确认，仅供参考。",
-        "Figures marked UNVERIFIED have not yet been checked against an official text; treat them as estimates.",
+        "“未核实”的意思是：这个数字还没有对照官方原文确认，只能当作估算。只有用到这类数字的卡片才会标出。",
+        "UNVERIFIED means the figure has not yet been checked against an official text: treat it as an estimate. "
+        "Only the cards whose own figures use one are marked.",
     ),
     "sec_afford": ("负担得起吗？", "Can you afford it?"),
     "afford_total": ("按这个方案，您每月合计出", "Under this plan you pay in all each month"),
     "afford_share": ("占您收入的", "Share of your income"),
-    "afford_threshold": ("很多骑手能接受的大约是 {pct}", "Many riders accept about {pct}"),
+    "afford_threshold": ("一般认为能负担的大约是收入的 {pct}", "About {pct} of income is usually affordable"),
+    "cheaper_routes": ("更便宜的办法（按推荐顺序）", "Cheaper routes (in the order we suggest them)"),
+    "within_line": ("能负担", "affordable"),
+    "route_total": ("每月合计", "Total a month"),
+    "gives_up": ("要放弃的", "What you give up"),
+    "diagnosis_basis": (
+        "判断依据（法律关系、用工形式、论文表 2）",
+        "How this was decided (legal relation, form of work, the paper's Table 2)",
+    ),
+    "next_steps": ("下一步怎么办", "What to do next"),
+    "channel": ("在哪里办", "Where"),
+    "deadline": ("时间", "When"),
+    "call": ("有疑问打 {number} 咨询。", "Questions? Call {number}."),
     "afford_budget": ("您的预算", "Your budget"),
     "afford_ok": ("负担得起", "Affordable"),
     "afford_heavy": ("偏重", "Heavy"),
@@ -217,10 +237,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_change": ("不变", "no change"),
     "sec_verify": ("这些数字有多可靠", "How sure are these figures"),
     "weakest": ("最弱的一项来源", "Weakest source used"),
-    "unverified_list": ("用到的未核实参数", "Unverified parameters used"),
-    "tech_notes": ("技术说明（{n} 条）", "Technical notes ({n})"),
+    "unverified_list": ("用到的未核实数据", "Unverified figures used"),
+    "tech_notes": ("数据说明（{n} 条）", "Notes on the data ({n})"),
     "levels_help": (
-        "V1：已对照法律全文；V2：已对照官方原文摘录；V3：二手或推算；未核实：尚未确认。",
+        "“法律全文”：已对照法律全文；“官方原文摘录”：已对照官方原文的摘录；“二手或推算”：来自转述或推算；“未核实”：尚未确认。",
         "V1: checked against the full legal text; V2: against a verbatim official excerpt; V3: secondary or derived; "
         "UNVERIFIED: not confirmed.",
     ),
@@ -248,9 +268,9 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 VERIFICATION_LEVELS: dict[str, tuple[str, str]] = {
-    "V1": ("V1 法律全文", "V1 full legal text"),
-    "V2": ("V2 官方原文摘录", "V2 official excerpt"),
-    "V3": ("V3 二手或推算", "V3 secondary or derived"),
+    "V1": ("法律全文", "V1 full legal text"),
+    "V2": ("官方原文摘录", "V2 official excerpt"),
+    "V3": ("二手或推算", "V3 secondary or derived"),
     "UNVERIFIED": ("未核实", "UNVERIFIED"),
 }
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from gigcover.advisor.text import percent
 from gigcover.engine.enums import Categorical
 from gigcover.engine.regions import region_table
 from gigcover.labels import Lang, stars
@@ -52,6 +53,9 @@ class View:
     # words -------------------------------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def official(self, href: object) -> bool:
+        return official(href)
 
     def both(self, data: Mapping[str, Any], base: str) -> str:
         """The `<base>_zh` or `<base>_en` text of an advice entry."""
@@ -120,7 +124,7 @@ class View:
         value = number(share)
         if value is None:
             return "—"
-        return f"{value * 100:.1f}%".replace(".0%", "%")
+        return percent(value)
 
     def width(self, share: object, threshold: object) -> int:
         """Bar width (0–100) of the share of income, the scale being twice the acceptable share."""
@@ -187,44 +191,69 @@ class View:
         return self.money(value, signed=True) + self.t("per_month")
 
 
+OFFICIAL_SUFFIXES = (".gov.cn",)
+
+
+def official(href: object) -> bool:
+    """An http(s) link to a government site (gov.cn: the State Council, ministries, 12333, the NHSA, provinces)."""
+    if not isinstance(href, str) or not href.startswith(("http://", "https://")):
+        return False
+    host = urlsplit(href).hostname or ""
+    return host.endswith(OFFICIAL_SUFFIXES)
+
+
 def citation_view(citation: Mapping[str, Any]) -> dict[str, Any]:
-    """A citation with its link checked: only http(s) links are links; the host is shown, a reprint said so."""
+    """A citation as a worker sees it: a link only to an official page (never a reprint site or a repository path)."""
     href = citation.get("href")
-    host = ""
-    if isinstance(href, str) and href.startswith(("http://", "https://")):
-        host = urlsplit(href).hostname or ""
-    else:
-        href = None
-    official = host.endswith("gov.cn") or host.endswith("npc.gov.cn")
-    return {**citation, "href": href, "host": host, "official": official}
+    shown = href if official(href) else None
+    host = (urlsplit(str(shown)).hostname or "") if shown else ""
+    rest = {k: v for k, v in citation.items() if k not in ("file", "key")}
+    for field in ("note", "quote", "title"):
+        if isinstance(rest.get(field), str):
+            rest[field] = plain(rest[field])
+    return {**rest, "href": shown, "host": host, "official": bool(shown)}
+
+
+_INTERNAL_ASIDE = re.compile(r"[（(][^（()）]*(?:[a-z_]+\.[a-z_.]+|(?:reference|seed|src)/)[^（()）]*[)）]")
+_INTERNAL_NAME = re.compile(
+    r"(?:见\s*(?:参数\s*)?)?(?:(?:reference|seed|src)/\S+?(?:\s*§\s*[\d.\-–]+)?|[a-z_]+(?:\.[a-z_]+){2,})"
+)
+
+
+def plain(text: str) -> str:
+    """A source's note without the project's internals: file paths and parameter names are for maintainers."""
+    text = _INTERNAL_ASIDE.sub("", text)
+    text = _INTERNAL_NAME.sub("", text)
+    return re.sub(r"[（(]\s*[)）]|[，,；;]\s*(?=[)）])", "", text).strip(" ，,；;")
 
 
 def is_unverified(citation: Mapping[str, Any]) -> bool:
     return str(citation.get("verified", "")).upper() == "UNVERIFIED"
 
 
-_UNVERIFIED_WARNING = re.compile(r"^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+) = .* is UNVERIFIED")
-# Which parameters feed which plan item: their name's first part.
-ITEM_PARAMETER_PREFIXES: dict[str, tuple[str, ...]] = {
-    "occupational_injury": ("occupational_injury.", "injury."),
-    "medical": ("medical.",),
-    "pension": ("pension.", "projection.", "retirement."),
-    "unemployment": ("unemployment.",),
+def item_unverified(item: Mapping[str, Any], lang: Lang) -> list[str]:
+    """The UNVERIFIED figures behind this card's own figures, by their plain names (never a parameter path)."""
+    return list(dict.fromkeys(str(u.get(lang) or u.get("zh") or "") for u in item.get("unverified_figures") or [] if u))
+
+
+ENGINE_ERRORS: dict[str, tuple[str, str]] = {
+    "not_in_force": (
+        "所选日期还没有（或已没有）这方面的规定数据，请换一个日期或稍后再试。",
+        "The rules have no figures in force on that date for these answers; try another date.",
+    ),
+    "region": ("找不到这个地方，请检查城市名或代码。", "That place cannot be found; check the city name or code."),
 }
 
 
-def unverified_parameters(advice: Mapping[str, Any]) -> list[str]:
-    """Every UNVERIFIED parameter the advice used: as listed in `verification`, or as named in the warnings."""
-    found: list[str] = [str(p) for p in (advice.get("verification") or {}).get("unverified_parameters") or []]
-    for warning in advice.get("warnings") or []:
-        match = _UNVERIFIED_WARNING.match(str(warning))
-        if match:
-            found.append(match.group(1))
-    return list(dict.fromkeys(found))
-
-
-def item_unverified(item: Mapping[str, Any], parameters: list[str]) -> list[str]:
-    """The UNVERIFIED parameters behind one plan item's figures (matched by the parameter's area)."""
-    prefixes = ITEM_PARAMETER_PREFIXES.get(str(item.get("item")), ())
-    named = [str(p) for p in item.get("unverified_parameters") or []]
-    return list(dict.fromkeys(named + [p for p in parameters if p.startswith(prefixes)])) if prefixes or named else []
+def engine_error(exc: Any, lang: Lang) -> str:
+    """An error from the advisor in the page's language, without internal names."""
+    kind = str(getattr(exc, "kind", ""))
+    zh, en = ENGINE_ERRORS.get(
+        kind,
+        (
+            "无法按这些回答计算，请检查填写的内容。",
+            "Advice cannot be worked out from these answers; please check them.",
+        ),
+    )
+    prefix = t("err_engine", lang)
+    return prefix + (zh if lang == "zh" else en)

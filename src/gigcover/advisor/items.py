@@ -1,0 +1,382 @@
+"""The plan's items (拆包式参保): injury, medical, pension and unemployment — each with its route, cost, who else pays,
+what it protects, why, what the worker gives up without it, the figures it lacks, and what to do next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import text
+from .asker import Question, reaches
+from .context import Context
+from .gaps import estimate_gap, missing_gaps, traced_gaps, unverified_of
+from .next_steps import hotline, next_steps
+
+INPATIENT_BILL = 20_000.0
+INJURY_GRADE = 7
+# The pension projection's row for each advised scheme (Context.variants).
+VARIANT_OF = {"employee_pension": "employee", "resident_pension": "resident"}
+
+
+def build(c: Context, make: Callable[[Context], dict[str, Any]]) -> dict[str, Any]:
+    """One item, with the data gaps, UNVERIFIED figures and next steps of what its own figures rest on."""
+    mark, missing_mark = c.ask.mark(), len(c.ask.missing)
+    item = make(c)
+    questions = c.ask.since(mark) + item.pop("_questions", [])
+    model, name = c.ask.model, item["item"]
+    gaps = missing_gaps(model, name, c.ask.missing[missing_mark:])
+    paid_in = item.pop("_paid_in", set())
+    gaps += traced_gaps(model, name, questions, projection=name == "pension", paid_in=paid_in)
+    if c.estimate is not None and reaches(questions, "pension_average_wage_monthly"):
+        gaps.insert(0, estimate_gap(model, name, c.estimate))
+    item["data_gaps"] = gaps
+    item["unverified_parameters"] = [u["parameter"] for u in unverified_of(model, questions)]
+    item["unverified_figures"] = unverified_of(model, questions)
+    steps, citation = next_steps(c, name, item["scheme"], item["place"])
+    item["next_steps"], item["hotline"] = steps, hotline(name)
+    if citation is not None:
+        item["citations"].append(citation)
+    return item
+
+
+def item(
+    name: str,
+    scheme: str,
+    place: str,
+    cost: float | None,
+    others: dict[str, float],
+    protects: dict[str, Any],
+    reasons: tuple[str, str, str, str],
+    citations: list[dict[str, object]],
+    enrolled: bool,
+    basis: str = "",
+) -> dict[str, Any]:
+    reason_zh, reason_en, loss_zh, loss_en = reasons
+    title_zh, title_en = text.ITEM_TITLES[name]
+    scheme_zh, scheme_en = text.SCHEME_NAMES.get(scheme, (scheme, scheme))
+    return {
+        "item": name,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "scheme": scheme,
+        "scheme_zh": scheme_zh,
+        "scheme_en": scheme_en,
+        "place": place,
+        "worker_monthly_cost": round(cost or 0.0, 2),
+        "cost_known": cost is not None,
+        # why a cost is unknown: an insurer's quote (commercial cover) or a regional figure not in the parameters
+        "cost_unknown_reason": None
+        if cost is not None
+        else ("insurer_quote" if place == "none" else "no_regional_figure"),
+        "other_payers": {k: round(v, 2) for k, v in others.items()},
+        "protects": protects,
+        "loss_if_skipped_zh": loss_zh,
+        "loss_if_skipped_en": loss_en,
+        "reason_zh": reason_zh,
+        "reason_en": reason_en,
+        "citations": citations,
+        "already_enrolled": enrolled,
+        "choice_basis": basis,
+    }
+
+
+# -- injury --------------------------------------------------------------------------------------------------
+def injury_item(c: Context) -> dict[str, Any]:
+    accident, industry = c.facts["accident_risk_level"], c.profile.industry
+    if c.facts["work_injury_access"] == "employer":
+        benefits = c.ask.optional(
+            ["work_injury_one_time_disability_subsidy", "work_injury_death_lump_sum", "work_injury_funeral_subsidy"],
+            disability_grade=INJURY_GRADE,
+            own_average_monthly_wage=c.profile.monthly_income,
+        )
+        found = benefits or {}
+        protects = {
+            "grade7_one_time_subsidy": found.get("work_injury_one_time_disability_subsidy"),
+            "death_lump_sum": found.get("work_injury_death_lump_sum"),
+            "funeral_subsidy": found.get("work_injury_funeral_subsidy"),
+        }
+        return item(
+            "occupational_injury",
+            "work_injury",
+            "work_place",
+            0.0,
+            {},
+            protects,
+            text.injury_reason("work_injury", industry, accident, False),
+            c.cite("social_insurance_law.art33", "work_injury_regulation.art35"),
+            True,
+            "employer",
+        )
+    if c.facts["occupational_injury_access"] == "platform":
+        levy = c.ask(
+            [
+                "occupational_injury_levy_per_order",
+                "occupational_injury_platform_monthly",
+                "occupational_injury_worker_monthly",
+                "occupational_injury_one_time_disability_subsidy",
+                "occupational_injury_death_lump_sum",
+                "occupational_injury_funeral_subsidy",
+            ],
+            monthly_orders=c.profile.monthly_orders or 0.0,
+            disability_grade=INJURY_GRADE,
+        )
+        protects = {
+            "grade7_one_time_subsidy": levy["occupational_injury_one_time_disability_subsidy"],
+            "death_lump_sum": levy["occupational_injury_death_lump_sum"],
+            "funeral_subsidy": levy["occupational_injury_funeral_subsidy"],
+            "platform_pays_per_order": levy["occupational_injury_levy_per_order"],
+        }
+        return item(
+            "occupational_injury",
+            "occupational_injury",
+            "work_place",
+            levy["occupational_injury_worker_monthly"],
+            {"platform": levy["occupational_injury_platform_monthly"]},
+            protects,
+            text.injury_reason("occupational_injury", industry, accident, True),
+            c.cite("occupational_injury_2025_24", "occupational_injury_2025_79", "seed_paper.injury_reform"),
+            True,
+            "platform",
+        )
+    return item(
+        "occupational_injury",
+        "commercial_accident",
+        "none",
+        None,
+        {},
+        {},
+        text.injury_reason("none", industry, accident, _pilot_industry(c)),
+        c.cite("occupational_injury_2025_24", "seed_paper.injury_reform"),
+        "occupational_injury" in c.enrolled,
+        "no_route",
+    )
+
+
+def _pilot_industry(c: Context) -> bool:
+    """Whether the worker's industry is one the occupational-injury pilot covers on the date (its platform or region
+    may still be outside it)."""
+    from gigcover.engine.errors import NotInForceError
+    from gigcover.engine.regions import NATIONAL
+
+    try:
+        hit = c.ask.model.store.lookup("occupational_injury.pilot.industries", c.request.date, NATIONAL)
+    except NotInForceError:
+        return False
+    return c.profile.industry in (hit.value or [])
+
+
+# -- medical -------------------------------------------------------------------------------------------------
+def employer_shares(c: Context, scheme: str) -> tuple[float | None, dict[str, float]]:
+    """An employee's share and the employer's of `scheme` on the wage; (None, {}) where the region publishes no base
+    band to clamp the wage to."""
+    worker, employer = f"{scheme}_worker_contribution_monthly", f"{scheme}_employer_contribution_monthly"
+    costs = c.ask.optional([worker, employer], pension_base_chosen_monthly=max(c.profile.monthly_income, 0.01))
+    if costs is None:
+        return None, {}
+    return costs[worker], {"employer": costs[employer]}
+
+
+def resident_medical_cost(c: Context, place: str) -> tuple[float, dict[str, float]]:
+    premium = c.ask(["resident_medical_premium_annual", "resident_medical_subsidy_annual"], region=c.places[place])
+    return premium["resident_medical_premium_annual"] / 12, {
+        "government": premium["resident_medical_subsidy_annual"] / 12
+    }
+
+
+def employee_medical_cost(c: Context, place: str) -> float | None:
+    cost = c.ask.optional(["employee_medical_flexible_monthly"], region=c.places[place])
+    return None if cost is None else float(cost["employee_medical_flexible_monthly"])
+
+
+def medical_item(c: Context) -> dict[str, Any]:
+    if c.employer:
+        return medical_result(c, "employee_medical", "work_place", *employer_shares(c, "employee_medical"), "employer")
+    held = [s for s in ("employee_medical", "resident_medical") if s in c.enrolled]
+    employee_open = c.facts["employee_medical_access"] == "individual"
+    if held:
+        scheme, basis = held[0], "enrolled"
+    elif c.middle_income and employee_open:
+        scheme, basis = "employee_medical", "income"
+    else:
+        scheme, basis = "resident_medical", _resident_basis(c, employee_open)
+    place = c.place_of(scheme)
+    if scheme == "employee_medical":
+        return medical_result(c, scheme, place, employee_medical_cost(c, place), {}, basis)
+    return medical_result(c, scheme, place, *resident_medical_cost(c, place), basis)
+
+
+def _resident_basis(c: Context, employee_open: bool) -> str:
+    if not employee_open:
+        return "closed"
+    return "income" if c.income_floor is not None else "no_figure"
+
+
+def treatment_place(c: Context, place: str) -> str:
+    """Care is where the worker lives and works: in place, or in another province as a registered temporary patient."""
+    return "temporary_registered" if place == "hukou_place" and c.away_from_home else "in_place"
+
+
+def reimbursement(c: Context, scheme: str, place: str) -> float | None:
+    kind = "employee" if scheme == "employee_medical" else "resident"
+    refund = c.ask.optional(
+        ["inpatient_reimbursement"],
+        region=c.places[place],
+        inpatient_bill=INPATIENT_BILL,
+        medical_scheme=kind,
+        treatment_place=treatment_place(c, place),
+    )
+    return None if refund is None else float(refund["inpatient_reimbursement"])
+
+
+def medical_result(
+    c: Context, scheme: str, place: str, cost: float | None, others: dict[str, float], basis: str
+) -> dict[str, Any]:
+    protects = {
+        "inpatient_bill": INPATIENT_BILL,
+        "treatment_place": treatment_place(c, place),
+        "expected_reimbursement": reimbursement(c, scheme, place),
+    }
+    return item(
+        "medical",
+        scheme,
+        place,
+        cost,
+        others,
+        protects,
+        text.medical_reason(scheme, place, basis, c.income_floor),
+        c.cite(
+            "social_insurance_law.art23",
+            "resident_medical_2016_3",
+            "medical_cross_province_2022_22",
+            "seed_paper.medical_reform",
+        ),
+        scheme in c.enrolled or basis == "employer",
+        basis,
+    )
+
+
+# -- pension -------------------------------------------------------------------------------------------------
+def employee_pension_cost(c: Context, base_index: float | None = None) -> float | None:
+    extra = {} if base_index is None else {"pension_base_index_chosen": base_index}
+    found = c.ask.optional(
+        ["employee_pension_worker_contribution_monthly"], employee_pension_access="individual", **extra
+    )
+    return None if found is None else float(found["employee_pension_worker_contribution_monthly"])
+
+
+def resident_pension_cost(c: Context, place: str) -> tuple[float, dict[str, float]]:
+    tier = float(c.facts["suggested_resident_pension_tier_annual"])
+    subsidy = c.ask(["resident_pension_subsidy_annual"], region=c.places[place], resident_pension_tier_annual=tier)
+    return tier / 12, {"government": subsidy["resident_pension_subsidy_annual"] / 12}
+
+
+def pension_item(c: Context) -> dict[str, Any]:
+    if c.employer:
+        cost, others = employer_shares(c, "employee_pension")
+        return pension_result(c, "employee_pension", "work_place", cost, others, None, "employer")
+    held = [s for s in ("employee_pension", "resident_pension") if s in c.enrolled]
+    employee_open = c.facts["employee_pension_access"] == "individual"
+    if held:
+        scheme, basis = held[0], "enrolled"
+    elif c.middle_income and employee_open:
+        scheme, basis = "employee_pension", "income"
+    else:
+        scheme, basis = "resident_pension", _resident_basis(c, employee_open)
+    place = c.place_of(scheme)
+    if scheme == "employee_pension":
+        return pension_result(c, scheme, place, employee_pension_cost(c), {}, VARIANT_OF[scheme], basis)
+    cost, others = resident_pension_cost(c, place)
+    return pension_result(c, scheme, place, cost, others, VARIANT_OF[scheme], basis)
+
+
+def pension_result(
+    c: Context,
+    scheme: str,
+    place: str,
+    cost: float | None,
+    others: dict[str, float],
+    variant: str | None,
+    basis: str,
+) -> dict[str, Any]:
+    protects: dict[str, Any] = {}
+    projected = c.variants().get(variant) if variant else None
+    if projected:
+        protects = {
+            "projected_pension_monthly": projected["pension_monthly"],
+            "projected_pension_monthly_today": projected["pension_monthly_today"],
+            "paid_from": projected["pension_scheme"],
+            "paid_in": projected["pension_place"],
+            "retirement_date": c.retirement["statutory_retirement_date"] if c.retirement else None,
+            "contribution_years": projected["employee_years"] + projected["resident_years"],
+        }
+    if c.retirement:
+        protects["minimum_years_for_employee_pension"] = c.retirement["minimum_contribution_years"]
+    result = item(
+        "pension",
+        scheme,
+        place,
+        cost,
+        others,
+        protects,
+        text.pension_reason(scheme, place, basis, c.income_floor),
+        c.cite(
+            "social_insurance_law.art10",
+            "resident_pension_2014_8",
+            "pension_2005_38.benefit",
+            "pension_transfer_2009_66",
+        ),
+        scheme in c.enrolled or basis == "employer",
+        basis,
+    )
+    question: Question | None = c.variant_questions.get(variant) if variant else None
+    result["_questions"] = [question] if question is not None else []
+    if projected and projected["pension_scheme"] == "employee":
+        result["_paid_in"] = {str(projected["pension_place"])}
+    return result
+
+
+# -- unemployment --------------------------------------------------------------------------------------------
+def unemployment_item(c: Context) -> dict[str, Any]:
+    access = c.facts["unemployment_access"]
+    if access == "none":
+        return item(
+            "unemployment",
+            "none",
+            "none",
+            0.0,
+            {},
+            {},
+            text.unemployment_reason(False),
+            c.cite("unemployment_flexible", "seed_paper.injury_reform"),
+            False,
+            "closed",
+        )
+    figures = c.ask.optional(
+        [
+            "unemployment_worker_contribution_monthly",
+            "unemployment_employer_contribution_monthly",
+            "unemployment_benefit_max_months",
+        ],
+        pension_base_chosen_monthly=max(c.profile.monthly_income, 0.01),
+        unemployment_contribution_years=5,
+    )
+    found: dict[str, Any] = figures or {}
+    employer_pays = found.get("unemployment_employer_contribution_monthly")
+    others = {"employer": employer_pays} if access == "employer" and employer_pays is not None else {}
+    benefit = c.ask.optional(["unemployment_benefit_monthly"])
+    protects = {
+        "months_after_5_years": found.get("unemployment_benefit_max_months"),
+        "benefit_monthly": None if benefit is None else benefit["unemployment_benefit_monthly"],
+    }
+    return item(
+        "unemployment",
+        "unemployment",
+        "work_place",
+        found.get("unemployment_worker_contribution_monthly"),
+        others,
+        protects,
+        text.unemployment_reason(True),
+        c.cite("social_insurance_law.art44", "unemployment_regulation.art17", "unemployment_flexible"),
+        "unemployment" in c.enrolled or access == "employer",
+        "employer" if access == "employer" else "open",
+    )
