@@ -350,9 +350,8 @@ class Simulation:
 
 def stale_warning(hit: ParameterHit, regions: RegionTable) -> str:
     """The sentence for a value read after the period it was published for (Chinese, then English)."""
-    assert hit.valid_until is not None and hit.requested_date is not None
-    year, until, when = hit.published_year(), hit.valid_until.isoformat(), hit.requested_date.isoformat()
-    place = regions.label(hit.region)
+    assert hit.valid_until is not None
+    year, until, place = hit.published_year(), hit.valid_until.isoformat(), regions.label(hit.region)
     if hit.valid_until_stated:
         zh = f"沿用 {year} 年公布值 {hit.value}（有效期至 {until}）"
         en = f"the value published for {year}, {hit.value} (valid until {until}), is carried forward"
@@ -361,7 +360,8 @@ def stale_warning(hit: ParameterHit, regions: RegionTable) -> str:
         en = (
             f"the value published for {year}, {hit.value} (a yearly figure, applying until {until}), is carried forward"
         )
-    return f"{hit.name}（{place}）：{zh}，{when} 适用的新值尚未录入 / {hit.name} ({place}): {en} to {when}: no newer figure"
+    # no date asked in the sentence: rows asked on different days after the end share it (and its row count)
+    return f"{hit.name}（{place}）：{zh}，其后的新值尚未录入 / {hit.name} ({place}): {en} past it: no newer figure is known"
 
 
 class Inputs:

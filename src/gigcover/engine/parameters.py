@@ -448,11 +448,13 @@ def _load_missing(path: Path, root: Path, store: ParameterStore) -> dict[str, li
             raise ParameterFileError(f"{shown}: {stem}: no parameter {name!r} in this folder", file=shown, key=stem)
         if not isinstance(entries, list):
             raise ParameterFileError(f"{shown}: {stem}: expected a list of searches", file=shown, key=stem)
-        try:
-            found = [Missing.model_validate(entry) for entry in entries]
-        except ValidationError as exc:
-            problems = "; ".join(f"{stem}.{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise ParameterFileError(f"{shown}: {problems}", file=shown) from exc
+        found = []
+        for index, entry in enumerate(entries):
+            try:
+                found.append(Missing.model_validate(entry))
+            except ValidationError as exc:
+                problems = "; ".join(f"{stem}.{index}.{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
+                raise ParameterFileError(f"{shown}: {problems}", file=shown) from exc
         for entry in found:
             for code in entry.regions:
                 if code not in store.regions.by_code or code == NATIONAL:
