@@ -231,7 +231,7 @@ def _family(key: str) -> Family:
         if family.key == key:
             return family
     raise InputValueError(
-        f"--family: {key!r} is not a family; expected one of {', '.join(FAMILY_KEYS)}",
+        f"family: {key!r} is not a family of figures; expected one of {', '.join(FAMILY_KEYS)}",
         field="family",
         allowed=list(FAMILY_KEYS),
     )
