@@ -162,3 +162,8 @@ async def advice_get(request: Request) -> Response:
     if answers.empty:
         return RedirectResponse(f"{request.scope.get('root_path', '')}/?lang={lang}", status_code=303)
     return await _answer(request, answers, lang)
+
+
+from .data import router as _data_router  # noqa: E402 — the data-coverage page (/data), in its own module
+
+router.include_router(_data_router)
