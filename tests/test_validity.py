@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,17 @@ def test_valid_until_before_the_value_is_refused(tmp_path: Path) -> None:
     assert "by_region.110000.values.2024-01-01: valid_until 2023-12-31 is before the value takes effect" in (
         raised.value.message
     )
+
+
+def test_the_api_says_a_value_is_stale(model: Model) -> None:
+    from gigcover.api import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    client = TestClient(create_app(model))  # no lifespan: the model is given
+    path = "/v1/parameters/pension.employee.benefit_base_monthly"
+    after = client.get(path, params={"date": "2026-03-01", "region": "广东"}).json()
+    within = client.get(path, params={"date": "2025-03-01", "region": "广东"}).json()
+    assert (after["value"], after["valid_until"], after["stale"]) == (9493, "2025-12-31", True)
+    assert within["stale"] is False
