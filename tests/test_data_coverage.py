@@ -248,6 +248,7 @@ def test_the_page_is_chinese_by_default_with_a_table_per_family(client: TestClie
     row = re.search(r'<tr data-code="420000">(.*?)</tr>', html, re.S)
     assert row is not None and "湖北省" in row.group(1) and "武汉市" in row.group(1)
     assert 'href="/data?lang=en"' in html  # the language switch stays on the page
+    assert all(f'href="#family-{family.key}"' in html for family in FAMILIES)  # a jump to each table
 
 
 def test_the_page_in_english_keeps_the_filters(client: TestClient) -> None:

@@ -42,6 +42,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "forward, and say so in their notes.",
     ),
     "targets": ("数据目标", "Data targets"),
+    "families": ("数值类别", "Families of figures"),
     "place": ("地区", "Place"),
     "total": ("合计（31 省）", "Total (31 provinces)"),
     "legend": (
