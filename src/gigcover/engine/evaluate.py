@@ -164,7 +164,7 @@ class Simulation:
         when, where = date or self.date, region or self.region
         hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
         if projected and hit.stale:  # the caller grows the value beyond its period: an assumption it states itself
-            hit = dataclasses.replace(hit, requested_date=None)
+            hit = dataclasses.replace(hit, read_on=None)
         self.note_hit((name, hit.region, hit.effective_from), hit)
         return hit
 

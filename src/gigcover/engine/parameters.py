@@ -181,13 +181,12 @@ class ParameterHit:
     # the last day the value applies to (stated by its source, or implied by a yearly publication); None: no end
     valid_until: dt.date | None = None
     valid_until_stated: bool = False
+    read_on: dt.date | None = None  # the day the store was asked about (None: not checked against valid_until)
 
     @property
     def stale(self) -> bool:
         """Read after the period it was published for (still the latest value known: carried forward)."""
-        return (
-            self.valid_until is not None and self.requested_date is not None and self.requested_date > self.valid_until
-        )
+        return self.valid_until is not None and self.read_on is not None and self.read_on > self.valid_until
 
     def published_year(self) -> int:
         """The year the value was published for: that of its effective date."""
@@ -367,7 +366,7 @@ class ParameterStore:
                     verified=item.verified,
                     requested_region=region,
                     fallback=place.code != region and bool(parameter.spec.by_region),
-                    requested_date=date,
+                    read_on=date,
                     valid_until=until,
                     valid_until_stated=stated,
                 )
