@@ -27,7 +27,7 @@ MAY_JOIN_FILE = "unemployment/flexible/may_join.yaml"
 
 # -- the shipped tree ----------------------------------------------------------------------------------------------
 def test_every_parameter_file_loads(model: Any) -> None:
-    files = sorted(SHIPPED.rglob("*.yaml"))
+    files = sorted(f for f in SHIPPED.rglob("*.yaml") if f.name != "missing.yaml")  # searches, not parameters
     assert len(files) >= 15
     names = {".".join(f.relative_to(SHIPPED).with_suffix("").parts) for f in files}
     assert names == set(model.store.parameters)

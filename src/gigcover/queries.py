@@ -157,6 +157,8 @@ def parameter_info(model: Model, name: str, date: dt.date, region: str | None) -
         **hit.to_dict(),
         "file": parameter.path,
         "fallback": hit.fallback,
+        "valid_until": hit.valid_until.isoformat() if hit.valid_until else None,
+        "stale": hit.stale,
     }
 
 

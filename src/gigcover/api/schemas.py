@@ -199,6 +199,11 @@ class ParameterValue(BaseModel):
     reference: ReferenceOut
     file: str = Field(description="the YAML file the value comes from")
     fallback: bool = Field(description="true when a broader region's value answered for the region asked")
+    valid_until: str | None = Field(
+        None,
+        description="the last day the value applies to (stated by its source, or a yearly figure's year); null: until changed",
+    )
+    stale: bool = Field(False, description="true when asked after valid_until: the latest value known, carried forward")
 
 
 # -- /v1/variables ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Callable, Hashable, Iterator, Mapping
@@ -151,17 +152,26 @@ class Simulation:
         return self.parameter_hit(name, reader, date, region).value
 
     def parameter_hit(
-        self, name: str, reader: Variable, date: dt.date | None = None, region: str | None = None
+        self,
+        name: str,
+        reader: Variable,
+        date: dt.date | None = None,
+        region: str | None = None,
+        projected: bool = False,
     ) -> ParameterHit:
         if name not in reader.parameters:
             raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
         when, where = date or self.date, region or self.region
         hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
+        if projected and hit.stale:  # the caller grows the value beyond its period: an assumption it states itself
+            hit = dataclasses.replace(hit, read_on=None)
         self.note_hit((name, hit.region, hit.effective_from), hit)
         return hit
 
     def note_hit(self, key: HitKey, hit: ParameterHit) -> None:
-        self.hits[key] = hit
+        known = self.hits.get(key)
+        if known is None or not known.stale or hit.stale:  # a read past the value's period is kept: it is said
+            self.hits[key] = hit
         if self.running:
             self.running[-1].hit(key, hit)
 
@@ -297,7 +307,7 @@ class Simulation:
             value = self.model.variables[name].decode(self.edge(self.defaults_used[name]), regions)
             said(f"{name} not given: assumed {to_jsonable(value)!r}", mask)
         for hit, mask in found.hits.values():
-            if hit.fallback or hit.verified == "UNVERIFIED":  # overlay values are neither
+            if hit.fallback or hit.verified == "UNVERIFIED" or hit.stale:  # overlay values are none of these
                 for message in self._hit_warnings(hit, regions):
                     said(message, mask)
         for message, mask in found.warnings.items():
@@ -317,6 +327,8 @@ class Simulation:
             out.append(
                 f"{hit.name}: no value for {regions.label(hit.requested_region)} in force on {when}; {level} value used"
             )
+        if hit.stale:
+            out.append(stale_warning(hit, regions))
         if hit.verified == "UNVERIFIED":
             out.append(
                 f"{hit.name} = {hit.value!r} (from {hit.effective_from}) is UNVERIFIED: "
@@ -334,6 +346,22 @@ class Simulation:
             "weakest": weakest,
             "unverified_parameters": sorted({h.name for h in hits if h.verified == "UNVERIFIED"}),
         }
+
+
+def stale_warning(hit: ParameterHit, regions: RegionTable) -> str:
+    """The sentence for a value read after the period it was published for (Chinese, then English)."""
+    assert hit.valid_until is not None
+    year, until, place = hit.published_year(), hit.valid_until.isoformat(), regions.label(hit.region)
+    if hit.valid_until_stated:
+        zh = f"沿用 {year} 年公布值 {hit.value}（有效期至 {until}）"
+        en = f"the value published for {year}, {hit.value} (valid until {until}), is carried forward"
+    else:
+        zh = f"沿用 {year} 年公布值 {hit.value}（按年度公布，适用至 {until}）"
+        en = (
+            f"the value published for {year}, {hit.value} (a yearly figure, applying until {until}), is carried forward"
+        )
+    # no date asked in the sentence: rows asked on different days after the end share it (and its row count)
+    return f"{hit.name}（{place}）：{zh}，其后的新值尚未录入 / {hit.name} ({place}): {en} past it: no newer figure is known"
 
 
 class Inputs:
@@ -397,11 +425,15 @@ class Params:
         self._sim.note_date_read()
         return self._sim.parameter(name, self._reader, date, region)
 
-    def hit(self, name: str, date: dt.date, region: str | None = None) -> ParameterHit | None:
-        """The full record (value, effective date, region, source) in force, or None where nothing is in force."""
+    def hit(
+        self, name: str, date: dt.date, region: str | None = None, *, projected: bool = False
+    ) -> ParameterHit | None:
+        """The full record (value, effective date, region, source) in force, or None where nothing is in force.
+        `projected`: the caller grows the value beyond the period it was published for (a projection, whose growth
+        is an assumption it states): such a read is not reported as a value carried past its period."""
         self._sim.note_date_read()
         try:
-            return self._sim.parameter_hit(name, self._reader, date, region)
+            return self._sim.parameter_hit(name, self._reader, date, region, projected)
         except NotInForceError:
             return None
 

@@ -21,7 +21,7 @@ from .regions import region_table
 from .sources import load_sources
 from .variables import Variable
 
-CACHE_FORMAT = 1  # bump when what is pickled changes shape
+CACHE_FORMAT = 2  # bump when what is pickled changes shape
 
 
 def build_model(
@@ -34,11 +34,12 @@ def build_model(
     from (and this module's format number), so a process starts without parsing YAML; any change rebuilds them."""
     parsed = _cached(parameters_root, sources_file, cache_dir) if cache_dir else None
     if parsed is None:
-        parsed = ParameterStore.load(parameters_root, region_table()).parameters, load_sources(sources_file)
+        loaded = ParameterStore.load(parameters_root, region_table())
+        parsed = loaded.parameters, loaded.missing, load_sources(sources_file)
         if cache_dir:
             _store(parsed, _cache_file(parameters_root, sources_file, cache_dir))
-    parameters, sources = parsed
-    store = ParameterStore(region_table(), dict(parameters))
+    parameters, missing, sources = parsed
+    store = ParameterStore(region_table(), dict(parameters), dict(missing))
     check_graph(variables, store.parameters, sources)
     return Model(variables=dict(variables), store=store, sources=sources)
 

@@ -3,6 +3,10 @@
 A file's path below `gigcover/parameters/` is the parameter's name:
 `pension/employee/flexible/rate.yaml` → `pension.employee.flexible.rate`. Every value carries its effective
 date, a reference (its own or the file's) and a verification level (V1, V2, V3, UNVERIFIED).
+
+A value published for a period says so (`valid_until`, or a file's `period: year` for figures published one year at
+a time): read after it, the value is still used (nothing newer is known) but the hit is `stale` and the answer says so.
+A folder's `missing.yaml` records what was searched and not found for its parameters (see `Missing`).
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ class DatedValue(BaseModel):
     verified: Verification
     reference: Reference | None = None
     note: str | None = None
+    # the last day the source says the value applies to (e.g. 2025-12-31 for a figure "for 2025"); None: until changed
+    valid_until: dt.date | None = None
 
     @field_validator("value")
     @classmethod
@@ -84,6 +90,9 @@ class ParameterFile(BaseModel):
     label_en: str = Field(min_length=1)
     unit: str = Field(min_length=1)
     reference: Reference | None = None
+    # "year": every value is published for the year from its effective date (a contribution year, a retirement year)
+    # unless it states its own `valid_until`; read later, it is carried forward and said to be
+    period: Literal["year"] | None = None
     values: dict[dt.date, DatedValue] = Field(default_factory=dict)
     by_region: dict[str, DatedSeries] = Field(default_factory=dict)
     notes: str | None = None
@@ -107,11 +116,53 @@ class ParameterFile(BaseModel):
         for date, item in self.values.items():
             if item.reference is None and self.reference is None:
                 raise ValueError(f"values.{date}: no reference (give one on the value or on the file)")
+            _check_validity(f"values.{date}", date, item)
         for code, series in self.by_region.items():
             for date, item in series.values.items():
                 if item.reference is None and series.reference is None and self.reference is None:
                     raise ValueError(f"by_region.{code}.values.{date}: no reference")
+                _check_validity(f"by_region.{code}.values.{date}", date, item)
         return self
+
+    def valid_until(self, start: dt.date, item: DatedValue) -> tuple[dt.date | None, bool]:
+        """The last day a value applies to, and whether that day is stated (False: implied by `period: year`)."""
+        if item.valid_until is not None:
+            return item.valid_until, True
+        if self.period == "year":
+            return _one_year_from(start), False
+        return None, False
+
+
+def _check_validity(where: str, start: dt.date, item: DatedValue) -> None:
+    if item.valid_until is not None and item.valid_until < start:
+        raise ValueError(f"{where}: valid_until {item.valid_until.isoformat()} is before the value takes effect")
+
+
+def _one_year_from(start: dt.date) -> dt.date:
+    """The day before the same date a year later (2025-07-01 → 2026-06-30; 2024-02-29 → 2025-02-27)."""
+    try:
+        return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return dt.date(start.year + 1, 2, 28) - dt.timedelta(days=1)
+
+
+MISSING_FILE = "missing.yaml"
+
+
+class Missing(BaseModel):
+    """A search that found no citable value: for a parameter, the places and years searched, what was looked for,
+    where and when, and what was seen but not entered (a folder's missing.yaml, keyed by parameter file name)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    regions: list[str] = Field(min_length=1)
+    years: list[int] = Field(min_length=1)
+    searched: str = Field(min_length=1)
+    where: str = Field(min_length=1)
+    when: dt.date
+    found: str | None = None
+
+    def covers(self, region: str, year: int) -> bool:
+        return region in self.regions and year in self.years
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +178,22 @@ class ParameterHit:
     requested_region: str
     fallback: bool = False
     requested_date: dt.date | None = None
+    # the last day the value applies to (stated by its source, or implied by a yearly publication); None: no end
+    valid_until: dt.date | None = None
+    valid_until_stated: bool = False
+    read_on: dt.date | None = None  # the day the store was asked about (None: not checked against valid_until)
+
+    @property
+    def stale(self) -> bool:
+        """Read after the period it was published for (still the latest value known: carried forward)."""
+        return self.valid_until is not None and self.read_on is not None and self.read_on > self.valid_until
+
+    def published_year(self) -> int:
+        """The year the value was published for: that of its effective date."""
+        return self.effective_from.year
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "value": self.value,
             "effective_from": self.effective_from.isoformat(),
@@ -137,6 +201,10 @@ class ParameterHit:
             "verified": self.verified,
             "reference": self.reference.model_dump(exclude_none=True),
         }
+        if self.stale:
+            assert self.valid_until is not None
+            out |= {"valid_until": self.valid_until.isoformat(), "stale": True}
+        return out
 
 
 @dataclass(frozen=True)
@@ -189,6 +257,7 @@ class ParameterStore:
 
     regions: RegionTable
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    missing: dict[str, list[Missing]] = field(default_factory=dict)  # by parameter name: searches that found nothing
     _memo: dict[tuple[str, dt.date, str], ParameterHit] = field(default_factory=dict, repr=False)
     _first_dates: dict[tuple[str, str], dt.date | None] = field(default_factory=dict, repr=False)
     _change_dates: dict[frozenset[str], np.ndarray] = field(default_factory=dict, repr=False)
@@ -197,9 +266,17 @@ class ParameterStore:
     def load(cls, root: Path, regions: RegionTable) -> ParameterStore:
         store = cls(regions)
         for path in sorted(root.rglob("*.yaml")):
-            name = ".".join(path.relative_to(root).with_suffix("").parts)
-            store.parameters[name] = _load_file(path, name, root, regions)
+            if path.name != MISSING_FILE:
+                name = ".".join(path.relative_to(root).with_suffix("").parts)
+                store.parameters[name] = _load_file(path, name, root, regions)
+        for path in sorted(root.rglob(MISSING_FILE)):
+            for name, entries in _load_missing(path, root, store).items():
+                store.missing.setdefault(name, []).extend(entries)
         return store
+
+    def missing_for(self, name: str, region: str, year: int) -> Missing | None:
+        """The recorded search that found no value of `name` for `region` in `year`, if any."""
+        return next((m for m in self.missing.get(name, ()) if m.covers(region, year)), None)
 
     def get(self, name: str) -> Parameter:
         try:
@@ -239,14 +316,19 @@ class ParameterStore:
         key = frozenset(names)
         found = self._change_dates.get(key)
         if found is None:
-            days = {
-                day
-                for name in key
-                for series in (self.get(name).spec.values, *(r.values for r in self.get(name).spec.by_region.values()))
-                for day in series
-            }
+            days = {day for name in key for day in self._dates_of(name)}
             found = self._change_dates[key] = np.asarray(sorted(days), dtype="datetime64[D]")
         return found
+
+    def _dates_of(self, name: str) -> Iterable[dt.date]:
+        """Every day a value of `name` takes effect or, having run out its period, turns stale."""
+        spec = self.get(name).spec
+        for series in (spec.values, *(r.values for r in spec.by_region.values())):
+            for start, item in series.items():
+                yield start
+                until, _ = spec.valid_until(start, item)
+                if until is not None:
+                    yield until + dt.timedelta(days=1)
 
     def first_date(self, name: str, region: str) -> dt.date | None:
         """The earliest effective date among the values `region` can fall back to (memoised, like lookup)."""
@@ -274,6 +356,7 @@ class ParameterStore:
             found = latest_on_or_before(series, date)
             if found is not None:
                 start, item = found
+                until, stated = parameter.spec.valid_until(start, item)
                 return ParameterHit(
                     name=name,
                     value=item.value,
@@ -283,12 +366,43 @@ class ParameterStore:
                     verified=item.verified,
                     requested_region=region,
                     fallback=place.code != region and bool(parameter.spec.by_region),
+                    read_on=date,
+                    valid_until=until,
+                    valid_until_stated=stated,
                 )
-        first = min((d for p in chain for d in parameter.series_for(p.code)[0]), default=None)
-        raise NotInForceError(
-            f"parameter {name!r} has no value in force on {date.isoformat()} for {self.regions.label(region)}"
-            + (f" (its first value takes effect {first.isoformat()})" if first else ""),
-            name=name,
+        raise self._not_in_force(parameter, date, region)
+
+    def known_period(self, name: str, region: str) -> tuple[dt.date, dt.date | None] | None:
+        """The span the values `region` can fall back to cover: the first effective date and the last day of the
+        latest value (None: it runs until changed); None when there is no value at all."""
+        parameter = self.get(name)
+        dated = [
+            (start, item)
+            for place in self.regions.fallback_chain(region)
+            for start, item in parameter.series_for(place.code)[0].items()
+        ]
+        if not dated:
+            return None
+        first = min(start for start, _ in dated)
+        last_start, last = max(dated, key=lambda pair: pair[0])
+        return first, parameter.spec.valid_until(last_start, last)[0]
+
+    def _not_in_force(self, parameter: Parameter, date: dt.date, region: str) -> NotInForceError:
+        """The error for a date before the first value: which period is known (the caller may still fall back)."""
+        known = self.known_period(parameter.name, region)
+        message = (
+            f"parameter {parameter.name!r} has no value in force on {date.isoformat()} for {self.regions.label(region)}"
+        )
+        if known is None:
+            return NotInForceError(message, name=parameter.name)
+        first, last = known
+        span = f"{first.isoformat()} to {last.isoformat()}" if last else f"{first.isoformat()} on"
+        return NotInForceError(
+            f"{message} (its first value takes effect {first.isoformat()}; values are known for {span}"
+            f" / 已知数值的期间：{first.isoformat()} 至 {last.isoformat() if last else '今'})",
+            name=parameter.name,
+            known_from=first.isoformat(),
+            known_until=last.isoformat() if last else None,
         )
 
 
@@ -311,6 +425,41 @@ def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Param
         if code not in regions.by_code or code == NATIONAL:
             raise ParameterFileError(f"{shown}: by_region.{code}: not a GB/T 2260 code", file=shown, key=code)
     return Parameter(name=name, spec=spec, path=shown)
+
+
+def _load_missing(path: Path, root: Path, store: ParameterStore) -> dict[str, list[Missing]]:
+    """A folder's missing.yaml: {parameter file name (without .yaml): [Missing, ...]}, each name a parameter of the
+    same folder and each region a GB/T 2260 code."""
+    import yaml
+
+    shown = path.relative_to(root.parent).as_posix()
+    folder = ".".join(path.parent.relative_to(root).parts)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterFileError(f"{shown}: not valid YAML: {exc}", file=shown) from exc
+    if not isinstance(raw, dict):
+        raise ParameterFileError(f"{shown}: expected a mapping of parameter file names to searches", file=shown)
+    out: dict[str, list[Missing]] = {}
+    for stem, entries in raw.items():
+        name = f"{folder}.{stem}" if folder else str(stem)
+        if name not in store.parameters:
+            raise ParameterFileError(f"{shown}: {stem}: no parameter {name!r} in this folder", file=shown, key=stem)
+        if not isinstance(entries, list):
+            raise ParameterFileError(f"{shown}: {stem}: expected a list of searches", file=shown, key=stem)
+        found = []
+        for index, entry in enumerate(entries):
+            try:
+                found.append(Missing.model_validate(entry))
+            except ValidationError as exc:
+                problems = "; ".join(f"{stem}.{index}.{_loc(e['loc'])}: {e['msg']}" for e in exc.errors())
+                raise ParameterFileError(f"{shown}: {problems}", file=shown) from exc
+        for entry in found:
+            for code in entry.regions:
+                if code not in store.regions.by_code or code == NATIONAL:
+                    raise ParameterFileError(f"{shown}: {stem}: {code}: not a GB/T 2260 code", file=shown, key=code)
+        out[name] = found
+    return out
 
 
 def _loc(parts: tuple[int | str | object, ...]) -> str:

@@ -139,7 +139,12 @@ class Reads:
 
     def hit(self, key: HitKey, hit: ParameterHit) -> None:
         mask = self.scope()
-        self.hits[key] = (hit, either(self.hits[key][1], mask, self.rows)) if key in self.hits else (hit, mask)
+        if key not in self.hits:
+            self.hits[key] = (hit, mask)
+            return
+        known, rows = self.hits[key]
+        # the same value read on several dates: a read past its period is kept, so that the answer says so
+        self.hits[key] = (hit if hit.stale or not known.stale else known, either(rows, mask, self.rows))
 
     def input(self, name: str) -> None:
         _merge(self.inputs, name, self.scope(), self.rows)

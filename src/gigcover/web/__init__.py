@@ -182,3 +182,8 @@ async def advice_get(request: Request) -> Response:
     """Answers are never read from a URL: a GET of the advice goes to the empty form in its language."""
     lang = _lang(request.query_params.get("lang"))
     return RedirectResponse(f"{request.scope.get('root_path', '')}/?lang={lang}", status_code=303)
+
+
+from .data import router as _data_router  # noqa: E402 — the data-coverage page (/data), in its own module
+
+router.include_router(_data_router)

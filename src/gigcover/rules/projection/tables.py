@@ -200,7 +200,7 @@ class _Tables:
             return None
         # before the first published figure, that figure (discounted); asking for it directly avoids a not-in-force
         # error per year
-        hit = self.p.hit(name, max(dt.date(year, 7, 1), first), code)
+        hit = self.p.hit(name, max(dt.date(year, 7, 1), first), code, projected=True)
         if hit is None:
             return None
         return float(hit.value) * float((1 + self.growth) ** (year - hit.effective_from.year)), [hit]
