@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
+from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest, shown
 from gigcover.entry import read_json, run_calc
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def _fail(exc: GigcoverError) -> NoReturn:
 
 def _lang(lang: str) -> Lang:
     if lang not in ("zh", "en"):
-        _fail(InputValueError(f"--lang: {lang!r} is not allowed; expected zh or en", field="lang"))
+        _fail(InputValueError(f"--lang: {shown(lang)} is not allowed; expected zh or en", field="lang"))
     return "zh" if lang == "zh" else "en"
 
 
@@ -335,7 +335,9 @@ def params_unverified(
 ) -> None:
     """Every parameter value at a verification level: what to confirm against an official source."""
     if level not in ("V1", "V2", "V3", "UNVERIFIED"):
-        _fail(InputValueError(f"--level: {level!r} is not allowed; expected V1, V2, V3 or UNVERIFIED", field="level"))
+        _fail(
+            InputValueError(f"--level: {shown(level)} is not allowed; expected V1, V2, V3 or UNVERIFIED", field="level")
+        )
     model = default_model()
     rows = model.store.values_at_level(level)
     if json_out:
@@ -358,7 +360,9 @@ def params_list(prefix: Annotated[str, typer.Argument(help="name prefix")] = "")
     names = [n for n in sorted(model.store.parameters) if n.startswith(prefix)]
     if not names:
         _fail(
-            GigcoverError(f"no parameter starts with {prefix!r}", suggestions=closest(prefix, model.store.parameters))
+            GigcoverError(
+                f"no parameter starts with {shown(prefix)}", suggestions=closest(prefix, model.store.parameters)
+            )
         )
     for name in names:
         typer.echo(f"{name}\t{model.store.parameters[name].spec.description}")

@@ -171,7 +171,9 @@ def _internal_default(warning: str) -> bool:
 
 
 def _region(model: Model, raw: str, field: str) -> str:
-    return model.regions.resolve(raw, field=field).code
+    """A place the profile names, checked as the engine's input of that name checks it (places it refuses too)."""
+    variable = model.variable(field.rpartition(".")[2])
+    return str(model.regions.codes[int(variable.validate(raw, model.regions, field))])
 
 
 def _retirement(ask: _Asker, profile: Profile, age: int) -> dict[str, Any] | None:
