@@ -781,25 +781,46 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", help="server processes (one per core serves most load)", min=1, max=64)
     ] = 1,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option("--max-body-bytes", help="largest request body (default 1 MiB; 64 KiB for /v1/advice)", min=1),
+    ] = None,
+    max_people: Annotated[
+        int | None, typer.Option("--max-people", help="most people per HTTP calc (default 10,000)", min=1)
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="worker threads computing the rules per process (default 4)", min=1)
+    ] = None,
 ) -> None:
-    """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs).
+
+    Limits also come from the environment: GIGCOVER_MAX_BODY_BYTES, GIGCOVER_ROUTE_BODY_BYTES,
+    GIGCOVER_MAX_PEOPLE, GIGCOVER_MAX_TRACED_PEOPLE, GIGCOVER_THREADS (the options win)."""
+    import dataclasses
     import os
 
     import uvicorn
 
-    from gigcover.api import create_app
+    from gigcover.api import ServiceLimits, create_app
 
     try:  # bad rule data or settings: one clear line, before any server starts
         model = default_model()
     except GigcoverError as exc:
         typer.echo(f"gigcover: cannot start: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    try:
+        given = {"max_body_bytes": max_body_bytes, "max_people": max_people, "threads": threads}
+        limits = dataclasses.replace(ServiceLimits.from_env(), **{k: v for k, v in given.items() if v is not None})
+    except ValueError as exc:
+        typer.echo(f"gigcover: cannot start: {exc}", err=True)
+        raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(model, db_url=db), host=host, port=port)
+        uvicorn.run(create_app(model, db_url=db, limits=limits), host=host, port=port)
         return
-    if db:  # each worker process builds its own app: pass the database by the environment
+    os.environ.update(limits.as_env())  # each worker process builds its own app: limits and database by environment
+    if db:
         os.environ["GIGCOVER_DB_URL"] = db
     uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)
 

@@ -115,7 +115,7 @@ def create_app(model: Model | None = None, db_url: str | None = None, limits: Se
     app.state.limits = limits = limits or ServiceLimits.from_env()
     app.state.pool = worker_pool(limits)
     install_problem_handlers(app)
-    app.add_middleware(BodyLimit, limit_for=route_limit_finder(lambda: app.router.routes, limits), refuse=too_large)
+    app.add_middleware(BodyLimit, limit_for=route_limit_finder(app.openapi, limits), refuse=too_large)
     app.include_router(router)
     _include_web(app)
     return app

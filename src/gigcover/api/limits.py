@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gigcover.engine.errors import GigcoverError
@@ -179,36 +179,42 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
-def route_limit_finder(routes: Callable[[], list[Any]], limits: ServiceLimits) -> Callable[[Scope], int]:
-    """The body limit for a request: the configured one for its route, else the route's declared one
-    (`openapi_extra=body_limit(n)`), else the default."""
-    memo: dict[tuple[str, str], int] = {}
+def route_limit_finder(openapi: Callable[[], dict[str, Any]], limits: ServiceLimits) -> Callable[[Scope], int]:
+    """The body limit for a request: the configured one for its route (`route_body_bytes`), else the one its
+    operation declares in the OpenAPI (`openapi_extra=body_limit(n)`), else the default. The table is built from
+    the OpenAPI on first use (a route's declaration and its documentation are one thing)."""
+    table: list[tuple[str, re.Pattern[str], int]] = []
 
     def limit_for(scope: Scope) -> int:
-        method, path = str(scope.get("method", "")), str(scope.get("path", ""))
-        key = (method, path)
-        found = memo.get(key)
-        if found is None:
-            found = _limit(routes(), limits, scope)
-            if len(memo) < 1024:  # paths with parameters are many; the routes with bodies are few
-                memo[key] = found
-        return found
+        if not table:
+            table.extend(_limit_table(openapi(), limits))
+        method, path = str(scope.get("method", "")).lower(), str(scope.get("path", ""))
+        for route_method, pattern, limit in table:
+            if route_method == method and pattern.fullmatch(path):
+                return limit
+        return limits.max_body_bytes
 
     return limit_for
 
 
-def _limit(routes: list[Any], limits: ServiceLimits, scope: Scope) -> int:
-    for route in routes:
-        match, _ = route.matches(scope)
-        if match != Match.FULL:
-            continue
-        template = getattr(route, "path", "")
-        for key in (f"{scope.get('method')} {template}", template):
-            if key in limits.route_body_bytes:
-                return limits.route_body_bytes[key]
-        extra = getattr(route, "openapi_extra", None) or {}
-        return int(extra.get(BODY_LIMIT_KEY, limits.max_body_bytes))
-    return limits.max_body_bytes
+def _limit_table(schema: Mapping[str, Any], limits: ServiceLimits) -> list[tuple[str, re.Pattern[str], int]]:
+    rows: list[tuple[str, re.Pattern[str], int]] = []
+    for template, operations in (schema.get("paths") or {}).items():
+        pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))
+        for method, operation in operations.items():
+            configured = limits.route_body_bytes.get(
+                f"{method.upper()} {template}", limits.route_body_bytes.get(template)
+            )
+            declared = operation.get(BODY_LIMIT_KEY) if isinstance(operation, dict) else None
+            limit = configured or declared
+            if limit:
+                rows.append((method.lower(), pattern, int(limit)))
+    for route, limit in limits.route_body_bytes.items():  # configured routes the OpenAPI does not show
+        method, _, template = route.rpartition(" ")
+        pattern = re.compile(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)))
+        for each in [method.lower()] if method else ["get", "post", "put", "patch", "delete"]:
+            rows.append((each, pattern, limit))
+    return rows
 
 
 # -- people per calc ---------------------------------------------------------------------------------------

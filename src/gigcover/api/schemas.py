@@ -11,7 +11,16 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StringConstraints,
+    model_validator,
+)
 
 from gigcover.engine.errors import clip, shown
 
@@ -183,8 +192,12 @@ class AdviceRequest(JsonBody):
     )
     date: IsoDate = Field(description="the date the advice is for (YYYY-MM-DD)")
     profile: dict[str, Any] = Field(description="the worker: income, place of work, hukou, industry, platform, ...")
-    budget_monthly: float | None = Field(
-        None, ge=0, allow_inf_nan=False, description="what the worker can spend a month on insurance (yuan)"
+    budget_monthly: StrictFloat | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        allow_inf_nan=False,
+        description="what the worker can spend a month on insurance (yuan)",
     )
     lang: Literal["zh", "en"] = Field("zh", description="language of the advice")
 

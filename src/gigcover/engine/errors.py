@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import reprlib
 from collections.abc import Iterable
 
@@ -30,9 +31,17 @@ def shown(value: object, limit: int = SHOWN_CHARS) -> str:
     if isinstance(value, str):
         return repr(value[:limit]) + ("…" if len(value) > limit else "")
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
-        digits = int(abs(value).bit_length() * 0.30103) + 1  # no str() of a huge integer (Python limits it)
-        return f"an integer of about {digits} digits"
+        return f"an integer of {_digits(abs(value))} digits"  # no str() of it: Python refuses past 4,300 digits
     return clip(_REPR.repr(value), limit)
+
+
+def _digits(number: int) -> int:
+    estimate = int(math.log10(number))  # a float: off by one at most, near a power of ten
+    if 10**estimate > number:
+        estimate -= 1
+    elif 10 ** (estimate + 1) <= number:
+        estimate += 1
+    return estimate + 1
 
 
 def _bounded(value: object) -> object:
