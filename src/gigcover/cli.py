@@ -809,8 +809,13 @@ def serve(
         typer.echo(f"gigcover: cannot start: {exc.message}", err=True)
         raise typer.Exit(2) from None
     try:
-        given = {"max_body_bytes": max_body_bytes, "max_people": max_people, "threads": threads}
-        limits = dataclasses.replace(ServiceLimits.from_env(), **{k: v for k, v in given.items() if v is not None})
+        base = ServiceLimits.from_env()
+        limits = dataclasses.replace(
+            base,
+            max_body_bytes=max_body_bytes or base.max_body_bytes,
+            max_people=max_people or base.max_people,
+            threads=threads or base.threads,
+        )
     except ValueError as exc:
         typer.echo(f"gigcover: cannot start: {exc}", err=True)
         raise typer.Exit(2) from None

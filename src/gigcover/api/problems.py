@@ -207,8 +207,19 @@ def _error_message(error: Mapping[str, Any]) -> str:
     return clip(str(error.get("msg", "")), DETAIL_CHARS)
 
 
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's words when json.loads itself fails
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:
+        return problem(
+            request.url.path,
+            400,
+            "request body could not be read as JSON (nested too deeply, or a number with too many digits)",
+            kind="malformed_json",
+            extra={"field": "body"},
+        )
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return problem(request.url.path, exc.status_code, detail, headers=exc.headers)
 
