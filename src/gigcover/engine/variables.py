@@ -137,9 +137,13 @@ class Variable:
         if self.value_type in ("region", "enum") and isinstance(raw, list | tuple | np.ndarray) and len(raw) == 0:
             raise InputValueError(f"{where}: empty list", field=where)
         if self.value_type == "region":
-            self.refuse_regions(_texts(raw), where)
-            encoded = regions.encode(raw, where)
-            self.refuse_regions(regions.decode(np.unique(np.asarray(encoded))), where)
+            try:
+                encoded = regions.encode(raw, where)
+            except RegionError:
+                self.refuse_regions(_texts(raw), where)  # a code under a refused prefix that the table lacks
+                raise
+            if self.refused_regions:
+                self._refuse_indices(encoded, regions, where)
             return encoded
         if self.enum is not None:
             if self.value_type == "set":
@@ -167,6 +171,18 @@ class Variable:
             for prefix, reason in self.refused_regions:
                 if str(code).startswith(prefix):
                     raise RegionError(f"{where}: {reason}", field=where, region=str(code)[:6])
+
+    def _refuse_indices(self, encoded: Any, regions: RegionTable, where: str) -> None:
+        """The refusal on region indices: one vectorised lookup, so a population's column costs a gather."""
+        key = (self.refused_regions, id(regions))
+        mask = _REFUSED_MASKS.get(key)
+        if mask is None:
+            prefixes = tuple(prefix for prefix, _ in self.refused_regions)
+            mask = _REFUSED_MASKS[key] = np.asarray([code.startswith(prefixes) for code in regions.codes])
+        indices = np.asarray(encoded)
+        hit = mask[indices]
+        if hit.any():
+            self.refuse_regions(regions.codes[int(indices.ravel()[np.flatnonzero(hit.ravel())[0]])], where)
 
     def _many(self, raw: Any) -> Any:
         """Whole-array validation for one value per person; None when an element needs the detailed check."""
@@ -238,10 +254,14 @@ class Variable:
         return raw
 
 
+_REFUSED_MASKS: dict[tuple[tuple[tuple[str, str], ...], int], np.ndarray] = {}
+
+
 def _texts(raw: Any) -> list[str]:
     """The 6-digit codes among what was given for a region (names are checked once resolved)."""
-    values = [raw] if isinstance(raw, str) else list(np.unique(np.asarray(raw).astype(str))) if np.ndim(raw) else []
-    return [text for text in map(str, values) if len(text) == 6 and text.isdigit()]
+    values = [raw] if isinstance(raw, str) else np.asarray(raw).ravel().tolist() if np.ndim(raw) else []
+    texts = [text.strip() for text in values if isinstance(text, str)]
+    return [text for text in texts if len(text) == 6 and text.isdigit()]
 
 
 class VariableRegistry:
