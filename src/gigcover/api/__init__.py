@@ -88,6 +88,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.model is None:
         app.state.model = default_model()
     _warm_up(app.state.model)
+    app.openapi()  # the body limits are read from it (limits.py): built now, not during the first request
     yield
 
 

@@ -11,7 +11,8 @@ No request of any size or shape may stall the service or make it fail:
 
 Configuration: `create_app(limits=ServiceLimits(...))`, or the environment (`ServiceLimits.from_env`), which is what
 `gigcover serve --max-body-bytes/--max-people/--threads` sets for every server process. A route may declare its own
-body limit with `openapi_extra=body_limit(n)` (shown in the OpenAPI as `x-max-body-bytes`), e.g. a batch upload.
+body limit with `openapi_extra=body_limit(n)` (shown in the OpenAPI as `x-max-body-bytes`), e.g. a batch upload; a
+route left out of the OpenAPI takes the default unless `route_body_bytes` names it.
 """
 
 from __future__ import annotations
