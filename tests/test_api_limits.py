@@ -257,23 +257,23 @@ def test_an_error_never_carries_a_long_message_or_detail() -> None:
 
 # -- 4. the rules run off the event loop -------------------------------------------------------------------
 def test_healthz_answers_within_100_ms_while_a_large_calc_runs(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A 200,000-person calc (~3 MB, over a second of work) is computed while `/healthz` is asked. Measured from the
-    moment the computation starts: on the event loop (the old code) the health check waits for the whole calc."""
+    """A 200,000-person calc (~3 MB in, ~20 MB out, a second or more of work) runs while `/healthz` is asked again and
+    again. Only the answers that came while the calc was still being computed count, and their median must be under
+    100 ms. With the rules on the event loop (the old code) no health check is answered during the calc at all."""
     import gigcover.api.routes as routes
 
     started: list[float] = []
     finished: list[float] = []
-    real = routes.calculate
+    real = routes._calculate
 
-    def timed(*args: Any) -> dict[str, Any]:
+    def timed(*args: Any) -> Any:
         started.append(time.perf_counter())
         try:
-            answer: dict[str, Any] = real(*args)
-            return answer
+            return real(*args)  # the rules and the answer's JSON: all the work done off the loop
         finally:
             finished.append(time.perf_counter())
 
-    monkeypatch.setattr(routes, "calculate", timed)
+    monkeypatch.setattr(routes, "_calculate", timed)
     n = 200_000
     large = {
         "date": "2025-09-01",
@@ -289,26 +289,31 @@ def test_healthz_answers_within_100_ms_while_a_large_calc_runs(model: Model, mon
     }
     app = create_app(model, limits=ServiceLimits(max_body_bytes=16 * MIB, max_people=n))
 
-    async def scenario() -> tuple[float, float, int]:
+    async def scenario() -> tuple[list[tuple[float, float]], int]:
         transport = httpx.ASGITransport(app=app)
+        probes: list[tuple[float, float]] = []
         async with httpx.AsyncClient(transport=transport, base_url="http://gigcover.test") as http:
-            calc = asyncio.create_task(http.post("/v1/calculate", json=large, timeout=120))
+            calc = asyncio.create_task(http.post("/v1/calculate", json=large, timeout=300))
             while not started and not calc.done():
-                await asyncio.sleep(0.002)
-            asked = time.perf_counter()
-            health = await http.get("/healthz")
-            answered = time.perf_counter()
-            assert health.status_code == 200 and health.json()["status"] == "ok"
+                await asyncio.sleep(0.001)
+            while not finished and not calc.done():
+                asked = time.perf_counter()
+                health = await http.get("/healthz")
+                probes.append((asked, time.perf_counter()))
+                assert health.status_code == 200 and health.json()["status"] == "ok"
+                await asyncio.sleep(0.01)
             result = await calc
-            return asked, answered, result.status_code
+            return probes, result.status_code
 
-    asked, answered, status = asyncio.run(scenario())
+    probes, status = asyncio.run(scenario())
     assert status == 200
     assert started and finished, "the calc never ran"
-    assert answered < finished[0], "the health check was answered only after the calc"
-    assert finished[0] - started[0] > 0.3, "the calc was too small to show anything"
-    assert answered - started[0] < 0.1, f"/healthz took {answered - started[0]:.3f} s from the calc's start"
-    assert answered - asked < 0.1
+    during = sorted(answered - asked for asked, answered in probes if answered < finished[0])
+    assert len(during) >= 3, (
+        f"only {len(during)} health checks were answered during a {finished[0] - started[0]:.2f} s calc"
+    )
+    median = during[len(during) // 2]
+    assert median < 0.1, f"/healthz took {median * 1000:.0f} ms (median of {len(during)}) during the calc"
 
 
 def test_the_pool_is_bounded(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:
