@@ -199,7 +199,7 @@ def test_body_that_is_not_an_object_is_422(client: TestClient) -> None:
 def test_non_finite_numbers_are_refused(client: TestClient) -> None:
     payload = b'{"date": "2021-06-01", "inputs": {"monthly_income": Infinity}, "outputs": ["table2_cell"]}'
     response = client.post("/v1/calculate", content=payload, headers={"content-type": "application/json"})
-    assert problem_of(response, 422)["field"] == "body.inputs"
+    assert problem_of(response, 422)["field"] == "body.inputs.monthly_income"
 
 
 def test_unexpected_errors_are_500_problems_without_internals(model: Model, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,7 +1,8 @@
 """Property tests of the HTTP API against its own OpenAPI (schemathesis, in-process ASGI).
 
-For every operation, generated requests (valid and invalid) never get a 5xx, and every answer conforms to the
-documented status codes, media types (`application/problem+json` for errors) and response schemas.
+For every operation, generated requests (valid and invalid) never get a 5xx, every answer conforms to the
+documented status codes, media types (`application/problem+json` for errors) and response schemas, and every request
+the schema rules out is refused (negative data rejection: the schema states what the validators enforce).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ CHECKS = [
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
+    checks.negative_data_rejection,  # what the schema rules out is refused: the schema states what is enforced
 ]
 
 

@@ -19,7 +19,7 @@ from gigcover.engine.evaluate import Model
 RATE = """\
 description: 玩具费率
 label_en: Toy rate
-unit: ratio
+unit: multiple
 reference: {document: toy}
 values:
   2020-01-01: {value: 1.0, verified: V1}

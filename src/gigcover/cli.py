@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
+from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest, shown
 from gigcover.entry import read_json, run_calc
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def _fail(exc: GigcoverError) -> NoReturn:
 
 def _lang(lang: str) -> Lang:
     if lang not in ("zh", "en"):
-        _fail(InputValueError(f"--lang: {lang!r} is not allowed; expected zh or en", field="lang"))
+        _fail(InputValueError(f"--lang: {shown(lang)} is not allowed; expected zh or en", field="lang"))
     return "zh" if lang == "zh" else "en"
 
 
@@ -350,7 +350,9 @@ def params_unverified(
 ) -> None:
     """Every parameter value at a verification level: what to confirm against an official source."""
     if level not in ("V1", "V2", "V3", "UNVERIFIED"):
-        _fail(InputValueError(f"--level: {level!r} is not allowed; expected V1, V2, V3 or UNVERIFIED", field="level"))
+        _fail(
+            InputValueError(f"--level: {shown(level)} is not allowed; expected V1, V2, V3 or UNVERIFIED", field="level")
+        )
     model = default_model()
     rows = model.store.values_at_level(level)
     if json_out:
@@ -443,7 +445,9 @@ def params_list(prefix: Annotated[str, typer.Argument(help="name prefix")] = "")
     names = [n for n in sorted(model.store.parameters) if n.startswith(prefix)]
     if not names:
         _fail(
-            GigcoverError(f"no parameter starts with {prefix!r}", suggestions=closest(prefix, model.store.parameters))
+            GigcoverError(
+                f"no parameter starts with {shown(prefix)}", suggestions=closest(prefix, model.store.parameters)
+            )
         )
     for name in names:
         typer.echo(f"{name}\t{model.store.parameters[name].spec.description}")
@@ -862,25 +866,51 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", help="server processes (one per core serves most load)", min=1, max=64)
     ] = 1,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option("--max-body-bytes", help="largest request body (default 1 MiB; 64 KiB for /v1/advice)", min=1),
+    ] = None,
+    max_people: Annotated[
+        int | None, typer.Option("--max-people", help="most people per HTTP calc (default 10,000)", min=1)
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="worker threads computing the rules per process (default 4)", min=1)
+    ] = None,
 ) -> None:
-    """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs)."""
+    """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs).
+
+    Limits also come from the environment: GIGCOVER_MAX_BODY_BYTES, GIGCOVER_ROUTE_BODY_BYTES,
+    GIGCOVER_MAX_PEOPLE, GIGCOVER_MAX_TRACED_PEOPLE, GIGCOVER_THREADS (the options win)."""
+    import dataclasses
     import os
 
     import uvicorn
 
-    from gigcover.api import create_app
+    from gigcover.api import ServiceLimits, create_app
 
     try:  # bad rule data or settings: one clear line, before any server starts
         model = default_model()
     except GigcoverError as exc:
         typer.echo(f"gigcover: cannot start: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    try:
+        base = ServiceLimits.from_env()
+        limits = dataclasses.replace(
+            base,
+            max_body_bytes=max_body_bytes or base.max_body_bytes,
+            max_people=max_people or base.max_people,
+            threads=threads or base.threads,
+        )
+    except ValueError as exc:
+        typer.echo(f"gigcover: cannot start: {exc}", err=True)
+        raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(model, db_url=db), host=host, port=port)
+        uvicorn.run(create_app(model, db_url=db, limits=limits), host=host, port=port)
         return
-    if db:  # each worker process builds its own app: pass the database by the environment
+    os.environ.update(limits.as_env())  # each worker process builds its own app: limits and database by environment
+    if db:
         os.environ["GIGCOVER_DB_URL"] = db
     uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)
 

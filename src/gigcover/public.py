@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gigcover.advisor.model import default_model
-from gigcover.engine.errors import InputValueError
+from gigcover.engine.errors import InputValueError, shown
 from gigcover.engine.evaluate import (
     Model,
     Rows,
@@ -25,6 +25,7 @@ from gigcover.engine.evaluate import (
     population_shape,
     row_count,
     validate_inputs,
+    work_places,
 )
 from gigcover.engine.evaluate import calculate as _calculate
 from gigcover.engine.graph import dependencies
@@ -80,7 +81,7 @@ def compute(
     `missing="nan"`: an amount that a row's place and date publish no figure for is NaN there (the warnings name the
     places), instead of failing the whole call ("raise", as one question does)."""
     if missing not in ("raise", "nan"):
-        raise InputValueError(f"missing: expected 'raise' or 'nan', got {missing!r}", field="missing")
+        raise InputValueError(f"missing: expected 'raise' or 'nan', got {shown(missing)}", field="missing")
     if not isinstance(inputs, Mapping):
         raise InputValueError("inputs: expected a mapping of variable names to values", field="inputs")
     model = model or default_model()
@@ -190,7 +191,7 @@ def _per_row_dates(date: Any) -> np.ndarray:
 def _per_row_regions(model: Model, region: Any) -> np.ndarray:
     if region is None:
         return np.asarray(model.regions.position[NATIONAL], dtype=INDEX_DTYPE)
-    return np.asarray(model.regions.encode(region, "region"), dtype=INDEX_DTYPE)
+    return np.asarray(work_places(model, region), dtype=INDEX_DTYPE)
 
 
 def _per_row(value: Any, n: int) -> bool:

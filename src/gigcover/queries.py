@@ -152,6 +152,7 @@ def parameter_info(model: Model, name: str, date: dt.date, region: str | None) -
         "description": parameter.spec.description,
         "label_en": parameter.spec.label_en,
         "unit": parameter.spec.unit,
+        "domain": None if (domain := parameter.domain()) is None else domain.model_dump(),
         "date": date.isoformat(),
         "requested_region": code,
         **hit.to_dict(),

@@ -111,7 +111,9 @@ def _internal_default(warning: str) -> bool:
 
 
 def _region(model: Model, raw: str, field: str) -> str:
-    return model.regions.resolve(raw, field=field).code
+    """A place the profile names, checked as the engine's input of that name checks it (places it refuses too)."""
+    variable = model.variable(field.rpartition(".")[2])
+    return str(model.regions.codes[int(variable.validate(raw, model.regions, field))])
 
 
 def _retirement(ask: Asker, profile: Any, age: int) -> dict[str, Any] | None:

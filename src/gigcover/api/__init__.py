@@ -19,11 +19,12 @@ from gigcover import __version__, web
 from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
 
-from .problems import install_problem_handlers, problem_openapi
+from .limits import BodyLimit, ServiceLimits, route_limit_finder, worker_pool
+from .problems import install_problem_handlers, problem_openapi, too_large
 from .routes import router
 from .schemas import ADVICE_EXAMPLE, TABLE2_EXAMPLE
 
-__all__ = ["DEFAULT_DB_URL", "GigcoverAPI", "app", "create_app"]
+__all__ = ["DEFAULT_DB_URL", "GigcoverAPI", "ServiceLimits", "app", "create_app"]
 
 DEFAULT_DB_URL = "sqlite:///gigcover.db"
 
@@ -40,6 +41,10 @@ the law as dated, cited code.
 
 Errors are RFC 9457 `application/problem+json` with `type`, `title`, `status`, `detail`, `instance` and the
 details needed to fix the request (`field`, `suggestions`, `missing`, `allowed`).
+
+Limits: a body over its endpoint's limit (`x-max-body-bytes` on the operation, else 1 MiB by default) and a calc about
+more people than the service answers at once are refused with 413 (`limit`, `unit`); populations belong to the Python
+API (`gigcover.compute`) or the CLI.
 """
 
 TAGS: list[dict[str, Any]] = [
@@ -83,6 +88,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.model is None:
         app.state.model = default_model()
     _warm_up(app.state.model)
+    app.openapi()  # the body limits are read from it (limits.py): built now, not during the first request
     yield
 
 
@@ -95,18 +101,22 @@ def _warm_up(model: Model) -> None:
     calculate(model, TABLE2_EXAMPLE)
 
 
-def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI:
+def create_app(model: Model | None = None, db_url: str | None = None, limits: ServiceLimits | None = None) -> FastAPI:
     """The HTTP application: the JSON API and the web advisor's pages.
 
     `model`: the rules to serve (default: the shipped model, loaded at start-up or on first use);
-    `db_url`: the database for the ledger (kept on `app.state.db_url`; nothing uses it yet).
+    `db_url`: the database for the ledger (kept on `app.state.db_url`; nothing uses it yet);
+    `limits`: body sizes, people per calc and worker threads (default: `ServiceLimits.from_env()`).
     """
     app = GigcoverAPI(
         title="gigcover", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=_lifespan
     )
     app.state.model = model
     app.state.db_url = db_url or os.environ.get("GIGCOVER_DB_URL") or DEFAULT_DB_URL
+    app.state.limits = limits = limits or ServiceLimits.from_env()
+    app.state.pool = worker_pool(limits)
     install_problem_handlers(app)
+    app.add_middleware(BodyLimit, limit_for=route_limit_finder(app.openapi, limits), refuse=too_large)
     app.include_router(router)
     _include_web(app)
     return app

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gigcover.engine.errors import GigcoverError
+from gigcover.engine.errors import DETAIL_CHARS, GigcoverError, clip
 
 logger = logging.getLogger("gigcover.api")
 
@@ -35,6 +35,7 @@ STATUS_BY_KIND: dict[str, int] = {
     "invalid_value": 422,
     "invalid_region": 422,
     "not_in_force": 422,
+    "too_large": 413,
     "parameter_file": 500,  # the shipped data is broken: a server fault, not the client's
     "model_definition": 500,
 }
@@ -44,6 +45,7 @@ TITLE_BY_KIND: dict[str, str] = {
     "invalid_value": "Invalid value",
     "invalid_region": "Invalid region",
     "not_in_force": "No value in force",
+    "too_large": "Request too large",
     "request_validation": "Request validation failed",
     "malformed_json": "Malformed JSON",
     "server_error": "Internal server error",
@@ -79,6 +81,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 class ProblemResponse(JSONResponse):
     media_type = PROBLEM_MEDIA_TYPE
 
+    def render(self, content: Any) -> bytes:
+        """As JSON; text that UTF-8 cannot carry (a lone surrogate from the request) goes out as `\\uXXXX` escapes."""
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
 
 class PathNotFound(Exception):
     """An engine error about a name in the URL path: answered 404 instead of the body's 422."""
@@ -103,7 +112,7 @@ def problem(
         "title": title or TITLE_BY_KIND.get(kind or "", "") or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request_path,
+        "instance": clip(request_path, DETAIL_CHARS),
     }
     if kind:
         body["kind"] = kind
@@ -116,6 +125,19 @@ def problem(
 def _plain(value: Any) -> Any:
     """Error details as JSON (they may hold numpy scalars or other objects from the engine)."""
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def too_large(scope: Scope, limit: int, declared: int | None) -> ProblemResponse:
+    """413 for a body over its route's limit (`declared`: the Content-Length, when the client sent one)."""
+    size = f" ({declared:,} bytes)" if declared is not None else ""
+    return problem(
+        str(scope.get("path", "")),
+        413,
+        f"the request body{size} is larger than this endpoint takes: at most {limit:,} bytes",
+        kind="too_large",
+        extra={"field": "body", "limit": limit, "unit": "bytes"},
+        headers={"Connection": "close"},
+    )
 
 
 def error_problem(request: Request, error: GigcoverError, status: int | None = None) -> ProblemResponse:
@@ -160,10 +182,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             kind="malformed_json",
             extra={"field": "body"},
         )
-    items = [
-        {"field": field_name(e.get("loc", ())), "message": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-        for e in errors
-    ]
+    items = [{"field": _error_field(e), "message": _error_message(e), "type": str(e.get("type", ""))} for e in errors]
     detail = "; ".join(f"{item['field']}: {item['message']}" for item in items) or "the request is not valid"
     return problem(
         request.url.path,
@@ -174,8 +193,33 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _error_field(error: Mapping[str, Any]) -> str:
+    """The field a validation error is about; a fault found in the body as a whole names its own place."""
+    where = getattr((error.get("ctx") or {}).get("error"), "field", None)
+    loc = tuple(error.get("loc", ()))
+    return field_name(loc) + f".{where}" if isinstance(where, str) else field_name(loc)
+
+
+def _error_message(error: Mapping[str, Any]) -> str:
+    found = (error.get("ctx") or {}).get("error")
+    if isinstance(found, ValueError) and isinstance(getattr(found, "field", None), str):
+        return str(found).partition(": ")[2]
+    return clip(str(error.get("msg", "")), DETAIL_CHARS)
+
+
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's words when json.loads itself fails
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:
+        return problem(
+            request.url.path,
+            400,
+            "request body could not be read as JSON (nested too deeply, or a number with too many digits)",
+            kind="malformed_json",
+            extra={"field": "body"},
+        )
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     return problem(request.url.path, exc.status_code, detail, headers=exc.headers)
 

@@ -17,6 +17,7 @@ from gigcover.advisor.model import default_model
 from gigcover.engine.errors import InputValueError, UnknownNameError
 from gigcover.engine.evaluate import Model, calculate, to_jsonable
 
+from .limits import KIB, LimitExceeded, ServiceLimits, body_limit, count_people, run_bounded
 from .problems import PathNotFound, problem_responses
 from .schemas import (
     AdviceRequest,
@@ -41,6 +42,29 @@ async def get_model(request: Request) -> Model:
 
 
 ModelDep = Annotated[Model, Depends(get_model)]
+
+ADVICE_BODY_BYTES = 64 * KIB
+"""One worker's answers are about 1 KB; 64 KiB leaves room for any profile the advisor takes."""
+
+
+async def get_service(request: Request) -> Service:
+    return Service(request.app.state.limits, request.app.state.pool)
+
+
+class Service:
+    """The app's limits and its pool of worker threads (see limits.py)."""
+
+    def __init__(self, limits: ServiceLimits, pool: Any) -> None:
+        self.limits = limits
+        self.pool = pool
+
+    async def run(self, function: Any, *args: Any) -> JSONResponse:
+        """The rules and the answer's JSON, computed on the pool: the event loop never runs them."""
+        answer: JSONResponse = await run_bounded(self.pool, function, *args)
+        return answer
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
 
 
 def json_answer(content: Any) -> JSONResponse:
@@ -72,36 +96,65 @@ def _body(model: Any) -> dict[str, Any]:
 @router.post(
     "/v1/calculate",
     response_model=CalculateResponse,
-    responses=problem_responses(400, 422, 500),
+    responses=problem_responses(400, 413, 422, 500),
     tags=["rules"],
     summary="Ask the rules anything (the calc contract)",
 )
-async def calculate_endpoint(body: CalculateRequest, model: ModelDep) -> JSONResponse:
+async def calculate_endpoint(body: CalculateRequest, model: ModelDep, service: ServiceDep) -> JSONResponse:
     """`{date, region, inputs, overrides, outputs, trace}` → `{date, region, outputs, warnings, verification, trace?}`,
-    exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the request's own."""
+    exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the request's own.
+
+    At most 10,000 people per request by default (100 with a trace; the server's `--max-people`): more is 413, and a
+    job for `gigcover.compute` (the Python API, which splits a population into chunks) or the CLI."""
     request = _body(body)
+    _check_people(request, service.limits)
+    return await service.run(_calculate, model, request)
+
+
+def _calculate(model: Model, request: dict[str, Any]) -> JSONResponse:
     name = request.pop("scenario", None)
     if name is not None:
         request["overrides"] = {**scenarios.scenario(name).overrides, **(request.get("overrides") or {})}
     return json_answer(calculate(model, request))
 
 
+def _check_people(request: dict[str, Any], limits: ServiceLimits) -> None:
+    people = count_people(request.get("inputs") or {})
+    traced = bool(request.get("trace"))
+    limit = limits.max_traced_people if traced else limits.max_people
+    if people > limit:
+        raise LimitExceeded(
+            f"inputs: this calc asks about {people:,} people; the HTTP API answers at most {limit:,} at once"
+            + (" with a trace" if traced else "")
+            + ". For a population use the Python API (gigcover.compute, numpy arrays, computed in chunks) or "
+            "`gigcover calc` on the command line; or send smaller batches.",
+            field="inputs",
+            limit=limit,
+            unit="people",
+        )
+
+
 # -- advisor -----------------------------------------------------------------------------------------------
 @router.post(
     "/v1/advice",
     response_model=AdviceResponse,
-    responses=problem_responses(400, 422, 500),
+    responses=problem_responses(400, 413, 422, 500),
     tags=["advisor"],
     summary="Advice for one worker: diagnosis, plan, affordability, what-ifs",
+    openapi_extra=body_limit(ADVICE_BODY_BYTES),
 )
-async def advice_endpoint(body: AdviceRequest, model: ModelDep) -> JSONResponse:
+async def advice_endpoint(body: AdviceRequest, model: ModelDep, service: ServiceDep) -> JSONResponse:
     """One worker's diagnosis and an unbundled plan with costs, benefits and reasons (gigcover.advisor).
 
-    Run on the event loop, not the thread pool: the work is a few CPU-bound milliseconds (the GIL serialises it
-    anyway), and the hop to a worker thread cost more than the rules under load."""
+    Run on the service's pool of worker threads, like every computation of the rules: a few milliseconds each, but
+    never on the event loop, so no request waits behind another's computation."""
+    return await service.run(_advise, model, _body(body))
+
+
+def _advise(model: Model, request: dict[str, Any]) -> JSONResponse:
     from gigcover.advisor import advise  # the service layer, loaded on first use
 
-    return json_answer(advise(model, _body(body)))
+    return json_answer(advise(model, request))
 
 
 # -- parameters --------------------------------------------------------------------------------------------
@@ -196,5 +249,6 @@ def variable_detail(
 
 # -- operations --------------------------------------------------------------------------------------------
 @router.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness and what is loaded")
-def healthz(model: ModelDep) -> Health:
+async def healthz(model: ModelDep) -> Health:
+    """Answered on the event loop (no thread): it stays prompt while the pool computes large requests."""
     return Health(status="ok", variables=len(model.variables), parameters=len(model.store.parameters))

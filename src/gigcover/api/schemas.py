@@ -11,7 +11,18 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StringConstraints,
+    model_validator,
+)
+
+from gigcover.engine.errors import clip, shown
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -21,7 +32,7 @@ def _iso_date_only(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
+        raise ValueError(f"expected a date YYYY-MM-DD, got {shown(value)}")
     return value
 
 
@@ -31,17 +42,68 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 Verification = Literal["V1", "V2", "V3", "UNVERIFIED", "OVERLAY"]
 
 
-def _finite(value: Any, where: str = "") -> Any:
-    """Reject NaN and ±Infinity anywhere in a JSON value: they are not numbers a rule can use."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{where or 'value'}: numbers must be finite, got {value!r}")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _finite(item, f"{where}.{key}" if where else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _finite(item, f"{where}[{index}]")
+MAX_EXACT_INTEGER = 2**53
+"""Whole numbers in a request: up to ±2^53 (exact as floats); a 400-digit number is refused, not overflowed."""
+MAX_DEPTH = 16
+"""Objects and lists nested deeper than this are refused (no input of the rules nests more than a few levels)."""
+
+VariableName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+ParameterName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$", max_length=128)]
+
+
+class BodyValueError(ValueError):
+    """A fault `plain_json` found; `field` is where (`inputs.monthly_orders[3]`), for the problem's `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def plain_json(value: Any, where: str = "", depth: int = 0) -> Any:
+    """Check a JSON value the way the rules need it, wherever it sits: numbers finite, whole numbers within ±2^53,
+    text that is Unicode (no lone surrogates, in keys too), nesting at most MAX_DEPTH deep. The first fault is
+    raised as a ValueError naming where it is."""
+    at = where or "body"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BodyValueError(at, f"numbers must be finite, got {shown(value)}")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_EXACT_INTEGER:
+            raise BodyValueError(at, f"{shown(value)} is too large (whole numbers up to {MAX_EXACT_INTEGER:,})")
+    elif isinstance(value, str):
+        _unicode(value, at)
+    elif isinstance(value, dict | list):
+        if depth >= MAX_DEPTH:
+            raise BodyValueError(at, f"nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _unicode(str(key), f"{at} (a key)")
+                plain_json(item, f"{where}.{clip(str(key))}" if where else clip(str(key)), depth + 1)
+        else:
+            for index, item in enumerate(value):
+                plain_json(item, f"{at}[{index}]", depth + 1)
     return value
+
+
+def _unicode(text: str, at: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BodyValueError(
+            at,
+            f"text must be Unicode; it contains a lone surrogate ({shown(exc.object[exc.start : exc.end])}) "
+            f"at character {exc.start}",
+        ) from None
+
+
+class JsonBody(BaseModel):
+    """A request body checked as a whole by `plain_json` before its fields are (so a fault anywhere, even in a
+    free-form object, is a 422 naming where it is, never a failure further on)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return plain_json(value)
 
 
 TABLE2_EXAMPLE: dict[str, Any] = {
@@ -54,34 +116,33 @@ TABLE2_EXAMPLE: dict[str, Any] = {
 
 
 # -- /v1/calculate ---------------------------------------------------------------------------------------
-class CalculateRequest(BaseModel):
+class CalculateRequest(JsonBody):
     """The calc contract (as `gigcover calc`), plus an optional reform scenario."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [TABLE2_EXAMPLE]})
     date: IsoDate = Field(description="the date the law is applied on (YYYY-MM-DD)")
     region: str | None = Field(
         None,
+        min_length=1,
+        max_length=64,
         description="place of work: GB/T 2260 code or name (310000, 上海, shanghai); national values when absent",
     )
-    inputs: dict[str, Any] = Field(
+    inputs: dict[VariableName, Any] = Field(
         default_factory=dict,
         description="variable name → value (a fact, or a computed variable whose formula is then skipped); "
         "a list gives one answer per person",
     )
-    overrides: dict[str, Any] | None = Field(
-        None, description="parameter name → value, or → {effective date → value}; this call only"
+    overrides: dict[ParameterName, Any] | None = Field(
+        None,
+        description="parameter name → value, or → {effective date → value}; this call only. A value must lie in the "
+        "parameter's domain (rates 0–1, amounts ≥ 0; `GET /v1/parameters/{name}`)",
     )
-    outputs: list[str] = Field(min_length=1, description="the variables to compute")
+    outputs: list[VariableName] = Field(min_length=1, max_length=200, description="the variables to compute")
     trace: StrictBool = Field(False, description="add formulas, inputs, parameters and legal basis for every value")
-    scenario: str | None = Field(
+    scenario: VariableName | None = Field(
         None,
         description="a reform scenario (`gigcover scenarios`) applied under this request's own overrides",
     )
-
-    @field_validator("inputs", "overrides")
-    @classmethod
-    def _numbers_finite(cls, value: Any) -> Any:
-        return _finite(value)
 
 
 class VerificationSummary(BaseModel):
@@ -121,7 +182,7 @@ ADVICE_EXAMPLE: dict[str, Any] = {
 }
 
 
-class AdviceRequest(BaseModel):
+class AdviceRequest(JsonBody):
     """One worker's situation for the advisor. The profile's fields are checked by the advisor (errors name
     `profile.<field>`); the OpenAPI shows them as `AdviceProfile` (gigcover.advisor.request.Profile)."""
 
@@ -131,15 +192,14 @@ class AdviceRequest(BaseModel):
     )
     date: IsoDate = Field(description="the date the advice is for (YYYY-MM-DD)")
     profile: dict[str, Any] = Field(description="the worker: income, place of work, hukou, industry, platform, ...")
-    budget_monthly: float | None = Field(
-        None, ge=0, allow_inf_nan=False, description="what the worker can spend a month on insurance (yuan)"
+    budget_monthly: StrictFloat | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        allow_inf_nan=False,
+        description="what the worker can spend a month on insurance (yuan)",
     )
     lang: Literal["zh", "en"] = Field("zh", description="language of the advice")
-
-    @field_validator("profile")
-    @classmethod
-    def _numbers_finite(cls, value: Any) -> Any:
-        return _finite(value)
 
 
 class AdviceResponse(BaseModel):
@@ -158,6 +218,11 @@ class AdviceResponse(BaseModel):
     what_ifs: list[dict[str, Any]] = Field(description="how cost and benefit change if the worker acts differently")
     warnings: list[str] | None = None
     verification: dict[str, Any] | None = None
+
+
+class Domain(BaseModel):
+    minimum: float | None
+    maximum: float | None
 
 
 # -- /v1/parameters --------------------------------------------------------------------------------------
@@ -190,6 +255,9 @@ class ParameterValue(BaseModel):
     description: str
     label_en: str
     unit: str
+    domain: Domain | None = Field(
+        None, description="the numbers the parameter may take (inclusive; null: unbounded); overrides are checked"
+    )
     date: str = Field(description="the date asked (YYYY-MM-DD)")
     requested_region: str = Field(description="the region asked (000000 = national)")
     value: Any = Field(description="the value in force")

@@ -10,7 +10,7 @@ array (one row per person) and `p("parameter")` the value in force on the questi
 
 from gigcover.engine import periods
 from gigcover.engine.enums import Categorical, bitset
-from gigcover.engine.errors import GigcoverError, InputValueError, NotInForceError
+from gigcover.engine.errors import GigcoverError, InputValueError, NotInForceError, shown
 from gigcover.engine.evaluate import Inputs, Model, Params, Recording
 from gigcover.engine.model import build_model
 from gigcover.engine.money import round_money
@@ -44,4 +44,5 @@ __all__ = [
     "periods",
     "round_money",
     "select",
+    "shown",
 ]

@@ -17,7 +17,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from .errors import InputValueError
+from .errors import InputValueError, shown
 
 CODE_DTYPE = np.int8
 """Codes fit a signed byte: no categorical here has more than 127 members (checked when a class is made)."""
@@ -104,7 +104,7 @@ class Categorical(enum.IntEnum):
     @classmethod
     def _unknown(cls, raw: Any, field: str) -> InputValueError:
         return InputValueError(
-            f"{field}: {raw!r} is not allowed; expected one of: {', '.join(cls.ids())}",
+            f"{field}: {shown(raw)} is not allowed; expected one of: {', '.join(cls.ids())}",
             field=field,
             allowed=list(cls.ids()),
         )
@@ -184,7 +184,9 @@ class Categorical(enum.IntEnum):
         if isinstance(raw, list | tuple | np.ndarray):
             masks = [cls.encode_set(list(item), f"{field}[{i}]") for i, item in enumerate(raw)]
             return np.asarray(masks, dtype=set_dtype(len(cls)))
-        raise InputValueError(f"{field}: expected a list of names, got {raw!r}", field=field, allowed=list(cls.ids()))
+        raise InputValueError(
+            f"{field}: expected a list of names, got {shown(raw)}", field=field, allowed=list(cls.ids())
+        )
 
 
 @cache

@@ -3,7 +3,53 @@
 from __future__ import annotations
 
 import difflib
+import math
+import reprlib
 from collections.abc import Iterable
+
+SHOWN_CHARS = 40
+"""An error repeats at most this many characters of a value it refuses (then "…"): a 50 MB string sent as a region
+is named by its start, not echoed back."""
+
+MESSAGE_CHARS = 1000
+DETAIL_CHARS = 200
+"""Whatever a message says, an error's text and each of its details' strings are cut to these lengths."""
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 2
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxarray = _REPR.maxdict = _REPR.maxset = _REPR.maxfrozenset = 4
+_REPR.maxstring = _REPR.maxlong = _REPR.maxother = SHOWN_CHARS + 2
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text` cut to `limit` characters, with "…" when cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """A value as an error message quotes it: its repr (lone surrogates escaped), at most `limit` characters of it."""
+    if isinstance(value, str):
+        return repr(value[:limit]) + ("…" if len(value) > limit else "")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"an integer of {_digits(abs(value))} digits"  # no str() of it: Python refuses past 4,300 digits
+    return clip(_REPR.repr(value), limit)
+
+
+def _digits(number: int) -> int:
+    estimate = int(math.log10(number))  # a float: off by one at most, near a power of ten
+    if 10**estimate > number:
+        estimate -= 1
+    elif 10 ** (estimate + 1) <= number:
+        estimate += 1
+    return estimate + 1
+
+
+def _bounded(value: object) -> object:
+    if isinstance(value, str):
+        return clip(value, DETAIL_CHARS)
+    if isinstance(value, list | tuple):
+        return [_bounded(item) for item in value[:50]]
+    return value
 
 
 class GigcoverError(Exception):
@@ -12,9 +58,10 @@ class GigcoverError(Exception):
     kind = "error"
 
     def __init__(self, message: str, **details: object) -> None:
+        message = clip(message, MESSAGE_CHARS)
         super().__init__(message)
         self.message = message
-        self.details = details
+        self.details = {key: _bounded(value) for key, value in details.items()}
 
     def to_dict(self) -> dict[str, object]:
         return {"error": self.kind, "message": self.message, **self.details}

@@ -20,6 +20,7 @@ from .errors import (
     NotInForceError,
     UnknownNameError,
     closest,
+    shown,
 )
 from .graph import dependencies
 from .overlay import Overlay
@@ -56,7 +57,7 @@ class Model:
             return self.variables[name]
         except KeyError:
             raise UnknownNameError(
-                f"unknown variable {name!r}", name=name, suggestions=closest(name, self.variables)
+                f"unknown variable {shown(name)}", name=name, suggestions=closest(name, self.variables)
             ) from None
 
     def ancestors(self, name: str) -> frozenset[str]:
@@ -586,7 +587,7 @@ def parse_date(raw: Any, field: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(str(raw))
     except ValueError:
-        raise InputValueError(f"{field}: expected a date YYYY-MM-DD, got {raw!r}", field=field) from None
+        raise InputValueError(f"{field}: expected a date YYYY-MM-DD, got {shown(raw)}", field=field) from None
 
 
 def missing_inputs(
@@ -670,8 +671,19 @@ def _parse_regions(model: Model, raw: Any) -> str | np.ndarray:
     if isinstance(raw, list | tuple | np.ndarray):
         if len(raw) == 0:
             raise InputValueError("region: empty list", field="region")
-        return np.asarray(model.regions.encode(raw, "region"))
-    return model.regions.resolve(raw).code
+        return np.asarray(work_places(model, raw))
+    if not isinstance(raw, str):
+        model.regions.resolve(raw)  # raises: neither a code nor a name
+    return str(model.regions.codes[int(work_places(model, raw))])
+
+
+def work_places(model: Model, raw: Any, field: str = "region") -> Any:
+    """The region of a question, which is the place of work, encoded (an index, or an array of indices) and
+    refused where the rules refuse `work_region` (e.g. a place outside the schemes' jurisdiction)."""
+    work = model.variables.get("work_region")
+    if work is not None and work.value_type == "region":
+        return work.validate(raw, model.regions, field)
+    return model.regions.encode(raw, field)
 
 
 def validate_inputs(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputValueError
+from .errors import InputValueError, shown
 from .parameters import ParameterHit, ParameterStore, Reference, value_kind
 
 OVERLAY_REFERENCE = Reference(document="overlay", note="value supplied for this call (reform, scenario or what-if)")
@@ -39,9 +39,10 @@ class Overlay:
             for value in dated.values():
                 if value_kind(value) != kind and not (kind == "number" and value_kind(value) == "number"):
                     raise InputValueError(
-                        f"{name}.{param_name}: expected a {kind} like the baseline, got {value!r}",
+                        f"{name}.{param_name}: expected a {kind} like the baseline, got {shown(value)}",
                         field=f"{name}.{param_name}",
                     )
+                parameter.check_value(value, f"{name}.{param_name}")
             parsed[param_name] = dated
         return cls(values=parsed, name=name)
 
@@ -76,7 +77,7 @@ def _dated(spec: Any, kind: str, where: str) -> dict[dt.date, Any]:
                 out[dt.date.fromisoformat(str(key))] = value
             except ValueError:
                 raise InputValueError(
-                    f"{where}: {key!r} is not an effective date (YYYY-MM-DD); give a plain value or "
+                    f"{where}: {shown(key)} is not an effective date (YYYY-MM-DD); give a plain value or "
                     "a mapping of dates to values",
                     field=where,
                 ) from None

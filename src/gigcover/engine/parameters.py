@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import NotInForceError, ParameterFileError, UnknownNameError, closest
+from .errors import InputValueError, NotInForceError, ParameterFileError, UnknownNameError, closest, shown
 from .regions import NATIONAL, RegionTable
 
 Verification = Literal["V1", "V2", "V3", "UNVERIFIED"]
@@ -84,11 +84,42 @@ class DatedSeries(BaseModel):
         return _date_keyed(values)
 
 
+class Domain(BaseModel):
+    """The numbers a parameter may take (inclusive bounds; None: unbounded on that side). Every number in a value is
+    checked: a plain number, and each number inside a list or a mapping's values (e.g. a table of ratios)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def contains(self, number: float) -> bool:
+        return (self.minimum is None or number >= self.minimum) and (self.maximum is None or number <= self.maximum)
+
+    def describe(self) -> str:
+        low = "−∞" if self.minimum is None else f"{self.minimum:g}"
+        high = "∞" if self.maximum is None else f"{self.maximum:g}"
+        return f"[{low}, {high}]"
+
+
+UNIT_DOMAINS: dict[str, Domain] = {
+    "ratio": Domain(minimum=0, maximum=1),  # a rate or a share; a multiple (300 % of a wage) is unit "multiple"
+    "yuan": Domain(minimum=0),
+    "months": Domain(minimum=0),
+    "years": Domain(minimum=0),
+    "year": Domain(minimum=0),
+    "hours": Domain(minimum=0),
+    "multiple": Domain(minimum=0),
+    "stars": Domain(minimum=0),
+}
+"""The domain a unit implies when a file declares none: rates in [0, 1], amounts and durations ≥ 0."""
+
+
 class ParameterFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     description: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
     unit: str = Field(min_length=1)
+    domain: Domain | None = None
     reference: Reference | None = None
     # "year": every value is published for the year from its effective date (a contribution year, a retirement year)
     # unless it states its own `valid_until`; read later, it is carried forward and said to be
@@ -213,6 +244,28 @@ class Parameter:
     spec: ParameterFile
     path: str
 
+    def domain(self) -> Domain | None:
+        """The numbers this parameter may take: declared in its file, else implied by its unit (`UNIT_DOMAINS`;
+        `yuan/month` is `yuan`), else None (text, flags, mappings of names)."""
+        if self.spec.domain is not None:
+            return self.spec.domain
+        return UNIT_DOMAINS.get(self.spec.unit.split("/")[0].strip())
+
+    def check_value(self, value: Any, where: str) -> None:
+        """Raise InputValueError when a number in `value` lies outside the parameter's domain."""
+        domain = self.domain()
+        if domain is None:
+            return
+        for number in _numbers(value):
+            if not domain.contains(number):
+                raise InputValueError(
+                    f"{where}: {shown(number)} is outside {self.name}'s domain {domain.describe()} "
+                    f"(unit {self.spec.unit})",
+                    field=where,
+                    minimum=domain.minimum,
+                    maximum=domain.maximum,
+                )
+
     def kind(self) -> str:
         """bool, number, text, list or mapping: overrides must keep the kind."""
         sample = next(iter(self.spec.values.values()), None) or next(
@@ -227,6 +280,20 @@ class Parameter:
         if series is None:
             return {}, None
         return series.values, series.reference or self.spec.reference
+
+
+def _numbers(value: Any) -> Iterable[float]:
+    """Every number in a value: itself, or the numbers in a list's items or a mapping's values (not its keys)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
 
 
 def value_kind(value: Any) -> str:
@@ -283,7 +350,7 @@ class ParameterStore:
             return self.parameters[name]
         except KeyError:
             raise UnknownNameError(
-                f"unknown parameter {name!r}", name=name, suggestions=closest(name, self.parameters)
+                f"unknown parameter {shown(name)}", name=name, suggestions=closest(name, self.parameters)
             ) from None
 
     def values_at_level(self, level: str) -> list[dict[str, Any]]:
@@ -424,7 +491,22 @@ def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Param
     for code in spec.by_region:
         if code not in regions.by_code or code == NATIONAL:
             raise ParameterFileError(f"{shown}: by_region.{code}: not a GB/T 2260 code", file=shown, key=code)
-    return Parameter(name=name, spec=spec, path=shown)
+    parameter = Parameter(name=name, spec=spec, path=shown)
+    _check_domain(parameter)
+    return parameter
+
+
+def _check_domain(parameter: Parameter) -> None:
+    """Every stored value lies in the parameter's domain (the one overrides are checked against)."""
+    places = [("values", parameter.spec.values)] + [
+        (f"by_region.{code}.values", series.values) for code, series in parameter.spec.by_region.items()
+    ]
+    for where, series in places:
+        for date, item in series.items():
+            try:
+                parameter.check_value(item.value, f"{where}.{date.isoformat()}")
+            except InputValueError as exc:
+                raise ParameterFileError(f"{parameter.path}: {exc.message}", file=parameter.path) from None
 
 
 def _load_missing(path: Path, root: Path, store: ParameterStore) -> dict[str, list[Missing]]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import RegionError, closest
+from .errors import RegionError, closest, shown
 
 INDEX_DTYPE = np.int16
 """Regions inside a computation are indices into the table (3,219 divisions fit a 16-bit integer)."""
@@ -86,7 +86,9 @@ class RegionTable:
     def resolve(self, code_or_name: str, field: str = "region") -> Region:
         """A region from a 6-digit code, a Chinese name (深圳, 深圳市) or pinyin (shenzhen)."""
         if not isinstance(code_or_name, str) or not code_or_name.strip():
-            raise RegionError(f"{field}: expected a GB/T 2260 code or a region name, got {code_or_name!r}", field=field)
+            raise RegionError(
+                f"{field}: expected a GB/T 2260 code or a region name, got {shown(code_or_name)}", field=field
+            )
         text = code_or_name.strip()
         if text in self.by_code:
             return self.by_code[text]
@@ -94,9 +96,9 @@ class RegionTable:
         if code is not None:
             return self.by_code[code]
         if text.isdigit():
-            raise RegionError(f"{field}: {text!r} is not a valid GB/T 2260 code", field=field)
+            raise RegionError(f"{field}: {shown(text)} is not a valid GB/T 2260 code", field=field)
         raise RegionError(
-            f"{field}: unknown region {text!r} (give a GB/T 2260 code such as 310000, or a name such as 上海/shanghai)",
+            f"{field}: unknown region {shown(text)} (give a GB/T 2260 code such as 310000, or a name such as 上海/shanghai)",
             field=field,
             suggestions=closest(text.lower(), self._aliases),
         )

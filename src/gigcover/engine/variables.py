@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from .enums import Categorical
-from .errors import InputValueError
+from .errors import InputValueError, RegionError, shown
 from .regions import RegionTable
 
 ValueType = Literal["bool", "float", "int", "str", "enum", "set", "region", "date", "mapping"]
@@ -48,6 +48,10 @@ class _CallRegion:
 
 
 CALL_REGION: Any = _CallRegion()
+
+MAX_EXACT_INTEGER = 2**53
+"""The largest whole number an input may be: every integer up to it is exact as a float (a 400-digit number is an
+input error, not an overflow in the arrays)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class Variable:
     description: str = ""
     schema: Any = None  # a pydantic model validating a "mapping" input (e.g. a contribution history)
     enum: type[Categorical] | None = None  # the members of an "enum" value, or of the members of a "set"
+    # a "region" input: GB/T 2260 code prefixes the rules refuse, each with the reason shown (e.g. places outside the
+    # schemes' jurisdiction); codes under such a prefix are refused even when the table does not list them
+    refused_regions: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if (self.value_type in ("enum", "set")) != (self.enum is not None):
@@ -130,7 +137,14 @@ class Variable:
         if self.value_type in ("region", "enum") and isinstance(raw, list | tuple | np.ndarray) and len(raw) == 0:
             raise InputValueError(f"{where}: empty list", field=where)
         if self.value_type == "region":
-            return regions.encode(raw, where)
+            try:
+                encoded = regions.encode(raw, where)
+            except RegionError:
+                self.refuse_regions(_texts(raw), where)  # a code under a refused prefix that the table lacks
+                raise
+            if self.refused_regions:
+                self._refuse_indices(encoded, regions, where)
+            return encoded
         if self.enum is not None:
             if self.value_type == "set":
                 return self.enum.encode_set(raw, where)
@@ -148,6 +162,27 @@ class Variable:
                 return fast
             return np.asarray([self._one(item, regions, f"{where}[{i}]") for i, item in enumerate(raw)])
         return self._one(raw, regions, where)
+
+    def refuse_regions(self, codes: Any, where: str) -> None:
+        """Raise the rules' reason when one of `codes` (a code or a list of codes) lies under a refused prefix."""
+        if not self.refused_regions:
+            return
+        for code in [codes] if isinstance(codes, str) else codes:
+            for prefix, reason in self.refused_regions:
+                if str(code).startswith(prefix):
+                    raise RegionError(f"{where}: {reason}", field=where, region=str(code)[:6])
+
+    def _refuse_indices(self, encoded: Any, regions: RegionTable, where: str) -> None:
+        """The refusal on region indices: one vectorised lookup, so a population's column costs a gather."""
+        key = (self.refused_regions, id(regions))
+        mask = _REFUSED_MASKS.get(key)
+        if mask is None:
+            prefixes = tuple(prefix for prefix, _ in self.refused_regions)
+            mask = _REFUSED_MASKS[key] = np.asarray([code.startswith(prefixes) for code in regions.codes])
+        indices = np.asarray(encoded)
+        hit = mask[indices]
+        if hit.any():
+            self.refuse_regions(regions.codes[int(indices.ravel()[np.flatnonzero(hit.ravel())[0]])], where)
 
     def _many(self, raw: Any) -> Any:
         """Whole-array validation for one value per person; None when an element needs the detailed check."""
@@ -176,23 +211,27 @@ class Variable:
             raw = raw.item()
         if kind == "bool":
             if not isinstance(raw, bool):
-                raise InputValueError(f"{where}: expected true or false, got {raw!r}", field=where)
+                raise InputValueError(f"{where}: expected true or false, got {shown(raw)}", field=where)
             return raw
         if kind in ("float", "int"):
             if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
-                raise InputValueError(f"{where}: expected a number, got {raw!r}", field=where)
+                raise InputValueError(f"{where}: expected a number, got {shown(raw)}", field=where)
+            if isinstance(raw, int) and abs(raw) > MAX_EXACT_INTEGER:
+                raise InputValueError(
+                    f"{where}: {shown(raw)} is too large (whole numbers up to {MAX_EXACT_INTEGER:,})", field=where
+                )
             if self.minimum is not None and raw < self.minimum:
-                raise InputValueError(f"{where}: {raw} is below the minimum {self.minimum}", field=where)
+                raise InputValueError(f"{where}: {shown(raw)} is below the minimum {self.minimum}", field=where)
             if self.maximum is not None and raw > self.maximum:
-                raise InputValueError(f"{where}: {raw} is above the maximum {self.maximum}", field=where)
+                raise InputValueError(f"{where}: {shown(raw)} is above the maximum {self.maximum}", field=where)
             if kind == "int" and float(raw) != int(raw):
-                raise InputValueError(f"{where}: expected a whole number, got {raw!r}", field=where)
+                raise InputValueError(f"{where}: expected a whole number, got {shown(raw)}", field=where)
             return int(raw) if kind == "int" else float(raw)
         if kind == "str":
             if not isinstance(raw, str) or (self.allowed and raw not in self.allowed):
                 allowed = ", ".join(self.allowed or ())
                 raise InputValueError(
-                    f"{where}: {raw!r} is not allowed; expected one of: {allowed}",
+                    f"{where}: {shown(raw)} is not allowed; expected one of: {allowed}",
                     field=where,
                     allowed=list(self.allowed or ()),
                 )
@@ -201,7 +240,7 @@ class Variable:
             try:
                 return dt.date.fromisoformat(str(raw)).isoformat()
             except ValueError:
-                raise InputValueError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}", field=where) from None
+                raise InputValueError(f"{where}: expected a date YYYY-MM-DD, got {shown(raw)}", field=where) from None
         if kind == "mapping" and is_row_table(raw):
             return raw  # checked when it was built (many people's records as columns)
         if kind == "mapping" and self.schema is not None:
@@ -213,6 +252,16 @@ class Variable:
                 field = f"{where}.{at}" if at else where
                 raise InputValueError(f"{field}: {first['msg']}", field=field) from None
         return raw
+
+
+_REFUSED_MASKS: dict[tuple[tuple[tuple[str, str], ...], int], np.ndarray] = {}
+
+
+def _texts(raw: Any) -> list[str]:
+    """The 6-digit codes among what was given for a region (names are checked once resolved)."""
+    values = [raw] if isinstance(raw, str) else np.asarray(raw).ravel().tolist() if np.ndim(raw) else []
+    texts = [text.strip() for text in values if isinstance(text, str)]
+    return [text for text in texts if len(text) == 6 and text.isdigit()]
 
 
 class VariableRegistry:

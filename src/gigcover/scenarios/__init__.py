@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from gigcover.engine.errors import ParameterFileError, UnknownNameError, closest
+from gigcover.engine.errors import ParameterFileError, UnknownNameError, closest, shown
 from gigcover.engine.evaluate import Model
 from gigcover.engine.overlay import Overlay
 
@@ -47,5 +47,5 @@ def scenario(name: str) -> Scenario:
         return scenarios()[name]
     except KeyError:
         raise UnknownNameError(
-            f"unknown scenario {name!r}", name=name, suggestions=closest(name, scenarios())
+            f"unknown scenario {shown(name)}", name=name, suggestions=closest(name, scenarios())
         ) from None

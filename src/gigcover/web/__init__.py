@@ -9,6 +9,7 @@ form with them, `POST /advice` the advice). The app mounts this with `app.includ
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError
@@ -122,7 +122,8 @@ async def _answer(request: Request, answers: Answers, lang: Lang) -> HTMLRespons
     """The result page, or the form again with each problem next to its field (HTTP 422)."""
     try:
         prepared = prepare(answers, lang, _today())
-        advice = await run_in_threadpool(_advise, _model(request), prepared)
+        pool = getattr(request.app.state, "pool", None)  # the service's bounded pool (gigcover.api.limits)
+        advice = await asyncio.get_running_loop().run_in_executor(pool, _advise, _model(request), prepared)
     except FormErrors as exc:
         return _form_page(request, lang, answers, exc.errors, status=422)
     except GigcoverError as exc:

@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gigcover.engine.errors import RegionError
+from gigcover.advisor.request import WORKING_AGES, age_on
+from gigcover.engine.errors import RegionError, clip
 from gigcover.engine.regions import Region, region_table
 from gigcover.labels import Lang
+from gigcover.rules.coverage.table2 import OUTSIDE_MAINLAND
 
 from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES, t
 
@@ -202,7 +204,7 @@ def _inside(code_prefix: str, rest: str) -> Region | None:
 
 
 def _place_error(value: str, exc: RegionError, lang: Lang) -> str:
-    message = t("err_place", lang, value=value)
+    message = t("err_place", lang, value=clip(value))
     found = exc.details.get("suggestions")
     suggestions = [str(s) for s in found][:4] if isinstance(found, list) else []
     if suggestions:
@@ -231,16 +233,23 @@ def birth_years(today: dt.date) -> list[int]:
     return list(range(today.year - 16, today.year - 76, -1))
 
 
-def _place(text: str | None, field: str, missing: str, errors: dict[str, str], lang: Lang) -> Region | None:
-    """A place answer resolved to a region, or the error recorded under `field`."""
+def _place(
+    text: str | None, field: str, missing: str, errors: dict[str, str], lang: Lang, outside_mainland: str
+) -> Region | None:
+    """A place answer resolved to a region, or the error recorded under `field` (`outside_mainland`: the message
+    for Hong Kong, Macao or Taiwan, which the mainland's schemes do not cover)."""
     if not text:
         errors[field] = t(missing, lang)
         return None
     try:
-        return resolve_place(text)
+        place = resolve_place(text)
     except RegionError as exc:
         errors[field] = _place_error(text, exc, lang)
         return None
+    if place.province_code in OUTSIDE_MAINLAND:
+        errors[field] = t(outside_mainland, lang)
+        return None
+    return place
 
 
 def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
@@ -249,9 +258,9 @@ def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
 
     # place of work: the typed city wins over the list
     work_text = answers.get("work_code") or (answers.get("work_city") if answers.get("work_city") != OTHER_CITY else "")
-    work_place = _place(work_text, "work", "err_work_place", errors, lang)
+    work_place = _place(work_text, "work", "err_work_place", errors, lang, "err_place_outside_mainland")
     hukou_text = answers.get("hukou_region")
-    hukou_place = _place(hukou_text, "hukou_region", "err_required", errors, lang)
+    hukou_place = _place(hukou_text, "hukou_region", "err_required", errors, lang, "err_hukou_outside_mainland")
 
     rural = _yes_no(answers, "hukou_type", "rural", "urban", errors, lang)
     industry = _choice(answers, "industry", INDUSTRY_NAMES, errors, lang)
@@ -300,6 +309,9 @@ def prepare(answers: Answers, lang: Lang, today: dt.date) -> Prepared:
             date = dt.date.fromisoformat(answers.get("date")).isoformat()
         except ValueError:
             errors["date"] = t("err_date", lang)
+    age = age_on(birth, dt.date.fromisoformat(date)) if birth and "date" not in errors else None
+    if age is not None and not WORKING_AGES[0] <= age <= WORKING_AGES[1]:
+        errors["birth"] = t("err_birth_age", lang, age=age, date=date)
 
     if errors or work_place is None or hukou_place is None or income is None:
         raise FormErrors(errors)

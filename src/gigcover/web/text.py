@@ -140,6 +140,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "找不到“{value}”这个地方。请写城市名（如 武汉、河南周口）或 6 位代码（如 420100）。",
         "Cannot find the place '{value}'. Type a city name (e.g. 武汉, wuhan, 河南周口) or a 6-digit code (e.g. 420100).",
     ),
+    "err_place_outside_mainland": (
+        "香港、澳门、台湾不适用内地（大陆）的社会保险制度，请填写您在内地（大陆）的工作城市。",
+        "Hong Kong, Macao and Taiwan are outside the mainland's social insurance schemes: give the mainland city "
+        "where you work.",
+    ),
+    "err_hukou_outside_mainland": (
+        "港澳台居民在内地（大陆）参保按《香港澳门台湾居民在内地（大陆）参加社会保险暂行办法》（人社部、国家医保局令第41号）"
+        "第二条办理：灵活就业并办理居住证的，可在居住地参加职工养老和医疗保险。本工具尚未按该办法计算，请向居住地社保经办机构咨询。",
+        "Residents of Hong Kong, Macao and Taiwan enrol under Order No. 41 (2019), article 2: flexible workers "
+        "holding a residence permit may join employee pension and medical insurance where they live. This tool does "
+        "not compute that route yet; ask the social insurance office where you live.",
+    ),
+    "err_birth_age": (
+        "按这个出生年月，到 {date} 您 {age} 岁；本工具为 16 至 80 岁的劳动者提供建议，请检查出生年月。",
+        "With this birth month you are {age} on {date}; the advisor is for workers aged 16 to 80. Please check it.",
+    ),
     "did_you_mean": ("您是不是想写：", "Did you mean: "),
     "err_choice": ("请从列表里选一项。", "Please choose one from the list."),
     "err_date": ("日期格式应为 YYYY-MM-DD。", "The date must look like YYYY-MM-DD."),

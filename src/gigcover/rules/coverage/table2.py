@@ -10,14 +10,46 @@ from gigcover.rules.coverage.categories import Platform, Table2Cell, Table2Optio
 from gigcover.rules.employment.classification import LegalRelation
 
 registry.input("hukou_rural", "是否农村（农业）户籍", "Rural (agricultural) hukou", "bool")
-registry.input("hukou_region", "户籍所在地", "Hukou region (GB/T 2260)", "region")
+
+# Hong Kong (810000), Macao (820000) and Taiwan (710000) are outside the mainland's social insurance schemes: the law
+# in these rules is the mainland's (社会保险法), so none of them is a place of work it applies to. Their residents who
+# work or live in the mainland enrol there (人社部、国家医保局令第41号 第二条: flexible workers holding a 港澳台居民居住证
+# in employee pension and medical insurance at their place of residence, those not employed in the resident schemes);
+# their "hukou" is not a mainland hukou, so the hukou rules of Table 2 do not describe them. That route is not encoded:
+# a hukou there is refused with the reason (and the article to read) rather than answered as a non-local hukou.
+OUTSIDE_MAINLAND = ("710000", "810000", "820000")
+WORK_PLACE_OUTSIDE_MAINLAND = (
+    "香港、澳门、台湾不适用内地（大陆）的社会保险制度，不能作为工作地；请填写您在内地（大陆）的工作城市。"
+    " / Hong Kong, Macao and Taiwan are outside the mainland's social insurance schemes: give the mainland city "
+    "where you work."
+)
+HUKOU_OUTSIDE_MAINLAND = (
+    "港澳台居民在内地（大陆）参加社会保险按《香港澳门台湾居民在内地（大陆）参加社会保险暂行办法》"
+    "（人社部、国家医保局令第41号）第二条办理：灵活就业并办理港澳台居民居住证的，可在居住地参加职工基本养老保险和职工基本医疗保险；"
+    "本工具尚未按该办法计算，请向居住地社保经办机构咨询。"
+    " / Residents of Hong Kong, Macao and Taiwan enrol under Order No. 41 (2019) of MOHRSS and NHSA, article 2: "
+    "flexible workers holding a residence permit may join employee pension and medical insurance where they live. "
+    "This tool does not compute that route yet; ask the social insurance office where you live."
+)
+
+registry.input(
+    "hukou_region",
+    "户籍所在地",
+    "Hukou region (GB/T 2260)",
+    "region",
+    references=("hmt_residents_2019_41.art2",),
+    refused_regions=tuple((code[:2], HUKOU_OUTSIDE_MAINLAND) for code in OUTSIDE_MAINLAND),
+    description="A mainland hukou; Hong Kong, Macao and Taiwan residents are refused with the rule that applies.",
+)
 registry.input(
     "work_region",
     "就业地（接单地）",
     "Place of work (GB/T 2260)",
     "region",
     default=CALL_REGION,
-    description="Defaults to the region of the question.",
+    references=("hmt_residents_2019_41.art2",),
+    refused_regions=tuple((code[:2], WORK_PLACE_OUTSIDE_MAINLAND) for code in OUTSIDE_MAINLAND),
+    description="Defaults to the region of the question (which is the place of work); a place in the mainland.",
 )
 registry.input(
     "platform",

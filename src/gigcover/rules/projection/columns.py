@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import NATIONAL, InputValueError, RegionTable
+from gigcover.engine import NATIONAL, InputValueError, RegionTable, shown
 from gigcover.rules.projection.schema import NONE, SCHEME_CODES
 from gigcover.rules.projection.tables import Plans
 
@@ -198,7 +198,7 @@ def _numbers(
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputValueError(
-            f"{name}.{key}[{row}]: {values[row].item()!r} is outside {low:g}–{high:g}"
+            f"{name}.{key}[{row}]: {shown(values[row].item())} is outside {low:g}–{high:g}"
             + (" or not whole" if whole else ""),
             field=f"{name}.{key}[{row}]",
         )
@@ -217,7 +217,7 @@ def _schemes(values: np.ndarray) -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputValueError(
-            f"segments.scheme[{row}]: {values[row]!r} is not allowed; expected one of: employee, resident, none",
+            f"segments.scheme[{row}]: {shown(values[row])} is not allowed; expected one of: employee, resident, none",
             field=f"segments.scheme[{row}]",
         )
     return codes

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, InputValueError, Params
+from gigcover.engine import Array, Inputs, InputValueError, Params, shown
 from gigcover.rules import registry
 
 ORIGINAL_AGES = (60, 55, 50)  # 男职工 60; 女职工 55 (干部/管理岗) and 50 (工人岗): the three ages the decision delays
@@ -59,7 +59,7 @@ def _at(field: str, position: int, size: int) -> str:
 
 
 def _bad_month(field: str, raw: object) -> InputValueError:
-    return InputValueError(f"{field}: expected a month YYYY-MM or a date YYYY-MM-DD, got {raw!r}", field=field)
+    return InputValueError(f"{field}: expected a month YYYY-MM or a date YYYY-MM-DD, got {shown(raw)}", field=field)
 
 
 def month_index(raw: Any, field: str) -> Any:
@@ -115,7 +115,7 @@ def _original_ages(raw: Any) -> Any:
             value = ages.item()
         allowed = ", ".join(str(a) for a in ORIGINAL_AGES)
         raise InputValueError(
-            f"{where}: {value!r} is not an original statutory retirement age; expected one of: {allowed}",
+            f"{where}: {shown(value)} is not an original statutory retirement age; expected one of: {allowed}",
             field=where,
             allowed=list(ORIGINAL_AGES),
         )
