@@ -17,6 +17,7 @@ The model, for an item a worker can join:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -82,9 +83,9 @@ class Behaviour(_Strict):
     @classmethod
     def _curve(cls, knots: tuple[Knot, ...]) -> tuple[Knot, ...]:
         shares = [k.share for k in knots]
-        if any(b <= a for a, b in zip(shares, shares[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(shares)):
             raise ValueError("knots' shares must increase")
-        if any(k2.willing > k1.willing for k1, k2 in zip(knots, knots[1:], strict=False)):
+        if any(k2.willing > k1.willing for k1, k2 in itertools.pairwise(knots)):
             raise ValueError("willingness must not increase with the cost share")
         return knots
 
@@ -187,7 +188,9 @@ class Behaviour(_Strict):
     ) -> None:
         """Voluntary items: all together (bundled) or down the priority list (item by item)."""
         order = [item for item in self.priority if item in voluntary]
-        costs = {item: np.where(voluntary[item], np.nan_to_num(np.asarray(worker_cost[item], float)), 0.0) for item in order}
+        costs = {
+            item: np.where(voluntary[item], np.nan_to_num(np.asarray(worker_cost[item], float)), 0.0) for item in order
+        }
         running = np.zeros(len(income))
         total = sum(costs.values(), np.zeros(len(income)))
         for item in order:
@@ -228,7 +231,11 @@ class BehaviourFile(_Strict):
 def load_behaviour(path: Path | None = None) -> tuple[Behaviour, BehaviourFile]:
     """The assumptions of a behaviour file (the shipped one by default) and their documentation."""
     try:
-        text = path.read_text(encoding="utf-8") if path else resources.files(__package__).joinpath("behaviour.yaml").read_text(encoding="utf-8")
+        text = (
+            path.read_text(encoding="utf-8")
+            if path
+            else resources.files(__package__).joinpath("behaviour.yaml").read_text(encoding="utf-8")
+        )
         documented = BehaviourFile.model_validate(yaml.safe_load(text))
     except (OSError, yaml.YAMLError, ValidationError) as exc:
         name = str(path) if path else "policylab/behaviour.yaml"

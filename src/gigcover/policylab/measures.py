@@ -60,11 +60,16 @@ class Compute(Protocol):
 class PopulationLike(Protocol):
     """What the lab needs of a population (the population package's `EngineInputs` has the same fields)."""
 
-    inputs: dict[str, Any]
-    region: np.ndarray
-    date: Any
-    weight: np.ndarray
-    columns: dict[str, np.ndarray]
+    @property
+    def inputs(self) -> dict[str, Any]: ...
+    @property
+    def region(self) -> np.ndarray: ...
+    @property
+    def date(self) -> Any: ...
+    @property
+    def weight(self) -> np.ndarray: ...
+    @property
+    def columns(self) -> dict[str, np.ndarray]: ...
 
 
 @dataclass(frozen=True)
@@ -164,15 +169,23 @@ def scenario_inputs(population: PopulationLike, scenario: LabScenario, model: Mo
 
 
 def _matches(
-    name: str, wanted: Any, inputs: Mapping[str, Any], columns: Mapping[str, np.ndarray], model: Model, n: int, label: str
+    name: str,
+    wanted: Any,
+    inputs: Mapping[str, Any],
+    columns: Mapping[str, np.ndarray],
+    model: Model,
+    n: int,
+    label: str,
 ) -> np.ndarray:
     values = inputs.get(name, columns.get(name))
+    variable = model.variables.get(name)
+    if values is None and variable is not None and variable.is_input and variable.default is not None:
+        values = variable.default  # an engine input the population leaves at its default
     if values is None:
         raise InputValueError(f"{label}: the population has no column {name!r}", field=label)
     values = np.broadcast_to(np.asarray(values), (n,))
     allowed = list(wanted) if isinstance(wanted, list | tuple) else [wanted]
     if values.dtype.kind in "iu" and any(isinstance(w, str) for w in allowed):
-        variable = model.variables.get(name)
         if variable is None or variable.enum is None:
             raise InputValueError(f"{label}: the column holds codes; give codes, not names", field=label)
         allowed = [int(variable.enum.encode(w, label)) if isinstance(w, str) else w for w in allowed]
@@ -354,7 +367,9 @@ def _options(found: Mapping[str, np.ndarray], tier: Any, n: int) -> dict[str, di
                 _f(found, "unemployment_employer_contribution_monthly", n),
                 zero,
             ),
-            "employee": _Option(access["unemployment"], _f(found, "unemployment_worker_contribution_monthly", n), zero, zero),
+            "employee": _Option(
+                access["unemployment"], _f(found, "unemployment_worker_contribution_monthly", n), zero, zero
+            ),
         },
     }
 
@@ -389,7 +404,9 @@ def _subsidy_rows(
     for i, subsidy in enumerate(behaviour.subsidies):
         mask = np.ones(n, dtype=bool)
         for name, wanted in subsidy.where.items():
-            mask &= _matches(name, wanted, inputs, population.columns, model, n, f"behaviour.subsidies[{i}].where.{name}")
+            mask &= _matches(
+                name, wanted, inputs, population.columns, model, n, f"behaviour.subsidies[{i}].where.{name}"
+            )
         if subsidy.min_income_over_pension_base is not None:
             base = _f(found, "pension_base_monthly", n)
             mask &= income >= subsidy.min_income_over_pension_base * np.nan_to_num(base, nan=np.inf)
@@ -428,7 +445,11 @@ def _combine(
             for code, (name, option) in zip((EMPLOYEE, RESIDENT), _pairs(individual), strict=False):
                 w, p, g = _subsidised(option, item, name, behaviour, where)
                 on = take & (chosen == code)
-                worker, payer, government = (np.where(on, w, worker), np.where(on, p, payer), np.where(on, g, government))
+                worker, payer, government = (
+                    np.where(on, w, worker),
+                    np.where(on, p, payer),
+                    np.where(on, g, government),
+                )
         unknown |= (route != ROUTE_NONE) & np.isnan(worker + payer + government)
         routes[item], worker_cost[item], amounts[item] = route, worker, (worker, payer, government)
     take_up = behaviour.take_up(routes, worker_cost, income)
@@ -460,7 +481,10 @@ def _combine(
 
 
 def _pairs(individual: Mapping[str, _Option]) -> list[tuple[str, _Option]]:
-    return [(name, individual[name]) if name in individual else (name, _closed(individual)) for name in ("employee", "resident")]
+    return [
+        (name, individual[name]) if name in individual else (name, _closed(individual))
+        for name in ("employee", "resident")
+    ]
 
 
 def _closed(individual: Mapping[str, _Option]) -> _Option:
@@ -480,7 +504,7 @@ def _choose(
     r_open = resident.route == ROUTE_INDIVIDUAL
     e_cost = _subsidised(employee, item, "employee", behaviour, where)[0]
     r_cost = _subsidised(resident, item, "resident", behaviour, where)[0]
-    rule = behaviour.scheme_choice.get(item, "cheapest")  # type: ignore[call-overload]
+    rule = behaviour.scheme_choice[item] if item == "medical" or item == "pension" else "cheapest"
     if rule == "employee":
         prefer_employee = np.ones(n, dtype=bool)
     elif rule == "resident":
@@ -543,7 +567,8 @@ def _deciles(income: np.ndarray, weight: np.ndarray) -> np.ndarray:
     rank = np.empty(len(income))
     rank[order] = (cumulative - weight[order] / 2) / (total if total > 0 else 1.0)
     decile = np.minimum((rank * 10).astype(np.int64), 9) + 1
-    return np.asarray([str(d) for d in range(11)], dtype=object)[decile]
+    labels: np.ndarray = np.asarray([str(d) for d in range(11)], dtype=object)[decile]
+    return labels
 
 
 def _project(

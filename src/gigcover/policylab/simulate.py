@@ -113,8 +113,8 @@ def _detail_columns(rows: Rows) -> dict[str, Any]:
     for item in ITEMS:
         columns[f"take_up_{item}"] = rows.take_up[item]
         columns[f"route_{item}"] = rows.route[item]
-    for item, scheme in rows.scheme.items():
-        columns[f"scheme_{item}"] = scheme
+    for name, scheme in rows.scheme.items():
+        columns[f"scheme_{name}"] = scheme
     columns |= {
         "contributions_worker": rows.worker,
         "contributions_platform": rows.platform,
@@ -163,7 +163,9 @@ def simulate(
     if "contribution_history" not in population.inputs or not projection:
         notes.append(
             "replacement_rate_median, portability_loss_monthly_mean: not computed — the population has no "
-            "contribution histories (contribution_history)" if projection else "projection switched off"
+            "contribution histories (contribution_history)"
+            if projection
+            else "projection switched off"
         )
     measured: dict[str, dict[tuple[str, str], float]] = {}
     for scenario in chosen:
@@ -268,7 +270,9 @@ def _sum_by(index: Iterable[tuple[np.ndarray, int]], values: np.ndarray, groups:
     return out
 
 
-def _weighted_median(index: list[tuple[np.ndarray, int]], values: np.ndarray, weight: np.ndarray, groups: int) -> np.ndarray:
+def _weighted_median(
+    index: list[tuple[np.ndarray, int]], values: np.ndarray, weight: np.ndarray, groups: int
+) -> np.ndarray:
     out = np.full(groups, np.nan)
     known = ~np.isnan(values) & (weight > 0)
     for codes, offset in index:

@@ -101,7 +101,9 @@ class LabScenario(_Strict):
 def parse_scenario(raw: Any, origin: str, model: Model) -> LabScenario:
     """A scenario from parsed YAML; `origin` (a file name) heads every error."""
     if not isinstance(raw, Mapping):
-        raise InputValueError(f"{origin}: expected a mapping with name, title_zh, … (see the built-in files)", field="scenario")
+        raise InputValueError(
+            f"{origin}: expected a mapping with name, title_zh, … (see the built-in files)", field="scenario"
+        )
     try:
         found = LabScenario.model_validate(raw)
     except ValidationError as exc:
@@ -137,7 +139,10 @@ def _builtin_texts() -> dict[str, str]:
 
 def builtin_scenarios(model: Model) -> dict[str, LabScenario]:
     """The shipped scenarios, by name, in the order baseline-2021, law-2026, paper-package, formalization, universal."""
-    found = [parse_scenario(yaml.safe_load(text), f"policylab/scenarios/{name}", model) for name, text in _builtin_texts().items()]
+    found = [
+        parse_scenario(yaml.safe_load(text), f"policylab/scenarios/{name}", model)
+        for name, text in _builtin_texts().items()
+    ]
     order = [BASELINE, "law-2026", "paper-package", "formalization", "universal"]
     found.sort(key=lambda s: (order.index(s.name) if s.name in order else len(order), s.name))
     return {s.name: s for s in found}
