@@ -230,16 +230,19 @@ class BehaviourFile(_Strict):
 
 def load_behaviour(path: Path | None = None) -> tuple[Behaviour, BehaviourFile]:
     """The assumptions of a behaviour file (the shipped one by default) and their documentation."""
+    name = str(path) if path else "policylab/behaviour.yaml"
     try:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else resources.files(__package__).joinpath("behaviour.yaml").read_text(encoding="utf-8")
-        )
+        if path is None:
+            text = resources.files(__package__).joinpath("behaviour.yaml").read_text(encoding="utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
         documented = BehaviourFile.model_validate(yaml.safe_load(text))
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        name = str(path) if path else "policylab/behaviour.yaml"
-        raise InputValueError(f"{name}: {exc}", field="behaviour") from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputValueError(f"{name}: cannot read the behaviour file ({exc})", field="behaviour") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise InputValueError(f"{name}: {location}: {first['msg']}", field=location) from None
     values = {name: entry.value for name, entry in documented.parameters.items()}
     return validated(values, "behaviour"), documented
 

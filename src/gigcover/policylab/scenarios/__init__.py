@@ -82,7 +82,14 @@ class LabScenario(_Strict):
                     field=f"overlays[{i}]",
                     suggestions=exc.details.get("suggestions", []),
                 ) from None
-        self.overlay(model)
+        try:
+            self.overlay(model)
+        except UnknownNameError as exc:
+            name = exc.details.get("name")
+            raise InputValueError(
+                f"scenario {self.name}: overrides.{name}: unknown parameter", field=f"overrides.{name}",
+                suggestions=exc.details.get("suggestions", []),
+            ) from None  # fmt: skip
         for i, assumption in enumerate(self.inputs):
             for name, value in assumption.set.items():
                 where = f"scenario {self.name}: inputs[{i}].set.{name}"
@@ -112,7 +119,7 @@ def parse_scenario(raw: Any, origin: str, model: Model) -> LabScenario:
         raise InputValueError(f"{origin}: {location}: {first['msg']}", field=location, file=origin) from None
     try:
         found.check(model)
-    except InputValueError as exc:
+    except GigcoverError as exc:
         raise InputValueError(f"{origin}: {exc.message}", file=origin, **exc.details) from None
     return found
 
