@@ -221,8 +221,10 @@ def evaluate(
     compute: Compute,
     *,
     projection: bool = True,
+    fixed_groups: Mapping[str, np.ndarray] | None = None,
 ) -> Rows:
-    """The scenario on every row of the population (see the module's docstring)."""
+    """The scenario on every row of the population (see the module's docstring). `fixed_groups` replaces groups
+    that must not move between scenarios (the age band, taken at one date for all)."""
     n = len(population.weight)
     date = scenario.date if scenario.date is not None else population.date
     if date is None:
@@ -255,6 +257,7 @@ def evaluate(
     found = rules(extra, PASS2)
     rows = _combine(found, income, tier, behaviour, inputs, population, model, n)
     rows.scenario = scenario.name
+    rows.groups.update(fixed_groups or {})
     if projection and "contribution_history" in inputs:
         _project(rows, inputs, population, compute, date, overrides, model)
     return rows
@@ -549,14 +552,17 @@ def _groups(
         codes = np.broadcast_to(np.asarray(Industry.encode(inputs["industry"], "inputs.industry")), (n,))
         groups["industry"] = np.asarray(Industry.ids(), dtype=object)[codes.astype(np.int64)]
     groups["income_decile"] = _deciles(income, np.asarray(population.weight, dtype=float))
-    age = np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,))
-    labels = np.full(n, "unknown", dtype=object)
-    for low, high, label in AGE_BANDS:
-        labels[(age >= low) & (age < high)] = label
-    groups["age_band"] = labels
+    groups["age_band"] = age_bands(np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,)))
     if "intensity" in population.columns:
         groups["intensity"] = np.asarray(population.columns["intensity"]).astype(str).astype(object)
     return groups
+
+
+def age_bands(age: np.ndarray) -> np.ndarray:
+    labels = np.full(len(age), "unknown", dtype=object)
+    for low, high, label in AGE_BANDS:
+        labels[(age >= low) & (age < high)] = label
+    return labels
 
 
 def _deciles(income: np.ndarray, weight: np.ndarray) -> np.ndarray:

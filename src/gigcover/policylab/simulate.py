@@ -32,7 +32,7 @@ import numpy as np
 from gigcover.engine import InputValueError, Model
 from gigcover.policylab.behaviour import ITEMS, Behaviour
 from gigcover.policylab.fund import FundPrior, simulate_fund
-from gigcover.policylab.measures import Compute, LabPopulation, PopulationLike, Rows, evaluate
+from gigcover.policylab.measures import Compute, LabPopulation, PopulationLike, Rows, age_bands, evaluate
 from gigcover.policylab.scenarios import BASELINE, LabScenario, resolve
 
 COVERAGE = {
@@ -168,10 +168,14 @@ def simulate(
             else "projection switched off"
         )
     measured: dict[str, dict[tuple[str, str], float]] = {}
+    fixed = _fixed_groups(population, chosen, compute)
     for scenario in chosen:
         if progress:
             progress(scenario.name, "rules")
-        rows = evaluate(population, scenario, scenario.assumptions(behaviour), model, compute, projection=projection)
+        rows = evaluate(
+            population, scenario, scenario.assumptions(behaviour), model, compute,
+            projection=projection, fixed_groups=fixed,
+        )  # fmt: skip
         if progress:
             progress(scenario.name, "measures")
         values = measure(rows, replications=replications, seed=seed, prior=prior)
@@ -187,6 +191,25 @@ def simulate(
                         (scenario.name, group, f"{name}_change_vs_baseline", value - base.get((group, name), math.nan))
                     )
     return Summary(records, details, notes)
+
+
+def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], compute: Compute) -> dict[str, np.ndarray]:
+    """Groups that stay put across scenarios: the age band, at the population's date (else the latest scenario
+    date), from the rules' `age_years` — or from an `age` column when the population has one."""
+    if "age" in population.columns:
+        return {"age_band": age_bands(np.asarray(population.columns["age"], dtype=float))}
+    if "birth_date" not in population.inputs:
+        return {}
+    dates = [s.date for s in chosen if s.date is not None]
+    date = population.date if population.date is not None else max(dates) if dates else None
+    if date is None:
+        return {}
+    found = compute(
+        {"birth_date": population.inputs["birth_date"]}, ["age_years"], date=date, region=population.region,
+        missing="nan",
+    )  # fmt: skip
+    age = np.broadcast_to(np.asarray(found["age_years"], dtype=float), (len(population.weight),))
+    return {"age_band": age_bands(age)}
 
 
 def _check_population(population: PopulationLike) -> None:
