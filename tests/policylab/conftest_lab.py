@@ -11,7 +11,9 @@ import pytest
 from gigcover.policylab.measures import LabPopulation
 from gigcover.rules.model import default_model
 
-INDUSTRIES = np.array(["food_delivery", "instant_delivery", "ride_hailing", "courier", "livestreaming", "intra_city_freight"])
+INDUSTRIES = np.array(
+    ["food_delivery", "instant_delivery", "ride_hailing", "courier", "livestreaming", "intra_city_freight"]
+)
 PLATFORMS = np.array(["meituan", "eleme", "didi", "other"])
 WORK_PLACES = np.array(["310000", "440300", "110000", "510100", "330100", "420100"])
 HUKOU_PLACES = np.array(["411600", "510100", "310000", "420100", "340100"])

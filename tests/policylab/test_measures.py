@@ -112,7 +112,9 @@ def test_meituans_pension_subsidy_moves_half_the_employee_pension_to_the_platfor
     p = rows.take_up["pension"][0]
     assert rows.scheme["pension"][0] == 1 and p > 0
     assert rows.platform[0] == pytest.approx(12 * 63.0 + 12 * p * flexible / 2)
-    other = evaluate(one_rider(monthly_income=15000.0, platform="eleme"), scenario, employee, law_model, gigcover.compute)
+    other = evaluate(
+        one_rider(monthly_income=15000.0, platform="eleme"), scenario, employee, law_model, gigcover.compute
+    )
     assert other.platform[0] == pytest.approx(12 * 63.0)
 
 
@@ -164,7 +166,9 @@ def test_adequacy_from_the_lifetime_projection(law_model: Any) -> None:
     assert rows.portability_loss[0] > 0 == rows.portability_loss[1]  # only the mover loses
     assert rows.replacement_rate[1] > rows.replacement_rate[0] > 0
     assert found.value("law-2026", "all", "replacement_rate_median") in set(rows.replacement_rate.tolist())
-    assert found.value("law-2026", "all", "portability_loss_monthly_mean") == pytest.approx(rows.portability_loss.mean())
+    assert found.value("law-2026", "all", "portability_loss_monthly_mean") == pytest.approx(
+        rows.portability_loss.mean()
+    )
     assert not found.notes
 
 

@@ -70,7 +70,9 @@ def test_a_rule_output_reading_no_overridden_parameter_is_unchanged(law_model: A
     outputs = ["resident_medical_premium_annual", "occupational_injury_monthly_levy",
                "employee_pension_worker_contribution_monthly", "occupational_injury_worker_monthly"]  # fmt: skip
     plain = gigcover.compute(inputs, outputs, date="2026-12-01", region="310000")
-    reform = gigcover.compute(inputs, outputs, date="2026-12-01", region="310000", overrides=scenario.parameter_overrides())
+    reform = gigcover.compute(
+        inputs, outputs, date="2026-12-01", region="310000", overrides=scenario.parameter_overrides()
+    )
     for name in outputs[:3]:
         assert reform[name].tolist() == plain[name].tolist(), name
     assert plain["occupational_injury_worker_monthly"][0] == 0  # the platform pays all today
@@ -96,7 +98,9 @@ def test_a_user_written_file_loads_like_the_built_in_ones(tmp_path: Path, law_mo
         tmp_path,
         overlays=["occupational_injury_worker_and_government"],
         overrides={"occupational_injury.pilot.all_platforms": True},
-        inputs=[{"where": {"industry": ["courier"]}, "set": {"platform_manages_work": True}, "note": "couriers managed"}],
+        inputs=[
+            {"where": {"industry": ["courier"]}, "set": {"platform_manages_work": True}, "note": "couriers managed"}
+        ],
         behaviour={"awareness": {"medical": 0.7}, "bundling": "item_by_item"},
     )
     scenario = load_scenario(path, law_model)
@@ -119,7 +123,10 @@ def test_a_user_written_file_loads_like_the_built_in_ones(tmp_path: Path, law_mo
         ({"overlays": ["place_of_work"]}, r"overlays\[0\]: unknown overlay 'place_of_work'"),
         ({"overrides": {"occupational_injury.worker_shar": 0.3}}, r"occupational_injury\.worker_shar"),
         ({"overrides": {"occupational_injury.worker_share": "a third"}}, r"worker_share: expected a number"),
-        ({"inputs": [{"set": {"has_labour_contract": True}, "note": "x"}]}, r"inputs\[0\]\.set\.has_labour_contract: no engine variable"),
+        (
+            {"inputs": [{"set": {"has_labour_contract": True}, "note": "x"}]},
+            r"inputs\[0\]\.set\.has_labour_contract: no engine variable",
+        ),
         ({"inputs": [{"set": {"industry": "spaceflight"}, "note": "x"}]}, r"inputs\[0\]\.set\.industry: .*not allowed"),
         ({"inputs": [{"set": {"industry": "courier"}}]}, r"inputs\.0\.note: Field required"),
         ({"behaviour": {"awareness": {"medical": 2}}}, r"behaviour\.awareness: .*between 0 and 1"),

@@ -85,9 +85,9 @@ class LabScenario(_Strict):
         try:
             self.overlay(model)
         except UnknownNameError as exc:
-            name = exc.details.get("name")
+            unknown = str(exc.details.get("name"))
             raise InputValueError(
-                f"scenario {self.name}: overrides.{name}: unknown parameter", field=f"overrides.{name}",
+                f"scenario {self.name}: overrides.{unknown}: unknown parameter", field=f"overrides.{unknown}",
                 suggestions=exc.details.get("suggestions", []),
             ) from None  # fmt: skip
         for i, assumption in enumerate(self.inputs):
