@@ -124,6 +124,28 @@ PASS2 = (
 PROJECTION = ("projected_pension_monthly", "portability_loss_monthly", "statutory_retirement_date")
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """A grouping of the rows: each row's group number and the groups' labels (in display order)."""
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, values: np.ndarray, order: Sequence[str] | None = None) -> Grouping:
+        """From any labels per row (codes or names); `order` fixes the labels' order when known."""
+        distinct, inverse = np.unique(np.asarray(values), return_inverse=True)
+        names = [str(v) for v in distinct.tolist()]
+        if order is None:
+            return cls(inverse.astype(np.int64), tuple(names))
+        position = np.asarray([list(order).index(name) for name in names], dtype=np.int64)
+        return cls(position[inverse], tuple(order))
+
+    def names(self) -> np.ndarray:
+        table: np.ndarray = np.asarray(self.labels, dtype=object)[self.codes]
+        return table
+
+
 @dataclass
 class Rows:
     """One scenario, row by row: expected take-up, coverage and annual amounts by payer (yuan a year)."""
@@ -142,7 +164,7 @@ class Rows:
     injury_levy: np.ndarray  # expected per-order levy collected a year (all payers)
     injury_orders: np.ndarray  # expected covered orders a year
     exposure: np.ndarray  # FTE-years of work a year (accident exposure)
-    groups: dict[str, np.ndarray]  # dimension → label per row
+    groups: dict[str, Grouping]  # dimension → each row's group
     replacement_rate: np.ndarray | None = None
     portability_loss: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
@@ -221,7 +243,7 @@ def evaluate(
     compute: Compute,
     *,
     projection: bool = True,
-    fixed_groups: Mapping[str, np.ndarray] | None = None,
+    fixed_groups: Mapping[str, Grouping] | None = None,
 ) -> Rows:
     """The scenario on every row of the population (see the module's docstring). `fixed_groups` replaces groups
     that must not move between scenarios (the age band, taken at one date for all)."""
@@ -541,40 +563,39 @@ AGE_BANDS = ((0, 25, "16-24"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "4
 
 def _groups(
     found: Mapping[str, np.ndarray], inputs: Mapping[str, Any], population: PopulationLike, income: np.ndarray, n: int
-) -> dict[str, np.ndarray]:
-    """Labels per row for each grouping: Table 2 cell, industry, income decile, age band, intensity."""
+) -> dict[str, Grouping]:
+    """Each row's group for each grouping: Table 2 cell, industry, income decile, age band, intensity."""
     from gigcover.rules.coverage import Table2Cell
 
-    groups: dict[str, np.ndarray] = {}
+    groups: dict[str, Grouping] = {}
     cell = np.broadcast_to(np.asarray(found["table2_cell"]), (n,)).astype(np.int64)
-    groups["table2_cell"] = np.asarray(Table2Cell.ids(), dtype=object)[cell]
+    groups["table2_cell"] = Grouping(cell, Table2Cell.ids())
     if "industry" in inputs:
         codes = np.broadcast_to(np.asarray(Industry.encode(inputs["industry"], "inputs.industry")), (n,))
-        groups["industry"] = np.asarray(Industry.ids(), dtype=object)[codes.astype(np.int64)]
+        groups["industry"] = Grouping(codes.astype(np.int64), Industry.ids())
     groups["income_decile"] = _deciles(income, np.asarray(population.weight, dtype=float))
     groups["age_band"] = age_bands(np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,)))
     if "intensity" in population.columns:
-        groups["intensity"] = np.asarray(population.columns["intensity"]).astype(str).astype(object)
+        groups["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
     return groups
 
 
-def age_bands(age: np.ndarray) -> np.ndarray:
-    labels = np.full(len(age), "unknown", dtype=object)
-    for low, high, label in AGE_BANDS:
-        labels[(age >= low) & (age < high)] = label
-    return labels
+def age_bands(age: np.ndarray) -> Grouping:
+    codes = np.full(len(age), len(AGE_BANDS), dtype=np.int64)  # the last label: unknown
+    for i, (low, high, _) in enumerate(AGE_BANDS):
+        codes[(age >= low) & (age < high)] = i
+    return Grouping(codes, (*(label for _, _, label in AGE_BANDS), "unknown"))
 
 
-def _deciles(income: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def _deciles(income: np.ndarray, weight: np.ndarray) -> Grouping:
     """Weighted income deciles, "1" (lowest) to "10"."""
     order = np.argsort(income, kind="stable")
     cumulative = np.cumsum(weight[order])
     total = cumulative[-1] if len(cumulative) else 0.0
     rank = np.empty(len(income))
     rank[order] = (cumulative - weight[order] / 2) / (total if total > 0 else 1.0)
-    decile = np.minimum((rank * 10).astype(np.int64), 9) + 1
-    labels: np.ndarray = np.asarray([str(d) for d in range(11)], dtype=object)[decile]
-    return labels
+    decile = np.minimum((rank * 10).astype(np.int64), 9)
+    return Grouping(decile, tuple(str(d) for d in range(1, 11)))
 
 
 def _project(

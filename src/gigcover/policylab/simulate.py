@@ -32,7 +32,15 @@ import numpy as np
 from gigcover.engine import InputValueError, Model
 from gigcover.policylab.behaviour import ITEMS, Behaviour
 from gigcover.policylab.fund import FundPrior, simulate_fund
-from gigcover.policylab.measures import Compute, LabPopulation, PopulationLike, Rows, age_bands, evaluate
+from gigcover.policylab.measures import (
+    Compute,
+    Grouping,
+    LabPopulation,
+    PopulationLike,
+    Rows,
+    age_bands,
+    evaluate,
+)
 from gigcover.policylab.scenarios import BASELINE, LabScenario, resolve
 
 COVERAGE = {
@@ -108,8 +116,10 @@ def _detail_columns(rows: Rows) -> dict[str, Any]:
         "weight": rows.weight,
         "monthly_income": rows.income,
     }
-    for name, labels in rows.groups.items():
-        columns[name] = pa.array(labels.astype(str)).dictionary_encode()
+    for name, grouping in rows.groups.items():
+        columns[name] = pa.DictionaryArray.from_arrays(
+            pa.array(grouping.codes.astype(np.int32)), pa.array(list(grouping.labels), type=pa.string())
+        )
     for item in ITEMS:
         columns[f"take_up_{item}"] = rows.take_up[item]
         columns[f"route_{item}"] = rows.route[item]
@@ -148,6 +158,7 @@ def simulate(
 
     model = model or default_model()
     _check_population(population)
+    population = prepared(population, model)
     if not scenarios:
         raise InputValueError("scenarios: give at least one scenario", field="scenario")
     chosen = [s if isinstance(s, LabScenario) else resolve(s, model) for s in scenarios]
@@ -193,7 +204,7 @@ def simulate(
     return Summary(records, details, notes)
 
 
-def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], compute: Compute) -> dict[str, np.ndarray]:
+def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], compute: Compute) -> dict[str, Grouping]:
     """Groups that stay put across scenarios: the age band, at the population's date (else the latest scenario
     date), from the rules' `age_years` — or from an `age` column when the population has one."""
     if "age" in population.columns:
@@ -210,6 +221,26 @@ def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], com
     )  # fmt: skip
     age = np.broadcast_to(np.asarray(found["age_years"], dtype=float), (len(population.weight),))
     return {"age_band": age_bands(age)}
+
+
+def prepared(population: PopulationLike, model: Model) -> LabPopulation:
+    """The inputs checked and coded once (names → the engine's codes, places → region indices, text → fixed-width
+    strings), so each of the scenarios' calls to the rules starts from codes. A bad value is an error naming it."""
+    inputs: dict[str, Any] = {}
+    for name, values in population.inputs.items():
+        variable = model.variables.get(name)
+        if variable is None or name == "contribution_history":
+            inputs[name] = values
+            continue
+        array = np.asarray(values)
+        if variable.value_type == "str" and array.dtype.kind == "O":
+            array = array.astype(str)
+        inputs[name] = variable.validate(array, model.regions, f"population.{name}")
+    region = np.asarray(model.regions.encode(np.asarray(population.region), "population.region"))
+    return LabPopulation(
+        inputs=inputs, region=region, weight=np.asarray(population.weight, dtype=float),
+        columns=dict(population.columns), date=population.date,
+    )  # fmt: skip
 
 
 def _check_population(population: PopulationLike) -> None:
@@ -275,13 +306,13 @@ def _group_index(rows: Rows, n: int) -> tuple[list[str], list[tuple[np.ndarray, 
     labels = ["all"]
     index: list[tuple[np.ndarray, int]] = [(np.zeros(n, dtype=np.int64), 0)]
     for dimension in DIMENSIONS:
-        if dimension not in rows.groups:
+        grouping = rows.groups.get(dimension)
+        if grouping is None:
             continue
-        values, inverse = np.unique(rows.groups[dimension].astype(str), return_inverse=True)
-        ordered = sorted(values.tolist(), key=lambda v: (len(v), v) if dimension == "income_decile" else (0, v))
-        position = np.asarray([ordered.index(v) for v in values.tolist()], dtype=np.int64)
-        index.append((position[inverse], len(labels)))
-        labels.extend(f"{dimension}={v}" for v in ordered)
+        present = np.bincount(grouping.codes, minlength=len(grouping.labels)) > 0
+        renumber = np.cumsum(present) - 1
+        index.append((renumber[grouping.codes], len(labels)))
+        labels.extend(f"{dimension}={label}" for label, there in zip(grouping.labels, present, strict=True) if there)
     return labels, index
 
 
