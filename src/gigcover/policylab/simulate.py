@@ -233,6 +233,9 @@ def prepared(population: PopulationLike, model: Model) -> LabPopulation:
             inputs[name] = values
             continue
         array = np.asarray(values)
+        if array.ndim == 0:  # one value for every row
+            inputs[name] = variable.validate(array.item(), model.regions, f"population.{name}")
+            continue
         if variable.value_type == "str" and array.dtype.kind == "O":
             array = array.astype(str)
         inputs[name] = variable.validate(array, model.regions, f"population.{name}")
