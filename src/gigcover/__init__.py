@@ -1,7 +1,8 @@
 """gigcover: social protection for China's internet-platform flexible workers (互联网平台灵活就业群体的社会保障).
 
 The Python API: `gigcover.calculate(request)` (the `calc` contract, JSON-ready in and out) and
-`gigcover.compute(inputs, outputs, date=..., region=...)` (numpy arrays in and out; see `gigcover.public`).
+`gigcover.compute(inputs, outputs, date=..., region=...)` (numpy arrays in and out; see `gigcover.public`), and
+`gigcover.simulate(population, scenarios)` (the policy lab).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Computed", "calculate", "compute"]
+__all__ = ["Computed", "calculate", "compute", "simulate"]
 
 if TYPE_CHECKING:
-    from gigcover.public import Computed, calculate, compute
+    from gigcover.public import Computed, calculate, compute, simulate
 
 
 def __getattr__(name: str) -> Any:

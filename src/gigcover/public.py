@@ -125,6 +125,16 @@ def compute(
     return Computed(decoded, warnings, verification)
 
 
+def simulate(population: Any, scenarios: Sequence[Any], **options: Any) -> Any:
+    """The policy lab: scenarios (built-in names, scenario files or `LabScenario`s) on a population (engine inputs,
+    weight, place of work per row: `gigcover.policylab.measures.LabPopulation`, or the population package's
+    `EngineInputs`) → a `Summary` (tidy (scenario, group, measure, value) records and the rows behind them), every
+    measure computed by `compute`. Options: see `gigcover.policylab.simulate.simulate`."""
+    from gigcover.policylab.simulate import simulate as run
+
+    return run(population, scenarios, compute=compute, **options)
+
+
 def _change_days(model: Model, outputs: list[str], given: Mapping[str, Any], overlay: Overlay) -> np.ndarray:
     """The days on which any parameter the outputs read (or the overlay sets) changes value."""
     needed = dependencies(model.variables, outputs, given)

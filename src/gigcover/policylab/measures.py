@@ -1,0 +1,622 @@
+"""What a scenario means for each worker (逐人测算): routes, costs by payer and take-up, all from the rules.
+
+Every amount and every route comes from `gigcover.compute` (a place and a date per row; the scenario's overlay as
+`overrides`); this module only combines them with the take-up probabilities of `behaviour.py` and the population's
+weights. No rule is written again here.
+
+Per scenario, three calls to the rules:
+1. the facts the contribution bases need (the provincial average wage, whether the worker has a labour relation,
+   the advisor's suggested resident-pension tier);
+2. routes, contributions and subsidies of every scheme, with each worker's base (an employee's wage is their
+   income; a flexible worker declares `flexible_pension_base_index` of the average wage);
+3. when the population carries contribution histories, the lifetime projection (pension at retirement, the
+   pension lost to moves and scheme switches).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from gigcover.engine import InputValueError, Model
+from gigcover.engine.overlay import Overlay
+from gigcover.engine.regions import NATIONAL
+from gigcover.policylab.behaviour import (
+    ITEMS,
+    ROUTE_EMPLOYER,
+    ROUTE_INDIVIDUAL,
+    ROUTE_NONE,
+    ROUTE_PLATFORM,
+    Behaviour,
+    Item,
+    Subsidy,
+)
+from gigcover.policylab.scenarios import LabScenario
+from gigcover.rules.coverage import Access
+from gigcover.rules.employment import Industry
+
+
+class Compute(Protocol):
+    """`gigcover.compute` (passed in by the interface that runs the lab)."""
+
+    def __call__(
+        self,
+        inputs: Mapping[str, Any],
+        outputs: Sequence[str],
+        *,
+        date: Any,
+        region: Any = None,
+        overrides: Mapping[str, Any] | None = None,
+        decode: bool = True,
+        missing: str = "raise",
+        chunk_rows: int = ...,
+    ) -> Mapping[str, np.ndarray]: ...
+
+
+class PopulationLike(Protocol):
+    """What the lab needs of a population (the population package's `EngineInputs` has the same fields)."""
+
+    @property
+    def inputs(self) -> dict[str, Any]: ...
+    @property
+    def region(self) -> np.ndarray: ...
+    @property
+    def date(self) -> Any: ...
+    @property
+    def weight(self) -> np.ndarray: ...
+    @property
+    def columns(self) -> dict[str, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class LabPopulation:
+    """A population as engine inputs: one value per row (or one for all), the place of work per row (`region`:
+    GB/T 2260 codes, names or region indices), a date (used by scenarios that name none), the weight each row
+    stands for, and other columns for measures and groups: `monthly_income` (required), and optionally
+    `annual_days` (order-taking days a year: exposure to accidents), `intensity`, `age`."""
+
+    inputs: dict[str, Any]
+    region: np.ndarray
+    weight: np.ndarray
+    columns: dict[str, np.ndarray]
+    date: Any = None
+
+    def __len__(self) -> int:
+        return len(self.weight)
+
+
+SCHEME_OF_ITEM = {"medical": "medical", "pension": "pension"}
+EMPLOYEE, RESIDENT = 1, 2  # the scheme chosen on an individual route (0: none)
+
+PASS1 = ("pension_average_wage_monthly", "has_labor_relation", "suggested_resident_pension_tier_annual")
+PASS2 = (
+    "table2_cell",
+    "age_years",
+    "employee_pension_access",
+    "employee_medical_access",
+    "resident_pension_access",
+    "resident_medical_access",
+    "work_injury_access",
+    "occupational_injury_access",
+    "unemployment_access",
+    "pension_base_monthly",
+    "employee_scheme_income_floor",
+    "employee_pension_worker_contribution_monthly",
+    "employee_pension_employer_contribution_monthly",
+    "employee_medical_flexible_monthly",
+    "employee_medical_worker_contribution_monthly",
+    "employee_medical_employer_contribution_monthly",
+    "resident_medical_premium_annual",
+    "resident_medical_subsidy_annual",
+    "resident_pension_subsidy_annual",
+    "unemployment_worker_contribution_monthly",
+    "unemployment_employer_contribution_monthly",
+    "work_injury_contribution_monthly",
+    "occupational_injury_monthly_levy",
+    "occupational_injury_worker_monthly",
+    "occupational_injury_platform_monthly",
+    "occupational_injury_government_monthly",
+)
+PROJECTION = ("projected_pension_monthly", "portability_loss_monthly", "statutory_retirement_date")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A grouping of the rows: each row's group number and the groups' labels (in display order)."""
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+
+    @classmethod
+    def of(cls, values: np.ndarray, order: Sequence[str] | None = None) -> Grouping:
+        """From any labels per row (codes or names); `order` fixes the labels' order when known."""
+        distinct, inverse = np.unique(np.asarray(values), return_inverse=True)
+        names = [str(v) for v in distinct.tolist()]
+        if order is None:
+            return cls(inverse.astype(np.int64), tuple(names))
+        position = np.asarray([list(order).index(name) for name in names], dtype=np.int64)
+        return cls(position[inverse], tuple(order))
+
+    def names(self) -> np.ndarray:
+        table: np.ndarray = np.asarray(self.labels, dtype=object)[self.codes]
+        return table
+
+
+@dataclass
+class Rows:
+    """One scenario, row by row: expected take-up, coverage and annual amounts by payer (yuan a year)."""
+
+    scenario: str
+    weight: np.ndarray
+    income: np.ndarray
+    take_up: dict[str, np.ndarray]  # item → probability
+    scheme: dict[str, np.ndarray]  # medical, pension → EMPLOYEE / RESIDENT / 0 on an individual route
+    route: dict[str, np.ndarray]  # item → ROUTE_*
+    worker: np.ndarray
+    platform: np.ndarray
+    government: np.ndarray
+    cost_unknown: np.ndarray  # a route open to the worker whose cost the rules could not give (no regional figure)
+    injury_fund: np.ndarray  # probability of being in the occupational-injury scheme (its fund)
+    injury_levy: np.ndarray  # expected per-order levy collected a year (all payers)
+    injury_orders: np.ndarray  # expected covered orders a year
+    exposure: np.ndarray  # FTE-years of work a year (accident exposure)
+    groups: dict[str, Grouping]  # dimension → each row's group
+    replacement_rate: np.ndarray | None = None
+    portability_loss: np.ndarray | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> dict[str, np.ndarray]:
+        return {item: self.take_up[item] for item in ITEMS}
+
+
+# -- inputs under a scenario -------------------------------------------------------------------------------------
+def scenario_inputs(population: PopulationLike, scenario: LabScenario, model: Model) -> dict[str, Any]:
+    """The population's inputs with the scenario's input assumptions applied, in order (a later one sees the
+    earlier ones' values)."""
+    inputs = dict(population.inputs)
+    n = len(population.weight)
+    for i, assumption in enumerate(scenario.inputs):
+        label = f"scenario {scenario.name}: inputs[{i}]"
+        mask = np.ones(n, dtype=bool)
+        for name, wanted in assumption.where.items():
+            mask &= _matches(name, wanted, inputs, population.columns, model, n, f"{label}.where.{name}")
+        for name, value in assumption.set.items():
+            inputs[name] = _assigned(name, value, mask, inputs.get(name), model, n, f"{label}.set.{name}")
+    return inputs
+
+
+def _matches(
+    name: str,
+    wanted: Any,
+    inputs: Mapping[str, Any],
+    columns: Mapping[str, np.ndarray],
+    model: Model,
+    n: int,
+    label: str,
+) -> np.ndarray:
+    values = inputs.get(name, columns.get(name))
+    variable = model.variables.get(name)
+    if values is None and variable is not None and variable.is_input and variable.default is not None:
+        values = variable.default  # an engine input the population leaves at its default
+    if values is None:
+        raise InputValueError(f"{label}: the population has no column {name!r}", field=label)
+    values = np.broadcast_to(np.asarray(values), (n,))
+    allowed = list(wanted) if isinstance(wanted, list | tuple) else [wanted]
+    if values.dtype.kind in "iu" and any(isinstance(w, str) for w in allowed):
+        if variable is None or variable.enum is None:
+            raise InputValueError(f"{label}: the column holds codes; give codes, not names", field=label)
+        allowed = [int(variable.enum.encode(w, label)) if isinstance(w, str) else w for w in allowed]
+    return np.isin(values, allowed)
+
+
+def _assigned(name: str, value: Any, mask: np.ndarray, old: Any, model: Model, n: int, label: str) -> Any:
+    variable = model.variable(name)
+    if mask.all():
+        return value
+    if old is None:
+        if variable.default is None:
+            raise InputValueError(
+                f"{label}: the population has no column {name!r} to change on some rows only", field=label
+            )
+        old = variable.default
+    old_array = np.broadcast_to(np.asarray(old), (n,))
+    new = value
+    if variable.enum is not None and isinstance(value, str) and old_array.dtype.kind in "iu":
+        new = int(variable.enum.encode(value, label))
+    elif variable.enum is not None and not isinstance(value, str) and old_array.dtype.kind in "UO":
+        new = variable.enum.ids()[int(value)]
+    result = np.where(mask, new, old_array)
+    return result.astype(object) if result.dtype.kind == "U" else result
+
+
+# -- one scenario, row by row ------------------------------------------------------------------------------------
+def evaluate(
+    population: PopulationLike,
+    scenario: LabScenario,
+    behaviour: Behaviour,
+    model: Model,
+    compute: Compute,
+    *,
+    projection: bool = True,
+    fixed_groups: Mapping[str, Grouping] | None = None,
+) -> Rows:
+    """The scenario on every row of the population (see the module's docstring). `fixed_groups` replaces groups
+    that must not move between scenarios (the age band, taken at one date for all)."""
+    n = len(population.weight)
+    date = scenario.date if scenario.date is not None else population.date
+    if date is None:
+        raise InputValueError(f"scenario {scenario.name}: names no date, and the population has none", field="date")
+    overrides = scenario.parameter_overrides()
+    inputs = scenario_inputs(population, scenario, model)
+    income = np.asarray(population.columns["monthly_income"], dtype=float)
+    ask: dict[str, Any] = {k: v for k, v in inputs.items() if k != "contribution_history"}
+
+    def rules(extra: Mapping[str, Any], outputs: Sequence[str]) -> Mapping[str, np.ndarray]:
+        return compute(
+            {**ask, **extra}, list(outputs), date=date, region=population.region, overrides=overrides or None,
+            decode=False, missing="nan",
+        )  # fmt: skip
+
+    first = rules({}, PASS1)
+    labour = np.broadcast_to(np.asarray(first["has_labor_relation"], dtype=bool), (n,))
+    average = np.asarray(first["pension_average_wage_monthly"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wage_index = np.clip(income / average, 0.0, 10.0)
+    flexible_index = behaviour.flexible_pension_base_index
+    base_index = np.where(labour & np.isfinite(wage_index), wage_index, flexible_index)
+    tier = _resident_tier(behaviour, first, model, scenario, date)
+    extra = {
+        "pension_base_index_chosen": base_index,
+        "monthly_payroll": np.where(labour, income, 0.0),
+        "work_injury_industry_class": _industry_class(inputs, behaviour, n),
+        "resident_pension_tier_annual": tier,
+    }
+    found = rules(extra, PASS2)
+    rows = _combine(found, income, tier, behaviour, inputs, population, model, n)
+    rows.scenario = scenario.name
+    rows.groups.update(fixed_groups or {})
+    if projection and "contribution_history" in inputs:
+        _project(rows, inputs, population, compute, date, overrides, model)
+    return rows
+
+
+def _resident_tier(
+    behaviour: Behaviour, first: Mapping[str, np.ndarray], model: Model, scenario: LabScenario, date: Any
+) -> Any:
+    choice = behaviour.resident_pension_tier
+    if choice == "suggested":
+        return np.asarray(first["suggested_resident_pension_tier_annual"], dtype=float)
+    if choice == "lowest":
+        day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
+        name = "pension.resident.contribution_tiers_annual"
+        hit = scenario.overlay(model).lookup(name, day, NATIONAL) or model.store.lookup(name, day, NATIONAL)
+        return float(min(float(t) for t in hit.value))
+    return float(choice)
+
+
+def _industry_class(inputs: Mapping[str, Any], behaviour: Behaviour, n: int) -> np.ndarray:
+    """The employer's work-injury risk class by industry (behaviour.yaml: `work_injury_class`)."""
+    if "industry" not in inputs:
+        return np.full(n, 2, dtype=np.int64)
+    codes = np.broadcast_to(np.asarray(Industry.encode(inputs["industry"], "inputs.industry")), (n,))
+    table = np.array([behaviour.work_injury_class.get(ident, 2) for ident in Industry.ids()], dtype=np.int64)
+    return table[codes.astype(np.int64)]
+
+
+def _route(access: np.ndarray) -> np.ndarray:
+    return np.select(
+        [access == Access.EMPLOYER, access == Access.PLATFORM, access == Access.INDIVIDUAL],
+        [ROUTE_EMPLOYER, ROUTE_PLATFORM, ROUTE_INDIVIDUAL],
+        ROUTE_NONE,
+    ).astype(np.int8)
+
+
+def _f(found: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray:
+    return np.broadcast_to(np.asarray(found[name], dtype=float), (n,))
+
+
+@dataclass
+class _Option:
+    """One way to hold an item: its route, and what each payer pays a month when the worker holds it."""
+
+    route: np.ndarray
+    worker: np.ndarray
+    payer: np.ndarray  # the employer or platform
+    government: np.ndarray
+
+
+def _options(found: Mapping[str, np.ndarray], tier: Any, n: int) -> dict[str, dict[str, _Option]]:
+    """Per item, its ways in: `employer`/`platform` (withheld at source) and, on an individual route, the
+    `employee` and `resident` schemes — with monthly amounts by payer, all from the rules."""
+    access = {s: _route(np.broadcast_to(np.asarray(found[f"{s}_access"]), (n,))) for s in (
+        "employee_pension", "employee_medical", "resident_pension", "resident_medical", "work_injury",
+        "occupational_injury", "unemployment")}  # fmt: skip
+    zero = np.zeros(n)
+    tier_monthly = np.broadcast_to(np.asarray(tier, dtype=float), (n,)) / 12
+    work_injury = access["work_injury"] == ROUTE_EMPLOYER
+    occupational = access["occupational_injury"] == ROUTE_PLATFORM
+    injury_route = np.where(work_injury, ROUTE_EMPLOYER, np.where(occupational, ROUTE_PLATFORM, ROUTE_NONE))
+    return {
+        "injury": {
+            "withheld": _Option(
+                injury_route,
+                np.where(occupational, _f(found, "occupational_injury_worker_monthly", n), 0.0),
+                np.where(work_injury, _f(found, "work_injury_contribution_monthly", n), 0.0)
+                + np.where(occupational, _f(found, "occupational_injury_platform_monthly", n), 0.0),
+                np.where(occupational, _f(found, "occupational_injury_government_monthly", n), 0.0),
+            )
+        },
+        "medical": {
+            "withheld": _Option(
+                np.where(access["employee_medical"] == ROUTE_EMPLOYER, ROUTE_EMPLOYER, ROUTE_NONE),
+                _f(found, "employee_medical_worker_contribution_monthly", n),
+                _f(found, "employee_medical_employer_contribution_monthly", n),
+                zero,
+            ),
+            "employee": _Option(
+                access["employee_medical"], _f(found, "employee_medical_flexible_monthly", n), zero, zero
+            ),
+            "resident": _Option(
+                access["resident_medical"],
+                _f(found, "resident_medical_premium_annual", n) / 12,
+                zero,
+                _f(found, "resident_medical_subsidy_annual", n) / 12,
+            ),
+        },
+        "pension": {
+            "withheld": _Option(
+                np.where(access["employee_pension"] == ROUTE_EMPLOYER, ROUTE_EMPLOYER, ROUTE_NONE),
+                _f(found, "employee_pension_worker_contribution_monthly", n),
+                _f(found, "employee_pension_employer_contribution_monthly", n),
+                zero,
+            ),
+            "employee": _Option(
+                access["employee_pension"], _f(found, "employee_pension_worker_contribution_monthly", n), zero, zero
+            ),
+            "resident": _Option(
+                access["resident_pension"],
+                tier_monthly,
+                zero,
+                _f(found, "resident_pension_subsidy_annual", n) / 12,
+            ),
+        },
+        "unemployment": {
+            "withheld": _Option(
+                np.where(access["unemployment"] == ROUTE_EMPLOYER, ROUTE_EMPLOYER, ROUTE_NONE),
+                _f(found, "unemployment_worker_contribution_monthly", n),
+                _f(found, "unemployment_employer_contribution_monthly", n),
+                zero,
+            ),
+            "employee": _Option(
+                access["unemployment"], _f(found, "unemployment_worker_contribution_monthly", n), zero, zero
+            ),
+        },
+    }
+
+
+def _subsidised(
+    option: _Option, item: Item, scheme: str, behaviour: Behaviour, where: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(worker, payer, government) a month on an individual route after the scenario's subsidies."""
+    worker, payer, government = option.worker.copy(), option.payer.copy(), option.government.copy()
+    for subsidy in behaviour.subsidies:
+        if subsidy.item != item or subsidy.scheme not in ("any", scheme):
+            continue
+        rows = where[_subsidy_key(subsidy)]
+        moved = np.where(rows, subsidy.share * worker, 0.0)
+        worker = worker - moved
+        if subsidy.payer == "government":
+            government = government + moved
+        else:
+            payer = payer + moved
+    return worker, payer, government
+
+
+def _subsidy_key(subsidy: Subsidy) -> str:
+    return subsidy.model_dump_json()
+
+
+def _subsidy_rows(
+    behaviour: Behaviour, inputs: Mapping[str, Any], population: PopulationLike, model: Model,
+    found: Mapping[str, np.ndarray], income: np.ndarray, n: int,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    rows: dict[str, np.ndarray] = {}
+    for i, subsidy in enumerate(behaviour.subsidies):
+        mask = np.ones(n, dtype=bool)
+        for name, wanted in subsidy.where.items():
+            mask &= _matches(
+                name, wanted, inputs, population.columns, model, n, f"behaviour.subsidies[{i}].where.{name}"
+            )
+        if subsidy.min_income_over_pension_base is not None:
+            base = _f(found, "pension_base_monthly", n)
+            mask &= income >= subsidy.min_income_over_pension_base * np.nan_to_num(base, nan=np.inf)
+        rows[_subsidy_key(subsidy)] = mask
+    return rows
+
+
+def _combine(
+    found: Mapping[str, np.ndarray],
+    income: np.ndarray,
+    tier: Any,
+    behaviour: Behaviour,
+    inputs: Mapping[str, Any],
+    population: PopulationLike,
+    model: Model,
+    n: int,
+) -> Rows:
+    options = _options(found, tier, n)
+    where = _subsidy_rows(behaviour, inputs, population, model, found, income, n)
+    routes: dict[Item, np.ndarray] = {}
+    worker_cost: dict[Item, np.ndarray] = {}
+    amounts: dict[Item, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    schemes: dict[str, np.ndarray] = {}
+    unknown = np.zeros(n, dtype=bool)
+    floor = _f(found, "employee_scheme_income_floor", n)
+    for item in ITEMS:
+        held = options[item]["withheld"]
+        route = held.route.astype(np.int8)
+        worker, payer, government = held.worker, held.payer, held.government
+        individual = {k: o for k, o in options[item].items() if k != "withheld"}
+        if individual:
+            chosen, open_ = _choose(item, individual, behaviour, income, floor, where, n)
+            schemes[item] = chosen
+            take = open_ & (route == ROUTE_NONE)
+            route = np.where(take, ROUTE_INDIVIDUAL, route).astype(np.int8)
+            for code, (name, option) in zip((EMPLOYEE, RESIDENT), _pairs(individual), strict=False):
+                w, p, g = _subsidised(option, item, name, behaviour, where)
+                on = take & (chosen == code)
+                worker, payer, government = (
+                    np.where(on, w, worker),
+                    np.where(on, p, payer),
+                    np.where(on, g, government),
+                )
+        unknown |= (route != ROUTE_NONE) & np.isnan(worker + payer + government)
+        routes[item], worker_cost[item], amounts[item] = route, worker, (worker, payer, government)
+    take_up = behaviour.take_up(routes, worker_cost, income)
+    totals = [np.zeros(n), np.zeros(n), np.zeros(n)]
+    for item in ITEMS:
+        held = routes[item] != ROUTE_NONE
+        for k in range(3):
+            totals[k] += 12 * take_up[item] * np.where(held, np.nan_to_num(amounts[item][k]), 0.0)
+    levy = np.nan_to_num(_f(found, "occupational_injury_monthly_levy", n))
+    orders = np.broadcast_to(np.asarray(inputs.get("monthly_orders", 0.0), dtype=float), (n,))
+    in_fund = np.where(routes["injury"] == ROUTE_PLATFORM, take_up["injury"], 0.0)
+    return Rows(
+        scenario="",
+        weight=np.asarray(population.weight, dtype=float),
+        income=income,
+        take_up={k: v for k, v in take_up.items()},
+        scheme=schemes,
+        route={k: v for k, v in routes.items()},
+        worker=totals[0],
+        platform=totals[1],
+        government=totals[2],
+        cost_unknown=unknown,
+        injury_fund=in_fund,
+        injury_levy=12 * in_fund * levy,
+        injury_orders=12 * in_fund * orders,
+        exposure=_exposure(population, n),
+        groups=_groups(found, inputs, population, income, n),
+    )
+
+
+def _pairs(individual: Mapping[str, _Option]) -> list[tuple[str, _Option]]:
+    return [
+        (name, individual[name]) if name in individual else (name, _closed(individual))
+        for name in ("employee", "resident")
+    ]
+
+
+def _closed(individual: Mapping[str, _Option]) -> _Option:
+    some = next(iter(individual.values()))
+    zero = np.zeros(len(some.route))
+    return _Option(np.full(len(some.route), ROUTE_NONE, dtype=np.int8), zero, zero, zero)
+
+
+def _choose(
+    item: Item, individual: Mapping[str, _Option], behaviour: Behaviour, income: np.ndarray, floor: np.ndarray,
+    where: dict[str, np.ndarray], n: int,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The scheme a worker with an individual route joins (EMPLOYEE / RESIDENT, 0 when none is open) and
+    whether any is open."""
+    (_, employee), (_, resident) = _pairs(individual)
+    e_open = employee.route == ROUTE_INDIVIDUAL
+    r_open = resident.route == ROUTE_INDIVIDUAL
+    e_cost = _subsidised(employee, item, "employee", behaviour, where)[0]
+    r_cost = _subsidised(resident, item, "resident", behaviour, where)[0]
+    rule = behaviour.scheme_choice[item] if item == "medical" or item == "pension" else "cheapest"
+    if rule == "employee":
+        prefer_employee = np.ones(n, dtype=bool)
+    elif rule == "resident":
+        prefer_employee = np.zeros(n, dtype=bool)
+    elif rule == "by_income":
+        prefer_employee = np.nan_to_num(income) >= np.nan_to_num(floor, nan=np.inf)
+    else:  # cheapest known cost
+        prefer_employee = np.nan_to_num(e_cost, nan=np.inf) < np.nan_to_num(r_cost, nan=np.inf)
+    # a preferred scheme that is closed, or whose cost the rules cannot give, yields to the other
+    e_ok = e_open & ~np.isnan(e_cost)
+    r_ok = r_open & ~np.isnan(r_cost)
+    chosen = np.select(
+        [prefer_employee & e_ok, ~prefer_employee & r_ok, e_ok, r_ok, e_open, r_open],
+        [EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT],
+        0,
+    ).astype(np.int8)
+    return chosen, e_open | r_open
+
+
+def _exposure(population: PopulationLike, n: int) -> np.ndarray:
+    """FTE-years of work a year: order-taking days ÷ 300 (at most 1) when the population gives `annual_days`,
+    else 1 (ASSUMPTION: a full-time year; fund.py documents it)."""
+    days = population.columns.get("annual_days")
+    if days is None:
+        return np.ones(n)
+    return np.clip(np.asarray(days, dtype=float) / 300.0, 0.0, 1.0)
+
+
+AGE_BANDS = ((0, 25, "16-24"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"), (55, 200, "55+"))
+
+
+def _groups(
+    found: Mapping[str, np.ndarray], inputs: Mapping[str, Any], population: PopulationLike, income: np.ndarray, n: int
+) -> dict[str, Grouping]:
+    """Each row's group for each grouping: Table 2 cell, industry, income decile, age band, intensity."""
+    from gigcover.rules.coverage import Table2Cell
+
+    groups: dict[str, Grouping] = {}
+    cell = np.broadcast_to(np.asarray(found["table2_cell"]), (n,)).astype(np.int64)
+    groups["table2_cell"] = Grouping(cell, Table2Cell.ids())
+    if "industry" in inputs:
+        codes = np.broadcast_to(np.asarray(Industry.encode(inputs["industry"], "inputs.industry")), (n,))
+        groups["industry"] = Grouping(codes.astype(np.int64), Industry.ids())
+    groups["income_decile"] = _deciles(income, np.asarray(population.weight, dtype=float))
+    groups["age_band"] = age_bands(np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,)))
+    if "intensity" in population.columns:
+        groups["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
+    return groups
+
+
+def age_bands(age: np.ndarray) -> Grouping:
+    codes = np.full(len(age), len(AGE_BANDS), dtype=np.int64)  # the last label: unknown
+    for i, (low, high, _) in enumerate(AGE_BANDS):
+        codes[(age >= low) & (age < high)] = i
+    return Grouping(codes, (*(label for _, _, label in AGE_BANDS), "unknown"))
+
+
+def _deciles(income: np.ndarray, weight: np.ndarray) -> Grouping:
+    """Weighted income deciles, "1" (lowest) to "10"."""
+    order = np.argsort(income, kind="stable")
+    cumulative = np.cumsum(weight[order])
+    total = cumulative[-1] if len(cumulative) else 0.0
+    rank = np.empty(len(income))
+    rank[order] = (cumulative - weight[order] / 2) / (total if total > 0 else 1.0)
+    decile = np.minimum((rank * 10).astype(np.int64), 9)
+    return Grouping(decile, tuple(str(d) for d in range(1, 11)))
+
+
+def _project(
+    rows: Rows, inputs: Mapping[str, Any], population: PopulationLike, compute: Compute, date: Any,
+    overrides: Mapping[str, Any], model: Model,
+) -> None:  # fmt: skip
+    """Adequacy from the lifetime projection: the pension at retirement over the worker's income grown to the
+    retirement year at the projection's wage-growth assumption (`projection.wage_growth`), i.e. the replacement
+    rate in today's money; and the pension lost to moves and scheme switches, in today's money."""
+    found = compute(
+        dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
+        decode=True, missing="nan", chunk_rows=50_000,
+    )  # fmt: skip
+    day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
+    hit = Overlay.parse(dict(overrides) or None, model.store).lookup("projection.wage_growth", day, NATIONAL)
+    growth = float((hit or model.store.lookup("projection.wage_growth", day, NATIONAL)).value)
+    retirement = np.asarray(found["statutory_retirement_date"]).astype(str)
+    distinct, inverse = np.unique(retirement, return_inverse=True)
+    year = np.asarray([int(text[:4]) if text[:4].isdigit() else day.year for text in distinct.tolist()])[inverse]
+    discount = (1 + growth) ** np.maximum(year - day.year, 0)
+    pension = np.asarray(found["projected_pension_monthly"], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows.replacement_rate = np.where(rows.income > 0, pension / discount / rows.income, np.nan)
+    rows.portability_loss = np.asarray(found["portability_loss_monthly"], dtype=float) / discount

@@ -1,0 +1,388 @@
+"""Running scenarios on a population (情景模拟): `simulate(population, scenarios, compute=...) -> Summary`, a tidy
+table of (scenario, group, measure, value) with the rows behind it, written as DIR/summary.csv and DIR/detail.parquet.
+
+Measures per scenario and group (group `all` is the whole population; then `table2_cell=…`, `industry=…`,
+`income_decile=1…10`, `age_band=…`, `intensity=…` when the population has it), all weighted:
+- `workers`: the weight of the group;
+- `coverage_occupational_injury`, `coverage_medical`, `coverage_pension`, `coverage_unemployment`: expected share
+  enrolled (work injury or occupational injury for the first; employee or resident scheme for medical and pension);
+- `contributions_worker`, `contributions_platform` (the platform, or its contractor or agency as employer),
+  `contributions_government`: expected yuan a year;
+- `worker_cost_share_of_income`: the group's expected worker contributions over its income;
+- `replacement_rate_median`, `portability_loss_monthly_mean`: from the lifetime projection (only when the
+  population carries contribution histories; otherwise absent and said in `notes`);
+- `injury_fund_expected_claims`, `injury_fund_premium_income`, `injury_fund_break_even_per_order`,
+  `injury_fund_deficit_probability`: the occupational-injury fund (fund.py);
+- `cost_unknown_share`: the share of workers with a route whose cost the rules could not give (no figure
+  published for the place and date): their cost is left out of the sums and the item untaken;
+- `<measure>_change_vs_baseline`: the difference from `baseline-2021` for the same group.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gigcover.engine import InputValueError, Model
+from gigcover.policylab.behaviour import ITEMS, Behaviour
+from gigcover.policylab.fund import FundPrior, simulate_fund
+from gigcover.policylab.measures import (
+    Compute,
+    Grouping,
+    LabPopulation,
+    PopulationLike,
+    Rows,
+    age_bands,
+    evaluate,
+)
+from gigcover.policylab.scenarios import BASELINE, LabScenario, resolve
+
+COVERAGE = {
+    "injury": "coverage_occupational_injury",
+    "medical": "coverage_medical",
+    "pension": "coverage_pension",
+    "unemployment": "coverage_unemployment",
+}
+COMPARED = (
+    *COVERAGE.values(),
+    "contributions_worker",
+    "contributions_platform",
+    "contributions_government",
+    "worker_cost_share_of_income",
+    "replacement_rate_median",
+    "portability_loss_monthly_mean",
+    "injury_fund_break_even_per_order",
+    "injury_fund_deficit_probability",
+)
+DIMENSIONS = ("table2_cell", "industry", "income_decile", "age_band", "intensity")
+Progress = Callable[[str, str], None]  # (scenario, step) — the CLI's progress bar
+
+
+@dataclass
+class Summary:
+    """The tidy results and the rows behind them."""
+
+    records: list[tuple[str, str, str, float]]
+    details: list[Rows] = field(repr=False)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(r[0] for r in self.records))
+
+    def value(self, scenario: str, group: str, measure: str) -> float:
+        for s, g, m, v in self.records:
+            if (s, g, m) == (scenario, group, measure):
+                return v
+        raise KeyError((scenario, group, measure))
+
+    def to_csv(self, path: Path) -> None:
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(("scenario", "group", "measure", "value"))
+            for s, g, m, v in self.records:
+                writer.writerow((s, g, m, "" if math.isnan(v) else repr(float(v))))
+
+    def write_detail(self, path: Path) -> None:
+        """One row per worker and scenario: weight, groups, take-up and route per item, expected amounts by payer."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        writer: Any = None
+        try:
+            for rows in self.details:
+                table = pa.table(_detail_columns(rows))
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _detail_columns(rows: Rows) -> dict[str, Any]:
+    import pyarrow as pa
+
+    n = len(rows.weight)
+    columns: dict[str, Any] = {
+        "scenario": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([rows.scenario])),
+        "row": np.arange(n, dtype=np.int64),
+        "weight": rows.weight,
+        "monthly_income": rows.income,
+    }
+    for name, grouping in rows.groups.items():
+        columns[name] = pa.DictionaryArray.from_arrays(
+            pa.array(grouping.codes.astype(np.int32)), pa.array(list(grouping.labels), type=pa.string())
+        )
+    for item in ITEMS:
+        columns[f"take_up_{item}"] = rows.take_up[item]
+        columns[f"route_{item}"] = rows.route[item]
+    for name, scheme in rows.scheme.items():
+        columns[f"scheme_{name}"] = scheme
+    columns |= {
+        "contributions_worker": rows.worker,
+        "contributions_platform": rows.platform,
+        "contributions_government": rows.government,
+        "cost_unknown": rows.cost_unknown,
+        "injury_fund": rows.injury_fund,
+        "injury_fund_premium": rows.injury_levy,
+        "replacement_rate": rows.replacement_rate if rows.replacement_rate is not None else np.full(n, np.nan),
+        "portability_loss_monthly": rows.portability_loss if rows.portability_loss is not None else np.full(n, np.nan),
+    }
+    return columns
+
+
+def simulate(
+    population: PopulationLike,
+    scenarios: Sequence[str | LabScenario],
+    *,
+    compute: Compute,
+    model: Model | None = None,
+    behaviour: Behaviour | None = None,
+    compare_to: str | None = BASELINE,
+    replications: int = 1000,
+    seed: int = 2026,
+    prior: FundPrior | None = None,
+    projection: bool = True,
+    progress: Progress | None = None,
+) -> Summary:
+    """Each scenario on the population, measured per group; `compare_to` (baseline-2021 by default) is run too
+    when not asked for, so every measure has its change against it."""
+    from gigcover.rules.model import default_model
+
+    model = model or default_model()
+    _check_population(population)
+    population = prepared(population, model)
+    if not scenarios:
+        raise InputValueError("scenarios: give at least one scenario", field="scenario")
+    chosen = [s if isinstance(s, LabScenario) else resolve(s, model) for s in scenarios]
+    names = [s.name for s in chosen]
+    duplicate = {n for n in names if names.count(n) > 1}
+    if duplicate:
+        raise InputValueError(f"scenario: {', '.join(sorted(duplicate))} given twice", field="scenario")
+    if compare_to is not None and compare_to not in names:
+        chosen.insert(0, resolve(compare_to, model))
+    records: list[tuple[str, str, str, float]] = []
+    details: list[Rows] = []
+    notes: list[str] = []
+    if "contribution_history" not in population.inputs or not projection:
+        notes.append(
+            "replacement_rate_median, portability_loss_monthly_mean: not computed — the population has no "
+            "contribution histories (contribution_history)"
+            if projection
+            else "projection switched off"
+        )
+    measured: dict[str, dict[tuple[str, str], float]] = {}
+    fixed = _fixed_groups(population, chosen, compute)
+    for scenario in chosen:
+        if progress:
+            progress(scenario.name, "rules")
+        rows = evaluate(
+            population, scenario, scenario.assumptions(behaviour), model, compute,
+            projection=projection, fixed_groups=fixed,
+        )  # fmt: skip
+        if progress:
+            progress(scenario.name, "measures")
+        values = measure(rows, replications=replications, seed=seed, prior=prior)
+        measured[scenario.name] = values
+        records.extend((scenario.name, g, m, v) for (g, m), v in values.items())
+        details.append(rows)
+    if compare_to is not None:
+        base = measured[compare_to]
+        for scenario in chosen:
+            for (group, name), value in measured[scenario.name].items():
+                if name in COMPARED:
+                    records.append(
+                        (scenario.name, group, f"{name}_change_vs_baseline", value - base.get((group, name), math.nan))
+                    )
+    return Summary(records, details, notes)
+
+
+def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], compute: Compute) -> dict[str, Grouping]:
+    """Groups that stay put across scenarios: the age band, at the population's date (else the latest scenario
+    date), from the rules' `age_years` — or from an `age` column when the population has one."""
+    if "age" in population.columns:
+        return {"age_band": age_bands(np.asarray(population.columns["age"], dtype=float))}
+    if "birth_date" not in population.inputs:
+        return {}
+    dates = [s.date for s in chosen if s.date is not None]
+    date = population.date if population.date is not None else max(dates) if dates else None
+    if date is None:
+        return {}
+    found = compute(
+        {"birth_date": population.inputs["birth_date"]}, ["age_years"], date=date, region=population.region,
+        missing="nan",
+    )  # fmt: skip
+    age = np.broadcast_to(np.asarray(found["age_years"], dtype=float), (len(population.weight),))
+    return {"age_band": age_bands(age)}
+
+
+def prepared(population: PopulationLike, model: Model) -> LabPopulation:
+    """The inputs checked and coded once (names → the engine's codes, places → region indices, text → fixed-width
+    strings), so each of the scenarios' calls to the rules starts from codes. A bad value is an error naming it."""
+    inputs: dict[str, Any] = {}
+    for name, values in population.inputs.items():
+        variable = model.variables.get(name)
+        if variable is None or name == "contribution_history":
+            inputs[name] = values
+            continue
+        array = np.asarray(values)
+        if array.ndim == 0:  # one value for every row
+            inputs[name] = variable.validate(array.item(), model.regions, f"population.{name}")
+            continue
+        if variable.value_type == "str" and array.dtype.kind == "O":
+            array = array.astype(str)
+        inputs[name] = variable.validate(array, model.regions, f"population.{name}")
+    region = np.asarray(model.regions.encode(np.asarray(population.region), "population.region"))
+    return LabPopulation(
+        inputs=inputs, region=region, weight=np.asarray(population.weight, dtype=float),
+        columns=dict(population.columns), date=population.date,
+    )  # fmt: skip
+
+
+def _check_population(population: PopulationLike) -> None:
+    n = len(population.weight)
+    if n == 0:
+        raise InputValueError("population: no rows", field="population")
+    if "monthly_income" not in population.columns:
+        raise InputValueError("population: no monthly_income column (needed for cost shares)", field="population")
+    weight = np.asarray(population.weight, dtype=float)
+    if weight.shape != (n,) or not np.all(np.isfinite(weight)) or np.any(weight < 0):
+        raise InputValueError("population: weight must be one finite, non-negative number per row", field="weight")
+
+
+# -- aggregation ---------------------------------------------------------------------------------------------------
+def measure(
+    rows: Rows, *, replications: int = 1000, seed: int = 2026, prior: FundPrior | None = None
+) -> dict[tuple[str, str], float]:
+    """Every measure for every group of one scenario's rows."""
+    n = len(rows.weight)
+    labels, index = _group_index(rows, n)
+    g = len(labels)
+    w = rows.weight
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return _sum_by(index, w * values, g)
+
+    workers = total(np.ones(n))
+    out: dict[str, np.ndarray] = {"workers": workers}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for item, name in COVERAGE.items():
+            out[name] = total(rows.take_up[item]) / workers
+        out["contributions_worker"] = total(rows.worker)
+        out["contributions_platform"] = total(rows.platform)
+        out["contributions_government"] = total(rows.government)
+        out["worker_cost_share_of_income"] = total(rows.worker / 12) / total(np.nan_to_num(rows.income))
+        out["cost_unknown_share"] = total(rows.cost_unknown.astype(float)) / workers
+    if rows.replacement_rate is not None:
+        out["replacement_rate_median"] = _weighted_median(index, rows.replacement_rate, w, g)
+    if rows.portability_loss is not None:
+        loss = rows.portability_loss
+        known = ~np.isnan(loss)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["portability_loss_monthly_mean"] = _sum_by(index, np.where(known, w * loss, 0.0), g) / _sum_by(
+                index, np.where(known, w, 0.0), g
+            )
+    fund = simulate_fund(
+        total(rows.injury_fund * rows.exposure),
+        total(rows.injury_levy),
+        total(rows.injury_orders),
+        replications=replications,
+        seed=seed,
+        prior=prior,
+    )
+    out["injury_fund_expected_claims"] = fund.expected_claims
+    out["injury_fund_premium_income"] = fund.premium_income
+    out["injury_fund_break_even_per_order"] = fund.break_even_per_order
+    out["injury_fund_deficit_probability"] = fund.deficit_probability
+    return {(labels[i], name): float(values[i]) for name, values in out.items() for i in range(g)}
+
+
+def _group_index(rows: Rows, n: int) -> tuple[list[str], list[tuple[np.ndarray, int]]]:
+    """Group labels and, per dimension, each row's group number (offset into the labels); `all` first."""
+    labels = ["all"]
+    index: list[tuple[np.ndarray, int]] = [(np.zeros(n, dtype=np.int64), 0)]
+    for dimension in DIMENSIONS:
+        grouping = rows.groups.get(dimension)
+        if grouping is None:
+            continue
+        present = np.bincount(grouping.codes, minlength=len(grouping.labels)) > 0
+        renumber = np.cumsum(present) - 1
+        index.append((renumber[grouping.codes], len(labels)))
+        labels.extend(f"{dimension}={label}" for label, there in zip(grouping.labels, present, strict=True) if there)
+    return labels, index
+
+
+def _sum_by(index: Iterable[tuple[np.ndarray, int]], values: np.ndarray, groups: int) -> np.ndarray:
+    out = np.zeros(groups)
+    for codes, offset in index:
+        found = np.bincount(codes, weights=values)
+        out[offset : offset + len(found)] += found
+    return out
+
+
+def _weighted_median(
+    index: list[tuple[np.ndarray, int]], values: np.ndarray, weight: np.ndarray, groups: int
+) -> np.ndarray:
+    out = np.full(groups, np.nan)
+    known = ~np.isnan(values) & (weight > 0)
+    for codes, offset in index:
+        c, v, w = codes[known], values[known], weight[known]
+        order = np.lexsort((v, c))
+        c, v, w = c[order], v[order], w[order]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, dtype=np.int64)
+        ends = np.r_[starts[1:], len(c)]
+        cumulative = np.cumsum(w)
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            before = cumulative[start - 1] if start else 0.0
+            half = before + (cumulative[end - 1] - before) / 2
+            out[offset + int(c[start])] = float(v[start + int(np.searchsorted(cumulative[start:end], half))])
+    return out
+
+
+# -- reading a population file --------------------------------------------------------------------------------------
+def read_population(path: Path, model: Model | None = None) -> LabPopulation:
+    """A Parquet file whose columns are the engine's input names (dictionary columns as names), plus `weight`,
+    `region` (the place of work; `work_region` serves when absent) and optionally `date`; every other column
+    (monthly_income, annual_days, intensity, …) is kept for measures and groups.
+
+    The one place that knows the file's layout: when the population package's reader lands, this is what to swap."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from gigcover.rules.model import default_model
+
+    model = model or default_model()
+    if not path.is_file():
+        raise InputValueError(f"--population: {path}: no such file", field="population")
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputValueError(f"--population: {path}: not a Parquet file ({exc})", field="population") from None
+    columns: dict[str, np.ndarray] = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        columns[name] = column.to_numpy(zero_copy_only=False)
+    missing = [c for c in ("weight", "monthly_income") if c not in columns]
+    place = "region" if "region" in columns else "work_region" if "work_region" in columns else None
+    if place is None:
+        missing.append("region (or work_region)")
+    if missing:
+        raise InputValueError(f"--population: {path}: no column {', '.join(missing)}", field="population")
+    assert place is not None
+    region = columns.pop("region") if place == "region" else columns[place]
+    date = columns.pop("date") if "date" in columns else None
+    weight = columns.pop("weight")
+    inputs = {k: v for k, v in columns.items() if k in model.variables and model.variables[k].formula is None}
+    others = {k: v for k, v in columns.items() if k not in inputs}
+    if "monthly_income" not in others:
+        others["monthly_income"] = columns["monthly_income"]
+    return LabPopulation(inputs=inputs, region=region, weight=weight, columns=others, date=date)
