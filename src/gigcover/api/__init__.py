@@ -19,6 +19,7 @@ from gigcover import __version__, web
 from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
 
+from .ledger_routes import router as ledger_router
 from .problems import install_problem_handlers, problem_openapi
 from .routes import router
 from .schemas import ADVICE_EXAMPLE, TABLE2_EXAMPLE
@@ -99,15 +100,16 @@ def create_app(model: Model | None = None, db_url: str | None = None) -> FastAPI
     """The HTTP application: the JSON API and the web advisor's pages.
 
     `model`: the rules to serve (default: the shipped model, loaded at start-up or on first use);
-    `db_url`: the database for the ledger (kept on `app.state.db_url`; nothing uses it yet).
+    `db_url`: the ledger's database (`app.state.db_url`; default `GIGCOVER_DATABASE_URL`, else the SQLite file).
     """
     app = GigcoverAPI(
         title="gigcover", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=_lifespan
     )
     app.state.model = model
-    app.state.db_url = db_url or os.environ.get("GIGCOVER_DB_URL") or DEFAULT_DB_URL
+    app.state.db_url = db_url or os.environ.get("GIGCOVER_DATABASE_URL") or DEFAULT_DB_URL
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(ledger_router)
     _include_web(app)
     return app
 
