@@ -47,6 +47,7 @@ bearer = HTTPBearer(
 MAX_BODY_BYTES = 16 * 1024 * 1024
 """A batch of 10,000 orders is about 2.5 MB of JSON; a body above this is refused (413) before it is parsed."""
 MAX_DAYS_SPAN = 366
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in both databases
 
 
 # -- the ledger the app serves ---------------------------------------------------------------------------
@@ -344,6 +345,8 @@ async def post_orders_batch(request: Request, context: LedgerDep, principal: Pla
         return problem(request.url.path, 413, str(error), kind="batch_too_large", extra={"max_orders": MAX_BATCH})
     except BatchInvalid as error:
         return _invalid(request, error.errors)
+    except OverflowError:  # a timestamp whose UTC conversion leaves the calendar (year 1 or 9999 with an offset)
+        return _invalid(request, [FieldError("orders", "a timestamp is out of the calendar's range")])
     except OrderConflict as error:
         return problem(
             request.url.path,
@@ -371,7 +374,7 @@ def get_levies(
     context: LedgerDep,
     principal: PlatformOrAdmin,
     month: Annotated[str, Query(description="YYYY-MM (orders by their CST day of acceptance)", examples=["2025-09"])],
-    platform_id: Annotated[int | None, Query(description="admin: one platform only", ge=1)] = None,
+    platform_id: Annotated[int | None, Query(description="admin: one platform only", ge=1, le=MAX_ID)] = None,
 ) -> Any:
     """A platform sees its own rows; an admin every platform's (or one). `amount_fen` is the sum of the orders'
     per-order postings, so the statement reconciles to the fen with the ledger; see `rounding`."""
@@ -477,14 +480,14 @@ def get_my_contributions(context: LedgerDep, principal: WorkerOnly) -> Any:
     )
 
 
-PlatformPath = Annotated[int, Path(ge=1, description="the platform's id (`gigcover ledger add-platform`)")]
+PlatformPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the platform's id (`gigcover ledger add-platform`)")]
 
 
 @router.post(
     "/v1/platforms/{platform_id}/bands",
     response_model=BandOut,
     status_code=201,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
     summary="Set a platform's band and floating ratio in a province, from a day (admin)",
 )
 def post_band(
@@ -506,7 +509,7 @@ def post_band(
 @router.get(
     "/v1/platforms/{platform_id}/bands",
     response_model=BandList,
-    responses=problem_responses(401, 403),
+    responses=problem_responses(401, 403, 422),
     summary="A platform's bands and floating ratios (admin, or the platform itself)",
 )
 def get_bands(context: LedgerDep, principal: PlatformOrAdmin, platform_id: PlatformPath) -> Any:
