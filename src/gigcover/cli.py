@@ -1,4 +1,4 @@
-"""The command line: `gigcover calc | classify | coverage | params | variables | demo`."""
+"""The command line: `gigcover calc | classify | coverage | params | variables | demo | ledger | serve`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gigcover.cli_ledger import ledger_app, prepare_for_serve
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
 from gigcover.entry import read_json, run_calc
 
@@ -61,6 +62,7 @@ params_app = typer.Typer(help="Parameters: value, date, source, verification.", 
 variables_app = typer.Typer(help="Variables: label, inputs, legal reference.", no_args_is_help=True)
 app.add_typer(params_app, name="params")
 app.add_typer(variables_app, name="variables")
+app.add_typer(ledger_app, name="ledger")
 console = Console()
 errors = Console(stderr=True)
 
@@ -773,7 +775,10 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
 def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on", min=1, max=65535)] = 8000,
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///gigcover.db)")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="ledger database URL (default $GIGCOVER_DATABASE_URL, else sqlite:///gigcover.db)"),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", help="server processes (one per core serves most load)", min=1, max=64)
     ] = 1,
@@ -790,13 +795,13 @@ def serve(
     except GigcoverError as exc:
         typer.echo(f"gigcover: cannot start: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    db = prepare_for_serve(db)  # the ledger: migrated, its ID-hashing key in place (generated and said so)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
         uvicorn.run(create_app(model, db_url=db), host=host, port=port)
         return
-    if db:  # each worker process builds its own app: pass the database by the environment
-        os.environ["GIGCOVER_DB_URL"] = db
+    os.environ["GIGCOVER_DATABASE_URL"] = db  # each worker process builds its own app: the database by the environment
     uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)
 
 
