@@ -48,6 +48,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "advisor", "description": "Advice for one worker."},
     {"name": "parameters", "description": "Dated, cited parameter values."},
     {"name": "variables", "description": "Variables: legal concepts with their inputs and references."},
+    {"name": "ledger", "description": "Per-order occupational-injury ledger: orders, levies, workers' days, bands."},
     {"name": "operations", "description": "Health of the service."},
 ]
 
