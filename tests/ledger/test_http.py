@@ -146,6 +146,13 @@ def test_a_malformed_batch_is_refused_naming_each_field_and_writes_nothing(ledge
     assert written(ledger.engine) == before
 
 
+def test_a_timestamp_that_leaves_the_calendar_in_utc_is_422_naming_it(ledger: Ledger) -> None:
+    ancient = order("T1", accepted_at="0001-01-01T00:00:00+08:00", completed_at="0001-01-01T00:30:00+08:00")
+    body = problem_of(ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("ok"), ancient)), 422)
+    assert {e["field"] for e in body["errors"]} == {"orders[1].accepted_at", "orders[1].completed_at"}
+    assert written(ledger.engine)["orders"] == 0
+
+
 @pytest.mark.parametrize(
     ("content", "field", "kind"),
     [

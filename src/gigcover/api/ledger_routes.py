@@ -316,6 +316,23 @@ def _orders_of(body: bytes) -> tuple[list[Any], list[FieldError]]:
     return ([], errors) if errors else (document["orders"], [])
 
 
+def _out_of_range(orders: list[Any]) -> list[FieldError]:
+    """The timestamps that cannot be converted to UTC (the contract's validation overflows on them)."""
+    found = []
+    for index, order in enumerate(orders):
+        for name in ("accepted_at", "completed_at"):
+            value = order.get(name) if isinstance(order, dict) else None
+            if not isinstance(value, str):
+                continue
+            try:
+                dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+            except OverflowError:
+                found.append(FieldError(f"orders[{index}].{name}", "out of the calendar's range in UTC"))
+            except ValueError:
+                continue
+    return found or [FieldError("orders", "a timestamp is out of the calendar's range")]
+
+
 # -- endpoints -------------------------------------------------------------------------------------------
 @router.post(
     "/v1/orders:batch",
@@ -346,7 +363,7 @@ async def post_orders_batch(request: Request, context: LedgerDep, principal: Pla
     except BatchInvalid as error:
         return _invalid(request, error.errors)
     except OverflowError:  # a timestamp whose UTC conversion leaves the calendar (year 1 or 9999 with an offset)
-        return _invalid(request, [FieldError("orders", "a timestamp is out of the calendar's range")])
+        return _invalid(request, _out_of_range(orders))
     except OrderConflict as error:
         return problem(
             request.url.path,
