@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/gigcover ledger demo
 	$(BIN)/gigcover serve
 
 lint: $(STAMP)

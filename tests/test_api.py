@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -389,7 +390,7 @@ def test_advice_wrong_body_types_are_422(client: TestClient) -> None:
 
 
 # -- gigcover serve ------------------------------------------------------------------------------------------
-def test_serve_runs_uvicorn_on_the_app_with_the_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_runs_uvicorn_on_the_app_with_the_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import uvicorn
     from typer.testing import CliRunner
 
@@ -397,12 +398,17 @@ def test_serve_runs_uvicorn_on_the_app_with_the_database_url(monkeypatch: pytest
 
     calls: list[tuple[Any, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append((target, kw)))
-    result = CliRunner().invoke(cli, ["serve", "--port", "8765", "--db", "sqlite:///tmp/test.db"])
+    monkeypatch.delenv("GIGCOVER_ID_HASH_KEY", raising=False)
+    url = f"sqlite:///{tmp_path / 'test.db'}"
+    result = CliRunner().invoke(cli, ["serve", "--port", "8765", "--db", url])
     assert result.exit_code == 0, result.output
     assert "gigcover: http://127.0.0.1:8765/" in result.stdout
+    # the ledger is migrated at start and, for the embedded SQLite file, its ID-hashing key generated beside it
+    assert (tmp_path / "id_hash.key").exists()
+    assert f"generated the ID-hashing key {tmp_path / 'id_hash.key'}" in result.stderr
     target, options = calls[0]
     assert options == {"host": "127.0.0.1", "port": 8765}
-    assert target.state.db_url == "sqlite:///tmp/test.db"
+    assert target.state.db_url == url
     assert "/v1/calculate" in target.openapi()["paths"]
 
 

@@ -1,4 +1,4 @@
-"""The command line: `gigcover calc | classify | coverage | params | variables | demo`."""
+"""The command line: `gigcover calc | classify | coverage | params | variables | demo | ledger | serve`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gigcover.cli_ledger import ledger_app, prepare_for_serve
 from gigcover.cli_simulate import simulate_command
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest, shown
 from gigcover.entry import read_json, run_calc
@@ -63,6 +64,7 @@ variables_app = typer.Typer(help="Variables: label, inputs, legal reference.", n
 app.add_typer(params_app, name="params")
 app.add_typer(variables_app, name="variables")
 app.command("simulate")(simulate_command)
+app.add_typer(ledger_app, name="ledger")
 console = Console()
 errors = Console(stderr=True)
 
@@ -864,7 +866,10 @@ def _print_table2(date: str, region: str, lang: Lang) -> None:
 def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="port to listen on", min=1, max=65535)] = 8000,
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///gigcover.db)")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="ledger database URL (default $GIGCOVER_DATABASE_URL, else sqlite:///gigcover.db)"),
+    ] = None,
     workers: Annotated[
         int, typer.Option("--workers", help="server processes (one per core serves most load)", min=1, max=64)
     ] = 1,
@@ -906,14 +911,14 @@ def serve(
     except ValueError as exc:
         typer.echo(f"gigcover: cannot start: {exc}", err=True)
         raise typer.Exit(2) from None
+    db = prepare_for_serve(db)  # the ledger: migrated, its ID-hashing key in place (generated and said so)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
         uvicorn.run(create_app(model, db_url=db, limits=limits), host=host, port=port)
         return
     os.environ.update(limits.as_env())  # each worker process builds its own app: limits and database by environment
-    if db:
-        os.environ["GIGCOVER_DB_URL"] = db
+    os.environ["GIGCOVER_DATABASE_URL"] = db
     uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)
 
 

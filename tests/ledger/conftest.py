@@ -74,3 +74,23 @@ def compute() -> Compute:
 @pytest.fixture
 def hasher() -> IdHasher:
     return IdHasher(b"test-only-key-not-a-secret-0123456789")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for the command line (`--db`), empty, on each database: an SQLite file in a fresh folder, or a
+    fresh PostgreSQL schema (chosen by the URL's `options`), dropped afterwards."""
+    (tmp_path / "cli").mkdir()
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli' / 'ledger.db'}"
+        return
+    admin = _postgres_admin()
+    schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -19,6 +19,7 @@ from gigcover import __version__, web
 from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
 
+from .ledger_routes import router as ledger_router
 from .limits import BodyLimit, ServiceLimits, route_limit_finder, worker_pool
 from .problems import install_problem_handlers, problem_openapi, too_large
 from .routes import router
@@ -52,6 +53,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "advisor", "description": "Advice for one worker."},
     {"name": "parameters", "description": "Dated, cited parameter values."},
     {"name": "variables", "description": "Variables: legal concepts with their inputs and references."},
+    {"name": "ledger", "description": "Per-order occupational-injury ledger: orders, levies, workers' days, bands."},
     {"name": "operations", "description": "Health of the service."},
 ]
 
@@ -105,19 +107,20 @@ def create_app(model: Model | None = None, db_url: str | None = None, limits: Se
     """The HTTP application: the JSON API and the web advisor's pages.
 
     `model`: the rules to serve (default: the shipped model, loaded at start-up or on first use);
-    `db_url`: the database for the ledger (kept on `app.state.db_url`; nothing uses it yet);
+    `db_url`: the ledger's database (`app.state.db_url`; default `GIGCOVER_DATABASE_URL`, else the SQLite file);
     `limits`: body sizes, people per calc and worker threads (default: `ServiceLimits.from_env()`).
     """
     app = GigcoverAPI(
         title="gigcover", version=__version__, description=DESCRIPTION, openapi_tags=TAGS, lifespan=_lifespan
     )
     app.state.model = model
-    app.state.db_url = db_url or os.environ.get("GIGCOVER_DB_URL") or DEFAULT_DB_URL
+    app.state.db_url = db_url or os.environ.get("GIGCOVER_DATABASE_URL") or DEFAULT_DB_URL
     app.state.limits = limits = limits or ServiceLimits.from_env()
     app.state.pool = worker_pool(limits)
     install_problem_handlers(app)
     app.add_middleware(BodyLimit, limit_for=route_limit_finder(app.openapi, limits), refuse=too_large)
     app.include_router(router)
+    app.include_router(ledger_router)
     _include_web(app)
     return app
 

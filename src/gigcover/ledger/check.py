@@ -5,28 +5,37 @@
    rules (platform, worker, government shares debited; the levy credited to the fund), so the totals agree too.
 3. Every covered order with a levy has its postings; an order outside the pilot has none.
 4. Covered days count exactly the covered orders per worker, day and platform.
+5. Levies = postings: each month's levy statement (from the orders' recorded amounts) equals, per platform, the
+   fund's credits posted for that month's orders.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, literal, or_, select
 
+from gigcover.ledger.levies import posted_levies, statement_rows
 from gigcover.ledger.schema import Account, covered_days, orders, postings
 
 
 @dataclass(frozen=True)
 class Breach:
-    invariant: str  # "balanced", "order_postings", "covered_days"
+    invariant: str  # "balanced", "order_postings", "covered_days", "levies"
     detail: str
 
 
 def check(engine: Engine) -> list[Breach]:
     """Every breach of the invariants (empty: the books balance)."""
     with engine.connect() as connection:
-        return [*_unbalanced(connection), *_order_postings(connection), *_covered_days(connection)]
+        return [
+            *_unbalanced(connection),
+            *_order_postings(connection),
+            *_covered_days(connection),
+            *_levies(connection),
+        ]
 
 
 def _unbalanced(connection: Connection) -> list[Breach]:
@@ -125,3 +134,29 @@ def _covered_days(connection: Connection) -> list[Breach]:
         )
         for row in connection.execute(statement)
     ]
+
+
+def _levies(connection: Connection) -> list[Breach]:
+    first, last = connection.execute(select(func.min(orders.c.cover_day), func.max(orders.c.cover_day))).one()
+    if first is None:
+        return []
+    found = []
+    month = dt.date(first.year, first.month, 1)
+    while month <= last:
+        following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        end = following - dt.timedelta(days=1)
+        stated: dict[int, int] = {}
+        for row in statement_rows(connection, month, end, None):
+            stated[row.platform_id] = stated.get(row.platform_id, 0) + row.amount_fen
+        posted = posted_levies(connection, month, end)
+        for platform_id in sorted(set(stated) | set(posted)):
+            if stated.get(platform_id, 0) != posted.get(platform_id, 0):
+                found.append(
+                    Breach(
+                        "levies",
+                        f"{month:%Y-%m} platform {platform_id}: statement {stated.get(platform_id, 0)} fen ≠ "
+                        f"postings {posted.get(platform_id, 0)} fen",
+                    )
+                )
+        month = following
+    return found

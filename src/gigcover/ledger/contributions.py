@@ -4,9 +4,11 @@ The amounts are the rules' own: one `gigcover.compute` call per batch, one row p
 and place of work, asking for the levy of one order (`monthly_orders` = 1) and each payer's share. The ledger keeps no
 copy of the per-order amounts.
 
-Rounding (documented, tested): the rules round each share to the fen by `money.rounding_rule` (fen_half_up today).
-The national base amounts are published to the fen (0.01, 0.07, 0.25, 0.18 yuan), so with no floating ratio and no
-share split the fen amount is exact. With a split (a reform overlay), each order's worker and government shares are
+Rounding (documented, tested): the rules round each order's levy and each share to the fen by
+`money.rounding_rule` (fen_half_up today), per order. The national base amounts are published to the fen (0.01,
+0.07, 0.25, 0.18 yuan), so with no floating ratio and no share split the fen amount is exact. A floating ratio can
+give a fraction of a fen (0.07 × 1.15 = 0.0805 yuan): the order posts 8 fen, and a month's levy is the sum of its
+orders' rounded amounts (see `levies` for why, and for the statement's comparison with rounding the month once). With a split (a reform overlay), each order's worker and government shares are
 rounded to the fen per order and the platform pays the rest, so the shares always add up to the order's levy; a month's
 worker share is therefore the sum of rounded per-order shares, not the rounded share of the month's sum. Converting
 yuan to fen here refuses any amount that is not a whole number of fen, so a rule that stopped rounding would be caught.
@@ -26,11 +28,16 @@ import numpy as np
 
 OUTPUTS = (
     "occupational_injury_payers",
+    "occupational_injury_base_per_order",
     "occupational_injury_monthly_levy",
     "occupational_injury_platform_monthly",
     "occupational_injury_worker_monthly",
     "occupational_injury_government_monthly",
 )
+
+
+RATIO_SCALE = 10_000
+"""Floating ratios are kept exactly as whole ten-thousandths of the base amount (1500 = +15 %)."""
 
 
 class Compute(Protocol):
@@ -57,10 +64,13 @@ class OrderAmounts:
     """Per order (one row each): whether the pilot covers it and each payer's share, in fen."""
 
     covered: np.ndarray  # bool
+    base: np.ndarray  # int64 fen: the band's base amount per order, before the floating ratio (0 outside the pilot)
     levy: np.ndarray  # int64 fen
     platform: np.ndarray
     worker: np.ndarray
     government: np.ndarray
+    high_band: np.ndarray  # bool: priced in the high band (the platform's band in the province that day)
+    floating_ratio_bp: np.ndarray  # int64: the floating ratio it was priced with, in ten-thousandths
 
 
 def per_order_amounts(
@@ -71,17 +81,25 @@ def per_order_amounts(
     regions: Sequence[str],
     rules_platform: str,
     overrides: Mapping[str, Any] | None = None,
+    high_band: Sequence[bool] | np.ndarray | None = None,
+    floating_ratio_bp: Sequence[int] | np.ndarray | None = None,
 ) -> OrderAmounts:
-    """One vector call for a batch: each order's levy and shares at its own day and place.
+    """One vector call for a batch: each order's levy and shares at its own day and place, in the platform's band
+    and floating ratio there (`high_band`, `floating_ratio_bp` per order; default the standard band, no ratio).
 
     An order the rules leave without payers (its province had not joined the pilot that day, or the platform is not
     in it) is not covered and owes nothing."""
+    n = len(industries)
+    bands = np.zeros(n, bool) if high_band is None else np.asarray(high_band, dtype=bool)
+    ratios = np.zeros(n, np.int64) if floating_ratio_bp is None else np.asarray(floating_ratio_bp, dtype=np.int64)
     found = compute(
         {
             "industry": np.asarray(industries, dtype=object),
             "platform": rules_platform,
             "has_labor_relation": False,  # the ledger's orders are taken without a labour relation (平台灵活就业)
             "monthly_orders": 1.0,
+            "occupational_injury_high_band": bands,
+            "occupational_injury_float_ratio": ratios / RATIO_SCALE,
         },
         list(OUTPUTS),
         date=np.asarray(days, dtype="datetime64[D]"),
@@ -101,10 +119,13 @@ def per_order_amounts(
         raise RulesAmountError("the payers' shares of an order do not add up to its levy")
     return OrderAmounts(
         covered,
+        _fen(found["occupational_injury_base_per_order"], covered, "base_per_order"),
         amounts["monthly_levy"],
         amounts["platform_monthly"],
         amounts["worker_monthly"],
         amounts["government_monthly"],
+        bands,
+        ratios,
     )
 
 

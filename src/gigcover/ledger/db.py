@@ -2,18 +2,51 @@
 
 SQLite is the embedded default: WAL journal (readers never block the writer), foreign keys on, a busy timeout so a
 second writer waits instead of failing. PostgreSQL is reached with psycopg 3 (`postgresql+psycopg://…`).
+
+Which database: `--db URL`, else `GIGCOVER_DATABASE_URL`, else the embedded SQLite file `gigcover.db` in the current
+directory. Its ID-hashing key: `GIGCOVER_ID_HASH_KEY`, else (SQLite only) a key file generated beside the database.
 """
 
 from __future__ import annotations
 
+import os
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+
+from gigcover.ledger.ids import KEY_ENV, KEY_FILE, IdHasher
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+DATABASE_URL_ENV = "GIGCOVER_DATABASE_URL"
+DEFAULT_URL = "sqlite:///gigcover.db"
+
+
+def resolve_url(option: str | None = None) -> str:
+    """The database to use: the `--db` option, else `GIGCOVER_DATABASE_URL`, else the embedded SQLite file."""
+    return option or os.environ.get(DATABASE_URL_ENV) or DEFAULT_URL
+
+
+def data_dir(url: str) -> Path | None:
+    """The folder of an SQLite database file (where its generated key file lives); None for any other database."""
+    if not url.startswith("sqlite"):
+        return None
+    database = make_url(url).database
+    return None if not database or database == ":memory:" else Path(database).resolve().parent
+
+
+def id_hasher(url: str) -> tuple[IdHasher, Path | None]:
+    """The ID-hashing key for this database, and the key file's path if it was generated just now.
+
+    `LookupError` (naming `GIGCOVER_ID_HASH_KEY`) when there is neither a configured key nor an SQLite folder."""
+    folder = data_dir(url)
+    generated = None
+    if not os.environ.get(KEY_ENV) and folder is not None and not (folder / KEY_FILE).exists():
+        generated = folder / KEY_FILE
+    return IdHasher.from_environment(folder), generated
 
 
 def connect(url: str, **engine_options: Any) -> Engine:

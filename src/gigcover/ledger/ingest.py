@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gigcover.ledger.audit import record
+from gigcover.ledger.bands import bands_for_orders
 from gigcover.ledger.contract import OrderIn, validate_batch
 from gigcover.ledger.contributions import Compute, OrderAmounts, per_order_amounts
 from gigcover.ledger.ids import IdHasher
@@ -96,7 +97,7 @@ def ingest_batch(
         duplicate = len(prepared) - len(new)
         if not new:
             return BatchResult(None, 0, duplicate, results)
-        amounts = _amounts(compute, new, rules_platform, overrides)
+        amounts = _amounts(connection, platform_id, compute, new, rules_platform, overrides)
         batch_id = _write(connection, platform_id, new, amounts, duplicate, clock)
     return BatchResult(batch_id, len(new), duplicate, results)
 
@@ -176,15 +177,26 @@ def _refuse_conflicts(prepared: list[_Prepared], recorded: dict[str, str]) -> No
 
 
 def _amounts(
-    compute: Compute, new: list[_Prepared], rules_platform: str, overrides: Mapping[str, Any] | None
+    connection: Connection,
+    platform_id: int,
+    compute: Compute,
+    new: list[_Prepared],
+    rules_platform: str,
+    overrides: Mapping[str, Any] | None,
 ) -> OrderAmounts:
+    """Each order priced by the rules in the platform's band and floating ratio at its province and day."""
+    days = [p.order.cover_day for p in new]
+    regions = [p.order.region for p in new]
+    high_band, ratio_bp = bands_for_orders(connection, platform_id, regions, days)
     return per_order_amounts(
         compute,
         industries=[p.order.industry for p in new],
-        days=[p.order.cover_day for p in new],
-        regions=[p.order.region for p in new],
+        days=days,
+        regions=regions,
         rules_platform=rules_platform,
         overrides=overrides,
+        high_band=high_band,
+        floating_ratio_bp=ratio_bp,
     )
 
 
@@ -267,6 +279,9 @@ def _insert_orders(
             "platform_fen": int(amounts.platform[i]),
             "worker_fen": int(amounts.worker[i]),
             "government_fen": int(amounts.government[i]),
+            "high_band": int(amounts.high_band[i]),
+            "floating_ratio_bp": int(amounts.floating_ratio_bp[i]),
+            "base_fen": int(amounts.base[i]),
         }
         for i, p in enumerate(new)
     ]

@@ -94,6 +94,11 @@ orders = Table(
     Column("platform_fen", BigInteger, nullable=False),
     Column("worker_fen", BigInteger, nullable=False),
     Column("government_fen", BigInteger, nullable=False),
+    # the platform's band in the order's province on its day (0002): 1 = the high band (高档), the floating ratio in
+    # ten-thousandths (1500 = +15 %, exact), and the rules' base amount per order in fen before the ratio
+    Column("high_band", Integer, nullable=False, server_default="0"),
+    Column("floating_ratio_bp", Integer, nullable=False, server_default="0"),
+    Column("base_fen", BigInteger, nullable=False, server_default="0"),
     UniqueConstraint("platform_id", "order_id", name="uq_orders_platform_order"),
     CheckConstraint("levy_fen = platform_fen + worker_fen + government_fen", name="shares_sum"),
     CheckConstraint("platform_fen >= 0 AND worker_fen >= 0 AND government_fen >= 0", name="shares_non_negative"),
@@ -134,3 +139,39 @@ audit_log = Table(
 )
 
 Index("ix_covered_days_day", covered_days.c.day)
+Index("ix_orders_platform_day", orders.c.platform_id, orders.c.cover_day)  # levy statements by platform and month
+
+platform_bands = Table(
+    "platform_bands",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("platform_id", ID, ForeignKey("platforms.id"), nullable=False),
+    Column("province", String(6), nullable=False),  # GB/T 2260 province code (310000)
+    Column("effective_from", Date, nullable=False),  # in force from this CST day until the next one
+    Column("high_band", Integer, nullable=False),  # 1: the high band (即时配送 0.25 元/单); 0: the standard band
+    Column("floating_ratio_bp", Integer, nullable=False),  # 浮动比例 in ten-thousandths of the base amount
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform_id", "province", "effective_from", name="uq_platform_bands_dated"),
+    CheckConstraint("high_band IN (0, 1)", name="band_flag"),
+)
+"""Each platform's band and floating ratio per province, dated (the admin sets them; 以支定收 by province)."""
+
+worker_tokens = Table(
+    "worker_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("worker_id", ID, ForeignKey("workers.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token (shown once)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Tokens issued for one worker: they read that worker's days and contributions, nothing else."""
+
+admin_tokens = Table(
+    "admin_tokens",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("label", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 of the token (shown once)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Tokens of the agency's administrators (bands, all platforms' levies); `GIGCOVER_ADMIN_TOKEN` is another."""

@@ -49,22 +49,36 @@ def _levy_tables(amounts: Any) -> np.ndarray:
 
 # -- occupational injury: contributions --------------------------------------------------------------------
 @registry.formula(
+    "职业伤害保障缴费基准额",
+    "Occupational-injury base amount per order (before the floating ratio)",
+    "float",
+    unit="yuan/order",
+    inputs=("industry", "occupational_injury_high_band"),
+    parameters=("occupational_injury.base_amount_per_order",),
+    references=("occupational_injury_2025_24",),
+)
+def occupational_injury_base_per_order(v: Inputs, p: Params) -> Array:
+    """The sector's base amount (缴费基准额; 2025: ride-hailing 0.01, instant delivery 0.07 or, in the high band,
+    0.25, freight 0.18 yuan); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
+    The band is the platform's in the province (first-batch platforms by their 2022-07…2024-12 支缴率)."""
+    tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
+    band = v.occupational_injury_high_band.astype(np.intp)  # a row number (0 or 1): a bool index would be a mask
+    result: Array = tables[band, v.industry]
+    return result
+
+
+@registry.formula(
     "职业伤害保障每单缴费",
     "Occupational-injury contribution per order",
     "float",
     unit="yuan/order",
-    inputs=("industry", "occupational_injury_high_band", "occupational_injury_float_ratio"),
-    parameters=("occupational_injury.base_amount_per_order",),
+    inputs=("occupational_injury_base_per_order", "occupational_injury_float_ratio"),
     references=("occupational_injury_2025_24",),
 )
 def occupational_injury_levy_per_order(v: Inputs, p: Params) -> Array:
-    """The sector's base amount (2025: ride-hailing 0.01, instant delivery 0.07 or 0.25, freight 0.18 yuan)
-    × (1 + floating ratio); 0 outside the three pilot sectors. Food delivery is instant delivery since 2025-07-01.
-    """
-    tables = p.derived("occupational_injury.base_amount_per_order", _levy_tables, key="levy")
-    band = v.occupational_injury_high_band.astype(np.intp)  # a row number (0 or 1): a bool index would be a mask
-    base = tables[band, v.industry]
-    return np.round(base * (1 + v.occupational_injury_float_ratio), 6)
+    """The base amount × (1 + floating ratio) (月缴费 = Σ 订单量 × 基准额 × (1 + 浮动比例)), not rounded: a ratio can
+    give a fraction of a fen per order (0.07 × 1.15 = 0.0805); the monthly amounts round to the fen."""
+    return np.round(v.occupational_injury_base_per_order * (1 + v.occupational_injury_float_ratio), 6)
 
 
 @registry.formula(
