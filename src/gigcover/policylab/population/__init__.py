@@ -1,0 +1,34 @@
+"""A synthetic population of platform workers (平台从业人员合成人口), calibrated to published figures.
+
+    from gigcover.policylab.population import generate, read_population, write_population
+
+    population = generate(10_000, seed=1)            # Arrow tables: .people, .segments
+    write_population(Path("pop.parquet"), 1_000_000, seed=1)
+    pop = read_population("pop.parquet")             # codes, ready for gigcover.compute
+"""
+
+from gigcover.policylab.population.build import (
+    DEFAULT_CHUNK_ROWS,
+    generate,
+    generate_chunks,
+    read_population,
+    write_population,
+)
+from gigcover.policylab.population.calibration import Calibration, default_calibration, load_calibration
+from gigcover.policylab.population.margins import MarginResult, describe
+from gigcover.policylab.population.storage import EngineInputs, Population
+
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "Calibration",
+    "EngineInputs",
+    "MarginResult",
+    "Population",
+    "default_calibration",
+    "describe",
+    "generate",
+    "generate_chunks",
+    "load_calibration",
+    "read_population",
+    "write_population",
+]
