@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from gigcover.cli_population import population_app
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest
 from gigcover.entry import read_json, run_calc
 
@@ -61,6 +62,7 @@ params_app = typer.Typer(help="Parameters: value, date, source, verification.", 
 variables_app = typer.Typer(help="Variables: label, inputs, legal reference.", no_args_is_help=True)
 app.add_typer(params_app, name="params")
 app.add_typer(variables_app, name="variables")
+app.add_typer(population_app, name="population")
 console = Console()
 errors = Console(stderr=True)
 

@@ -1,10 +1,8 @@
 """A synthetic population of platform workers (平台从业人员合成人口), calibrated to published figures.
 
-    from gigcover.policylab.population import generate, read_population, write_population
-
-    population = generate(10_000, seed=1)            # Arrow tables: .people, .segments
-    write_population(Path("pop.parquet"), 1_000_000, seed=1)
-    pop = read_population("pop.parquet")             # codes, ready for gigcover.compute
+`generate(size, seed)` gives Arrow tables (`.people`, `.segments`); `write_population(path, size, seed)` writes them
+as Parquet in chunks; `read_population(path)` gives the engine's inputs (codes), ready for `gigcover.compute`;
+`describe(path)` the margins beside their targets.
 """
 
 from gigcover.policylab.population.build import (

@@ -74,7 +74,9 @@ def generate_chunks(
 
 def _split(
     pending: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]], take: int
-) -> tuple[tuple[dict[str, np.ndarray], dict[str, np.ndarray]], list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]]:
+) -> tuple[
+    tuple[dict[str, np.ndarray], dict[str, np.ndarray]], list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]]
+]:
     """The first `take` workers of the pending blocks (with their segments), and what is left."""
     first: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = []
     rest: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = []
@@ -99,9 +101,7 @@ def generate(size: int, seed: int, *, calibration: Calibration | None = None) ->
     import pyarrow as pa
 
     chunks = list(generate_chunks(size, seed, chunk_rows=size, calibration=calibration))
-    return Population(
-        pa.concat_tables([c.people for c in chunks]), pa.concat_tables([c.segments for c in chunks])
-    )
+    return Population(pa.concat_tables([c.people for c in chunks]), pa.concat_tables([c.segments for c in chunks]))
 
 
 def write_population(

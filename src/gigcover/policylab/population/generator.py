@@ -33,6 +33,12 @@ PAST_SEGMENTS = 4
 DELIVERY = (Industry.FOOD_DELIVERY, Industry.INSTANT_DELIVERY, Industry.COURIER)
 TENURE_BANDS = np.array([[0.0, 1.0], [1.0, 3.0], [3.0, 5.0], [5.0, 10.0], [10.0, 14.0]])
 NO_REGION = -1
+OLDEST = 64
+"""Ages are drawn up to 64: a woman of 65 with the original age 50 would have retired in 2009, before the resident
+pension's first value, which the lifetime projection reads for every retirement year."""
+RESIDENT_PENSION_FIRST_YEAR = 2010
+"""The first whole year of the resident pension (新农保 pilot from 2009-09-01, 国发〔2009〕32号; the parameters' first
+value): earlier years of a resident segment are years without a scheme."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,8 @@ class Places:
     def draw_city(self, rng: np.random.Generator, province: np.ndarray) -> np.ndarray:
         """A city of each row's province, evenly (no distribution within provinces is published)."""
         offset = np.floor(rng.random(len(province)) * self.cities[province]).astype(np.int64)
-        return self.city[self.first_city[province] + offset]
+        city: np.ndarray = self.city[self.first_city[province] + offset]
+        return city
 
     def draw_province(self, rng: np.random.Generator, n: int, avoid: np.ndarray | None = None) -> np.ndarray:
         """Provinces by weight; with `avoid`, each row's draw differs from its avoided province (redrawn)."""
@@ -139,22 +146,24 @@ class Model:
 def _by(enum: Any, mapping: Mapping[str, Any]) -> np.ndarray:
     """A parameter keyed by member names, with 'default' for the members not named."""
     fill = mapping.get("default")
-    return np.asarray([mapping.get(m.id, fill) for m in enum], dtype=float)
+    values: np.ndarray = np.asarray([mapping.get(m.id, fill) for m in enum], dtype=float)
+    return values
 
 
 def _table(rows: Any, outer: Any, inner: Any, fill: str) -> np.ndarray:
     """Shares [outer member, inner member]; an outer member not listed takes all of `fill`."""
     out = np.zeros((len(outer), len(inner)))
     for member in outer:
-        shares = rows.get(member.id, {fill: 1.0})
-        for name, share in shares.items():
+        for name, share in rows.get(member.id, {fill: 1.0}).items():
             out[int(member), int(inner.of(name))] = share
-    return out / out.sum(axis=1, keepdims=True)
+    normalised: np.ndarray = out / out.sum(axis=1, keepdims=True)
+    return normalised
 
 
 def _shares(calibration: Calibration, margin: str, enum: Any) -> np.ndarray:
     values = np.asarray([calibration.target(margin, m.id) for m in enum], dtype=float)
-    return values / values.sum()
+    shares: np.ndarray = values / values.sum()
+    return shares
 
 
 def _model(calibration: Calibration) -> Model:
@@ -193,14 +202,18 @@ def _model(calibration: Calibration) -> Model:
 
 def _categorical(rng: np.random.Generator, shares: np.ndarray, n: int) -> np.ndarray:
     cumulative = np.cumsum(shares)
-    return np.minimum(np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"), len(shares) - 1)
+    drawn: np.ndarray = np.minimum(
+        np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right"), len(shares) - 1
+    )
+    return drawn
 
 
 def _conditional(rng: np.random.Generator, table: np.ndarray, group: np.ndarray) -> np.ndarray:
     """A category per row from its group's row of shares (`table[group]`)."""
     cumulative = np.cumsum(table, axis=1)[group]
-    drawn = (rng.random(len(group))[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
-    return np.minimum(drawn, table.shape[1] - 1)
+    above = (rng.random(len(group))[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1)
+    drawn: np.ndarray = np.minimum(above, table.shape[1] - 1)
+    return drawn
 
 
 def block_rng(seed: int, block: int) -> np.random.Generator:
@@ -283,7 +296,7 @@ def _person(model: Model, rng: np.random.Generator, n: int, out: dict[str, np.nd
     older = rng.random(n) < model.value("age_over_45_share_delivery")
     delivery_age = np.where(older, rng.integers(46, 61, n), in_band)
     mean, sd = model.age_normal[industry, 0], model.age_normal[industry, 1]
-    other_age = np.clip(np.round(mean + sd * rng.standard_normal(n)), 18, 65)
+    other_age = np.clip(np.round(mean + sd * rng.standard_normal(n)), 18, OLDEST)
     age = np.where(delivery, delivery_age, other_age).astype(np.int64)
     birth_month = rng.integers(1, 13, n)
     birth_year = model.reference_year - age - (birth_month > model.calibration.reference_date.month)
@@ -321,7 +334,9 @@ def _enrolment(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray
     n = len(out["industry"])
     rates = model.value("enrolment")
     contract = out["has_labor_contract"]
-    flexible = ~contract & (rng.random(n) < _by(Intensity, rates["flexible_employee"])[out["intensity"].astype(np.int64)])
+    flexible = ~contract & (
+        rng.random(n) < _by(Intensity, rates["flexible_employee"])[out["intensity"].astype(np.int64)]
+    )
     employee = contract | flexible
     out.update(
         enrolled_employee_pension=employee,
@@ -367,9 +382,14 @@ def _history(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray])
     # places: employee years where one worked, resident years at the hukou place
     work, hukou = out["work_region"].astype(np.int64), out["hukou_region"].astype(np.int64)
     at_work = rng.random((n, PAST_SEGMENTS)) < model.value("earlier_segment_at_work_place")
-    elsewhere = model.places.draw_city(rng, model.places.draw_province(rng, n * PAST_SEGMENTS)).reshape(n, PAST_SEGMENTS)
+    elsewhere = model.places.draw_city(rng, model.places.draw_province(rng, n * PAST_SEGMENTS)).reshape(
+        n, PAST_SEGMENTS
+    )
     employee_place = np.where(is_last | at_work, work[:, None], elsewhere)
-    region = np.choose(scheme, [np.full((n, PAST_SEGMENTS), NO_REGION), employee_place, np.broadcast_to(hukou[:, None], (n, PAST_SEGMENTS))])
+    region = np.choose(
+        scheme,
+        [np.full((n, PAST_SEGMENTS), NO_REGION), employee_place, np.broadcast_to(hukou[:, None], (n, PAST_SEGMENTS))],
+    )
     index = model.value("base_index")
     base = np.where(is_last & ~out["has_labor_contract"][:, None], index["flexible"], index["employer"])
     # the planned segment, to the latest statutory retirement (the projection stops at each one's own date)
@@ -384,15 +404,48 @@ def _history(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray])
     offsets = np.cumsum(all_lengths, axis=1) - all_lengths
     all_scheme = np.concatenate([scheme, current[:, None]], axis=1)
     all_base = np.concatenate([base, planned_base[:, None]], axis=1)
-    resident = all_scheme == SegmentScheme.RESIDENT
     employee = all_scheme == SegmentScheme.EMPLOYEE
-    return {
+    flat = {
         "row": np.broadcast_to(np.arange(n)[:, None], keep.shape)[keep],
-        "start_year": (start_year[:, None] + offsets)[keep].astype(np.int16),
-        "years": all_lengths[keep].astype(np.int8),
-        "scheme": all_scheme[keep].astype(np.int8),
-        "region": np.concatenate([region, planned_region[:, None]], axis=1)[keep].astype(INDEX_DTYPE),
-        "base_index": np.where(employee, all_base, 0.0)[keep].astype(np.float32),
-        "tier": np.where(resident, float(model.value("resident_tier")), 0.0)[keep].astype(np.float32),
+        "start_year": (start_year[:, None] + offsets)[keep],
+        "years": all_lengths[keep],
+        "scheme": all_scheme[keep],
+        "region": np.concatenate([region, planned_region[:, None]], axis=1)[keep],
+        "base_index": np.where(employee, all_base, 0.0)[keep],
         "planned": np.broadcast_to(np.arange(PAST_SEGMENTS + 1)[None, :] == PAST_SEGMENTS, keep.shape)[keep],
     }
+    flat = _resident_from(flat, RESIDENT_PENSION_FIRST_YEAR)
+    resident = flat["scheme"] == SegmentScheme.RESIDENT
+    return {
+        "row": flat["row"],
+        "start_year": flat["start_year"].astype(np.int16),
+        "years": flat["years"].astype(np.int8),
+        "scheme": flat["scheme"].astype(np.int8),
+        "region": flat["region"].astype(INDEX_DTYPE),
+        "base_index": flat["base_index"].astype(np.float32),
+        "tier": np.where(resident, float(model.value("resident_tier")), 0.0).astype(np.float32),
+        "planned": flat["planned"],
+    }
+
+
+def _resident_from(flat: dict[str, np.ndarray], first_year: int) -> dict[str, np.ndarray]:
+    """No resident-pension years before the scheme existed: a resident segment wholly before `first_year` has no
+    scheme; one that runs across it is split into years without a scheme, then resident years (rows stay in order)."""
+    resident = flat["scheme"] == SegmentScheme.RESIDENT
+    start, end = flat["start_year"], flat["start_year"] + flat["years"]
+    before = resident & (end <= first_year)
+    split = resident & (start < first_year) & (end > first_year)
+    flat = {**flat, "scheme": np.where(before, SegmentScheme.NONE, flat["scheme"]),
+            "region": np.where(before, NO_REGION, flat["region"])}  # fmt: skip
+    if not split.any():
+        return flat
+    repeat = 1 + split.astype(np.int64)
+    out = {k: np.repeat(v, repeat) for k, v in flat.items()}
+    first = np.cumsum(repeat) - repeat  # where each original row's first copy lands
+    head, tail = first[split], first[split] + 1
+    out["years"][head] = first_year - start[split]
+    out["scheme"][head] = SegmentScheme.NONE
+    out["region"][head] = NO_REGION
+    out["start_year"][tail] = first_year
+    out["years"][tail] = end[split] - first_year
+    return out

@@ -54,7 +54,10 @@ def _derived(places: Places) -> dict[str, tuple[tuple[str, ...], Callable[[Colum
             ("work_region", "hukou_region"),
             lambda c: province[c["work_region"]] == province[c["hukou_region"]],
         ),
-        "hukou_local": (("work_region", "hukou_region"), lambda c: pooling[c["work_region"]] == pooling[c["hukou_region"]]),
+        "hukou_local": (
+            ("work_region", "hukou_region"),
+            lambda c: pooling[c["work_region"]] == pooling[c["hukou_region"]],
+        ),
         "tier1_city": (("work_region",), lambda c: places.tier1[c["work_region"]]),
     }
 
@@ -70,7 +73,9 @@ def _needed(calibration: Calibration, derived: Mapping[str, tuple[tuple[str, ...
         stored.update(derived[name][0] if name in derived else (name,))
     unknown = sorted(stored - set(storage.PEOPLE_COLUMNS))
     if unknown:
-        raise InputValueError(f"calibration: unknown column(s) {', '.join(unknown)} in the margins", field="calibration")
+        raise InputValueError(
+            f"calibration: unknown column(s) {', '.join(unknown)} in the margins", field="calibration"
+        )
     return sorted(stored)
 
 
@@ -117,10 +122,12 @@ def _mask(where: Mapping[str, list[Any]], columns: Columns) -> np.ndarray:
     return mask
 
 
-def _matches(name: str, category: str | bool, values: np.ndarray) -> np.ndarray:
-    if name in storage.CATEGORIES:
-        return values == int(storage.CATEGORIES[name].of(str(category)))
-    return values == bool(category)
+def _matches(name: str, category: str | bool | None, values: np.ndarray) -> np.ndarray:
+    if category is None:
+        raise InputValueError(f"calibration: a share of {name} needs a category or a range", field="calibration")
+    wanted = int(storage.CATEGORIES[name].of(str(category))) if name in storage.CATEGORIES else bool(category)
+    hit: np.ndarray = values == wanted
+    return hit
 
 
 def _result(margin: Margin, row: MarginRow, columns: Columns, places: Places) -> MarginResult:

@@ -36,7 +36,14 @@ CATEGORIES: dict[str, type[Categorical]] = {
     "contract_counterparty": Counterparty,
 }
 REGIONS = ("hukou_region", "work_region")
-SCHEMES = ("employee_pension", "employee_medical", "resident_pension", "resident_medical", "work_injury", "unemployment")
+SCHEMES = (
+    "employee_pension",
+    "employee_medical",
+    "resident_pension",
+    "resident_medical",
+    "work_injury",
+    "unemployment",
+)
 
 PEOPLE_COLUMNS: dict[str, pa.DataType] = {
     "person_id": pa.int64(),
@@ -201,7 +208,9 @@ def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None) -> np.
                 raise InputValueError(f"{column_name(column)}: unknown region code {names[unknown[0]]!r}",
                                       field="population")  # fmt: skip
         else:
-            table = np.asarray(enum.encode(names, "population"), dtype=np.int64) if len(names) else np.zeros(0, np.int64)
+            table = (
+                np.asarray(enum.encode(names, "population"), dtype=np.int64) if len(names) else np.zeros(0, np.int64)
+            )
         indices = chunk.indices.to_numpy(zero_copy_only=False)
         valid = ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         parts.append(np.where(valid, table[np.where(valid, indices, 0).astype(np.int64)] if len(table) else -1, -1))
@@ -276,7 +285,9 @@ def history_columns(population: Population, columns: dict[str, np.ndarray]) -> A
     person_id = columns["person_id"]
     person = segments.column("person").to_numpy()
     rows = np.searchsorted(person_id, person)
-    if len(person_id) and not (np.all(np.diff(person_id) > 0) and np.array_equal(person_id[np.minimum(rows, len(person_id) - 1)], person)):
+    if len(person_id) and not (
+        np.all(np.diff(person_id) > 0) and np.array_equal(person_id[np.minimum(rows, len(person_id) - 1)], person)
+    ):
         raise InputValueError("population: segments do not match the workers (person ids)", field="population.segments")  # fmt: skip
     region = codes(segments.column("region"))
     people = {"start_year": columns["history_start_year"].astype(np.int64), "hukou_region": columns["hukou_region"]}
