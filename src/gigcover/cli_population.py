@@ -59,11 +59,11 @@ def generate_command(
 ) -> None:
     """Draw a calibrated population and write it as Parquet (categoricals as dictionary columns of the engine's codes)."""
     from gigcover.policylab.population import generate_chunks
-    from gigcover.policylab.population.build import _check, metadata
+    from gigcover.policylab.population.build import check_arguments, metadata
     from gigcover.policylab.population.storage import segments_path, write
 
     try:
-        _check(size, seed, chunk_rows)
+        check_arguments(size, seed, chunk_rows)
         chosen = _calibration(calibration)
         started = time.perf_counter()
         chunks = generate_chunks(size, seed, chunk_rows=chunk_rows, calibration=chosen)

@@ -4,6 +4,7 @@ back into `gigcover.compute`, `gigcover population generate | describe`, and bad
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ from gigcover.policylab.population import (
 )
 from gigcover.policylab.population.categories import SegmentScheme
 from gigcover.policylab.population.generator import BLOCK_ROWS
-from gigcover.policylab.population.storage import CATEGORIES, codes, read, segments_path
+from gigcover.policylab.population.storage import CATEGORIES, codes, read, segments_path, write
 from gigcover.rules.coverage import Platform, Table2Cell
 from gigcover.rules.employment import Industry
 
@@ -337,3 +338,16 @@ def test_bad_api_arguments_raise_a_named_error(size: object, seed: object) -> No
     with pytest.raises(InputValueError) as caught:
         generate(size, seed)  # type: ignore[arg-type]
     assert caught.value.to_dict()["field"] in ("size", "seed")
+
+
+def test_a_write_that_fails_midway_leaves_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "pop.parquet"
+    chunks = generate_chunks(3_000, seed=1, chunk_rows=1_000)
+
+    def failing() -> Iterator[Population]:
+        yield next(chunks)
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        write(failing(), out, {})
+    assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from gigcover.engine import InputValueError
 from gigcover.policylab.population import storage
@@ -22,7 +23,7 @@ MAX_SIZE = 100_000_000
 """The most rows one call draws (the 84 million fit; a national run is better laid out as chunks on a cluster)."""
 
 
-def _check(size: Any, seed: Any, chunk_rows: Any) -> None:
+def check_arguments(size: Any, seed: Any, chunk_rows: Any) -> None:
     for name, value, low, high in (("size", size, 1, MAX_SIZE), ("seed", seed, 0, 2**63 - 1),
                                    ("chunk_rows", chunk_rows, 1, MAX_SIZE)):  # fmt: skip
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
@@ -51,7 +52,7 @@ def generate_chunks(
     """The population of `size` workers for `seed`, as chunks of `chunk_rows` workers (the last may be shorter).
 
     The rows are the same whatever `chunk_rows` is: each fixed block of rows draws from its own seed."""
-    _check(size, seed, chunk_rows)
+    check_arguments(size, seed, chunk_rows)
     calibration = calibration or default_calibration()
     model = Model.of(calibration)
     info = metadata(size, seed, calibration)
@@ -98,8 +99,6 @@ def _split(
 
 def generate(size: int, seed: int, *, calibration: Calibration | None = None) -> Population:
     """The whole population in memory: `.people` (one row a worker) and `.segments` (their history), Arrow tables."""
-    import pyarrow as pa
-
     chunks = list(generate_chunks(size, seed, chunk_rows=size, calibration=calibration))
     return Population(pa.concat_tables([c.people for c in chunks]), pa.concat_tables([c.segments for c in chunks]))
 
@@ -108,7 +107,7 @@ def write_population(
     path: Path, size: int, seed: int, *, chunk_rows: int = DEFAULT_CHUNK_ROWS, calibration: Calibration | None = None
 ) -> int:
     """Generate and write `path` (workers) and its `.segments.parquet` beside it, chunk by chunk."""
-    _check(size, seed, chunk_rows)
+    check_arguments(size, seed, chunk_rows)
     calibration = calibration or default_calibration()
     chunks = generate_chunks(size, seed, chunk_rows=chunk_rows, calibration=calibration)
     return storage.write(chunks, Path(path), metadata(size, seed, calibration))

@@ -11,6 +11,7 @@ population's own (`categories.py`); places are indices into the engine's region 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -78,8 +79,6 @@ class Places:
 
 @cache
 def _places(provinces_json: str, tier1: tuple[str, ...]) -> Places:
-    import json
-
     weights: dict[str, float] = json.loads(provinces_json)["value"]
     table = region_table()
     codes = list(weights)

@@ -84,9 +84,9 @@ def _columns(population: Population) -> dict[str, np.ndarray]:
     for name in population.people.column_names:
         column = population.people.column(name)
         if name in storage.CATEGORIES:
-            out[name] = storage.codes(column, storage.CATEGORIES[name])
+            out[name] = storage.codes(column, storage.CATEGORIES[name], name)
         elif name in storage.REGIONS:
-            out[name] = storage.codes(column).astype(np.int64)
+            out[name] = storage.codes(column, name=name).astype(np.int64)
         else:
             out[name] = column.to_numpy()
     return out

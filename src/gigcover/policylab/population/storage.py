@@ -87,10 +87,6 @@ SEGMENT_COLUMNS: dict[str, pa.DataType] = {
 SEGMENT_CATEGORIES: dict[str, type[Categorical]] = {"scheme": SegmentScheme}
 
 
-def _dictionary(index: pa.DataType, names: Iterable[str]) -> pa.Array:
-    return pa.array(list(names), type=pa.string())
-
-
 def _field(name: str, kind: pa.DataType, categories: dict[str, type[Categorical]], regions: Iterable[str]) -> pa.Field:
     if name in categories or name in regions:
         return pa.field(name, pa.dictionary(kind, pa.string()), nullable=name == "region")
@@ -193,7 +189,7 @@ def read(path: Path, columns: list[str] | None = None, *, segments: bool = True)
     return Population(people, history)
 
 
-def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None) -> np.ndarray:
+def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None, name: str = "population") -> np.ndarray:
     """A dictionary column as the engine's codes (a Categorical's codes, or region indices); nulls as −1.
 
     Each chunk's dictionary is mapped onto today's codes by name (one small lookup), then gathered."""
@@ -205,21 +201,14 @@ def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None) -> np.
             table = np.asarray([position.get(str(name), -1) for name in names], dtype=np.int64)
             unknown = np.flatnonzero(table < 0)
             if len(unknown):
-                raise InputValueError(f"{column_name(column)}: unknown region code {names[unknown[0]]!r}",
-                                      field="population")  # fmt: skip
+                raise InputValueError(f"{name}: unknown region code {names[unknown[0]]!r}", field=name)
         else:
-            table = (
-                np.asarray(enum.encode(names, "population"), dtype=np.int64) if len(names) else np.zeros(0, np.int64)
-            )
+            table = np.asarray(enum.encode(names, name), dtype=np.int64) if len(names) else np.zeros(0, np.int64)
         indices = chunk.indices.to_numpy(zero_copy_only=False)
         valid = ~np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         parts.append(np.where(valid, table[np.where(valid, indices, 0).astype(np.int64)] if len(table) else -1, -1))
     dtype = INDEX_DTYPE if enum is None else np.int8
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
-
-
-def column_name(column: Any) -> str:
-    return str(getattr(column, "_name", "column"))
 
 
 @dataclass(frozen=True)
@@ -254,9 +243,9 @@ def engine_inputs(population: Population, *, date: Any = None, histories: bool =
     for name in table.column_names:
         column = table.column(name)
         if name in CATEGORIES:
-            columns[name] = codes(column, CATEGORIES[name])
+            columns[name] = codes(column, CATEGORIES[name], name)
         elif name in REGIONS:
-            columns[name] = codes(column)
+            columns[name] = codes(column, name=name)
         else:
             columns[name] = column.to_numpy()
     inputs: dict[str, Any] = {name: columns[name] for name in ENGINE_INPUTS}
@@ -289,12 +278,12 @@ def history_columns(population: Population, columns: dict[str, np.ndarray]) -> A
         np.all(np.diff(person_id) > 0) and np.array_equal(person_id[np.minimum(rows, len(person_id) - 1)], person)
     ):
         raise InputValueError("population: segments do not match the workers (person ids)", field="population.segments")  # fmt: skip
-    region = codes(segments.column("region"))
+    region = codes(segments.column("region"), name="segments.region")
     people = {"start_year": columns["history_start_year"].astype(np.int64), "hukou_region": columns["hukou_region"]}
     segment_columns = {
         "person": rows,
         "years": segments.column("years").to_numpy().astype(np.int64),
-        "scheme": codes(segments.column("scheme"), SegmentScheme).astype(np.int64),
+        "scheme": codes(segments.column("scheme"), SegmentScheme, "segments.scheme").astype(np.int64),
         "region": np.where(region < 0, 0, region).astype(INDEX_DTYPE),
         "base_index": segments.column("base_index").to_numpy().astype(float),
         "tier": segments.column("tier").to_numpy().astype(float),
