@@ -37,8 +37,9 @@ def one_run(size: int, chunk_rows: int, out: Path, stage: str) -> dict[str, floa
         results = describe(out)
         assert not [r for r in results if r.ok is False], "a margin is outside its tolerance"
         seconds = {"read_s": middle - started, "describe_s": time.perf_counter() - middle}
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {**seconds, "peak_mb": peak}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    # CPU seconds too: on a machine shared with other work, wall time grows with the load, CPU time much less
+    return {**seconds, "peak_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}
 
 
 def _in_process(*args: str) -> dict[str, float]:
@@ -67,9 +68,9 @@ def main() -> None:
             segments = pq.ParquetFile(segments_path(chunked)).metadata.num_rows
             print(
                 f"{size:>11,} workers ({segments:,} segments), chunks of {args.chunk_rows:,}: write "
-                f"{write['write_s']:.1f} s ({size / write['write_s'] / 1e6:.2f} M workers/s), peak RSS "
-                f"{write['peak_mb']:,.0f} MB; files {megabytes:,.0f} MB; read_population {read['read_s']:.1f} s, "
-                f"describe {read['describe_s']:.1f} s, peak RSS {read['peak_mb']:,.0f} MB"
+                f"{write['write_s']:.1f} s ({size / write['write_s']:,.0f} workers/s; process CPU {write['cpu_s']:.1f} s), "
+                f"peak RSS {write['peak_mb']:,.0f} MB; files {megabytes:,.0f} MB; read_population {read['read_s']:.1f} s, "
+                f"describe {read['describe_s']:.1f} s (CPU of both {read['cpu_s']:.1f} s), peak RSS {read['peak_mb']:,.0f} MB"
             )
             if size <= args.peer_max:
                 whole = Path(folder) / f"whole-{size}.parquet"
@@ -80,7 +81,7 @@ def main() -> None:
                 if not same:
                     raise SystemExit("the one-chunk peer wrote another population")
                 print(
-                    f"{'':>11} peer, one chunk of {size:,}: write {peer['write_s']:.1f} s, peak RSS "
+                    f"{'':>11} peer, one chunk of {size:,}: write {peer['write_s']:.1f} s (CPU {peer['cpu_s']:.1f} s), peak RSS "
                     f"{peer['peak_mb']:,.0f} MB (same tables: {same}); ratios chunked / one chunk: time "
                     f"{write['write_s'] / peer['write_s']:.2f}, peak memory {write['peak_mb'] / peer['peak_mb']:.2f}"
                 )

@@ -29,7 +29,7 @@ from gigcover.policylab.population import (
     write_population,
 )
 from gigcover.policylab.population.categories import SegmentScheme
-from gigcover.policylab.population.generator import BLOCK_ROWS
+from gigcover.policylab.population.generator import BLOCK_ROWS, PAST_SEGMENTS, _compositions
 from gigcover.policylab.population.storage import CATEGORIES, codes, read, segments_path, write
 from gigcover.rules.coverage import Platform, Table2Cell
 from gigcover.rules.employment import Industry
@@ -351,3 +351,13 @@ def test_a_write_that_fails_midway_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="disk full"):
         write(failing(), out, {})
     assert list(tmp_path.iterdir()) == []
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 70), st.integers(1, PAST_SEGMENTS)), min_size=1, max_size=50), st.integers(0, 99)
+)
+def test_a_career_is_split_into_its_segments_exactly(rows: list[tuple[int, int]], seed: int) -> None:
+    total, parts = (np.asarray(column, dtype=np.int64) for column in zip(*rows, strict=True))
+    pieces = _compositions(np.random.default_rng(seed), total, parts)
+    assert np.array_equal(pieces.sum(axis=1), total) and (pieces >= 0).all()
+    assert all(not pieces[i, parts[i] :].any() for i in range(len(rows)))  # nothing past a row's own segments

@@ -367,7 +367,7 @@ def _history(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray])
     # past segments: how many, how long
     count = np.minimum(np.minimum(1 + rng.poisson(past / model.value("segment_years_mean")), PAST_SEGMENTS), past)
     used = np.arange(PAST_SEGMENTS)[None, :] < count[:, None]
-    lengths = used + rng.multinomial(past - count, used / count[:, None])
+    lengths = used + _compositions(rng, past - count, count)
     # schemes: the last past segment is the current state; earlier ones drawn
     current = np.where(
         out["enrolled_employee_pension"],
@@ -425,6 +425,16 @@ def _history(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray])
         "tier": np.where(resident, float(model.value("resident_tier")), 0.0).astype(np.float32),
         "planned": flat["planned"],
     }
+
+
+def _compositions(rng: np.random.Generator, total: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Each row's `total` split at random into its first `parts` of PAST_SEGMENTS columns (the rest 0): cut points
+    drawn evenly in 0..total and sorted (unused cuts sit at the total), the pieces between them."""
+    cuts = np.floor(rng.random((len(total), PAST_SEGMENTS - 1)) * (total[:, None] + 1)).astype(np.int64)
+    cuts = np.sort(np.where(np.arange(PAST_SEGMENTS - 1)[None, :] < (parts - 1)[:, None], cuts, total[:, None]), axis=1)
+    bounds = np.concatenate([np.zeros((len(total), 1), dtype=np.int64), cuts, total[:, None]], axis=1)
+    pieces: np.ndarray = np.diff(bounds, axis=1)
+    return pieces
 
 
 def _resident_from(flat: dict[str, np.ndarray], first_year: int) -> dict[str, np.ndarray]:
