@@ -155,6 +155,9 @@ def test_dictionary_columns_decode_to_the_engine_enum_values(written: Path) -> N
     places = head.column("work_region").to_pylist()
     assert region_table().decode(pop.region[:3_000]) == places
     assert any(not code.endswith("0000") for code in places)  # prefecture-level cities, not only provinces
+    provinces = region_table().province_index
+    assert np.array_equal(pop.columns["work_province"], provinces[pop.region])
+    assert np.array_equal(pop.columns["hukou_province"], provinces[pop.inputs["hukou_region"]])
 
 
 def test_read_population_gives_codes_not_strings(written: Path) -> None:

@@ -325,7 +325,13 @@ def _places_of(model: Model, rng: np.random.Generator, n: int, out: dict[str, np
     other_city_at_home = places.draw_city(rng, work_province)
     away = places.draw_city(rng, places.draw_province(rng, n, avoid=work_province))
     hukou = np.where(home, np.where(same_city, work, other_city_at_home), away)
-    out.update(work_region=work.astype(INDEX_DTYPE), hukou_region=hukou.astype(INDEX_DTYPE))
+    province = region_table().province_index
+    out.update(
+        work_region=work.astype(INDEX_DTYPE),
+        work_province=province[work],
+        hukou_region=hukou.astype(INDEX_DTYPE),
+        hukou_province=province[hukou],
+    )
 
 
 def _enrolment(model: Model, rng: np.random.Generator, out: dict[str, np.ndarray]) -> None:

@@ -49,10 +49,10 @@ def _derived(places: Places) -> dict[str, tuple[tuple[str, ...], Callable[[Colum
             ("monthly_orders", "annual_days"),
             lambda c: c["monthly_orders"].astype(float) * 12 / np.maximum(c["annual_days"], 1),
         ),
-        "work_province": (("work_region",), lambda c: province[c["work_region"]]),
+        "province_of_work": (("work_province",), lambda c: province[c["work_province"]]),
         "works_in_home_province": (
-            ("work_region", "hukou_region"),
-            lambda c: province[c["work_region"]] == province[c["hukou_region"]],
+            ("work_province", "hukou_province"),
+            lambda c: c["work_province"] == c["hukou_province"],
         ),
         "hukou_local": (
             ("work_region", "hukou_region"),

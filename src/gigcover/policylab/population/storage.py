@@ -35,7 +35,7 @@ CATEGORIES: dict[str, type[Categorical]] = {
     "sex": Sex,
     "contract_counterparty": Counterparty,
 }
-REGIONS = ("hukou_region", "work_region")
+REGIONS = ("hukou_region", "hukou_province", "work_region", "work_province")
 SCHEMES = (
     "employee_pension",
     "employee_medical",
@@ -70,7 +70,9 @@ PEOPLE_COLUMNS: dict[str, pa.DataType] = {
     "original_retirement_age": pa.int8(),
     "hukou_rural": pa.bool_(),
     "hukou_region": pa.int16(),
+    "hukou_province": pa.int16(),
     "work_region": pa.int16(),
+    "work_province": pa.int16(),
     **{f"enrolled_{scheme}": pa.bool_() for scheme in SCHEMES},
     "history_start_year": pa.int16(),
 }
