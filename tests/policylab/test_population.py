@@ -364,3 +364,21 @@ def test_a_career_is_split_into_its_segments_exactly(rows: list[tuple[int, int]]
     pieces = _compositions(np.random.default_rng(seed), total, parts)
     assert np.array_equal(pieces.sum(axis=1), total) and (pieces >= 0).all()
     assert all(not pieces[i, parts[i] :].any() for i in range(len(rows)))  # nothing past a row's own segments
+
+
+def test_describe_reads_a_file_by_row_group_with_the_same_answers(written: Path, population: Population) -> None:
+    assert pq.ParquetFile(written).num_row_groups == 4  # 200,000 workers written in chunks of 60,000
+    from_file, in_memory = describe(written), describe(population)
+    assert [(r.margin, r.label, r.rows, r.ok) for r in from_file] == [
+        (r.margin, r.label, r.rows, r.ok) for r in in_memory
+    ]
+    assert [r.value for r in from_file] == pytest.approx([r.value for r in in_memory], rel=1e-9)
+
+
+def test_histories_need_the_segments_file(tmp_path: Path) -> None:
+    out = tmp_path / "pop.parquet"
+    write_population(out, 500, seed=1)
+    segments_path(out).unlink()
+    assert len(read_population(out)) == 500  # the engine's inputs without histories need only the workers
+    with pytest.raises(InputValueError, match="no segments file"):
+        read_population(out, histories=True)

@@ -3,12 +3,13 @@ margins computed on the population, weighted, with whether it is within toleranc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from gigcover.engine import InputValueError
 from gigcover.engine.regions import region_table
@@ -93,18 +94,65 @@ def _columns(population: Population) -> dict[str, np.ndarray]:
 
 
 def describe(source: Path | str | Population, calibration: Calibration | None = None) -> list[MarginResult]:
-    """Every margin row of the calibration, computed on a population (a file, or tables in memory)."""
+    """Every margin row of the calibration, computed on a population (a file, or tables in memory).
+
+    A file is read a row group at a time (only the columns the margins use): each row's statistic is a ratio of
+    weighted sums, added up over the groups, so memory is bounded by a row group whatever the population's size."""
     calibration = calibration or default_calibration()
     places = Places.of(calibration)
     derived = _derived(places)
     needed = _needed(calibration, derived)
-    population = source if isinstance(source, Population) else storage.read(Path(source), needed, segments=False)
-    columns = _columns(population)
-    if not len(columns["weight"]):
+    rows = [(margin, row) for margin in calibration.margins for row in margin.rows]
+    sums = [_Sums(len(places.weight)) for _ in rows]
+    read = 0
+    for population in _parts(source, needed):
+        read += population.people.num_rows
+        columns = _columns(population)
+        for name, (_, compute) in derived.items():
+            columns[name] = compute(columns)
+        for (margin, row), total in zip(rows, sums, strict=True):
+            total.add(margin, row, columns)
+    if not read:
         raise InputValueError("population: no rows", field="population")
-    for name, (_, compute) in derived.items():
-        columns[name] = compute(columns)
-    return [_result(margin, row, columns, places) for margin in calibration.margins for row in margin.rows]
+    return [_result(margin, row, total, places) for (margin, row), total in zip(rows, sums, strict=True)]
+
+
+def _parts(source: Path | str | Population, columns: list[str]) -> Iterator[Population]:
+    if isinstance(source, Population):
+        yield source
+        return
+    file = storage.open_file(Path(source), columns)
+    for group in range(file.num_row_groups):
+        yield Population(file.read_row_group(group, columns=columns), pa.table({}))
+
+
+@dataclass
+class _Sums:
+    """Weighted sums of one margin row over the parts read so far."""
+
+    provinces: int
+    weight: float = 0.0
+    numerator: float = 0.0
+    rows: int = 0
+    by_province: np.ndarray | None = None
+
+    def add(self, margin: Margin, row: MarginRow, columns: Columns) -> None:
+        name = row.column or margin.column
+        statistic = row.statistic or margin.statistic
+        mask = _mask(row.where or margin.where, columns)
+        weight = columns["weight"][mask].astype(float)
+        values = columns[name][mask]
+        self.weight += float(weight.sum())
+        self.rows += int(mask.sum())
+        if statistic == "mean":
+            self.numerator += float((values.astype(float) * weight).sum())
+        elif statistic == "share":
+            hit = _matches(name, row.category, values) if row.between is None else (
+                (values >= row.between[0]) & (values <= row.between[1]))  # fmt: skip
+            self.numerator += float(weight[hit].sum())
+        else:  # max_share_deviation: a distribution over provinces
+            counts = np.bincount(values, weights=weight, minlength=self.provinces)
+            self.by_province = counts if self.by_province is None else self.by_province + counts
 
 
 def _mask(where: Mapping[str, list[Any]], columns: Columns) -> np.ndarray:
@@ -130,22 +178,15 @@ def _matches(name: str, category: str | bool | None, values: np.ndarray) -> np.n
     return hit
 
 
-def _result(margin: Margin, row: MarginRow, columns: Columns, places: Places) -> MarginResult:
-    name = row.column or margin.column
+def _result(margin: Margin, row: MarginRow, sums: _Sums, places: Places) -> MarginResult:
     statistic = row.statistic or margin.statistic
-    mask = _mask(row.where or margin.where, columns)
-    weight = columns["weight"][mask].astype(float)
-    values = columns[name][mask]
-    total = float(weight.sum())
-    if statistic == "mean":
-        value = float((values.astype(float) * weight).sum() / total) if total else float("nan")
-    elif statistic == "share":
-        hit = _matches(name, row.category, values) if row.between is None else (
-            (values >= row.between[0]) & (values <= row.between[1]))  # fmt: skip
-        value = float(weight[hit].sum() / total) if total else float("nan")
-    else:  # max_share_deviation: a distribution over provinces against the model's weights
-        shares = np.bincount(values, weights=weight, minlength=len(places.weight)) / total
-        value = float(np.abs(shares - places.weight).max())
+    if not sums.weight:
+        value = float("nan")
+    elif statistic == "max_share_deviation":  # against the model's weights
+        assert sums.by_province is not None
+        value = float(np.abs(sums.by_province / sums.weight - places.weight).max())
+    else:
+        value = sums.numerator / sums.weight
     compare = row.compare or margin.compare
     tolerance = row.tolerance if row.tolerance is not None else margin.tolerance
     return MarginResult(
@@ -157,7 +198,7 @@ def _result(margin: Margin, row: MarginRow, columns: Columns, places: Places) ->
         tolerance=tolerance if compare == "equal" else None,
         compare=compare,
         ok=_within(value, row.target, tolerance, compare),
-        rows=int(mask.sum()),
+        rows=sums.rows,
         verification=row.verification,
         source=row.source,
         url=row.url,

@@ -176,18 +176,30 @@ def write(chunks: Iterator[Population], path: Path, metadata: dict[str, str]) ->
     return rows
 
 
-def read(path: Path, columns: list[str] | None = None, *, segments: bool = True) -> Population:
-    """A population file (and its segments file); a missing or foreign file is an error naming it."""
+def open_file(path: Path, columns: list[str] | None = None) -> pq.ParquetFile:
+    """A population file, opened; a missing or foreign file (or one without the columns) is an error naming it."""
     if not path.is_file():
         raise InputValueError(f"{path}: no such population file", field="population")
     try:
-        people = pq.read_table(path, columns=columns)
-        history = pq.read_table(segments_path(path)) if segments else pa.table({})
+        file = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputValueError(f"{path}: not a population file ({exc})", field="population") from None
-    missing = [c for c in (columns or PEOPLE_COLUMNS) if c not in people.column_names]
+    missing = [c for c in (columns or PEOPLE_COLUMNS) if c not in file.schema_arrow.names]
     if missing:
         raise InputValueError(f"{path}: not a population file (no column {', '.join(missing)})", field="population")
+    return file
+
+
+def read(path: Path, columns: list[str] | None = None, *, segments: bool = True) -> Population:
+    """A population file (and its segments file), whole."""
+    people = open_file(path, columns).read(columns=columns)
+    if not segments:
+        return Population(people, pa.table({}))
+    try:
+        history = pq.read_table(segments_path(path))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputValueError(f"{segments_path(path)}: no segments file beside {path} ({exc})",
+                              field="population.segments") from None  # fmt: skip
     return Population(people, history)
 
 
