@@ -109,7 +109,7 @@ def describe_command(
     outside = [r for r in results if r.ok is False]
     if not json_out:
         console.print(
-            f"{len(results) - len(outside)} of {sum(r.ok is not None for r in results)} margins within tolerance"
+            f"{sum(r.ok is True for r in results)} of {sum(r.ok is not None for r in results)} margins within tolerance"
             + (f"; outside: {', '.join(f'{r.margin} ({r.label})' for r in outside)}" if outside else "")
         )
     if check and outside:

@@ -4,6 +4,7 @@ back into `gigcover.compute`, `gigcover population generate | describe`, and bad
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -255,16 +256,20 @@ def test_histories_go_through_the_lifetime_projection(written: Path) -> None:
 
 
 # -- the command line -----------------------------------------------------------------------------------------------
-def test_generate_then_describe_on_the_command_line(tmp_path: Path) -> None:
+def test_generate_then_describe_on_the_command_line(tmp_path: Path, written: Path) -> None:
     out = tmp_path / "pop.parquet"
     made = runner.invoke(app, ["population", "generate", "--size", "3000", "--seed", "4", "--out", str(out)])
     assert made.exit_code == 0, made.output
     assert out.is_file() and segments_path(out).is_file()
     assert "3,000 workers" in made.stdout
+    assert pq.read_table(out).equals(generate(3_000, seed=4).people)  # what the command wrote is the population
     shown = runner.invoke(app, ["population", "describe", str(out)])
-    assert shown.exit_code == 0, shown.output
+    assert shown.exit_code == 0, shown.output  # without --check, margins outside tolerance (3,000 rows) do not fail
     assert "Order-taking days a year" in shown.stdout and "✓" in shown.stdout
-    assert "margins within tolerance" in shown.stdout
+    summary = re.search(
+        r"(\d+) of (\d+) margins within tolerance", runner.invoke(app, ["population", "describe", str(written)]).stdout
+    )
+    assert summary is not None and summary[1] == summary[2] and int(summary[2]) >= 40  # all, at 200,000 workers
     as_json = json.loads(runner.invoke(app, ["population", "describe", str(out), "--json"]).stdout)
     industry = {r["label"]: r for r in as_json if r["margin"] == "industry"}
     assert set(industry) == set(Industry.ids())
