@@ -65,6 +65,11 @@ class Places:
         city: np.ndarray = self.city[self.first_city[province] + offset]
         return city
 
+    def tier1_share(self) -> float:
+        """The share of workers drawn into tier-1 cities (cities are drawn evenly within their province)."""
+        per_city = np.repeat(self.weight / self.cities, self.cities)
+        return float(per_city[self.tier1[self.city]].sum())
+
     def draw_province(self, rng: np.random.Generator, n: int, avoid: np.ndarray | None = None) -> np.ndarray:
         """Provinces by weight; with `avoid`, each row's draw differs from its avoided province (redrawn)."""
         province = _categorical(rng, self.weight, n)
@@ -171,9 +176,7 @@ def _model(calibration: Calibration) -> Model:
     age_rows = c.margin("age_delivery").rows
     bands = np.asarray([row.between for row in age_rows], dtype=float)
     tenure = np.asarray([row.target for row in c.margin("tenure_ride_hailing").rows], dtype=float)
-    # the home-province share outside tier-1 cities that gives the whole population its margin
-    tier1_weight = float(sum(places.weight[p] * places.tier1[places.city[places.first_city[p]:places.first_city[p] + places.cities[p]]].mean()
-                             for p in range(len(places.province))))  # fmt: skip
+    tier1_weight = places.tier1_share()
     home, home_tier1 = c.target("home_province", True), c.value("tier1_home_province_share")
     age = c.value("age_normal")
     return Model(
@@ -195,6 +198,7 @@ def _model(calibration: Calibration) -> Model:
         age_bands=bands,
         age_band_share=np.asarray([row.target for row in age_rows], dtype=float),
         tenure_band_share=tenure / tenure.sum(),
+        # outside tier-1 cities, the home-province share that gives the whole population its margin
         home_share_elsewhere=(home - home_tier1 * tier1_weight) / (1 - tier1_weight),
     )
 
