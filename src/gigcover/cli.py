@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gigcover.cli_ledger import ledger_app, prepare_for_serve
+from gigcover.cli_population import population_app
 from gigcover.cli_simulate import simulate_command
 from gigcover.engine.errors import GigcoverError, InputValueError, MissingInputError, closest, shown
 from gigcover.entry import read_json, run_calc
@@ -65,6 +66,7 @@ app.add_typer(params_app, name="params")
 app.add_typer(variables_app, name="variables")
 app.command("simulate")(simulate_command)
 app.add_typer(ledger_app, name="ledger")
+app.add_typer(population_app, name="population")
 console = Console()
 errors = Console(stderr=True)
 

@@ -1,1 +1,2 @@
-"""The policy lab (政策实验室): reform paths computed on a population of platform workers through the rules."""
+"""The policy lab (政策实验室): a calibrated synthetic population of platform workers, and the paper's reform paths
+computed on it through the same rules (`gigcover.compute`, a place and date per row)."""
