@@ -352,7 +352,8 @@ def read_population(path: Path, model: Model | None = None) -> LabPopulation:
     `region` (the place of work; `work_region` serves when absent) and optionally `date`; every other column
     (monthly_income, annual_days, intensity, …) is kept for measures and groups.
 
-    The one place that knows the file's layout: when the population package's reader lands, this is what to swap."""
+    A file written by `gigcover population generate` (its schema says so) is read by the population package's own
+    reader, with the contribution histories of its `.segments.parquet` for the projection's measures."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -365,6 +366,8 @@ def read_population(path: Path, model: Model | None = None) -> LabPopulation:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputValueError(f"--population: {path}: not a Parquet file ({exc})", field="population") from None
+    if b"gigcover.population" in (table.schema.metadata or {}):
+        return _generated_population(path)
     columns: dict[str, np.ndarray] = {}
     for name in table.column_names:
         column = table.column(name)
@@ -386,3 +389,16 @@ def read_population(path: Path, model: Model | None = None) -> LabPopulation:
     if "monthly_income" not in others:
         others["monthly_income"] = columns["monthly_income"]
     return LabPopulation(inputs=inputs, region=region, weight=weight, columns=others, date=date)
+
+
+def _generated_population(path: Path) -> LabPopulation:
+    """A population of `gigcover population generate`: its inputs as codes, its place of work per row, its weights,
+    its histories when the segments file is beside it, and its intensity by name for the groups."""
+    from gigcover.policylab.population import read_population as read_generated
+    from gigcover.policylab.population.categories import Intensity
+
+    segments = path.with_name(path.name.removesuffix(".parquet") + ".segments.parquet")
+    found = read_generated(path, histories=segments.is_file())
+    columns = dict(found.columns)
+    columns["intensity"] = np.asarray(Intensity.ids(), dtype=object)[columns["intensity"].astype(np.int64)]
+    return LabPopulation(inputs=found.inputs, region=found.region, weight=found.weight, columns=columns)
