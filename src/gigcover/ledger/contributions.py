@@ -67,7 +67,7 @@ def per_order_amounts(
     compute: Compute,
     *,
     industries: Sequence[str],
-    days: Sequence[dt.date],
+    days: Sequence[dt.date] | np.ndarray,
     regions: Sequence[str],
     rules_platform: str,
     overrides: Mapping[str, Any] | None = None,
