@@ -275,8 +275,8 @@ def _printable_ascii(column: list[str], max_length: int) -> np.ndarray:
     codes, lengths = _codes(column, max_length)
     inside = np.arange(max_length) < lengths[:, None]
     printable = (codes >= 0x21) & (codes <= 0x7E)
-    fits: np.ndarray = (lengths >= 1) & (lengths <= max_length)
-    return fits & np.all(printable | ~inside, axis=1)
+    fine: np.ndarray = (lengths >= 1) & (lengths <= max_length) & np.all(printable | ~inside, axis=1)
+    return fine
 
 
 def _digits(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
