@@ -26,8 +26,12 @@ HASHER = IdHasher(b"test-only-key-not-a-secret-0123456789")
 def main(url: str, platform_id: int, batches_file: str, wait: bool) -> None:
     batches = json.loads(Path(batches_file).read_text(encoding="utf-8"))
     engine = connect(url)
-    gigcover.compute({"industry": "food_delivery", "monthly_orders": 1.0}, ["occupational_injury_payers"],
-                     date="2025-09-01", region="310000")  # fmt: skip  # load the rules before saying ready
+    gigcover.compute(
+        {"industry": "food_delivery", "platform": "meituan", "has_labor_relation": False, "monthly_orders": 1.0},
+        ["occupational_injury_monthly_levy"],
+        date="2025-09-01",
+        region="310000",
+    )  # load the rules before saying ready
     print("ready", flush=True)
     if wait:
         sys.stdin.readline()

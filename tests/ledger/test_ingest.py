@@ -331,7 +331,7 @@ def test_the_audit_log_is_append_only_and_holds_no_id_number(
     assert counts(engine)["audit_log"] == 2
 
 
-def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
+def test_one_rules_call_per_batch_with_each_day_and_place(
     engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
 ) -> None:
     calls: list[dict[str, Any]] = []
@@ -343,10 +343,12 @@ def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
     batch = [
         order("A1"),
         order("A2", region="440300", accepted_at="2025-06-30T10:00:00+08:00", completed_at="2025-06-30T10:30:00+08:00"),
+        order("A3", accepted_at="2025-09-01T18:00:00+08:00", completed_at="2025-09-01T18:30:00+08:00"),  # as A1
     ]
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
-    assert len(calls) == 1
+    assert len(calls) == 1  # each distinct (industry, day, place) once, in the order they first occur
     assert [str(d) for d in calls[0]["date"]] == ["2025-09-01", "2025-06-30"]
     assert list(calls[0]["region"]) == ["310000", "440300"]
+    assert legs(engine, "A3") == legs(engine, "A1") == {("platform_payable", 7, 0), ("occupational_injury_fund", 0, 7)}
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
     assert len(calls) == 1  # a batch of duplicates asks the rules nothing

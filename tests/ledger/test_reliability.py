@@ -97,7 +97,7 @@ def _assert_ledger_is_exactly(
     engine: Engine, hasher: IdHasher, every_order: list[dict[str, Any]], owed: dict[str, int]
 ) -> None:
     with engine.connect() as connection:
-        recorded = dict(connection.execute(select(orders.c.order_id, orders.c.levy_fen)).tuples().all())
+        recorded = dict(connection.execute(select(orders.c.order_id, orders.c.levy_fen)).all())
         fund = connection.execute(select(func.coalesce(func.sum(postings.c.credit_fen), 0))).scalar_one()
         legs = (
             connection.execute(

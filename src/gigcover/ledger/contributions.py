@@ -74,24 +74,28 @@ def per_order_amounts(
 ) -> OrderAmounts:
     """One vector call for a batch: each order's levy and shares at its own day and place.
 
+    The rules are asked once per distinct (industry, day, place) of the batch, in the order they first occur (a
+    batch of 10,000 orders has a few hundred), and each order takes its row's amounts: the platform and the inputs
+    are the same for every order, so orders alike in those three owe the same.
     An order the rules leave without payers (its province had not joined the pilot that day, or the platform is not
     in it) is not covered and owes nothing."""
+    first, row_of = _distinct(industries, np.asarray(days, dtype="datetime64[D]"), regions)
     found = compute(
         {
-            "industry": np.asarray(industries, dtype=object),
+            "industry": np.asarray(industries, dtype=object)[first],
             "platform": rules_platform,
             "has_labor_relation": False,  # the ledger's orders are taken without a labour relation (平台灵活就业)
             "monthly_orders": 1.0,
         },
         list(OUTPUTS),
-        date=np.asarray(days, dtype="datetime64[D]"),
-        region=np.asarray(regions, dtype=object),
+        date=np.asarray(days, dtype="datetime64[D]")[first],
+        region=np.asarray(regions, dtype=object)[first],
         overrides=overrides,
         missing="nan",
     )
-    covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(industries))
+    covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(first))
     amounts = {
-        name: _fen(found[f"occupational_injury_{name}"], covered, name)
+        name: _fen(found[f"occupational_injury_{name}"], covered, name)[row_of]
         for name in ("monthly_levy", "platform_monthly", "worker_monthly", "government_monthly")
     }
     if np.any(
@@ -100,12 +104,28 @@ def per_order_amounts(
     ):
         raise RulesAmountError("the payers' shares of an order do not add up to its levy")
     return OrderAmounts(
-        covered,
+        covered[row_of],
         amounts["monthly_levy"],
         amounts["platform_monthly"],
         amounts["worker_monthly"],
         amounts["government_monthly"],
     )
+
+
+def _distinct(industries: Sequence[str], days: np.ndarray, regions: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct (industry, day, region), in the order they occur, and for each row the index of
+    its own among them."""
+    n = len(industries)
+    industry_codes = {name: code for code, name in enumerate(dict.fromkeys(industries))}
+    region_codes = {name: code for code, name in enumerate(dict.fromkeys(regions))}
+    industry = np.fromiter(map(industry_codes.__getitem__, industries), np.int64, n)
+    region = np.fromiter(map(region_codes.__getitem__, regions), np.int64, n)
+    key = (days.astype(np.int64) * len(region_codes) + region) * len(industry_codes) + industry
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    in_order = np.argsort(first)
+    rank = np.empty_like(in_order)
+    rank[in_order] = np.arange(len(in_order))
+    return first[in_order], rank[inverse.reshape(-1)]
 
 
 def _fen(yuan: np.ndarray, covered: np.ndarray, name: str) -> np.ndarray:

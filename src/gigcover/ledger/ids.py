@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -83,6 +84,11 @@ class IdHasher:
     def hash(self, number: str) -> str:
         """64 hex characters; the same number (any case of 'x') always gives the same hash under one key."""
         return hmac.new(self._key, normalise(number).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def hash_canonical(self, numbers: Iterable[str]) -> list[str]:
+        """`hash` of numbers already in canonical form (`validate`'s result), by the one-shot HMAC (same hashes)."""
+        key, digest = self._key, hmac.digest
+        return [digest(key, number.encode("ascii"), "sha256").hex() for number in numbers]
 
     @classmethod
     def from_environment(cls, data_dir: Path | None = None) -> IdHasher:

@@ -130,7 +130,8 @@ def _ingest_once(
 
 def _prepare(columns: OrderColumns, hasher: IdHasher) -> _Prepared:
     """Hash each distinct worker once; fingerprint each order."""
-    by_number = {number: hasher.hash(number) for number in dict.fromkeys(columns.worker_id_number)}
+    distinct = list(dict.fromkeys(columns.worker_id_number))
+    by_number = dict(zip(distinct, hasher.hash_canonical(distinct), strict=True))
     id_hash = [by_number[number] for number in columns.worker_id_number]
     first = {order_id: row for row, order_id in reversed(list(enumerate(columns.order_id)))}
     return _Prepared(columns, id_hash, payload_hashes(columns, id_hash), sorted(first.values()))
