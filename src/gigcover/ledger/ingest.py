@@ -24,7 +24,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from json.encoder import encode_basestring_ascii
+from operator import methodcaller
 from typing import Any, Literal
 
 import numpy as np
@@ -142,37 +144,36 @@ def payload_hashes(columns: OrderColumns, id_hash: list[str]) -> list[str]:
     times in UTC (the same instant in another offset is the same order) and the worker as its keyed hash (a hash of
     the raw number could be reversed by trying every valid number). The bytes hashed are the same as the first
     slice's, so orders recorded by it are recognised."""
-    accepted, completed = _iso_utc(columns.accepted_at), _iso_utc(columns.completed_at)
-    sha256 = hashlib.sha256
-    return [
-        sha256(
-            (
-                f'{{"accepted_at": "{a}+00:00", "completed_at": "{c}+00:00", "industry": "{industry}", '
-                f'"order_id": {encode_basestring_ascii(order_id)}, "region": "{region}", "worker": "{worker}"}}'
-            ).encode("ascii")
-        ).hexdigest()
+    texts = [
+        f'{{"accepted_at": "{a}+00:00", "completed_at": "{c}+00:00", "industry": "{industry}", '
+        f'"order_id": {order_id}, "region": "{region}", "worker": "{worker}"}}'
         for a, c, industry, order_id, region, worker in zip(
-            accepted,
-            completed,
+            _iso_utc(columns.accepted_at),
+            _iso_utc(columns.completed_at),
             columns.industry,
-            columns.order_id,
+            map(encode_basestring_ascii, columns.order_id),
             columns.region,
             id_hash,
             strict=True,
         )
     ]
+    return list(map(_HEXDIGEST, map(hashlib.sha256, map(str.encode, texts))))
+
+
+_HEXDIGEST = methodcaller("hexdigest")
 
 
 def _iso_utc(instants: np.ndarray) -> list[str]:
     """`datetime.isoformat()` without its offset: seconds, and microseconds only when there are any."""
-    whole = np.datetime_as_string(instants, unit="s")
-    exact = np.datetime_as_string(instants, unit="us")
-    has_micro = (instants - instants.astype("datetime64[s]")) != np.timedelta64(0, "us")
-    return list(np.where(has_micro, exact, whole).tolist())
+    exact: list[str] = np.datetime_as_string(instants, unit="us").tolist()
+    return [text[:19] if text.endswith(".000000") else text for text in exact]
 
 
 def _results(order_ids: list[str], new_ids: set[str]) -> list[OrderResult]:
     """Per order in the batch's order: `accepted` for the first occurrence of a new id, else `duplicate`."""
+    if len(new_ids) == len(order_ids):  # every order new (so no repeats): the common case, without a loop
+        accepted: Literal["accepted"] = "accepted"
+        return list(map(OrderResult, order_ids, repeat(accepted)))
     seen: set[str] = set()
     results = []
     for order_id in order_ids:
