@@ -352,3 +352,20 @@ def test_one_rules_call_per_batch_with_each_day_and_place(
     assert legs(engine, "A3") == legs(engine, "A1") == {("platform_payable", 7, 0), ("occupational_injury_fund", 0, 7)}
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
     assert len(calls) == 1  # a batch of duplicates asks the rules nothing
+
+
+def test_order_ids_with_quotes_and_backslashes_are_stored_as_sent(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    # the bulk paths quote nothing by hand except COPY's backslash; every printable ASCII character must survive
+    odd = ["back\\slash", 'quo"te', "apo'strophe", "tab\\tnot-a-tab", "~!@#$%^&*()_+{}|:<>?`-=[];,./"]
+    result = ingest(engine, meituan, [order(o) for o in odd], compute, hasher)
+    assert result.accepted == len(odd)
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(orders.c.order_id)).scalars()) == sorted(odd)
+        stored = connection.execute(select(orders.c.accepted_at, orders.c.cover_day).limit(1)).one()
+    assert stored.accepted_at.replace(tzinfo=None) == dt.datetime(2025, 9, 1, 4, 0)  # UTC, as SQLAlchemy writes it
+    assert stored.cover_day == dt.date(2025, 9, 1)
+    replay = ingest(engine, meituan, [order(o) for o in odd], compute, hasher)
+    assert (replay.accepted, replay.duplicate) == (0, len(odd))
+    assert check(engine) == []

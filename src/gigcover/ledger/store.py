@@ -135,81 +135,73 @@ def _sqlite_datetimes(instants: np.ndarray) -> list[str]:
 
 # -- PostgreSQL -----------------------------------------------------------------------------------------------------
 _CREATE_STAGING = f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (
-    row_no integer NOT NULL, order_id text NOT NULL, payload_hash text NOT NULL, worker_hash text NOT NULL,
+    row_no integer NOT NULL, order_id text NOT NULL, payload_hash text NOT NULL, worker_id bigint NOT NULL,
     industry text NOT NULL, region text NOT NULL, accepted_at timestamptz NOT NULL, completed_at timestamptz NOT NULL,
     cover_day date NOT NULL, covered integer NOT NULL, levy_fen bigint NOT NULL, platform_fen bigint NOT NULL,
     worker_fen bigint NOT NULL, government_fen bigint NOT NULL
 ) ON COMMIT DELETE ROWS"""
 
 _STAGING_COLUMNS = (
-    "row_no, order_id, payload_hash, worker_hash, industry, region, accepted_at, completed_at, cover_day, covered, "
+    "row_no, order_id, payload_hash, worker_id, industry, region, accepted_at, completed_at, cover_day, covered, "
     "levy_fen, platform_fen, worker_fen, government_fen"
 )
 
-_NEW_WORKERS = f"""INSERT INTO workers (id_hash)
-SELECT DISTINCT s.worker_hash FROM {STAGING} s
-WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.id_hash = s.worker_hash)
-ORDER BY s.worker_hash
+_NEW_WORKERS = """INSERT INTO workers (id_hash)
+SELECT h FROM unnest(%s::text[]) AS h
+WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.id_hash = h)
+ORDER BY h
 ON CONFLICT (id_hash) DO NOTHING"""
 
 _MOVE_ORDERS = f"""INSERT INTO orders ({_ORDER_COLUMNS})
-SELECT %(platform_id)s, s.order_id, s.payload_hash, %(batch_id)s, w.id, s.industry, s.region, s.accepted_at,
-       s.completed_at, s.cover_day, s.covered, s.levy_fen, s.platform_fen, s.worker_fen, s.government_fen
-FROM {STAGING} s JOIN workers w ON w.id_hash = s.worker_hash
-ORDER BY s.row_no"""
+SELECT %(platform_id)s, order_id, payload_hash, %(batch_id)s, worker_id, industry, region, accepted_at, completed_at,
+       cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen
+FROM {STAGING}
+ORDER BY row_no"""
 
 
 def _insert_orders_postgresql(connection: Connection, new: NewOrders) -> None:
+    worker_ids = _worker_ids_postgresql(connection, sorted(set(new.id_hash)))
     connection.exec_driver_sql(_CREATE_STAGING)
     driver = connection.connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({_STAGING_COLUMNS}) FROM STDIN") as copy:
-        copy.write(_copy_text(new))
-    connection.exec_driver_sql(_NEW_WORKERS)
+        copy.write(_copy_text(new, [worker_ids[h] for h in new.id_hash]))
     moved = connection.exec_driver_sql(_MOVE_ORDERS, {"platform_id": new.platform_id, "batch_id": new.batch_id})
     if moved.rowcount != len(new.columns):
         raise RuntimeError(f"staged {len(new.columns)} orders but moved {moved.rowcount}")
 
 
-def _copy_text(new: NewOrders) -> str:
+def _worker_ids_postgresql(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
+    """id hash → worker id, inserting the hashes not yet known (two statements over an array: index lookups, whatever
+    the size of the table). A hash a concurrent batch is inserting: this one waits for it, then finds it."""
+    connection.exec_driver_sql(_NEW_WORKERS, (id_hashes,))
+    rows = connection.exec_driver_sql("SELECT id_hash, id FROM workers WHERE id_hash = ANY(%s::text[])", (id_hashes,))
+    return {str(id_hash): int(worker_id) for id_hash, worker_id in rows}
+
+
+def _copy_text(new: NewOrders, worker_ids: list[int]) -> str:
     """The new orders in COPY's text format: tab-separated, one line each; a backslash (the only character of the
     order ids, hashes, codes, times and numbers that the format escapes) doubled."""
     columns, amounts = new.columns, new.amounts
-    accepted = np.datetime_as_string(columns.accepted_at, unit="us").tolist()
-    completed = np.datetime_as_string(columns.completed_at, unit="us").tolist()
+    fields = zip(
+        range(len(columns)),
+        (order_id.replace("\\", "\\\\") for order_id in columns.order_id),
+        new.payload_hash,
+        worker_ids,
+        columns.industry,
+        columns.region,
+        np.datetime_as_string(columns.accepted_at, unit="us").tolist(),
+        np.datetime_as_string(columns.completed_at, unit="us").tolist(),
+        np.datetime_as_string(columns.cover_day, unit="D").tolist(),
+        amounts.covered.astype(np.int64).tolist(),
+        amounts.levy.tolist(),
+        amounts.platform.tolist(),
+        amounts.worker.tolist(),
+        amounts.government.tolist(),
+        strict=True,
+    )
     return "".join(
-        f"{row}\t{order_id.replace(chr(92), chr(92) * 2)}\t{payload}\t{worker}\t{industry}\t{region}\t"
-        f"{a}+00\t{c}+00\t{day}\t{covered}\t{levy}\t{platform}\t{worker_fen}\t{government}\n"
-        for row, (
-            order_id,
-            payload,
-            worker,
-            industry,
-            region,
-            a,
-            c,
-            day,
-            covered,
-            levy,
-            platform,
-            worker_fen,
-            government,
-        ) in enumerate(
-            zip(
-                columns.order_id,
-                new.payload_hash,
-                new.id_hash,
-                columns.industry,
-                columns.region,
-                accepted,
-                completed,
-                np.datetime_as_string(columns.cover_day, unit="D").tolist(),
-                amounts.covered.astype(np.int64).tolist(),
-                amounts.levy.tolist(),
-                amounts.platform.tolist(),
-                amounts.worker.tolist(),
-                amounts.government.tolist(),
-                strict=True,
-            )
-        )
+        f"{row}\t{order_id}\t{payload}\t{worker}\t{industry}\t{region}\t{a}+00\t{c}+00\t{day}\t{covered}\t"
+        f"{levy}\t{platform}\t{worker_fen}\t{government}\n"
+        for row, order_id, payload, worker, industry, region, a, c, day, covered, levy, platform, worker_fen, government in fields
     )
