@@ -9,8 +9,6 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -45,6 +43,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def migrate(target: str | Engine, revision: str = "head") -> None:
     """Apply the ledger's migrations up to `revision` on a database URL or an engine."""
+    from alembic import command  # imported here: alembic takes most of a second to import, and ingest needs none of it
+    from alembic.config import Config
+
     engine = connect(target) if isinstance(target, str) else target
     config = Config()
     config.set_main_option("script_location", str(resources.files("gigcover.ledger") / "migrations"))
