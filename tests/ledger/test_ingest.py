@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, insert, select, text, update
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from gigcover.ledger import ingest as ingest_module
 from gigcover.ledger.check import check
@@ -369,3 +369,43 @@ def test_order_ids_with_quotes_and_backslashes_are_stored_as_sent(
     replay = ingest(engine, meituan, [order(o) for o in odd], compute, hasher)
     assert (replay.accepted, replay.duplicate) == (0, len(odd))
     assert check(engine) == []
+
+
+class _Race(Exception):
+    sqlstate = "23505"  # PostgreSQL's unique violation: a concurrent batch recorded the same order first
+
+
+def test_a_batch_that_loses_a_race_is_tried_again_from_the_start(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_insert = ingest_module.store.insert_orders
+    attempts: list[int] = []
+
+    def first_attempt_loses(connection: Any, new: Any) -> None:
+        attempts.append(len(new.columns))
+        if len(attempts) == 1:
+            real_insert(connection, new)  # written, then lost: the transaction must roll all of it back
+            raise IntegrityError("INSERT INTO orders …", {}, _Race())
+        real_insert(connection, new)
+
+    monkeypatch.setattr(ingest_module.store, "insert_orders", first_attempt_loses)
+    result = ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
+    assert (result.accepted, attempts) == (2, [2, 2])
+    assert counts(engine)["orders"] == 2 and counts(engine)["batches"] == 1
+    assert check(engine) == []
+
+
+def test_any_other_database_error_is_raised_at_once(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def broken(connection: Any, new: Any) -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT INTO orders …", {}, Exception("NOT NULL constraint failed"))
+
+    monkeypatch.setattr(ingest_module.store, "insert_orders", broken)
+    with pytest.raises(IntegrityError):
+        ingest(engine, meituan, [order("A1")], compute, hasher)
+    assert calls == [1]
+    assert counts(engine)["batches"] == 0
