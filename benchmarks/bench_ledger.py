@@ -7,7 +7,8 @@ Prints, per database and batch size:
    written);
 3. the peer: the first slice's ingest path (kept below, only here: per-order pydantic validation, SQLAlchemy
    multi-row INSERTs with RETURNING, per-row postings), on the same orders in a database of its own;
-4. where the time goes in one new batch: validation, hashing and fingerprints, the rules (`compute`), the database.
+4. where the time goes in one new batch: validation, hashing and fingerprints, the rules (`compute`), the database;
+5. with `--writers N` (default 2): N processes ingesting distinct batches into one ledger at once, orders/s in all.
 
 Before timing, a sample of batches (new, a repeat inside a batch, a replay) is ingested by both paths into two fresh
 databases and the rows they wrote are compared (workers, orders with their amounts, postings, covered days, batches).
@@ -15,7 +16,7 @@ databases and the rows they wrote are compared (workers, orders with their amoun
 PostgreSQL: each run works in a schema of its own (`bench_ledger_<random>`) on the given database, dropped at the end.
 
 Run: .venv/bin/python benchmarks/bench_ledger.py [--batch-sizes 1000,10000] [--orders 100000] [--peer-orders 20000]
-     [--databases sqlite,postgresql] [--postgres postgresql://127.0.0.1:5432/test]
+     [--databases sqlite,postgresql] [--postgres postgresql://127.0.0.1:5432/test] [--writers 2]
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
 import statistics
 import tempfile
 import time
@@ -110,7 +113,7 @@ def database(kind: str, postgres_url: str) -> Iterator[Engine]:
     schema = f"bench_ledger_{uuid.uuid4().hex[:12]}"
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    engine = connect(f"{postgres_url}?options=-csearch_path%3D{schema}")
     try:
         migrate(engine)
         yield engine
@@ -231,6 +234,44 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
     return {stage: statistics.median(values) * 1000 for stage, values in stages.items()}
 
 
+def _writer(url: str, platform: int, batch_list: list[list[dict[str, Any]]], start: Any) -> None:
+    """One writer process: its own engine, its own batches, ingested one after another once all writers are ready."""
+    engine = connect(url)
+    ingest_new(engine, platform, make_batches(50, 50, seed=1000 + os.getpid())[0])  # connect, load the rules
+    start.wait()
+    for batch in batch_list:
+        ingest_new(engine, platform, batch)
+    engine.dispose()
+
+
+def writers_run(kind: str, postgres_url: str, writers: int, batch_list: list[list[dict[str, Any]]]) -> float:
+    """Orders per second with `writers` processes ingesting distinct batches into one ledger at once (a service with
+    several workers). SQLite queues them on its one write lock; PostgreSQL runs them side by side."""
+    with database(kind, postgres_url) as engine:
+        platform = add_platform(engine, "美团", "meituan").id
+        context = multiprocessing.get_context("spawn")
+        start = context.Barrier(writers + 1)
+        shares = [batch_list[i::writers] for i in range(writers)]
+        processes = [
+            context.Process(
+                target=_writer, args=(engine.url.render_as_string(hide_password=False), platform, share, start)
+            )
+            for share in shares
+        ]
+        for process in processes:
+            process.start()
+        start.wait()
+        t0 = time.perf_counter()
+        for process in processes:
+            process.join()
+        elapsed = time.perf_counter() - t0
+        assert all(process.exitcode == 0 for process in processes)
+        with engine.connect() as connection:
+            recorded = connection.execute(text("SELECT count(*) FROM orders")).scalar_one()
+        assert recorded == sum(map(len, batch_list)) + 50 * writers
+    return sum(map(len, batch_list)) / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-sizes", default="1000,10000")
@@ -239,6 +280,9 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--postgres", default="postgresql://127.0.0.1:5432/test")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the new path; the best is reported")
+    parser.add_argument(
+        "--writers", type=int, default=2, help="processes writing at once for the last figure (0: none)"
+    )
     options = parser.parse_args()
     kinds = options.databases.split(",")
     print("checking that both paths write the same rows:")
@@ -262,6 +306,11 @@ def main() -> None:
                 f" | ×{new_rate / peer_new:.1f} new, ×{replay_rate / peer_replay:.1f} replayed"
             )
             print("           one new batch (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+            if options.writers > 1:
+                together = writers_run(
+                    kind, options.postgres, options.writers, make_batches(options.orders, size, seed=5)
+                )
+                print(f"           {options.writers} writer processes at once: {together:,.0f} orders/s in all")
 
 
 # -- the first slice's ingest path, kept only as the peer -----------------------------------------------------------
