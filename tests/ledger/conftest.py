@@ -42,27 +42,34 @@ def _postgres_admin() -> Engine:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A migrated, empty ledger on each database."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated, empty ledger on each database (another process can open it): a SQLite file, or a
+    PostgreSQL schema of its own (in the URL as the connection's search path)."""
     if request.param == "sqlite":
-        engine = connect(f"sqlite:///{tmp_path / 'ledger.db'}")
-        migrate(engine)
-        yield engine
-        engine.dispose()
+        url = f"sqlite:///{tmp_path / 'ledger.db'}"
+        migrate(url)
+        yield url
         return
     admin = _postgres_admin()
     schema = f"ledger_test_{uuid.uuid4().hex[:12]}"
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     try:
-        migrate(engine)
-        yield engine
+        migrate(url)
+        yield url
     finally:
-        engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty ledger on each database."""
+    engine = connect(database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

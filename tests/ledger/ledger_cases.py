@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from typing import Any
 
 from gigcover.ledger import ids
+from gigcover.ledger.contract import CST
 
 
 def id_number(first17: str) -> str:
@@ -27,3 +30,30 @@ def order(order_id: str, **fields: Any) -> dict[str, Any]:
         "completed_at": "2025-09-01T12:30:00+08:00",
     }
     return {**base, **fields}
+
+
+WORKERS = [id_number(f"310115{1980 + i % 20}0{1 + i % 9}1{i % 10}{i:03d}") for i in range(40)]
+REGIONS = ("310000", "440300", "500000", "620000")  # 620000 (Gansu): not in the pilot in August–September 2025
+INDUSTRIES = ("food_delivery", "ride_hailing", "intra_city_freight")
+
+
+def many_orders(prefix: str, count: int, seed: int = 0) -> list[dict[str, Any]]:
+    """`count` orders `prefix0`, `prefix1`, …: 40 workers, three industries, pilot and non-pilot provinces, August and
+    September 2025, some accepted just before or after midnight CST (the covered day is the CST one)."""
+    rng = random.Random(seed)
+    made = []
+    for i in range(count):
+        accepted = dt.datetime(2025, 8, 1, tzinfo=CST) + dt.timedelta(
+            days=rng.randrange(61), minutes=rng.choice((rng.randrange(24 * 60), 24 * 60 - 1, 0))
+        )
+        made.append(
+            order(
+                f"{prefix}{i}",
+                worker_id_number=rng.choice(WORKERS),
+                industry=rng.choice(INDUSTRIES),
+                region=rng.choice(REGIONS),
+                accepted_at=accepted.isoformat(),
+                completed_at=(accepted + dt.timedelta(minutes=rng.randrange(5, 90))).isoformat(),
+            )
+        )
+    return made

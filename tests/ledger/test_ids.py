@@ -111,3 +111,10 @@ def test_a_validated_order_does_not_show_its_id_number() -> None:
     )
     assert "11010519491231002X" not in repr(valid)
     assert valid.cover_day == dt.date(2025, 9, 1)
+
+
+@given(st.lists(st.sampled_from(["11010519491231002X", "310115199003071239", "440304198511114563"]), max_size=5))
+def test_hashing_many_canonical_numbers_gives_the_same_hashes(numbers: list[str]) -> None:
+    for key in (b"a-key-for-this-test-only-0123456789", b"k" * 64, b"a key longer than a SHA-256 block " * 3):
+        hasher = IdHasher(key)
+        assert hasher.hash_canonical(numbers) == [hasher.hash(number) for number in numbers]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, insert, select, text, update
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from gigcover.ledger import ingest as ingest_module
 from gigcover.ledger.check import check
@@ -331,7 +331,7 @@ def test_the_audit_log_is_append_only_and_holds_no_id_number(
     assert counts(engine)["audit_log"] == 2
 
 
-def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
+def test_one_rules_call_per_batch_with_each_day_and_place(
     engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
 ) -> None:
     calls: list[dict[str, Any]] = []
@@ -343,10 +343,69 @@ def test_one_rules_call_per_batch_with_a_day_and_place_per_order(
     batch = [
         order("A1"),
         order("A2", region="440300", accepted_at="2025-06-30T10:00:00+08:00", completed_at="2025-06-30T10:30:00+08:00"),
+        order("A3", accepted_at="2025-09-01T18:00:00+08:00", completed_at="2025-09-01T18:30:00+08:00"),  # as A1
     ]
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
-    assert len(calls) == 1
+    assert len(calls) == 1  # each distinct (industry, day, place) once, in the order they first occur
     assert [str(d) for d in calls[0]["date"]] == ["2025-09-01", "2025-06-30"]
     assert list(calls[0]["region"]) == ["310000", "440300"]
+    assert legs(engine, "A3") == legs(engine, "A1") == {("platform_payable", 7, 0), ("occupational_injury_fund", 0, 7)}
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
     assert len(calls) == 1  # a batch of duplicates asks the rules nothing
+
+
+def test_order_ids_with_quotes_and_backslashes_are_stored_as_sent(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher
+) -> None:
+    # the bulk paths quote nothing by hand except COPY's backslash; every printable ASCII character must survive
+    odd = ["back\\slash", 'quo"te', "apo'strophe", "tab\\tnot-a-tab", "~!@#$%^&*()_+{}|:<>?`-=[];,./"]
+    result = ingest(engine, meituan, [order(o) for o in odd], compute, hasher)
+    assert result.accepted == len(odd)
+    with engine.connect() as connection:
+        assert sorted(connection.execute(select(orders.c.order_id)).scalars()) == sorted(odd)
+        stored = connection.execute(select(orders.c.accepted_at, orders.c.cover_day).limit(1)).one()
+    assert stored.accepted_at.replace(tzinfo=None) == dt.datetime(2025, 9, 1, 4, 0)  # UTC, as SQLAlchemy writes it
+    assert stored.cover_day == dt.date(2025, 9, 1)
+    replay = ingest(engine, meituan, [order(o) for o in odd], compute, hasher)
+    assert (replay.accepted, replay.duplicate) == (0, len(odd))
+    assert check(engine) == []
+
+
+class _Race(Exception):
+    sqlstate = "23505"  # PostgreSQL's unique violation: a concurrent batch recorded the same order first
+
+
+def test_a_batch_that_loses_a_race_is_tried_again_from_the_start(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_insert = ingest_module.store.insert_orders
+    attempts: list[int] = []
+
+    def first_attempt_loses(connection: Any, new: Any) -> None:
+        attempts.append(len(new.columns))
+        if len(attempts) == 1:
+            real_insert(connection, new)  # written, then lost: the transaction must roll all of it back
+            raise IntegrityError("INSERT INTO orders …", {}, _Race())
+        real_insert(connection, new)
+
+    monkeypatch.setattr(ingest_module.store, "insert_orders", first_attempt_loses)
+    result = ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
+    assert (result.accepted, attempts) == (2, [2, 2])
+    assert counts(engine)["orders"] == 2 and counts(engine)["batches"] == 1
+    assert check(engine) == []
+
+
+def test_any_other_database_error_is_raised_at_once(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def broken(connection: Any, new: Any) -> None:
+        calls.append(1)
+        raise IntegrityError("INSERT INTO orders …", {}, Exception("NOT NULL constraint failed"))
+
+    monkeypatch.setattr(ingest_module.store, "insert_orders", broken)
+    with pytest.raises(IntegrityError):
+        ingest(engine, meituan, [order("A1")], compute, hasher)
+    assert calls == [1]
+    assert counts(engine)["batches"] == 0

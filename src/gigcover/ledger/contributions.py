@@ -77,7 +77,7 @@ def per_order_amounts(
     compute: Compute,
     *,
     industries: Sequence[str],
-    days: Sequence[dt.date],
+    days: Sequence[dt.date] | np.ndarray,
     regions: Sequence[str],
     rules_platform: str,
     overrides: Mapping[str, Any] | None = None,
@@ -87,29 +87,34 @@ def per_order_amounts(
     """One vector call for a batch: each order's levy and shares at its own day and place, in the platform's band
     and floating ratio there (`high_band`, `floating_ratio_bp` per order; default the standard band, no ratio).
 
+    The rules are asked once per distinct (industry, day, place, band, ratio) of the batch, in the order they first
+    occur (a batch of 10,000 orders has a few hundred), and each order takes its row's amounts: the platform and the
+    other inputs are the same for every order, so orders alike in those five owe the same.
+
     An order the rules leave without payers (its province had not joined the pilot that day, or the platform is not
     in it) is not covered and owes nothing."""
     n = len(industries)
     bands = np.zeros(n, bool) if high_band is None else np.asarray(high_band, dtype=bool)
     ratios = np.zeros(n, np.int64) if floating_ratio_bp is None else np.asarray(floating_ratio_bp, dtype=np.int64)
+    first, row_of = _distinct(industries, np.asarray(days, dtype="datetime64[D]"), regions, bands, ratios)
     found = compute(
         {
-            "industry": np.asarray(industries, dtype=object),
+            "industry": np.asarray(industries, dtype=object)[first],
             "platform": rules_platform,
             "has_labor_relation": False,  # the ledger's orders are taken without a labour relation (平台灵活就业)
             "monthly_orders": 1.0,
-            "occupational_injury_high_band": bands,
-            "occupational_injury_float_ratio": ratios / RATIO_SCALE,
+            "occupational_injury_high_band": bands[first],
+            "occupational_injury_float_ratio": ratios[first] / RATIO_SCALE,
         },
         list(OUTPUTS),
-        date=np.asarray(days, dtype="datetime64[D]"),
-        region=np.asarray(regions, dtype=object),
+        date=np.asarray(days, dtype="datetime64[D]")[first],
+        region=np.asarray(regions, dtype=object)[first],
         overrides=overrides,
         missing="nan",
     )
-    covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(industries))
+    covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(first))
     amounts = {
-        name: _fen(found[f"occupational_injury_{name}"], covered, name)
+        name: _fen(found[f"occupational_injury_{name}"], covered, name)[row_of]
         for name in ("monthly_levy", "platform_monthly", "worker_monthly", "government_monthly")
     }
     if np.any(
@@ -118,8 +123,8 @@ def per_order_amounts(
     ):
         raise RulesAmountError("the payers' shares of an order do not add up to its levy")
     return OrderAmounts(
-        covered,
-        _fen(found["occupational_injury_base_per_order"], covered, "base_per_order"),
+        covered[row_of],
+        _fen(found["occupational_injury_base_per_order"], covered, "base_per_order")[row_of],
         amounts["monthly_levy"],
         amounts["platform_monthly"],
         amounts["worker_monthly"],
@@ -127,6 +132,26 @@ def per_order_amounts(
         bands,
         ratios,
     )
+
+
+def _distinct(
+    industries: Sequence[str], days: np.ndarray, regions: Sequence[str], bands: np.ndarray, ratios: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct (industry, day, region, band, ratio), in the order they occur, and for each row
+    the index of its own among them."""
+    n = len(industries)
+    industry_codes = {name: code for code, name in enumerate(dict.fromkeys(industries))}
+    region_codes = {name: code for code, name in enumerate(dict.fromkeys(regions))}
+    industry = np.fromiter(map(industry_codes.__getitem__, industries), np.int64, n)
+    region = np.fromiter(map(region_codes.__getitem__, regions), np.int64, n)
+    _, ratio = np.unique(ratios, return_inverse=True)
+    place = (days.astype(np.int64) * len(region_codes) + region) * len(industry_codes) + industry
+    key = np.stack([place, bands.astype(np.int64), ratio.reshape(-1).astype(np.int64)], axis=1)
+    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    in_order = np.argsort(first)
+    rank = np.empty_like(in_order)
+    rank[in_order] = np.arange(len(in_order))
+    return first[in_order], rank[inverse.reshape(-1)]
 
 
 def _fen(yuan: np.ndarray, covered: np.ndarray, name: str) -> np.ndarray:

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -83,6 +84,22 @@ class IdHasher:
     def hash(self, number: str) -> str:
         """64 hex characters; the same number (any case of 'x') always gives the same hash under one key."""
         return hmac.new(self._key, normalise(number).encode("ascii"), hashlib.sha256).hexdigest()
+
+    def hash_canonical(self, numbers: Iterable[str]) -> list[str]:
+        """`hash` of many numbers already in canonical form (`validate`'s result): the same HMAC (RFC 2104), with
+        the key's inner and outer pads hashed once for all of them instead of once per number."""
+        block = hashlib.sha256().block_size
+        key = hashlib.sha256(self._key).digest() if len(self._key) > block else self._key
+        padded = key.ljust(block, b"\0")
+        inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
+        outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
+        hashes = []
+        for number in numbers:
+            one_inner, one_outer = inner.copy(), outer.copy()
+            one_inner.update(number.encode("ascii"))
+            one_outer.update(one_inner.digest())
+            hashes.append(one_outer.hexdigest())
+        return hashes
 
     @classmethod
     def from_environment(cls, data_dir: Path | None = None) -> IdHasher:

@@ -1,11 +1,17 @@
 """Ingesting a platform's batch of orders: validated whole, priced by the rules, posted double-entry, atomically.
 
-- Validation: the whole batch or nothing (`contract.validate_batch`).
+- Validation: the whole batch or nothing (`contract.validate_columns`: numpy over the batch's columns, the reference
+  model's verdict and messages for any row it does not accept outright).
 - Contributions: one `compute` call for the batch, a day and place per order (`contributions.per_order_amounts`).
 - Idempotent on (platform, order_id): the same order again is `duplicate`; the same id with another payload refuses the
-  whole batch (`OrderConflict`) and writes nothing.
+  whole batch (`OrderConflict`) and writes nothing. Recorded orders are found by one set-based query.
 - Atomic: one transaction per batch — orders, postings, covered days and the audit entry are written together or not
-  at all.
+  at all (a crash at any moment leaves the batch wholly recorded or not at all). On SQLite the transaction takes the
+  write lock first (BEGIN IMMEDIATE), so the duplicate check and the writes see the same ledger; on PostgreSQL a
+  batch that loses a race to a concurrent batch with the same new orders (or a deadlock) is retried from the start,
+  where it finds them recorded.
+- Bulk writes (`store`): SQLite `executemany` in the one transaction; PostgreSQL `COPY` into a temporary staging table
+  then one INSERT … SELECT. Postings and covered days are derived from the inserted orders by one INSERT … SELECT each.
 - Postings: for each covered order, each payer's share is debited to its account (platform payable 平台应缴, worker
   share 个人应缴, government share 财政补贴) and the levy credited to the occupational-injury fund (职业伤害保障基金).
 - Covered days (按日参保): a worker is covered on each CST day on which they accepted a covered order on any platform;
@@ -16,24 +22,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from json.encoder import encode_basestring_ascii
+from operator import methodcaller
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Table, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+import numpy as np
+from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
+from gigcover.ledger import store
 from gigcover.ledger.audit import record
 from gigcover.ledger.bands import bands_for_orders
-from gigcover.ledger.contract import OrderIn, validate_batch
+from gigcover.ledger.contract import OrderColumns, validate_columns
 from gigcover.ledger.contributions import Compute, OrderAmounts, per_order_amounts
 from gigcover.ledger.ids import IdHasher
-from gigcover.ledger.schema import Account, batches, covered_days, orders, platforms, postings, workers
+from gigcover.ledger.schema import Account, batches, platforms
 
-LOOKUP_CHUNK = 1_000
-"""Order ids looked up per query: well under every driver's limit on bound parameters."""
+MAX_ATTEMPTS = 5
+"""Times a batch is tried when it loses a race with a concurrent batch (PostgreSQL); then the error is raised."""
 
 
 class UnknownPlatform(LookupError):
@@ -64,11 +73,12 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """An order ready to write: validated, its ID number hashed, its payload fingerprinted."""
+    """A valid batch with each order's worker as its keyed hash and its payload fingerprinted."""
 
-    order: OrderIn
-    id_hash: str
-    payload_hash: str
+    columns: OrderColumns
+    id_hash: list[str]
+    payload_hash: list[str]
+    first: list[int]  # the row of each order id's first occurrence, in the batch's order
 
 
 def ingest_batch(
@@ -86,58 +96,88 @@ def ingest_batch(
     `compute` is `gigcover.compute` (passed in by the interface that calls the ledger); `overrides` a scenario's
     parameter overrides (e.g. a worker share), as in `compute`; `now` the ledger's clock (for the future check)."""
     clock = now or dt.datetime.now(dt.UTC)
-    prepared = _prepare(validate_batch(orders_in, clock), hasher)
-    fresh_in_batch = _first_of_each(prepared)
+    prepared = _prepare(validate_columns(orders_in, clock), hasher)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            return _ingest_once(engine, platform_id, prepared, compute, overrides, clock)
+        except DBAPIError as error:
+            if attempt == MAX_ATTEMPTS or not store.lost_a_race(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _ingest_once(
+    engine: Engine,
+    platform_id: int,
+    prepared: _Prepared,
+    compute: Compute,
+    overrides: Mapping[str, Any] | None,
+    clock: dt.datetime,
+) -> BatchResult:
     with engine.begin() as connection:
+        store.begin_writing(connection)
         rules_platform = _rules_platform(connection, platform_id)
-        recorded = _recorded_payloads(connection, platform_id, [p.order.order_id for p in fresh_in_batch])
+        order_ids = prepared.columns.order_id
+        recorded = store.recorded_payloads(connection, platform_id, [order_ids[i] for i in prepared.first])
         _refuse_conflicts(prepared, recorded)
-        new = [p for p in fresh_in_batch if p.order.order_id not in recorded]
-        results = _results(prepared, {p.order.order_id for p in new})
-        duplicate = len(prepared) - len(new)
+        new = [i for i in prepared.first if order_ids[i] not in recorded]
+        results = _results(order_ids, {order_ids[i] for i in new})
+        duplicate = len(order_ids) - len(new)
         if not new:
             return BatchResult(None, 0, duplicate, results)
-        amounts = _amounts(connection, platform_id, compute, new, rules_platform, overrides)
-        batch_id = _write(connection, platform_id, new, amounts, duplicate, clock)
+        columns = prepared.columns.take(new)
+        amounts = _amounts(connection, platform_id, compute, columns, rules_platform, overrides)
+        batch_id = _write(connection, platform_id, prepared, new, columns, amounts, duplicate, clock)
     return BatchResult(batch_id, len(new), duplicate, results)
 
 
-def _prepare(valid: list[OrderIn], hasher: IdHasher) -> list[_Prepared]:
-    prepared = []
-    for order in valid:
-        id_hash = hasher.hash(order.worker_id_number)
-        prepared.append(_Prepared(order, id_hash, _payload_hash(order, id_hash)))
-    return prepared
+def _prepare(columns: OrderColumns, hasher: IdHasher) -> _Prepared:
+    """Hash each distinct worker once; fingerprint each order."""
+    distinct = list(dict.fromkeys(columns.worker_id_number))
+    by_number = dict(zip(distinct, hasher.hash_canonical(distinct), strict=True))
+    id_hash = [by_number[number] for number in columns.worker_id_number]
+    first = {order_id: row for row, order_id in reversed(list(enumerate(columns.order_id)))}
+    return _Prepared(columns, id_hash, payload_hashes(columns, id_hash), sorted(first.values()))
 
 
-def _payload_hash(order: OrderIn, id_hash: str) -> str:
-    """SHA-256 of the order's contract fields, times in UTC (the same instant in another offset is the same order) and
-    the worker as its keyed hash (a hash of the raw number could be reversed by trying every valid number)."""
-    fields = {
-        "order_id": order.order_id,
-        "worker": id_hash,
-        "industry": order.industry,
-        "region": order.region,
-        "accepted_at": order.accepted_at.astimezone(dt.UTC).isoformat(),
-        "completed_at": order.completed_at.astimezone(dt.UTC).isoformat(),
-    }
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+def payload_hashes(columns: OrderColumns, id_hash: list[str]) -> list[str]:
+    """Each order's SHA-256 fingerprint: of its contract fields as sorted-key JSON (`json.dumps(…, sort_keys=True)`),
+    times in UTC (the same instant in another offset is the same order) and the worker as its keyed hash (a hash of
+    the raw number could be reversed by trying every valid number). The bytes hashed are the same as the first
+    slice's, so orders recorded by it are recognised."""
+    texts = [
+        f'{{"accepted_at": "{a}+00:00", "completed_at": "{c}+00:00", "industry": "{industry}", '
+        f'"order_id": {order_id}, "region": "{region}", "worker": "{worker}"}}'
+        for a, c, industry, order_id, region, worker in zip(
+            _iso_utc(columns.accepted_at),
+            _iso_utc(columns.completed_at),
+            columns.industry,
+            map(encode_basestring_ascii, columns.order_id),
+            columns.region,
+            id_hash,
+            strict=True,
+        )
+    ]
+    return list(map(_HEXDIGEST, map(hashlib.sha256, map(str.encode, texts))))
 
 
-def _first_of_each(prepared: list[_Prepared]) -> list[_Prepared]:
-    """Each order id's first occurrence in the batch (a repeat inside one batch is a duplicate or a conflict too)."""
-    seen: dict[str, _Prepared] = {}
-    for item in prepared:
-        seen.setdefault(item.order.order_id, item)
-    return list(seen.values())
+_HEXDIGEST = methodcaller("hexdigest")
 
 
-def _results(prepared: list[_Prepared], new_ids: set[str]) -> list[OrderResult]:
+def _iso_utc(instants: np.ndarray) -> list[str]:
+    """`datetime.isoformat()` without its offset: seconds, and microseconds only when there are any."""
+    exact: list[str] = np.datetime_as_string(instants, unit="us").tolist()
+    return [text[:19] if text.endswith(".000000") else text for text in exact]
+
+
+def _results(order_ids: list[str], new_ids: set[str]) -> list[OrderResult]:
     """Per order in the batch's order: `accepted` for the first occurrence of a new id, else `duplicate`."""
+    if len(new_ids) == len(order_ids):  # every order new (so no repeats): the common case, without a loop
+        accepted: Literal["accepted"] = "accepted"
+        return list(map(OrderResult, order_ids, repeat(accepted)))
     seen: set[str] = set()
     results = []
-    for item in prepared:
-        order_id = item.order.order_id
+    for order_id in order_ids:
         results.append(
             OrderResult(order_id, "accepted" if order_id in new_ids and order_id not in seen else "duplicate")
         )
@@ -152,25 +192,14 @@ def _rules_platform(connection: Connection, platform_id: int) -> str:
     return str(found)
 
 
-def _recorded_payloads(connection: Connection, platform_id: int, order_ids: Sequence[str]) -> dict[str, str]:
-    """order_id → payload hash of the orders of this batch already recorded for the platform."""
-    found: dict[str, str] = {}
-    for start in range(0, len(order_ids), LOOKUP_CHUNK):
-        chunk = order_ids[start : start + LOOKUP_CHUNK]
-        rows = connection.execute(
-            select(orders.c.order_id, orders.c.payload_hash).where(
-                orders.c.platform_id == platform_id, orders.c.order_id.in_(chunk)
-            )
-        )
-        found.update({row.order_id: row.payload_hash for row in rows})
-    return found
-
-
-def _refuse_conflicts(prepared: list[_Prepared], recorded: dict[str, str]) -> None:
+def _refuse_conflicts(prepared: _Prepared, recorded: dict[str, str]) -> None:
     """`OrderConflict` listing every id whose payload differs from the recorded one or from its first in the batch."""
-    first = {p.order.order_id: p.payload_hash for p in reversed(prepared)}
+    order_ids, payloads = prepared.columns.order_id, prepared.payload_hash
+    first = {order_ids[row]: payloads[row] for row in prepared.first}
     conflicting = {
-        p.order.order_id for p in prepared if recorded.get(p.order.order_id, first[p.order.order_id]) != p.payload_hash
+        order_id
+        for order_id, payload in zip(order_ids, payloads, strict=True)
+        if recorded.get(order_id, first[order_id]) != payload
     }
     if conflicting:
         raise OrderConflict(sorted(conflicting))
@@ -180,19 +209,17 @@ def _amounts(
     connection: Connection,
     platform_id: int,
     compute: Compute,
-    new: list[_Prepared],
+    columns: OrderColumns,
     rules_platform: str,
     overrides: Mapping[str, Any] | None,
 ) -> OrderAmounts:
     """Each order priced by the rules in the platform's band and floating ratio at its province and day."""
-    days = [p.order.cover_day for p in new]
-    regions = [p.order.region for p in new]
-    high_band, ratio_bp = bands_for_orders(connection, platform_id, regions, days)
+    high_band, ratio_bp = bands_for_orders(connection, platform_id, columns.region, columns.cover_day.tolist())
     return per_order_amounts(
         compute,
-        industries=[p.order.industry for p in new],
-        days=days,
-        regions=regions,
+        industries=columns.industry,
+        days=columns.cover_day,
+        regions=columns.region,
         rules_platform=rules_platform,
         overrides=overrides,
         high_band=high_band,
@@ -203,7 +230,9 @@ def _amounts(
 def _write(
     connection: Connection,
     platform_id: int,
-    new: list[_Prepared],
+    prepared: _Prepared,
+    new: list[int],
+    columns: OrderColumns,
     amounts: OrderAmounts,
     duplicate: int,
     clock: dt.datetime,
@@ -216,10 +245,19 @@ def _write(
             .returning(batches.c.id)
         ).scalar_one()
     )
-    worker_ids = _worker_ids(connection, sorted({p.id_hash for p in new}))
-    order_refs = _insert_orders(connection, platform_id, batch_id, new, amounts, worker_ids)
-    _insert_postings(connection, batch_id, order_refs, amounts)
-    _add_covered_days(connection, platform_id, new, amounts, worker_ids)
+    store.insert_orders(
+        connection,
+        store.NewOrders(
+            platform_id,
+            batch_id,
+            columns,
+            [prepared.id_hash[i] for i in new],
+            [prepared.payload_hash[i] for i in new],
+            amounts,
+        ),
+    )
+    _insert_postings(connection, batch_id)
+    _add_covered_days(connection, batch_id)
     record(
         connection,
         f"platform:{platform_id}",
@@ -229,115 +267,41 @@ def _write(
     return batch_id
 
 
-def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows; their ids in the order given. With RETURNING, SQLAlchemy sends the rows as multi-row INSERTs
-    ("insertmanyvalues", about 1,000 rows a statement) instead of one statement per row."""
-    inserted = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [int(row_id) for row_id in inserted.scalars()]
-
-
-def _worker_ids(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
-    """id hash → worker id, registering workers seen for the first time (实名: one worker across platforms)."""
-    known: dict[str, int] = {}
-    for start in range(0, len(id_hashes), LOOKUP_CHUNK):
-        chunk = id_hashes[start : start + LOOKUP_CHUNK]
-        rows = connection.execute(select(workers.c.id_hash, workers.c.id).where(workers.c.id_hash.in_(chunk)))
-        known.update({row.id_hash: int(row.id) for row in rows})
-    missing = [h for h in id_hashes if h not in known]
-    if missing:
-        _insert_many(connection, workers, [{"id_hash": h} for h in missing])
-        for start in range(0, len(missing), LOOKUP_CHUNK):
-            chunk = missing[start : start + LOOKUP_CHUNK]
-            rows = connection.execute(select(workers.c.id_hash, workers.c.id).where(workers.c.id_hash.in_(chunk)))
-            known.update({row.id_hash: int(row.id) for row in rows})
-    return known
-
-
-def _insert_orders(
-    connection: Connection,
-    platform_id: int,
-    batch_id: int,
-    new: list[_Prepared],
-    amounts: OrderAmounts,
-    worker_ids: dict[str, int],
-) -> list[int]:
-    """Insert the batch's new orders; their row ids in the order of `new`."""
-    rows = [
-        {
-            "platform_id": platform_id,
-            "order_id": p.order.order_id,
-            "payload_hash": p.payload_hash,
-            "batch_id": batch_id,
-            "worker_id": worker_ids[p.id_hash],
-            "industry": p.order.industry,
-            "region": p.order.region,
-            "accepted_at": p.order.accepted_at,
-            "completed_at": p.order.completed_at,
-            "cover_day": p.order.cover_day,
-            "covered": int(amounts.covered[i]),
-            "levy_fen": int(amounts.levy[i]),
-            "platform_fen": int(amounts.platform[i]),
-            "worker_fen": int(amounts.worker[i]),
-            "government_fen": int(amounts.government[i]),
-            "high_band": int(amounts.high_band[i]),
-            "floating_ratio_bp": int(amounts.floating_ratio_bp[i]),
-            "base_fen": int(amounts.base[i]),
-        }
-        for i, p in enumerate(new)
-    ]
-    return _insert_many(connection, orders, rows)
-
-
-def _insert_postings(connection: Connection, batch_id: int, order_refs: list[int], amounts: OrderAmounts) -> None:
-    """Double entry per covered order: each payer's share debited, the levy credited to the fund (zero legs omitted)."""
-    rows: list[dict[str, Any]] = []
-    for i, ref in enumerate(order_refs):
-        if not amounts.covered[i] or amounts.levy[i] == 0:
-            continue
-        legs = (
-            (Account.PLATFORM_PAYABLE, int(amounts.platform[i]), 0),
-            (Account.WORKER_SHARE, int(amounts.worker[i]), 0),
-            (Account.GOVERNMENT_SHARE, int(amounts.government[i]), 0),
-            (Account.FUND, 0, int(amounts.levy[i])),
-        )
-        rows.extend(
-            _posting(batch_id, ref, account, debit, credit) for account, debit, credit in legs if debit or credit
-        )
-    if rows:
-        _insert_many(connection, postings, rows)
-
-
-def _posting(batch_id: int, order_ref: int, account: Account, debit: int, credit: int) -> dict[str, Any]:
-    return {
-        "batch_id": batch_id,
-        "order_ref": order_ref,
-        "account": account.value,
-        "debit_fen": debit,
-        "credit_fen": credit,
-    }
-
-
-def _add_covered_days(
-    connection: Connection,
-    platform_id: int,
-    new: list[_Prepared],
-    amounts: OrderAmounts,
-    worker_ids: dict[str, int],
-) -> None:
-    """Count the batch's covered orders per worker and CST day into `covered_days` (按日参保)."""
-    counts = Counter((worker_ids[p.id_hash], p.order.cover_day) for i, p in enumerate(new) if amounts.covered[i])
-    if counts:
-        _upsert_days(connection, platform_id, counts.items())
-
-
-def _upsert_days(connection: Connection, platform_id: int, counts: Iterable[tuple[tuple[int, dt.date], int]]) -> None:
-    """Insert each (worker, day, platform) or add to its order count."""
-    rows = [{"worker_id": w, "day": d, "platform_id": platform_id, "orders": n} for (w, d), n in counts]
-    statement = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(covered_days)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["worker_id", "day", "platform_id"],
-            set_={"orders": covered_days.c.orders + statement.excluded.orders},
-        ).returning(covered_days.c.worker_id),
-        rows,
+_LEGS = " UNION ALL ".join(
+    f"SELECT {number} AS n, '{account.value}' AS account"
+    for number, account in enumerate(
+        (Account.PLATFORM_PAYABLE, Account.WORKER_SHARE, Account.GOVERNMENT_SHARE, Account.FUND), start=1
     )
+)
+_DEBIT = "CASE leg.n WHEN 1 THEN o.platform_fen WHEN 2 THEN o.worker_fen WHEN 3 THEN o.government_fen ELSE 0 END"
+_CREDIT = "CASE leg.n WHEN 4 THEN o.levy_fen ELSE 0 END"
+_POSTINGS = text(
+    f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen)
+SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}
+FROM orders o CROSS JOIN ({_LEGS}) leg
+WHERE o.batch_id = :batch_id AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT} + {_CREDIT} <> 0
+ORDER BY o.id, leg.n"""
+)
+
+
+def _insert_postings(connection: Connection, batch_id: int) -> None:
+    """Double entry per covered order of the batch: each payer's share debited (platform payable, worker share,
+    government share), the levy credited to the fund; zero legs omitted. Read from the orders just inserted, whose
+    amounts are the rules' (one statement)."""
+    connection.execute(_POSTINGS, {"batch_id": batch_id})
+
+
+_COVERED_DAYS = text(
+    """INSERT INTO covered_days (worker_id, day, platform_id, orders)
+SELECT worker_id, cover_day, platform_id, count(*) FROM orders
+WHERE batch_id = :batch_id AND covered = 1
+GROUP BY worker_id, cover_day, platform_id
+ORDER BY worker_id, cover_day, platform_id
+ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
+)
+
+
+def _add_covered_days(connection: Connection, batch_id: int) -> None:
+    """Count the batch's covered orders per worker, CST day and platform into `covered_days` (按日参保): a new row,
+    or added to the day's count (one statement)."""
+    connection.execute(_COVERED_DAYS, {"batch_id": batch_id})
