@@ -19,6 +19,7 @@ from gigcover import __version__, web
 from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
 
+from .claim_routes import router as claim_router
 from .ledger_routes import router as ledger_router
 from .limits import BodyLimit, ServiceLimits, route_limit_finder, worker_pool
 from .problems import install_problem_handlers, problem_openapi, too_large
@@ -121,6 +122,7 @@ def create_app(model: Model | None = None, db_url: str | None = None, limits: Se
     app.add_middleware(BodyLimit, limit_for=route_limit_finder(app.openapi, limits), refuse=too_large)
     app.include_router(router)
     app.include_router(ledger_router)
+    app.include_router(claim_router)
     _include_web(app)
     return app
 

@@ -149,6 +149,8 @@ def validate_report(report: Report, principal: Principal, now: dt.datetime) -> l
     when = report.accident_at
     if when.tzinfo is None:
         errors.append(FieldError("accident_at", "needs a UTC offset (+08:00)"))
+    elif not _in_utc_range(when):
+        errors.append(FieldError("accident_at", "out of the calendar's range in UTC"))
     elif when > now + FUTURE_TOLERANCE:
         errors.append(FieldError("accident_at", f"in the future (beyond a tolerance of {FUTURE_TOLERANCE})"))
     elif when.year < 2000:
@@ -170,6 +172,14 @@ def validate_report(report: Report, principal: Principal, now: dt.datetime) -> l
     elif report.worker_id_number is not None:
         errors.append(FieldError("worker_id_number", "a worker reports for themself: leave it out"))
     return errors
+
+
+def _in_utc_range(when: dt.datetime) -> bool:
+    try:
+        when.astimezone(dt.UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def validate_outcome(outcome: Outcome) -> list[FieldError]:
