@@ -338,3 +338,12 @@ def demo_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         f"  a demo worker: gigcover ledger worker-token {load.sample_worker_id_number} "
         "(fictitious ID number); levies: gigcover ledger levies --month 2025-09"
     )
+
+
+def _register_claims() -> None:
+    from gigcover.cli_claims import claims_app
+
+    ledger_app.add_typer(claims_app, name="claims")
+
+
+_register_claims()
