@@ -130,6 +130,7 @@ def test_a_platform_reports_for_a_worker_naming_its_order(
         ({"description": " "}, "description"),
         ({"accident_at": dt.datetime(2025, 10, 2, tzinfo=dt.UTC)}, "accident_at"),
         ({"accident_at": dt.datetime(2025, 9, 1, 12)}, "accident_at"),  # no offset
+        ({"accident_at": dt.datetime(2022, 6, 30, 23, tzinfo=CST)}, "accident_at"),  # before the pilot began
         ({"order_id": "NOPE"}, "order_id"),
         ({"worker_id_number": WORKER_A}, "worker_id_number"),  # a worker does not name one
     ],

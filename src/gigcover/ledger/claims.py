@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
 
+from gigcover.engine.errors import GigcoverError
 from gigcover.engine.regions import NATIONAL, region_table
 from gigcover.ledger import ids
 from gigcover.ledger.access import Principal, Role
@@ -52,6 +53,9 @@ Calculate = Callable[[Mapping[str, Any]], dict[str, Any]]
 WINDOW_ENV = "GIGCOVER_CLAIM_WINDOW_MINUTES"
 DEFAULT_WINDOW = dt.timedelta(minutes=30)  # UNVERIFIED assumption: the way between orders (see the module's text)
 MAX_DESCRIPTION = 4000
+PILOT_START = dt.datetime(
+    2022, 7, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))
+)  # the first pilot (platform-workers §1.1)
 MAX_MEDICAL_FEN = 10**12  # 100 亿元: above it, a typo
 MAX_DAYS_OFF = 3660
 MAX_DEPENDANTS = 20
@@ -153,8 +157,8 @@ def validate_report(report: Report, principal: Principal, now: dt.datetime) -> l
         errors.append(FieldError("accident_at", "out of the calendar's range in UTC"))
     elif when > now + FUTURE_TOLERANCE:
         errors.append(FieldError("accident_at", f"in the future (beyond a tolerance of {FUTURE_TOLERANCE})"))
-    elif when.year < 2000:
-        errors.append(FieldError("accident_at", "before 2000: no ledger order can match"))
+    elif when < PILOT_START:
+        errors.append(FieldError("accident_at", f"before the pilot began ({PILOT_START:%Y-%m-%d})"))
     if report.region == NATIONAL or report.region not in region_table().by_code:
         errors.append(FieldError("region", "unknown GB/T 2260 region code"))
     if not report.description.strip() or len(report.description) > MAX_DESCRIPTION:
@@ -439,7 +443,10 @@ def compute_benefit(outcome: Outcome, day: dt.date, region: str, calculate: Calc
             "outputs": [name for name, _ in chosen],
             "trace": True,
         }
-        answer = calculate(request)
+        try:
+            answer = calculate(request)
+        except GigcoverError as error:  # no figure in force at the accident's date and place
+            raise ClaimInvalid([FieldError("accident_at", f"the rules give no benefit here: {error}")]) from None
         labels = {step["variable"]: step for step in answer.get("trace", [])}
         for name, once in chosen:
             fen = to_fen(answer["outputs"][name])
