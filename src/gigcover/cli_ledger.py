@@ -320,7 +320,9 @@ def demo_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     from gigcover.ledger.demo import load_demo
 
     engine, url = open_ledger(db)
-    load = load_demo(engine, _compute(), ledger_key(url))
+    import gigcover
+
+    load = load_demo(engine, _compute(), ledger_key(url), gigcover.calculate)
     if as_json:
         _print(
             {
@@ -328,6 +330,7 @@ def demo_command(db: DbOption = None, as_json: JsonOption = False) -> None:
                 "accepted": load.accepted,
                 "duplicate": load.duplicate,
                 "sample_worker_id_number": load.sample_worker_id_number,
+                "new_claims": load.new_claims,
             }
         )
         return
@@ -336,5 +339,14 @@ def demo_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"  {name} API key (shown once): {key}")
     typer.echo(
         f"  a demo worker: gigcover ledger worker-token {load.sample_worker_id_number} "
-        "(fictitious ID number); levies: gigcover ledger levies --month 2025-09"
+        "(fictitious ID number); levies: gigcover ledger levies --month 2025-09; claims: gigcover ledger claims list"
     )
+
+
+def _register_claims() -> None:
+    from gigcover.cli_claims import claims_app
+
+    ledger_app.add_typer(claims_app, name="claims")
+
+
+_register_claims()

@@ -140,9 +140,12 @@ def test_the_demo_loads_once_balances_and_check_fails_on_a_breach(
     first = run(ledger_url, "demo", "--json")
     assert first.exit_code == 0, first.output
     loaded = json.loads(first.stdout)
-    assert loaded["accepted"] == 450 and len(loaded["new_platforms"]) == 3
+    assert loaded["accepted"] == 450 and len(loaded["new_platforms"]) == 3 and loaded["new_claims"] == 4
     again = json.loads(run(ledger_url, "demo", "--json").stdout)
-    assert (again["accepted"], again["duplicate"], again["new_platforms"]) == (0, 450, {})
+    assert (again["accepted"], again["duplicate"], again["new_platforms"], again["new_claims"]) == (0, 450, {}, 0)
+    queue = json.loads(run(ledger_url, "claims", "list", "--json").stdout)
+    assert sorted(c["state"] for c in queue) == ["assessed", "cover_confirmed", "paid", "reported"]
+    assert all(c["in_order"] and c["covered_day"] for c in queue)
     statement = json.loads(run(ledger_url, "levies", "--month", "2025-09", "--json").stdout)
     assert statement["orders"] + statement["orders_outside_pilot"] == 450
     assert any("below 1 fen" in warning for warning in statement["warnings"])

@@ -4,6 +4,7 @@ every answer conforms to the documented status codes, media types and schemas. O
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 import warnings
 from pathlib import Path
@@ -15,12 +16,15 @@ from schemathesis import checks
 import gigcover
 from gigcover.api import create_app
 from gigcover.api.ledger_routes import LedgerContext
-from gigcover.ledger.access import issue_admin_token, issue_worker_token
+from gigcover.ledger.access import authenticate, issue_admin_token, issue_worker_token
+from gigcover.ledger.check import check
+from gigcover.ledger.claims import Outcome, Report, confirm, pay, record_outcome, report_claim
 from gigcover.ledger.db import connect, migrate
 from gigcover.ledger.ids import IdHasher
+from gigcover.ledger.ingest import ingest_batch
 from gigcover.ledger.platforms import add_platform
 
-from .ledger_cases import WORKER_A
+from .ledger_cases import WORKER_A, order
 
 FOLDER = Path(tempfile.mkdtemp(prefix="gigcover-ledger-fuzz-"))
 ENGINE = connect(f"sqlite:///{FOLDER / 'ledger.db'}")
@@ -39,6 +43,12 @@ ROLE_OF_PATH = {
     "/v1/workers/me/days": "worker",
     "/v1/workers/me/contributions": "worker",
     "/v1/platforms/{platform_id}/bands": "admin",
+    "/v1/claims": "worker",  # reports (POST) and reads their own (GET)
+    "/v1/claims/{claim_id}": "admin",
+    "/v1/claims/{claim_id}:confirm": "admin",
+    "/v1/claims/{claim_id}:reject": "admin",
+    "/v1/claims/{claim_id}:outcome": "admin",
+    "/v1/claims/{claim_id}:pay": "admin",
 }
 
 with warnings.catch_warnings():
@@ -51,7 +61,25 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
 ]
-LEDGER = "^/v1/(orders:batch|levies|workers/me/|platforms/)"
+LEDGER = "^/v1/(orders:batch|levies|workers/me/|platforms/|claims)"
+
+
+def _claims_in_every_state() -> None:
+    """Claims 1–4 (reported, cover confirmed, assessed, paid), so generated small ids meet each state."""
+    platform = add_platform(ENGINE, "饿了么", "eleme").id
+    ingest_batch(ENGINE, platform, [order("F-1")], compute=gigcover.compute, hasher=HASHER)
+    worker = authenticate(ENGINE, CREDENTIALS["worker"], "")
+    assert worker is not None
+    report = Report(dt.datetime(2025, 9, 1, 12, 10, tzinfo=dt.UTC), "310000", "摔倒")
+    made = [report_claim(ENGINE, worker, report, HASHER) for _ in range(4)]
+    for claim in made[1:]:
+        confirm(ENGINE, claim)
+    for claim in made[2:]:
+        record_outcome(ENGINE, claim, Outcome(disability_grade=10), gigcover.calculate)
+    pay(ENGINE, made[3])
+
+
+_claims_in_every_state()
 
 
 @schema.include(path_regex=LEDGER).parametrize()
@@ -67,3 +95,7 @@ def test_the_ledger_refuses_without_a_credential_as_documented(case: schemathesi
     response = case.call_and_validate(headers={"Authorization": ""}, checks=CHECKS)
     # never answered: 401, or refused before the credential is looked at (bad JSON, path or query; a method)
     assert response.status_code in (400, 401, 405, 422), response.text
+
+
+def test_the_books_still_balance_after_the_fuzzing() -> None:
+    assert check(ENGINE) == []

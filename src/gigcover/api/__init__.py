@@ -18,7 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from gigcover import __version__, web
 from gigcover.advisor.model import default_model
 from gigcover.engine.evaluate import Model, calculate
+from gigcover.web import console
 
+from .claim_routes import router as claim_router
+from .ledger_routes import ledger_of
 from .ledger_routes import router as ledger_router
 from .limits import BodyLimit, ServiceLimits, route_limit_finder, worker_pool
 from .problems import install_problem_handlers, problem_openapi, too_large
@@ -121,6 +124,7 @@ def create_app(model: Model | None = None, db_url: str | None = None, limits: Se
     app.add_middleware(BodyLimit, limit_for=route_limit_finder(app.openapi, limits), refuse=too_large)
     app.include_router(router)
     app.include_router(ledger_router)
+    app.include_router(claim_router)
     _include_web(app)
     return app
 
@@ -129,6 +133,8 @@ def _include_web(app: FastAPI) -> None:
     """The advisor's HTML pages (gigcover.web: `/`, `/advice`) and their local assets under `/static`.
     They are not part of the JSON API's OpenAPI."""
     app.include_router(web.router, include_in_schema=False)
+    app.state.open_ledger = ledger_of  # the ledger console (gigcover.web.console) reads the API's ledger
+    app.include_router(console.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
 
 

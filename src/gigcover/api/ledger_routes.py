@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 import gigcover
 from gigcover.ledger.access import Principal, Role, authenticate
 from gigcover.ledger.bands import BandConflict, BandInvalid, BandSetting, set_band, settings_of, validate_setting
+from gigcover.ledger.claims import Calculate
 from gigcover.ledger.contract import MAX_BATCH, BatchInvalid, BatchTooLarge, FieldError, OrderIn
 from gigcover.ledger.contributions import Compute
 from gigcover.ledger.db import connect, id_hasher, migrate
@@ -59,6 +60,10 @@ class LedgerContext:
     hasher: IdHasher
     compute: Compute
     admin_token: str | None = None  # None: GIGCOVER_ADMIN_TOKEN at each request
+    calculate: Calculate | None = None  # the `calc` contract for claims' benefits (None: gigcover.calculate)
+
+    def calculator(self) -> Calculate:
+        return self.calculate or gigcover.calculate
 
 
 _opening = threading.Lock()
@@ -81,7 +86,10 @@ def ledger_of(app: FastAPI) -> LedgerContext:
             migrate(engine)
             model = app.state.model
             compute: Compute = gigcover.compute if model is None else functools.partial(gigcover.compute, model=model)
-            context = LedgerContext(engine, hasher, compute)
+            calculate: Calculate = (
+                gigcover.calculate if model is None else functools.partial(gigcover.calculate, model=model)
+            )
+            context = LedgerContext(engine, hasher, compute, calculate=calculate)
             app.state.ledger = context
     return context
 
@@ -120,6 +128,8 @@ PlatformOnly = Annotated[Principal, _role(Role.PLATFORM)]
 WorkerOnly = Annotated[Principal, _role(Role.WORKER)]
 AdminOnly = Annotated[Principal, _role(Role.ADMIN)]
 PlatformOrAdmin = Annotated[Principal, _role(Role.PLATFORM, Role.ADMIN)]
+PlatformOrWorker = Annotated[Principal, _role(Role.PLATFORM, Role.WORKER)]
+AnyRole = Annotated[Principal, _role(Role.PLATFORM, Role.WORKER, Role.ADMIN)]
 
 
 # -- schemas ---------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@
 4. Covered days count exactly the covered orders per worker, day and platform.
 5. Levies = postings: each month's levy statement (from the orders' recorded amounts) equals, per platform, the
    fund's credits posted for that month's orders.
+6. Claims: each paid claim's payment debits the fund and credits benefits paid by exactly its benefit; a claim not
+   paid has no payment postings.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, literal, or_, select
 
 from gigcover.ledger.levies import posted_levies, statement_rows
-from gigcover.ledger.schema import Account, covered_days, orders, postings
+from gigcover.ledger.schema import Account, claim_postings, claims, covered_days, orders, postings
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ def check(engine: Engine) -> list[Breach]:
             *_order_postings(connection),
             *_covered_days(connection),
             *_levies(connection),
+            *_claim_payments(connection),
         ]
 
 
@@ -160,3 +163,43 @@ def _levies(connection: Connection) -> list[Breach]:
                 )
         month = following
     return found
+
+
+def _claim_payments(connection: Connection) -> list[Breach]:
+    def leg(account: Account, side: Any) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((claim_postings.c.account == account.value, side), else_=literal(0))), 0)
+
+    paid = (
+        select(
+            claim_postings.c.claim_id,
+            leg(Account.FUND, claim_postings.c.debit_fen).label("fund"),
+            leg(Account.BENEFITS_PAID, claim_postings.c.credit_fen).label("benefits"),
+            func.sum(claim_postings.c.debit_fen).label("debit"),
+            func.sum(claim_postings.c.credit_fen).label("credit"),
+        )
+        .group_by(claim_postings.c.claim_id)
+        .subquery()
+    )
+    owed = case((claims.c.state == "paid", claims.c.benefit_fen), else_=literal(0))
+    rows = connection.execute(
+        select(
+            claims.c.id, claims.c.state, owed.label("owed"), paid.c.fund, paid.c.benefits, paid.c.debit, paid.c.credit
+        )
+        .select_from(claims.outerjoin(paid, paid.c.claim_id == claims.c.id))
+        .where(
+            or_(
+                func.coalesce(paid.c.fund, 0) != owed,
+                func.coalesce(paid.c.benefits, 0) != owed,
+                func.coalesce(paid.c.debit, 0) != func.coalesce(paid.c.credit, 0),
+            )
+        )
+        .order_by(claims.c.id)
+    )
+    return [
+        Breach(
+            "claim_payments",
+            f"claim {row.id} ({row.state}): owes {row.owed} fen, postings debit the fund {row.fund or 0} and credit "
+            f"benefits paid {row.benefits or 0} fen",
+        )
+        for row in rows
+    ]

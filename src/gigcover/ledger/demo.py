@@ -15,13 +15,15 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from gigcover.ledger import ids
+from gigcover.ledger.access import Principal, Role
 from gigcover.ledger.bands import Band, BandSetting, set_band, settings_of
+from gigcover.ledger.claims import Calculate, Outcome, Report, confirm, pay, record_outcome, report_claim
 from gigcover.ledger.contract import CST
 from gigcover.ledger.contributions import Compute
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import ingest_batch
 from gigcover.ledger.platforms import add_platform
-from gigcover.ledger.schema import platforms
+from gigcover.ledger.schema import claims, orders, platforms
 
 SEED = 2025
 MONTH = dt.date(2025, 9, 1)
@@ -48,6 +50,7 @@ class DemoLoad:
     accepted: int = 0
     duplicate: int = 0
     sample_worker_id_number: str = ""
+    new_claims: int = 0
 
 
 def demo_id_number(index: int) -> str:
@@ -57,8 +60,8 @@ def demo_id_number(index: int) -> str:
     return first17 + ids.check_char(first17)
 
 
-def load_demo(engine: Engine, compute: Compute, hasher: IdHasher) -> DemoLoad:
-    """Load (or confirm) the demo data."""
+def load_demo(engine: Engine, compute: Compute, hasher: IdHasher, calculate: Calculate | None = None) -> DemoLoad:
+    """Load (or confirm) the demo data; with `calculate` (`gigcover.calculate`), a few claims too."""
     load = DemoLoad(sample_worker_id_number=demo_id_number(0))
     platform_ids = {name: _platform(engine, name, rules, load) for name, rules, _, _ in PLATFORMS}
     _bands(engine, platform_ids)
@@ -71,7 +74,38 @@ def load_demo(engine: Engine, compute: Compute, hasher: IdHasher) -> DemoLoad:
             )
             load.accepted += result.accepted
             load.duplicate += result.duplicate
+    if calculate is not None:
+        load.new_claims = _claims(engine, platform_ids[PLATFORMS[0][0]], calculate, hasher)
     return load
+
+
+def _claims(engine: Engine, platform_id: int, calculate: Calculate, hasher: IdHasher) -> int:
+    """Four claims, one in each state from reported to paid (only into a ledger that has none), reported by the
+    workers of the first platform's first orders: accidents halfway through those orders."""
+    with engine.connect() as connection:
+        if connection.execute(select(claims.c.id).limit(1)).first() is not None:
+            return 0
+        rows = connection.execute(
+            select(orders.c.worker_id, orders.c.order_id, orders.c.region, orders.c.accepted_at, orders.c.completed_at)
+            .where(orders.c.platform_id == platform_id, orders.c.covered == 1)
+            .order_by(orders.c.id)
+            .limit(4)
+        ).all()
+    for step, row in enumerate(rows):
+        accepted = row.accepted_at if row.accepted_at.tzinfo else row.accepted_at.replace(tzinfo=dt.UTC)
+        middle = accepted + (row.completed_at - row.accepted_at) / 2
+        worker = Principal(Role.WORKER, worker_id=int(row.worker_id))
+        report = Report(middle, row.region, "送餐途中被车辆碰撞（演示）", row.order_id)
+        claim = report_claim(engine, worker, report, hasher)
+        if step >= 1:
+            confirm(engine, claim, actor="demo")
+        if step >= 2:
+            record_outcome(
+                engine, claim, Outcome(medical_fen=860_000, days_off=45, disability_grade=9), calculate, "demo"
+            )
+        if step >= 3:
+            pay(engine, claim, actor="demo")
+    return len(rows)
 
 
 def _platform(engine: Engine, name: str, rules_platform: str, load: DemoLoad) -> int:

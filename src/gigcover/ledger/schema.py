@@ -46,6 +46,7 @@ class Account(StrEnum):
     WORKER_SHARE = "worker_share"  # 个人应缴 (zero under current law)
     GOVERNMENT_SHARE = "government_share"  # 财政补贴 (zero under current law)
     FUND = "occupational_injury_fund"  # 职业伤害保障基金（工伤保险基金单独列账）
+    BENEFITS_PAID = "benefits_paid"  # 待遇支付: claims paid from the fund
 
 
 platforms = Table(
@@ -175,3 +176,46 @@ admin_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 """Tokens of the agency's administrators (bands, all platforms' levies); `GIGCOVER_ADMIN_TOKEN` is another."""
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("worker_id", ID, ForeignKey("workers.id"), nullable=False, index=True),
+    Column("reported_by", String(100), nullable=False),  # the audit log's actor: worker:N or platform:N
+    Column("reporter_platform_id", ID, ForeignKey("platforms.id"), nullable=True, index=True),
+    Column("reported_at", DateTime(timezone=True), nullable=False),
+    Column("accident_at", DateTime(timezone=True), nullable=False),
+    Column("region", String(6), nullable=False),  # GB/T 2260 code of the accident's place
+    Column("order_platform_id", ID, ForeignKey("platforms.id"), nullable=True),
+    Column("order_id", String(64), nullable=True),  # the order named in the report, if any
+    Column("description", Text, nullable=False),
+    # what the ledger found at the report (1/0): within an active order, within the window around one, a covered day
+    Column("in_order", Integer, nullable=False),
+    Column("near_order", Integer, nullable=False),
+    Column("window_minutes", Integer, nullable=False),
+    Column("covered_day", Integer, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("reason", Text, nullable=True),  # why it was rejected
+    Column("outcome", Text, nullable=True),  # JSON: medical_fen, days_off, disability_grade, death, dependants
+    Column("benefit", Text, nullable=True),  # JSON: the rules' items in fen, their trace and verification
+    Column("benefit_fen", BigInteger, nullable=True),  # the amount paid now: the one-time items and medical costs
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("benefit_fen IS NULL OR benefit_fen >= 0", name="benefit_non_negative"),
+)
+"""Occupational-injury claims (职业伤害保障待遇申请), from the report to the payment (`gigcover.ledger.claims`)."""
+
+claim_postings = Table(
+    "claim_postings",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("claim_id", ID, ForeignKey("claims.id"), nullable=False, index=True),
+    Column("account", String(32), nullable=False),
+    Column("debit_fen", BigInteger, nullable=False),
+    Column("credit_fen", BigInteger, nullable=False),
+    Column("posted_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen = 0 OR credit_fen = 0)", name="one_side_non_negative"
+    ),
+)
+"""A claim's payment, double entry: the fund debited, benefits paid (待遇支付) credited, in fen."""

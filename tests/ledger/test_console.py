@@ -1,0 +1,154 @@
+"""The ledger console (gigcover.web.console) through TestClient, on SQLite and PostgreSQL: sign-in with a token kept
+in a cookie (never in a URL), the admin's claims queue, a claim with its benefit trace, levy statements, a worker's
+days and contributions; Chinese by default with an English switch; no external assets; every role refused where it
+should be. One Chromium test drives the console on a phone-sized screen (skips without Chromium, except under CI)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from tests.test_browser import _free_port, _wait
+from tests.test_browser import browser as browser  # the fixtures
+from tests.test_browser import phone as phone
+
+import gigcover
+from gigcover.api import create_app
+from gigcover.api.ledger_routes import LedgerContext
+from gigcover.ledger.access import issue_admin_token, issue_worker_token
+from gigcover.ledger.claims import Outcome, confirm, record_outcome
+from gigcover.ledger.db import connect, migrate
+from gigcover.ledger.ids import IdHasher
+from gigcover.ledger.platforms import add_platform
+
+from .ledger_cases import WORKER_A, order
+from .test_http import CONFIGURED_ADMIN, Ledger, TestClient, batch
+from .test_http import ledger as ledger  # the fixture
+
+GRADE_7_SHANGHAI_2025 = "45,159.40"  # 元; derivation in test_claims.py
+REPORT = {"accident_at": "2025-09-01T12:10:00+08:00", "region": "310000", "description": "送餐途中摔倒"}
+
+
+def assessed_claim(ledger: Ledger) -> int:
+    ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("A-1"), order("A-2")))
+    claim = int(ledger.call("POST", "/v1/claims", "worker", json=REPORT).json()["id"])
+    confirm(ledger.engine, claim)
+    record_outcome(ledger.engine, claim, Outcome(disability_grade=7), gigcover.calculate)
+    return claim
+
+
+def sign_in(ledger: Ledger, role: str, lang: str = "") -> Any:
+    token = ledger.keys[role]
+    return ledger.client.post(f"/console/login{lang}", data={"token": token}, follow_redirects=False)
+
+
+def test_the_sign_in_page_is_chinese_with_an_english_switch_and_no_external_assets(ledger: Ledger) -> None:
+    page = ledger.client.get("/console")
+    assert page.status_code == 200 and 'lang="zh-CN"' in page.text and "职业伤害保障台账" in page.text
+    assert 'name="viewport"' in page.text
+    assert not re.search(r'(src|href)="(https?:)?//', page.text)
+    english = ledger.client.get("/console?lang=en")
+    assert "Occupational-injury ledger" in english.text and 'lang="en"' in english.text
+
+
+@pytest.mark.parametrize("role", ["invalid", "platform"])
+def test_a_token_that_is_no_console_users_is_refused(ledger: Ledger, role: str) -> None:
+    response = sign_in(ledger, role)
+    assert response.status_code == 401 and "令牌无效" in response.text
+    assert "set-cookie" not in response.headers
+
+
+def test_the_admin_sees_the_queue_a_claim_with_its_trace_and_levies(ledger: Ledger) -> None:
+    claim = assessed_claim(ledger)
+    signed = sign_in(ledger, "admin")
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/claims"
+    cookie = signed.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/console" in cookie
+    assert ledger.keys["admin"] not in signed.headers["location"]
+    queue = ledger.client.get("/console/claims")
+    assert queue.status_code == 200 and f'href="/console/claims/{claim}"' in queue.text and "已核定" in queue.text
+    assert "订单进行中" in queue.text
+    assert f"/console/claims/{claim}" not in ledger.client.get("/console/claims?state=paid").text
+    detail = ledger.client.get(f"/console/claims/{claim}")
+    assert detail.status_code == 200
+    assert "一次性伤残补助金（职业伤害）" in detail.text and GRADE_7_SHANGHAI_2025 in detail.text
+    assert "occupational_injury.disability_benefit_base_ratio" in detail.text and "UNVERIFIED" in detail.text
+    assert "工伤保险条例" in detail.text  # the trace's sources
+    english = ledger.client.get(f"/console/claims/{claim}?lang=en")
+    assert "One-time disability subsidy (occupational injury)" in english.text
+    levies = ledger.client.get("/console/levies?month=2025-09")
+    due = ledger.call("GET", "/v1/levies?month=2025-09", "admin").json()["amount_fen"]
+    assert levies.status_code == 200 and f"{due // 100:,}.{due % 100:02d}" in levies.text
+    assert ledger.client.get("/console/levies?month=2025-13").status_code == 422
+    assert ledger.client.get("/console/claims/999999").status_code == 404
+    assert ledger.client.get("/console/me").status_code == 403  # not a worker
+    ledger.client.post("/console/logout")
+    assert ledger.client.get("/console/claims").status_code == 401
+
+
+def test_a_worker_sees_their_days_and_contributions_only(ledger: Ledger) -> None:
+    assessed_claim(ledger)
+    signed = sign_in(ledger, "worker", "?lang=en")
+    assert signed.headers["location"] == "/console/me?lang=en"
+    page = ledger.client.get("/console/me")
+    assert page.status_code == 200
+    assert re.search(r'id="covered-days">1<', page.text) and "2025-09-01" in page.text and "美团" in page.text
+    assert ledger.client.get("/console/claims").status_code == 403
+    ledger.client.cookies.clear()
+    sign_in(ledger, "other worker")
+    other = ledger.client.get("/console/me")
+    assert re.search(r'id="covered-days">0<', other.text) and "2025-09-01" not in other.text
+
+
+# -- in Chromium, on a phone-sized screen ---------------------------------------------------------------------------
+@pytest.fixture
+def live_console(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A console served by uvicorn on SQLite with one assessed claim; its URL and an admin token."""
+    engine = connect(f"sqlite:///{tmp_path / 'ledger.db'}")
+    migrate(engine)
+    hasher = IdHasher(b"test-only-key-not-a-secret-0123456789")
+    app = create_app(db_url="sqlite://")
+    app.state.ledger = LedgerContext(engine, hasher, gigcover.compute, admin_token=CONFIGURED_ADMIN)
+    key = add_platform(engine, "美团", "meituan").key
+    client = TestClient(app)
+    client.post("/v1/orders:batch", headers={"Authorization": f"Bearer {key}"}, json={"orders": [order("A-1")]})
+    worker = issue_worker_token(engine, hasher, WORKER_A)
+    claim = client.post("/v1/claims", headers={"Authorization": f"Bearer {worker}"}, json=REPORT).json()["id"]
+    confirm(engine, claim)
+    record_outcome(engine, claim, Outcome(disability_grade=7), gigcover.calculate)
+    port = _free_port()
+    live = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=live.run, name="console-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not live.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the console server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", issue_admin_token(engine)
+    live.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+def test_an_admin_reads_a_claims_trace_on_a_phone(live_console: tuple[str, str], phone: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    url, token = live_console
+    phone.get(f"{url}/console")
+    phone.find_element(By.ID, "token").send_keys(token)
+    phone.find_element(By.ID, "sign-in").click()
+    _wait(phone, "#claims")
+    assert token not in phone.current_url
+    phone.find_element(By.CSS_SELECTOR, "#claims a").click()
+    _wait(phone, "#benefit")
+    assert GRADE_7_SHANGHAI_2025 in phone.find_element(By.ID, "paid-now").text
+    assert phone.execute_script("return document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    phone.find_element(By.ID, "switch-lang").click()
+    _wait(phone, "#benefit")
+    assert "How it was computed" in phone.page_source
