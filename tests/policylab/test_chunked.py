@@ -1,0 +1,126 @@
+"""The policy lab in chunks and on a Dask cluster: the same aggregates as one pass over all rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import gigcover
+from gigcover.engine import InputValueError
+from gigcover.policylab.chunked import check_backend, simulate_chunked
+from gigcover.policylab.simulate import Summary, simulate
+
+from .conftest_lab import random_population
+
+SCENARIOS = ["law-2026", "paper-package", "formalization"]
+REPLICATIONS = 200
+
+
+def _table(summary: Summary) -> dict[tuple[str, str, str], float]:
+    return {(s, g, m): v for s, g, m, v in summary.records}
+
+
+def _bit_equal(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.fixture(scope="module")
+def population() -> Any:
+    return random_population(180, seed=5)
+
+
+@pytest.fixture(scope="module")
+def single(population: Any) -> dict[tuple[str, str, str], float]:
+    return _table(simulate(population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS))
+
+
+@pytest.fixture(scope="module")
+def local_chunks(population: Any) -> dict[tuple[str, str, str], float]:
+    summary = simulate_chunked(
+        population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS, chunk_rows=50
+    )
+    return _table(summary)
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_one_chunk_is_the_single_pass_bit_for_bit(population: Any, single: dict[Any, float]) -> None:
+    one = _table(simulate_chunked(population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS))
+    assert list(one) == list(single)
+    assert all(_bit_equal(one[k], single[k]) for k in single)
+
+
+def test_chunks_add_up_to_the_single_pass(single: dict[Any, float], local_chunks: dict[Any, float]) -> None:
+    """Four chunks of 50, 50, 50, 30 rows: the same groups and measures in the same order; counts, medians and
+    the fund's draws equal; sums equal up to the order of the floating-point additions (relative 1e-12)."""
+    assert list(local_chunks) == list(single)
+    for key, value in single.items():
+        if key[2].endswith("_change_vs_baseline"):  # a difference of two sums: compare against the sums' size
+            name = key[2].removesuffix("_change_vs_baseline")
+            scale = max(abs(single[(key[0], key[1], name)]), abs(single.get(("baseline-2021", key[1], name), 0.0)), 1.0)
+            assert abs(local_chunks[key] - value) <= 1e-12 * scale or _bit_equal(local_chunks[key], value), key
+        else:
+            assert local_chunks[key] == pytest.approx(value, rel=1e-12, nan_ok=True), key
+    workers = single[("law-2026", "all", "workers")]
+    assert local_chunks[("law-2026", "all", "workers")] == workers == 180 * 1000.0
+
+
+def test_dask_on_two_processes_equals_the_local_run_exactly(
+    population: Any, local_chunks: dict[Any, float], dask_client: Any
+) -> None:
+    summary = simulate_chunked(
+        population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS, chunk_rows=50,
+        backend="dask", client=dask_client,
+    )  # fmt: skip
+    on_dask = _table(summary)
+    assert list(on_dask) == list(local_chunks)
+    unequal = [k for k in local_chunks if not _bit_equal(on_dask[k], local_chunks[k])]
+    assert unequal == []
+    assert len(dask_client.scheduler_info()["workers"]) == 2
+
+
+def test_the_dask_scheduler_address_reaches_the_cluster(population: Any, dask_client: Any) -> None:
+    small = random_population(20, seed=9)
+    address = dask_client.scheduler.address
+    by_address = simulate_chunked(
+        small, ["law-2026"], compute=gigcover.compute, replications=50, chunk_rows=7, backend="dask",
+        scheduler=address,
+    )  # fmt: skip
+    local = simulate_chunked(small, ["law-2026"], compute=gigcover.compute, replications=50, chunk_rows=7)
+    assert by_address.records == local.records or all(
+        _bit_equal(a[3], b[3]) and a[:3] == b[:3] for a, b in zip(by_address.records, local.records, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "scheduler", "field", "words"),
+    [
+        ("spark", None, "backend", "expected one of local, dask"),
+        ("local", "tcp://127.0.0.1:8786", "scheduler", "only with --backend dask"),
+        ("dask", "not an address", "scheduler", "not a scheduler address"),
+    ],
+)
+def test_bad_backend_or_scheduler_is_named(backend: str, scheduler: str | None, field: str, words: str) -> None:
+    with pytest.raises(InputValueError, match=words) as caught:
+        check_backend(backend, scheduler)
+    assert caught.value.details["field"] == field
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error() -> None:
+    with pytest.raises(InputValueError, match=r"no Dask scheduler answered at tcp://127\.0\.0\.1:9") as caught:
+        simulate_chunked(
+            random_population(5), ["law-2026"], compute=gigcover.compute, backend="dask",
+            scheduler="tcp://127.0.0.1:9", replications=10,
+        )  # fmt: skip
+    assert caught.value.details["field"] == "scheduler"
