@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
 import gigcover
+from gigcover.cli import app
 from gigcover.engine import InputValueError
 from gigcover.policylab.chunked import check_backend, simulate_chunked
 from gigcover.policylab.simulate import Summary, simulate
@@ -17,6 +25,7 @@ from .conftest_lab import random_population
 
 SCENARIOS = ["law-2026", "paper-package", "formalization"]
 REPLICATIONS = 200
+runner = CliRunner()
 
 
 def _table(summary: Summary) -> dict[tuple[str, str, str], float]:
@@ -48,7 +57,7 @@ def local_chunks(population: Any) -> dict[tuple[str, str, str], float]:
 @pytest.fixture(scope="module")
 def dask_client() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0")
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -124,3 +133,70 @@ def test_a_scheduler_that_does_not_answer_is_a_clear_error() -> None:
             scheduler="tcp://127.0.0.1:9", replications=10,
         )  # fmt: skip
     assert caught.value.details["field"] == "scheduler"
+
+
+# -- the command line ----------------------------------------------------------------------------------------------
+def _population_file(folder: Path, n: int = 60) -> Path:
+    population = random_population(n, seed=21)
+    columns: dict[str, Any] = {}
+    for name, values in {**population.inputs, **population.columns}.items():
+        array = np.asarray(values)
+        columns[name] = pa.array(array.astype(str)).dictionary_encode() if array.dtype.kind in "OU" else array
+    columns["region"] = pa.array(np.asarray(population.region).astype(str)).dictionary_encode()
+    columns["weight"] = population.weight
+    pq.write_table(pa.table(columns), folder / "pop.parquet")
+    return folder / "pop.parquet"
+
+
+def _simulate(*args: str) -> Any:
+    return runner.invoke(app, ["simulate", "--scenario", "law-2026", "--replications", "100", *args])
+
+
+def test_cli_dask_alone_starts_a_local_cluster_and_matches_the_local_run(tmp_path: Path) -> None:
+    """One chunk (60 rows ≤ --chunk-rows): the Dask run's summary.csv is the local run's, byte for byte."""
+    population = _population_file(tmp_path)
+    local = _simulate("--population", str(population), "--out", str(tmp_path / "local"))
+    assert local.exit_code == 0, local.output
+    on_dask = _simulate("--population", str(population), "--out", str(tmp_path / "dask"), "--backend", "dask")
+    assert on_dask.exit_code == 0, on_dask.output
+    assert (tmp_path / "dask" / "summary.csv").read_bytes() == (tmp_path / "local" / "summary.csv").read_bytes()
+    assert (tmp_path / "dask" / "report.html").is_file()
+    assert not (tmp_path / "dask" / "detail.parquet").exists()  # the rows stay on the workers
+
+
+def test_cli_dask_scheduler_runs_chunks_on_the_cluster(tmp_path: Path, dask_client: Any) -> None:
+    population = _population_file(tmp_path)
+    result = _simulate(
+        "--population", str(population), "--out", str(tmp_path / "run"), "--backend", "dask",
+        "--scheduler", dask_client.scheduler.address, "--chunk-rows", "25",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "run" / "summary.csv").open(encoding="utf-8") as f:
+        written = {(r["scenario"], r["group"], r["measure"]): r["value"] for r in csv.DictReader(f)}
+    from gigcover.policylab.simulate import read_population
+
+    expected = simulate_chunked(
+        read_population(population), ["law-2026"], compute=gigcover.compute, replications=100, chunk_rows=25
+    )
+    assert written == {(s, g, m): "" if math.isnan(v) else repr(float(v)) for s, g, m, v in expected.records}
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["--backend", "ray"], "backend", "--backend: expected one of local, dask, got 'ray'"),
+        (["--scheduler", "tcp://127.0.0.1:8786"], "scheduler", "--scheduler: only with --backend dask"),
+        (["--backend", "dask", "--scheduler", "http://x"], "scheduler", "is not a scheduler address"),
+        (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler", "no Dask scheduler answered"),
+        (["--backend", "dask", "--chunk-rows", "0"], "chunk_rows", "--chunk-rows: must be at least 1"),
+    ],
+)
+def test_cli_bad_backend_or_scheduler_is_a_clear_error_and_writes_nothing(
+    tmp_path: Path, args: list[str], field: str, words: str
+) -> None:
+    population = _population_file(tmp_path, 10)
+    result = _simulate("--population", str(population), "--out", str(tmp_path / "run"), *args)
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stderr.strip().splitlines()[-1])
+    assert error["field"] == field and words in error["message"]
+    assert not (tmp_path / "run").exists()

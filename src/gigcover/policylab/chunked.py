@@ -233,7 +233,7 @@ def _run_dask(
     if client is None:
         if scheduler is None:
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             scheduler = cluster.scheduler_address
         try:

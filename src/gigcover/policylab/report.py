@@ -178,12 +178,14 @@ def _coverage_by_cell(values: _Values) -> Chart:
         grid = np.array([[values.get(s, c, measure) for s in values.scenarios] for c in cells]).reshape(
             len(cells), len(values.scenarios)
         )
-        ax.imshow(np.nan_to_num(grid), vmin=0, vmax=1, cmap="Blues", aspect="auto")
+        ax.pcolormesh(np.nan_to_num(grid), vmin=0, vmax=1, cmap="Blues")  # vector cells, no embedded image
+        ax.invert_yaxis()
         ax.set_title(en, fontsize=9)
-        ax.set_xticks(range(len(values.scenarios)), values.scenarios, rotation=60, ha="right", fontsize=7)
-        ax.set_yticks(range(len(cells)), [c.split("=", 1)[1] for c in cells] if ax is axes[0][0] else [], fontsize=7)
+        ax.set_xticks(np.arange(len(values.scenarios)) + 0.5, values.scenarios, rotation=60, ha="right", fontsize=7)
+        names = [c.split("=", 1)[1] for c in cells] if ax is axes[0][0] else []
+        ax.set_yticks(np.arange(len(cells)) + 0.5, names, fontsize=7)
         for (i, j), v in np.ndenumerate(grid):
-            ax.text(j, i, "—" if math.isnan(v) else f"{v:.0%}", ha="center", va="center", fontsize=6,
+            ax.text(j + 0.5, i + 0.5, "—" if math.isnan(v) else f"{v:.0%}", ha="center", va="center", fontsize=6,
                     color="white" if v > 0.6 else "black")  # fmt: skip
     best = _largest_gain(values, cells, "coverage_occupational_injury")
     if best is None:
