@@ -149,7 +149,8 @@ def _run(run: Run) -> Any:
         if summary.details:
             summary.write_detail(run.out / "detail.parquet")
         bar.update(task, advance=1, description="report.html")
-        resolved = [resolve(name, model) for name in summary.scenarios]
+        known = {s.name: s for s in chosen}  # a user's scenario file is not found again by its name
+        resolved = [known[name] if name in known else resolve(name, model) for name in summary.scenarios]
         places = sorted(
             {str(c) for c in model.regions.decode(model.regions.encode(np.unique(people.region.astype(str))))}
         )

@@ -244,3 +244,17 @@ def test_chromium_opens_the_report_from_a_file_and_finds_every_chart(browser: An
     )  # nothing fetched besides the page itself
     assert json.dumps(failed) == "[]"
     assert re.search(r"\d", browser.find_element(By.ID, "headline").text)
+
+
+def test_a_user_scenario_file_appears_in_the_report(report_file: Path, tmp_path: Path) -> None:
+    import importlib.resources
+
+    text = importlib.resources.files("gigcover.policylab.scenarios").joinpath("law-2026.yaml").read_text("utf-8")
+    (tmp_path / "my-reform.yaml").write_text(text.replace("name: law-2026", "name: my-reform"), encoding="utf-8")
+    result = runner.invoke(
+        app, ["simulate", "--population", str(report_file.parent.parent / "pop.parquet"), "--scenario",
+              str(tmp_path / "my-reform.yaml"), "--out", str(tmp_path / "run"), "--replications", "50", "--no-baseline"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "<b>my-reform</b>" in page and "baseline-2021" not in page.split('id="assumptions"')[0]

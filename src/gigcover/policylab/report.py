@@ -188,9 +188,19 @@ def _coverage_by_cell(values: _Values) -> Chart:
             ax.text(j + 0.5, i + 0.5, "—" if math.isnan(v) else f"{v:.0%}", ha="center", va="center", fontsize=6,
                     color="white" if v > 0.6 else "black")  # fmt: skip
     best = _largest_gain(values, cells, "coverage_occupational_injury")
-    if best is None:
-        zh = "无分组可比。"
-        en_text = "No Table 2 cell to compare."
+    if best is None:  # no baseline to compare against: the least covered cell instead
+        lowest = min(
+            ((values.get(s, c, "coverage_occupational_injury"), s, c) for s in values.scenarios for c in cells),
+            key=lambda t: np.nan_to_num(t[0], nan=math.inf),
+            default=None,
+        )
+        if lowest is None or math.isnan(lowest[0]):
+            zh, en_text = "无表 2 分类可比。", "No Table 2 cell to compare."
+        else:
+            value, scenario, cell = lowest
+            name = cell.split("=", 1)[1]
+            zh = f"工伤/职业伤害覆盖最低的是 {name}（{scenario}）：{_pct(value)}。"
+            en_text = f"The lowest injury coverage is for {name} under {scenario}: {_pct(value)}."
     else:
         scenario, cell, before, after = best
         name = cell.split("=", 1)[1]
