@@ -151,13 +151,19 @@ def _run(run: Run) -> Any:
         bar.update(task, advance=1, description="report.html")
         known = {s.name: s for s in chosen}  # a user's scenario file is not found again by its name
         resolved = [known[name] if name in known else resolve(name, model) for name in summary.scenarios]
-        places = sorted(
-            {str(c) for c in model.regions.decode(model.regions.encode(np.unique(people.region.astype(str))))}
-        )
-        context = ReportContext(resolved, len(people.weight), places, full_model())  # the rules + the advisor's
+        context = ReportContext(resolved, len(people.weight), _places(people.region, model), full_model())
         (run.out / "report.html").write_text(render(summary, context), encoding="utf-8")
         bar.update(task, advance=1, description="done")
     return summary
+
+
+def _places(region: Any, model: Any) -> list[str]:
+    """The population's places of work as GB/T 2260 codes (given as region indices, codes or names)."""
+    distinct = np.unique(
+        np.asarray(region) if np.asarray(region).dtype.kind in "iu" else np.asarray(region).astype(str)
+    )
+    indices = distinct if distinct.dtype.kind in "iu" else model.regions.encode(distinct, "population.region")
+    return sorted({str(code) for code in model.regions.decode(np.asarray(indices))})
 
 
 def _report(summary: Any, out: Path, json_out: bool) -> None:
