@@ -9,8 +9,8 @@ injury fund's Monte Carlo then run once, on the combined sums.
 
 Equality: the `local` and `dask` backends run the same chunks and add them in the same order, so their results
 are equal bit for bit. Against `simulate` (one pass over all rows) every count, median and fund figure is equal,
-and the sums are equal up to the reordering of floating-point additions (a relative 1e-12 at most; with one chunk,
-bit for bit). The median is exact: the replacement rates are gathered (value, weight, group codes) rather than
+and the sums are equal up to the reordering of floating-point additions (within 1e-12 relative in the tests; with
+one chunk, bit for bit). The median is exact: the replacement rates are gathered (value, weight, group codes) rather than
 sketched, which costs 26 bytes per projected worker and scenario on the machine that combines (1.3 GB for 10
 million workers × 5 scenarios; a national run of 84 million rows would want a mergeable sketch instead — README).
 
