@@ -1,12 +1,15 @@
-"""`gigcover simulate`: the policy lab's scenarios on a population file → DIR/summary.csv and DIR/detail.parquet."""
+"""`gigcover simulate`: the policy lab's scenarios on a population file → DIR/summary.csv, DIR/detail.parquet and
+DIR/report.html; in this process, or chunk by chunk on a Dask cluster (`--backend dask [--scheduler ADDRESS]`)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -52,17 +55,45 @@ def simulate_command(
         bool, typer.Option("--projection/--no-projection", help="the lifetime projection, when histories are given")
     ] = True,
     json_out: Annotated[bool, typer.Option("--json", help="print the `all` group as JSON")] = False,
+    backend: Annotated[
+        str, typer.Option("--backend", help="local (this process, one pass) or dask (chunks on a Dask cluster)")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (host:port); without it a LocalCluster is started"),
+    ] = None,
+    chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk with --backend dask")] = 100_000,
 ) -> None:
     """Run reform scenarios on a population: coverage, contributions by payer, cost share, adequacy, the injury fund."""
     try:
-        _check_args(out, replications)
-        summary = _run(population, scenario, out, replications, seed, baseline, projection)
+        _check_args(out, replications, backend, scheduler, chunk_rows)
+        run = Run(population, scenario, out, replications, seed, baseline, projection, backend, scheduler, chunk_rows)
+        summary = _run(run)
     except GigcoverError as exc:
         _fail(exc)
     _report(summary, out, json_out)
 
 
-def _check_args(out: Path, replications: int) -> None:
+@dataclass(frozen=True)
+class Run:
+    population: Path
+    scenarios: list[str]
+    out: Path
+    replications: int
+    seed: int
+    baseline: bool
+    projection: bool
+    backend: str
+    scheduler: str | None
+    chunk_rows: int
+
+
+def _check_args(out: Path, replications: int, backend: str, scheduler: str | None, chunk_rows: int) -> None:
+    from gigcover.policylab.chunked import check_backend
+
+    check_backend(backend, scheduler)
+    if chunk_rows < 1:
+        raise InputValueError(f"--chunk-rows: must be at least 1, got {chunk_rows}", field="chunk_rows")
     if replications < 1:
         raise InputValueError(f"--replications: must be at least 1, got {replications}", field="replications")
     if out.exists() and not out.is_dir():
@@ -71,37 +102,68 @@ def _check_args(out: Path, replications: int) -> None:
         raise InputValueError(f"--out: the folder {out.parent} does not exist", field="out")
 
 
-def _run(
-    population: Path, scenarios: list[str], out: Path, replications: int, seed: int, baseline: bool, projection: bool
-) -> Any:
+def _run(run: Run) -> Any:
     import gigcover
+    from gigcover.advisor.model import default_model as full_model
+    from gigcover.policylab.chunked import simulate_chunked
+    from gigcover.policylab.report import ReportContext, render
     from gigcover.policylab.scenarios import BASELINE, resolve
     from gigcover.policylab.simulate import read_population, simulate
     from gigcover.rules.model import default_model
 
     model = default_model()
-    chosen = [resolve(name, model) for name in scenarios]  # every scenario checked before any work
-    people = read_population(population, model)
-    steps = 2 * (len(chosen) + (1 if baseline and BASELINE not in [s.name for s in chosen] else 0)) + 1
+    chosen = [resolve(name, model) for name in run.scenarios]  # every scenario checked before any work
+    people = read_population(run.population, model)
+    compare_to = BASELINE if run.baseline else None
+    scenario_count = len(chosen) + (1 if run.baseline and BASELINE not in [s.name for s in chosen] else 0)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(), console=Console(stderr=True), transient=False,
     ) as bar:  # fmt: skip
-        task = bar.add_task(f"simulating {len(people.weight):,} rows", total=steps)
+        if run.backend == "local":
+            task = bar.add_task(f"simulating {len(people.weight):,} rows", total=2 * scenario_count + 2)
 
-        def advance(name: str, step: str) -> None:
-            bar.update(task, advance=1, description=f"{name}: {step}")
+            def advance(name: str, step: str) -> None:
+                bar.update(task, advance=1, description=f"{name}: {step}")
 
-        summary = simulate(
-            people, chosen, compute=gigcover.compute, model=model, compare_to=BASELINE if baseline else None,
-            replications=replications, seed=seed, projection=projection, progress=advance,
-        )  # fmt: skip
-        bar.update(task, description="writing summary.csv and detail.parquet")
-        out.mkdir(exist_ok=True)
-        summary.to_csv(out / "summary.csv")
-        summary.write_detail(out / "detail.parquet")
+            summary = simulate(
+                people, chosen, compute=gigcover.compute, model=model, compare_to=compare_to,
+                replications=run.replications, seed=run.seed, projection=run.projection, progress=advance,
+            )  # fmt: skip
+        else:
+            chunks = -(-len(people.weight) // run.chunk_rows)
+            task = bar.add_task(f"{chunks} chunks of ≤ {run.chunk_rows:,} rows on Dask", total=chunks + 2)
+
+            def chunk_done(done: int, total: int) -> None:
+                bar.update(task, completed=done, description=f"chunks done: {done}/{total}")
+
+            summary = simulate_chunked(
+                people, chosen, compute=gigcover.compute, model=model, compare_to=compare_to, backend="dask",
+                scheduler=run.scheduler, chunk_rows=run.chunk_rows, replications=run.replications, seed=run.seed,
+                projection=run.projection, progress=chunk_done,
+            )  # fmt: skip
+            summary.notes.append("detail.parquet: not written with --backend dask (the rows stay on the workers)")
+        bar.update(task, description="writing summary.csv, detail.parquet and report.html")
+        run.out.mkdir(exist_ok=True)
+        summary.to_csv(run.out / "summary.csv")
+        if summary.details:
+            summary.write_detail(run.out / "detail.parquet")
+        bar.update(task, advance=1, description="report.html")
+        known = {s.name: s for s in chosen}  # a user's scenario file is not found again by its name
+        resolved = [known[name] if name in known else resolve(name, model) for name in summary.scenarios]
+        context = ReportContext(resolved, len(people.weight), _places(people.region, model), full_model())
+        (run.out / "report.html").write_text(render(summary, context), encoding="utf-8")
         bar.update(task, advance=1, description="done")
     return summary
+
+
+def _places(region: Any, model: Any) -> list[str]:
+    """The population's places of work as GB/T 2260 codes (given as region indices, codes or names)."""
+    distinct = np.unique(
+        np.asarray(region) if np.asarray(region).dtype.kind in "iu" else np.asarray(region).astype(str)
+    )
+    indices = distinct if distinct.dtype.kind in "iu" else model.regions.encode(distinct, "population.region")
+    return sorted({str(code) for code in model.regions.decode(np.asarray(indices))})
 
 
 def _report(summary: Any, out: Path, json_out: bool) -> None:

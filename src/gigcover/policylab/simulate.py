@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,27 +157,9 @@ def simulate(
     from gigcover.rules.model import default_model
 
     model = model or default_model()
-    _check_population(population)
-    population = prepared(population, model)
-    if not scenarios:
-        raise InputValueError("scenarios: give at least one scenario", field="scenario")
-    chosen = [s if isinstance(s, LabScenario) else resolve(s, model) for s in scenarios]
-    names = [s.name for s in chosen]
-    duplicate = {n for n in names if names.count(n) > 1}
-    if duplicate:
-        raise InputValueError(f"scenario: {', '.join(sorted(duplicate))} given twice", field="scenario")
-    if compare_to is not None and compare_to not in names:
-        chosen.insert(0, resolve(compare_to, model))
+    population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
-    notes: list[str] = []
-    if "contribution_history" not in population.inputs or not projection:
-        notes.append(
-            "replacement_rate_median, portability_loss_monthly_mean: not computed — the population has no "
-            "contribution histories (contribution_history)"
-            if projection
-            else "projection switched off"
-        )
     measured: dict[str, dict[tuple[str, str], float]] = {}
     fixed = _fixed_groups(population, chosen, compute)
     for scenario in chosen:
@@ -193,15 +175,54 @@ def simulate(
         measured[scenario.name] = values
         records.extend((scenario.name, g, m, v) for (g, m), v in values.items())
         details.append(rows)
-    if compare_to is not None:
-        base = measured[compare_to]
-        for scenario in chosen:
-            for (group, name), value in measured[scenario.name].items():
-                if name in COMPARED:
-                    records.append(
-                        (scenario.name, group, f"{name}_change_vs_baseline", value - base.get((group, name), math.nan))
-                    )
+    records.extend(changes(measured, compare_to))
     return Summary(records, details, notes)
+
+
+def changes(
+    measured: Mapping[str, Mapping[tuple[str, str], float]], compare_to: str | None
+) -> list[tuple[str, str, str, float]]:
+    """`<measure>_change_vs_baseline` for every scenario, group and compared measure (none without a baseline)."""
+    if compare_to is None:
+        return []
+    base = measured[compare_to]
+    return [
+        (scenario, group, f"{name}_change_vs_baseline", value - base.get((group, name), math.nan))
+        for scenario, values in measured.items()
+        for (group, name), value in values.items()
+        if name in COMPARED
+    ]
+
+
+def setup(
+    population: PopulationLike,
+    scenarios: Sequence[str | LabScenario],
+    model: Model,
+    compare_to: str | None,
+    projection: bool,
+) -> tuple[LabPopulation, list[LabScenario], list[str]]:
+    """The population checked and coded, the scenarios resolved (the baseline first when compared to and not
+    asked for), and the run's notes."""
+    _check_population(population)
+    prepared_population = prepared(population, model)
+    if not scenarios:
+        raise InputValueError("scenarios: give at least one scenario", field="scenario")
+    chosen = [s if isinstance(s, LabScenario) else resolve(s, model) for s in scenarios]
+    names = [s.name for s in chosen]
+    duplicate = {n for n in names if names.count(n) > 1}
+    if duplicate:
+        raise InputValueError(f"scenario: {', '.join(sorted(duplicate))} given twice", field="scenario")
+    if compare_to is not None and compare_to not in names:
+        chosen.insert(0, resolve(compare_to, model))
+    notes: list[str] = []
+    if "contribution_history" not in population.inputs or not projection:
+        notes.append(
+            "replacement_rate_median, portability_loss_monthly_mean: not computed — the population has no "
+            "contribution histories (contribution_history)"
+            if projection
+            else "projection switched off"
+        )
+    return prepared_population, chosen, notes
 
 
 def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], compute: Compute) -> dict[str, Grouping]:
@@ -258,65 +279,175 @@ def _check_population(population: PopulationLike) -> None:
 
 
 # -- aggregation ---------------------------------------------------------------------------------------------------
-def measure(
-    rows: Rows, *, replications: int = 1000, seed: int = 2026, prior: FundPrior | None = None
-) -> dict[tuple[str, str], float]:
-    """Every measure for every group of one scenario's rows."""
+# A scenario's measures come from additive aggregates (weighted sums and row counts per group), so a population
+# split into chunks — on one machine or a Dask cluster (chunked.py) — gives its measures by adding the chunks'
+# aggregates; the one median (replacement_rate_median) is gathered exactly (`Gathered`).
+Layout = tuple[tuple[str, tuple[str, ...]], ...]
+"""The groups a run reports: (dimension, its labels) in DIMENSIONS order; `all` is implied first."""
+
+SUMS = (
+    "workers",
+    *(f"take_up_{item}" for item in COVERAGE),
+    "contributions_worker",
+    "contributions_platform",
+    "contributions_government",
+    "worker_cost_monthly",
+    "income_monthly",
+    "cost_unknown",
+    "portability_loss_weighted",
+    "portability_loss_known",
+    "injury_fund_exposure",
+    "injury_fund_premium",
+    "injury_fund_orders",
+)
+
+
+@dataclass
+class Gathered:
+    """The rows behind a median, kept whole (an exact gather, not a sketch): known values, their weights and each
+    row's label number per dimension of the layout."""
+
+    values: np.ndarray
+    weights: np.ndarray
+    codes: np.ndarray  # rows × dimensions, label numbers in the layout
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Gathered]) -> Gathered:
+        return cls(
+            np.concatenate([p.values for p in parts]),
+            np.concatenate([p.weights for p in parts]),
+            np.concatenate([p.codes for p in parts]),
+        )
+
+
+@dataclass
+class Aggregates:
+    """One scenario's additive aggregates over some rows, per label of the layout (`all` first): row counts,
+    weighted sums (SUMS), and the gathered replacement rates (None when not projected)."""
+
+    counts: np.ndarray
+    sums: dict[str, np.ndarray]
+    replacement: Gathered | None
+    projected_loss: bool
+
+    def __add__(self, other: Aggregates) -> Aggregates:
+        replacement = (
+            None
+            if self.replacement is None or other.replacement is None
+            else Gathered.concatenate([self.replacement, other.replacement])
+        )
+        return Aggregates(
+            self.counts + other.counts,
+            {k: self.sums[k] + other.sums[k] for k in SUMS},
+            replacement,
+            self.projected_loss and other.projected_loss,
+        )
+
+
+def layout_of(rows: Rows) -> Layout:
+    """The groups of one scenario's rows: every dimension the rows carry, with all its labels."""
+    return tuple((d, rows.groups[d].labels) for d in DIMENSIONS if d in rows.groups)
+
+
+def aggregate(rows: Rows, layout: Layout) -> Aggregates:
+    """The additive aggregates of one scenario's rows over the layout's groups (labels absent here count 0)."""
     n = len(rows.weight)
-    labels, index = _group_index(rows, n)
-    g = len(labels)
+    index = _layout_index(rows, layout, n)
+    g = 1 + sum(len(labels) for _, labels in layout)
     w = rows.weight
 
     def total(values: np.ndarray) -> np.ndarray:
         return _sum_by(index, w * values, g)
 
-    workers = total(np.ones(n))
-    out: dict[str, np.ndarray] = {"workers": workers}
+    sums = {
+        "workers": total(np.ones(n)),
+        **{f"take_up_{item}": total(rows.take_up[item]) for item in COVERAGE},
+        "contributions_worker": total(rows.worker),
+        "contributions_platform": total(rows.platform),
+        "contributions_government": total(rows.government),
+        "worker_cost_monthly": total(rows.worker / 12),
+        "income_monthly": total(np.nan_to_num(rows.income)),
+        "cost_unknown": total(rows.cost_unknown.astype(float)),
+        "injury_fund_exposure": total(rows.injury_fund * rows.exposure),
+        "injury_fund_premium": total(rows.injury_levy),
+        "injury_fund_orders": total(rows.injury_orders),
+    }
+    loss = rows.portability_loss if rows.portability_loss is not None else np.full(n, np.nan)
+    known = ~np.isnan(loss)
+    sums["portability_loss_weighted"] = _sum_by(index, np.where(known, w * loss, 0.0), g)
+    sums["portability_loss_known"] = _sum_by(index, np.where(known, w, 0.0), g)
+    counts = _sum_by(index, np.ones(n), g)
+    replacement = None
+    if rows.replacement_rate is not None:
+        keep = ~np.isnan(rows.replacement_rate) & (w > 0)
+        codes = (  # int16: 26 bytes a gathered row with five dimensions
+            np.stack([codes.astype(np.int16) for codes, _ in index[1:]], axis=1)
+            if len(index) > 1
+            else np.zeros((n, 0), np.int16)
+        )
+        replacement = Gathered(rows.replacement_rate[keep], w[keep], codes[keep])
+    return Aggregates(counts, sums, replacement, rows.portability_loss is not None)
+
+
+def _layout_index(rows: Rows, layout: Layout, n: int) -> list[tuple[np.ndarray, int]]:
+    index: list[tuple[np.ndarray, int]] = [(np.zeros(n, dtype=np.int64), 0)]
+    offset = 1
+    for dimension, labels in layout:
+        grouping = rows.groups[dimension]
+        if grouping.labels != labels:
+            raise ValueError(f"{dimension}: the rows' labels {grouping.labels} are not the run's {labels}")
+        index.append((np.asarray(grouping.codes, dtype=np.int64), offset))
+        offset += len(labels)
+    return index
+
+
+def finish(
+    layout: Layout, totals: Aggregates, *, replications: int = 1000, seed: int = 2026, prior: FundPrior | None = None
+) -> dict[tuple[str, str], float]:
+    """Every measure for every group with rows, from the aggregates; the fund's Monte Carlo runs here, on the
+    combined sums."""
+    labels = ["all", *(f"{d}={label}" for d, names in layout for label in names)]
+    s = totals.sums
+    out: dict[str, np.ndarray] = {"workers": s["workers"]}
     with np.errstate(divide="ignore", invalid="ignore"):
         for item, name in COVERAGE.items():
-            out[name] = total(rows.take_up[item]) / workers
-        out["contributions_worker"] = total(rows.worker)
-        out["contributions_platform"] = total(rows.platform)
-        out["contributions_government"] = total(rows.government)
-        out["worker_cost_share_of_income"] = total(rows.worker / 12) / total(np.nan_to_num(rows.income))
-        out["cost_unknown_share"] = total(rows.cost_unknown.astype(float)) / workers
-    if rows.replacement_rate is not None:
-        out["replacement_rate_median"] = _weighted_median(index, rows.replacement_rate, w, g)
-    if rows.portability_loss is not None:
-        loss = rows.portability_loss
-        known = ~np.isnan(loss)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["portability_loss_monthly_mean"] = _sum_by(index, np.where(known, w * loss, 0.0), g) / _sum_by(
-                index, np.where(known, w, 0.0), g
-            )
+            out[name] = s[f"take_up_{item}"] / s["workers"]
+        for payer in ("worker", "platform", "government"):
+            out[f"contributions_{payer}"] = s[f"contributions_{payer}"]
+        out["worker_cost_share_of_income"] = s["worker_cost_monthly"] / s["income_monthly"]
+        out["cost_unknown_share"] = s["cost_unknown"] / s["workers"]
+        if totals.replacement is not None:
+            out["replacement_rate_median"] = _gathered_median(layout, totals.replacement, len(labels))
+        if totals.projected_loss:
+            out["portability_loss_monthly_mean"] = s["portability_loss_weighted"] / s["portability_loss_known"]
     fund = simulate_fund(
-        total(rows.injury_fund * rows.exposure),
-        total(rows.injury_levy),
-        total(rows.injury_orders),
-        replications=replications,
-        seed=seed,
-        prior=prior,
-    )
+        s["injury_fund_exposure"], s["injury_fund_premium"], s["injury_fund_orders"],
+        replications=replications, seed=seed, prior=prior,
+    )  # fmt: skip
     out["injury_fund_expected_claims"] = fund.expected_claims
     out["injury_fund_premium_income"] = fund.premium_income
     out["injury_fund_break_even_per_order"] = fund.break_even_per_order
     out["injury_fund_deficit_probability"] = fund.deficit_probability
-    return {(labels[i], name): float(values[i]) for name, values in out.items() for i in range(g)}
+    present = [i for i in range(len(labels)) if i == 0 or totals.counts[i] > 0]
+    return {(labels[i], name): float(values[i]) for name, values in out.items() for i in present}
 
 
-def _group_index(rows: Rows, n: int) -> tuple[list[str], list[tuple[np.ndarray, int]]]:
-    """Group labels and, per dimension, each row's group number (offset into the labels); `all` first."""
-    labels = ["all"]
+def _gathered_median(layout: Layout, gathered: Gathered, groups: int) -> np.ndarray:
+    n = len(gathered.values)
     index: list[tuple[np.ndarray, int]] = [(np.zeros(n, dtype=np.int64), 0)]
-    for dimension in DIMENSIONS:
-        grouping = rows.groups.get(dimension)
-        if grouping is None:
-            continue
-        present = np.bincount(grouping.codes, minlength=len(grouping.labels)) > 0
-        renumber = np.cumsum(present) - 1
-        index.append((renumber[grouping.codes], len(labels)))
-        labels.extend(f"{dimension}={label}" for label, there in zip(grouping.labels, present, strict=True) if there)
-    return labels, index
+    offset = 1
+    for k, (_, labels) in enumerate(layout):
+        index.append((gathered.codes[:, k].astype(np.int64), offset))
+        offset += len(labels)
+    return _weighted_median(index, gathered.values, gathered.weights, groups)
+
+
+def measure(
+    rows: Rows, *, replications: int = 1000, seed: int = 2026, prior: FundPrior | None = None
+) -> dict[tuple[str, str], float]:
+    """Every measure for every group of one scenario's rows."""
+    layout = layout_of(rows)
+    return finish(layout, aggregate(rows, layout), replications=replications, seed=seed, prior=prior)
 
 
 def _sum_by(index: Iterable[tuple[np.ndarray, int]], values: np.ndarray, groups: int) -> np.ndarray:

@@ -1,0 +1,245 @@
+"""The policy lab in chunks and on a Dask cluster: the same aggregates as one pass over all rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import gigcover
+from gigcover.cli import app
+from gigcover.engine import InputValueError
+from gigcover.policylab.chunked import check_backend, simulate_chunked
+from gigcover.policylab.measures import LabPopulation
+from gigcover.policylab.simulate import Summary, simulate
+from gigcover.rules.model import default_model
+
+from .conftest_lab import random_population
+
+SCENARIOS = ["law-2026", "paper-package", "formalization"]
+REPLICATIONS = 200
+runner = CliRunner()
+
+
+def _table(summary: Summary) -> dict[tuple[str, str, str], float]:
+    return {(s, g, m): v for s, g, m, v in summary.records}
+
+
+def _bit_equal(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.fixture(scope="module")
+def population() -> Any:
+    return random_population(180, seed=5)
+
+
+@pytest.fixture(scope="module")
+def single(population: Any) -> dict[tuple[str, str, str], float]:
+    return _table(simulate(population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS))
+
+
+@pytest.fixture(scope="module")
+def local_chunks(population: Any) -> dict[tuple[str, str, str], float]:
+    summary = simulate_chunked(
+        population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS, chunk_rows=50
+    )
+    return _table(summary)
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0")
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_one_chunk_is_the_single_pass_bit_for_bit(population: Any, single: dict[Any, float]) -> None:
+    one = _table(simulate_chunked(population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS))
+    assert list(one) == list(single)
+    assert all(_bit_equal(one[k], single[k]) for k in single)
+
+
+def test_chunks_add_up_to_the_single_pass(single: dict[Any, float], local_chunks: dict[Any, float]) -> None:
+    """Four chunks of 50, 50, 50, 30 rows: the same groups and measures in the same order; counts, medians and
+    the fund's draws equal; sums equal up to the order of the floating-point additions (relative 1e-12)."""
+    assert list(local_chunks) == list(single)
+    for key, value in single.items():
+        if key[2].endswith("_change_vs_baseline"):  # a difference of two sums: compare against the sums' size
+            name = key[2].removesuffix("_change_vs_baseline")
+            scale = max(abs(single[(key[0], key[1], name)]), abs(single.get(("baseline-2021", key[1], name), 0.0)), 1.0)
+            assert abs(local_chunks[key] - value) <= 1e-12 * scale or _bit_equal(local_chunks[key], value), key
+        else:
+            assert local_chunks[key] == pytest.approx(value, rel=1e-12, nan_ok=True), key
+    workers = single[("law-2026", "all", "workers")]
+    assert local_chunks[("law-2026", "all", "workers")] == workers == 180 * 1000.0
+
+
+def _with_histories(n: int = 40) -> Any:
+    """A mixed population whose workers carry contribution histories of one to three segments (moves between
+    provinces and schemes), so the projection's replacement rates and portability losses are measured."""
+    from gigcover.rules.projection.columns import HistoryColumns
+
+    base = random_population(n, seed=17)
+    rng = np.random.default_rng(17)
+    counts = rng.integers(1, 4, n)
+    person = np.repeat(np.arange(n), counts)
+    places = np.array(["310000", "440300", "411600", "510100"])
+    segments = {
+        "person": person,
+        "years": rng.integers(3, 15, len(person)),
+        "scheme": np.where(rng.random(len(person)) < 0.7, "employee", "resident"),
+        "region": places[rng.integers(0, len(places), len(person))],
+        "base_index": np.full(len(person), 0.6),
+        "tier": np.full(len(person), 500.0),
+    }
+    segments["base_index"] = np.where(segments["scheme"] == "employee", 0.6, 0.0)
+    segments["tier"] = np.where(segments["scheme"] == "resident", 500.0, 0.0)
+    people = {"start_year": rng.integers(2005, 2020, n), "hukou_region": np.asarray(base.inputs["hukou_region"])}
+    inputs = dict(base.inputs)
+    inputs["contribution_history"] = HistoryColumns.of(people, segments, default_model().regions)
+    return LabPopulation(inputs=inputs, region=base.region, weight=base.weight, columns=base.columns)
+
+
+def test_with_histories_the_median_and_losses_add_up_exactly() -> None:
+    """The replacement-rate median is gathered exactly: equal bit for bit across chunkings."""
+    population = _with_histories()
+    single = _table(simulate(population, ["law-2026"], compute=gigcover.compute, replications=50))
+    chunked = _table(
+        simulate_chunked(population, ["law-2026"], compute=gigcover.compute, replications=50, chunk_rows=13)
+    )
+    assert list(chunked) == list(single)
+    medians = [k for k in single if k[2] == "replacement_rate_median"]
+    assert len(medians) > 10 and not all(math.isnan(single[k]) for k in medians)
+    assert all(_bit_equal(chunked[k], single[k]) for k in medians)
+    losses = [k for k in single if k[2] == "portability_loss_monthly_mean"]
+    assert losses and all(chunked[k] == pytest.approx(single[k], rel=1e-12, nan_ok=True) for k in losses)
+
+
+def test_dask_on_two_processes_equals_the_local_run_exactly(
+    population: Any, local_chunks: dict[Any, float], dask_client: Any
+) -> None:
+    summary = simulate_chunked(
+        population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS, chunk_rows=50,
+        backend="dask", client=dask_client,
+    )  # fmt: skip
+    on_dask = _table(summary)
+    assert list(on_dask) == list(local_chunks)
+    unequal = [k for k in local_chunks if not _bit_equal(on_dask[k], local_chunks[k])]
+    assert unequal == []
+    assert len(dask_client.scheduler_info()["workers"]) == 2
+
+
+def test_the_dask_scheduler_address_reaches_the_cluster(population: Any, dask_client: Any) -> None:
+    small = random_population(20, seed=9)
+    address = dask_client.scheduler.address
+    by_address = simulate_chunked(
+        small, ["law-2026"], compute=gigcover.compute, replications=50, chunk_rows=7, backend="dask",
+        scheduler=address,
+    )  # fmt: skip
+    local = simulate_chunked(small, ["law-2026"], compute=gigcover.compute, replications=50, chunk_rows=7)
+    assert by_address.records == local.records or all(
+        _bit_equal(a[3], b[3]) and a[:3] == b[:3] for a, b in zip(by_address.records, local.records, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("backend", "scheduler", "field", "words"),
+    [
+        ("spark", None, "backend", "expected one of local, dask"),
+        ("local", "tcp://127.0.0.1:8786", "scheduler", "only with --backend dask"),
+        ("dask", "not an address", "scheduler", "not a scheduler address"),
+    ],
+)
+def test_bad_backend_or_scheduler_is_named(backend: str, scheduler: str | None, field: str, words: str) -> None:
+    with pytest.raises(InputValueError, match=words) as caught:
+        check_backend(backend, scheduler)
+    assert caught.value.details["field"] == field
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error() -> None:
+    with pytest.raises(InputValueError, match=r"no Dask scheduler answered at tcp://127\.0\.0\.1:9") as caught:
+        simulate_chunked(
+            random_population(5), ["law-2026"], compute=gigcover.compute, backend="dask",
+            scheduler="tcp://127.0.0.1:9", replications=10,
+        )  # fmt: skip
+    assert caught.value.details["field"] == "scheduler"
+
+
+# -- the command line ----------------------------------------------------------------------------------------------
+def _population_file(folder: Path, n: int = 60) -> Path:
+    population = random_population(n, seed=21)
+    columns: dict[str, Any] = {}
+    for name, values in {**population.inputs, **population.columns}.items():
+        array = np.asarray(values)
+        columns[name] = pa.array(array.astype(str)).dictionary_encode() if array.dtype.kind in "OU" else array
+    columns["region"] = pa.array(np.asarray(population.region).astype(str)).dictionary_encode()
+    columns["weight"] = population.weight
+    pq.write_table(pa.table(columns), folder / "pop.parquet")
+    return folder / "pop.parquet"
+
+
+def _simulate(*args: str) -> Any:
+    return runner.invoke(app, ["simulate", "--scenario", "law-2026", "--replications", "100", *args])
+
+
+def test_cli_dask_alone_starts_a_local_cluster_and_matches_the_local_run(tmp_path: Path) -> None:
+    """One chunk (60 rows ≤ --chunk-rows): the Dask run's summary.csv is the local run's, byte for byte."""
+    population = _population_file(tmp_path)
+    local = _simulate("--population", str(population), "--out", str(tmp_path / "local"))
+    assert local.exit_code == 0, local.output
+    on_dask = _simulate("--population", str(population), "--out", str(tmp_path / "dask"), "--backend", "dask")
+    assert on_dask.exit_code == 0, on_dask.output
+    assert (tmp_path / "dask" / "summary.csv").read_bytes() == (tmp_path / "local" / "summary.csv").read_bytes()
+    assert (tmp_path / "dask" / "report.html").is_file()
+    assert not (tmp_path / "dask" / "detail.parquet").exists()  # the rows stay on the workers
+
+
+def test_cli_dask_scheduler_runs_chunks_on_the_cluster(tmp_path: Path, dask_client: Any) -> None:
+    population = _population_file(tmp_path)
+    result = _simulate(
+        "--population", str(population), "--out", str(tmp_path / "run"), "--backend", "dask",
+        "--scheduler", dask_client.scheduler.address, "--chunk-rows", "25",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "run" / "summary.csv").open(encoding="utf-8") as f:
+        written = {(r["scenario"], r["group"], r["measure"]): r["value"] for r in csv.DictReader(f)}
+    from gigcover.policylab.simulate import read_population
+
+    expected = simulate_chunked(
+        read_population(population), ["law-2026"], compute=gigcover.compute, replications=100, chunk_rows=25
+    )
+    assert written == {(s, g, m): "" if math.isnan(v) else repr(float(v)) for s, g, m, v in expected.records}
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["--backend", "ray"], "backend", "--backend: expected one of local, dask, got 'ray'"),
+        (["--scheduler", "tcp://127.0.0.1:8786"], "scheduler", "--scheduler: only with --backend dask"),
+        (["--backend", "dask", "--scheduler", "http://x"], "scheduler", "is not a scheduler address"),
+        (["--backend", "dask", "--scheduler", "tcp://127.0.0.1:9"], "scheduler", "no Dask scheduler answered"),
+        (["--backend", "dask", "--chunk-rows", "0"], "chunk_rows", "--chunk-rows: must be at least 1"),
+    ],
+)
+def test_cli_bad_backend_or_scheduler_is_a_clear_error_and_writes_nothing(
+    tmp_path: Path, args: list[str], field: str, words: str
+) -> None:
+    population = _population_file(tmp_path, 10)
+    result = _simulate("--population", str(population), "--out", str(tmp_path / "run"), *args)
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stderr.strip().splitlines()[-1])
+    assert error["field"] == field and words in error["message"]
+    assert not (tmp_path / "run").exists()
