@@ -85,6 +85,8 @@ by_region:
   "310000": {values: {2025-07-01: {value: 2740, verified: V2}}}
 """,
     "pension/employee/missing.yaml": """\
+verified: UNVERIFIED
+reference: {document: toy notice}
 benefit_base_monthly:
   - {regions: ["440000"], years: [2025], searched: q, where: w, when: 2026-12-01}
 """,

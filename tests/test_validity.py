@@ -58,6 +58,8 @@ by_region:
 """
 RATE = "description: 玩具费率\nlabel_en: toy rate\nunit: ratio\nreference: {document: toy}\nvalues:\n  2000-01-01: {value: 0.1, verified: V1}\n"
 MISSING = """\
+verified: UNVERIFIED
+reference: {document: toy notice, article: "1"}
 base:
   - regions: ["120000"]
     years: [2024, 2025]
@@ -224,6 +226,10 @@ def test_missing_yaml_is_loaded_beside_the_parameters(toy: Model) -> None:
         (MISSING.replace('"120000"', '"999999"'), "999999: not a GB/T 2260 code"),
         (MISSING.replace("    when: 2026-12-01\n", ""), "base.0.when: Field required"),
         ("- just a list\n", "expected a mapping of parameter file names to searches"),
+        (MISSING.replace("verified: UNVERIFIED\n", ""), "verified: expected UNVERIFIED"),
+        (MISSING.replace("verified: UNVERIFIED", "verified: V2"), "verified: expected UNVERIFIED"),
+        (MISSING.replace('reference: {document: toy notice, article: "1"}\n', ""), "reference: expected {document"),
+        (MISSING.replace("document: toy notice, ", ""), "reference: expected {document"),
     ],
 )
 def test_a_bad_missing_yaml_is_named(tmp_path: Path, text: str, expected: str) -> None:

@@ -509,6 +509,27 @@ def _check_domain(parameter: Parameter) -> None:
                 raise ParameterFileError(f"{parameter.path}: {exc.message}", file=parameter.path) from None
 
 
+MISSING_STATUS_KEYS = ("verified", "reference")
+"""A missing.yaml's own status: `verified: UNVERIFIED` (no value was found, so none is verified) and `reference`,
+the document that has the figures published (what the searches looked for)."""
+
+
+def _check_missing_status(raw: dict[str, Any], shown: str) -> None:
+    if raw.get("verified") != "UNVERIFIED":
+        raise ParameterFileError(
+            f"{shown}: verified: expected UNVERIFIED (a file of searches that found no value)",
+            file=shown,
+            key="verified",
+        )
+    reference = raw.get("reference")
+    if not isinstance(reference, dict) or not reference.get("document"):
+        raise ParameterFileError(
+            f"{shown}: reference: expected {{document, article, href}} of the rule that has the figures published",
+            file=shown,
+            key="reference",
+        )
+
+
 def _load_missing(path: Path, root: Path, store: ParameterStore) -> dict[str, list[Missing]]:
     """A folder's missing.yaml: {parameter file name (without .yaml): [Missing, ...]}, each name a parameter of the
     same folder and each region a GB/T 2260 code."""
@@ -522,8 +543,11 @@ def _load_missing(path: Path, root: Path, store: ParameterStore) -> dict[str, li
         raise ParameterFileError(f"{shown}: not valid YAML: {exc}", file=shown) from exc
     if not isinstance(raw, dict):
         raise ParameterFileError(f"{shown}: expected a mapping of parameter file names to searches", file=shown)
+    _check_missing_status(raw, shown)
     out: dict[str, list[Missing]] = {}
     for stem, entries in raw.items():
+        if stem in MISSING_STATUS_KEYS:
+            continue
         name = f"{folder}.{stem}" if folder else str(stem)
         if name not in store.parameters:
             raise ParameterFileError(f"{shown}: {stem}: no parameter {name!r} in this folder", file=shown, key=stem)
