@@ -63,6 +63,7 @@ def _medical_place(c: Context, medical: dict[str, Any]) -> list[dict[str, Any]]:
             "cost_change_monthly": round(cost_there - cost_here, 2),
             "benefit_change": gain,
             "benefit_unit": f"yuan per {bill} inpatient bill",
+            "inpatient_bill": INPATIENT_BILL,
             "detail_zh": f"在就业地住院 {bill} 元：在{'户籍地' if here == 'hukou_place' else '就业地'}参保报销 "
             f"{text.yuan(now)} 元，改在{'就业地' if other == 'work_place' else '户籍地（异地就医需备案）'}参保报销 "
             f"{text.yuan(then)} 元。",
