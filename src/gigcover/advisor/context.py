@@ -73,6 +73,15 @@ class Context:
     def cite(self, *keys: str) -> list[dict[str, object]]:
         return [self.citations(k) for k in keys]
 
+    def rate(self, name: str, place: str = "work_place") -> float | None:
+        """A rate or ratio the sentences quote (a contribution rate, the base floor), as the parameters give it for
+        the place on the request's date; None when the rules have no value in force there (the sentence then names
+        no figure rather than a made-up one)."""
+        try:
+            return float(self.ask.model.store.lookup(name, self.request.date, self.places[place]).value)
+        except NotInForceError:
+            return None
+
     # pension projections -----------------------------------------------------------------------------------
     def variants(self) -> dict[str, dict[str, Any]]:
         """The pension projections the plan and the what-ifs need, in one vector call (computed once)."""

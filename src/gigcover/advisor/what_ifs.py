@@ -11,6 +11,8 @@ from .context import LATE_MONTHS, MOVE_AFTER_YEARS, Context
 from .gaps import traced_gaps
 from .items import INPATIENT_BILL, employee_pension_cost, reimbursement, resident_medical_cost
 
+RAISED_BASE_INDEX = 1.0  # the what-if of a higher base: the average wage itself (an index of 1, within the legal band)
+
 
 def what_ifs(c: Context, plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
     items = {i["item"]: i for i in plan}
@@ -118,14 +120,17 @@ def _from_employee(c: Context, pension: dict[str, Any]) -> list[dict[str, Any]]:
             ["employee", "resident"],
         )
     ]
-    high = employee_pension_cost(c, 1.0)
+    high = employee_pension_cost(c, RAISED_BASE_INDEX)
+    floor = c.rate("pension.employee.base_floor_ratio", pension["place"])
     if high is not None:
+        low_zh, low_en = (f"从{text.percent(floor)}", f" from {text.percent(floor)}") if floor else ("", "")
+        raised = text.percent(RAISED_BASE_INDEX)
         found.append(
             _change(
                 c,
                 "raise_pension_base",
-                "养老缴费基数从60%提高到100%",
-                "Pension base raised from 60 % to 100 %",
+                f"养老缴费基数{low_zh}提高到{raised}",
+                f"Pension base raised{low_en} to {raised}",
                 round(high - cost, 2),
                 _today_diff(v["employee_high"], base),
                 pension,
