@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import text
-from .context import LATE_MONTHS, MOVE_AFTER_YEARS, Context
+from .context import LATE_MONTHS, MOVE_AFTER_YEARS, RAISED_BASE_INDEX, Context
 from .gaps import traced_gaps
 from .items import INPATIENT_BILL, employee_pension_cost, reimbursement, resident_medical_cost
-
-RAISED_BASE_INDEX = 1.0  # the what-if of a higher base: the average wage itself (an index of 1, within the legal band)
 
 
 def what_ifs(c: Context, plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
