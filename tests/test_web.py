@@ -16,10 +16,10 @@ from fastapi.staticfiles import StaticFiles
 import gigcover.web as web
 from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError
+from gigcover.presentation.text import TEXT, t
+from gigcover.presentation.view import official
 from gigcover.web import STATIC_DIR, TEMPLATES_DIR, router
 from gigcover.web.form import Answers, form_field, parse_amount, resolve_place
-from gigcover.web.text import TEXT, t
-from gigcover.web.view import official
 
 with warnings.catch_warnings():  # starlette suggests httpx2; httpx is what the project pins
     warnings.simplefilter("ignore")

@@ -85,13 +85,14 @@ class Asker:
                 return None
             raise
 
-    def said(self) -> tuple[list[str], str]:
-        """The warnings and the weakest verification level of everything asked (read once, at the end)."""
+    def said(self, quiet: Callable[[str, Any], bool] | None = None) -> tuple[list[str], str]:
+        """The warnings and the weakest verification level of everything asked (read once, at the end); `quiet`: the
+        engine's defaults not to mention (by input name and value, see Simulation.warnings)."""
         warnings, levels = list(self.warnings), []
         for sim in self.asked:
             if sim.region == NATIONAL:
                 warnings.append("no region given: national values used")
-            warnings.extend(sim.warnings())
+            warnings.extend(sim.warnings(quiet))
             levels.append(sim.verification()["weakest"])
         return warnings, max(levels or ["V1"], key=VERIFICATION_ORDER.__getitem__)
 

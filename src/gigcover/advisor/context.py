@@ -12,9 +12,10 @@ from gigcover.engine.regions import NATIONAL
 from .asker import Asker, Question
 from .request import AdviceRequest
 
-# A flexible worker's usual choice: the base floor (the projection reads this index as the published floor and clamps
-# any index to the legal band, so an employee's wage ratio can be passed as it is).
-FLOOR_INDEX = 0.6
+# A flexible worker's usual choice is the base floor: its index is the parameter pension.employee.base_floor_ratio
+# (Context.floor_index; the projection reads it as the published floor and clamps any index to the legal band, so an
+# employee's wage ratio can be passed as it is). The raised-base what-if takes the average wage itself.
+RAISED_BASE_INDEX = 1.0
 LATE_MONTHS = 36  # the what-if of working three more years (弹性延迟退休, at most 3 years)
 MOVE_AFTER_YEARS = 5  # the what-if of moving back to the hukou province after five years
 
@@ -73,6 +74,21 @@ class Context:
     def cite(self, *keys: str) -> list[dict[str, object]]:
         return [self.citations(k) for k in keys]
 
+    @property
+    def floor_index(self) -> float:
+        """The base floor as a share of the average wage (pension.employee.base_floor_ratio at the place of work); 0
+        where the rules have none in force, which the projection clamps up to the published floor."""
+        return self.rate("pension.employee.base_floor_ratio") or 0.0
+
+    def rate(self, name: str, place: str = "work_place") -> float | None:
+        """A rate or ratio the sentences quote (a contribution rate, the base floor), as the parameters give it for
+        the place on the request's date; None when the rules have no value in force there (the sentence then names
+        no figure rather than a made-up one)."""
+        try:
+            return float(self.ask.model.store.lookup(name, self.request.date, self.places[place]).value)
+        except NotInForceError:
+            return None
+
     # pension projections -----------------------------------------------------------------------------------
     def variants(self) -> dict[str, dict[str, Any]]:
         """The pension projections the plan and the what-ifs need, in one vector call (computed once)."""
@@ -84,7 +100,7 @@ class Context:
             if employee:
                 named += [
                     ("employee", history(self, "employee_pension"), 0),
-                    ("employee_high", history(self, "employee_pension", 1.0), 0),
+                    ("employee_high", history(self, "employee_pension", RAISED_BASE_INDEX), 0),
                     ("employee_late", history(self, "employee_pension"), LATE_MONTHS),
                     ("employee_move", history(self, "employee_pension", move_after=MOVE_AFTER_YEARS), 0),
                 ]
@@ -98,9 +114,12 @@ class Context:
         return self._variants
 
 
-def history(c: Context, scheme: str, base_index: float = FLOOR_INDEX, move_after: int | None = None) -> dict[str, Any]:
-    """From this year to retirement under one scheme (after any years already paid), optionally moving home."""
+def history(c: Context, scheme: str, base_index: float | None = None, move_after: int | None = None) -> dict[str, Any]:
+    """From this year to retirement under one scheme (after any years already paid), optionally moving home; at the
+    base floor unless `base_index` says otherwise."""
     assert c.retirement is not None
+    floor = c.floor_index
+    base_index = floor if base_index is None else base_index
     start, end = c.request.date.year, int(str(c.retirement["statutory_retirement_date"])[:4])
     years = max(end - start, 1)
     place = c.places["work_place"] if scheme == "employee_pension" else c.places["hukou_place"]
@@ -116,7 +135,7 @@ def history(c: Context, scheme: str, base_index: float = FLOOR_INDEX, move_after
     prior = round(c.profile.contribution_years_so_far)
     if prior:
         segments.insert(
-            0, {"scheme": "employee", "region": c.places["work_place"], "base_index": FLOOR_INDEX, "years": prior}
+            0, {"scheme": "employee", "region": c.places["work_place"], "base_index": floor, "years": prior}
         )
     return {"start_year": start - prior, "hukou_region": c.places["hukou_place"], "segments": segments}
 

@@ -243,7 +243,7 @@ def medical_result(
         cost,
         others,
         protects,
-        text.medical_reason(scheme, place, basis, c.income_floor),
+        text.medical_reason(scheme, place, basis, c.income_floor, medical_rates(c, place)),
         c.cite(
             "social_insurance_law.art23",
             "resident_medical_2016_3",
@@ -255,7 +255,26 @@ def medical_result(
     )
 
 
+def medical_rates(c: Context, place: str) -> dict[str, float | None]:
+    """The rates the medical sentence quotes, from the parameters of the item's place."""
+    where = place if place in c.places and place != "none" else "work_place"
+    return {"worker": c.rate("medical.employee.worker_rate", where)}
+
+
 # -- pension -------------------------------------------------------------------------------------------------
+def pension_rates(c: Context, place: str) -> dict[str, float | None]:
+    """The rates the pension sentence quotes, from the parameters of the item's place: an employee's and an
+    employer's share, a flexible worker's rate and the part of it that goes to the personal account."""
+    where = place if place in c.places and place != "none" else "work_place"
+    names = {
+        "worker": "pension.employee.worker_rate",
+        "employer": "pension.employee.employer_rate",
+        "flexible": "pension.employee.flexible.rate",
+        "flexible_account": "pension.employee.flexible.account_rate",
+    }
+    return {key: c.rate(name, where) for key, name in names.items()}
+
+
 def employee_pension_cost(c: Context, base_index: float | None = None) -> float | None:
     extra = {} if base_index is None else {"pension_base_index_chosen": base_index}
     found = c.ask.optional(
@@ -318,7 +337,7 @@ def pension_result(
         cost,
         others,
         protects,
-        text.pension_reason(scheme, place, basis, c.income_floor),
+        text.pension_reason(scheme, place, basis, c.income_floor, pension_rates(c, place)),
         c.cite(
             "social_insurance_law.art10",
             "resident_pension_2014_8",

@@ -73,7 +73,7 @@ def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
         plan[0], plan[1] = plan[1], plan[0]
     afford, plan_kept = affordability(c, plan, request.budget_monthly, float(facts["affordable_share_of_income"]))
     found_what_ifs = what_ifs(c, plan)
-    warnings, weakest = ask.said()
+    warnings, weakest = ask.said(quiet=deliberate_default)
     gaps = [gap for item in plan for gap in item["data_gaps"]]
     return {
         "date": request.date.isoformat(),
@@ -84,7 +84,7 @@ def advise(model: Model, raw: Mapping[str, Any]) -> dict[str, Any]:
         "affordability": afford,
         "what_ifs": found_what_ifs,
         "data_gaps": list({g["zh"]: g for g in gaps}.values()),
-        "warnings": [w for w in dict.fromkeys(warnings) if not _internal_default(w)],
+        "warnings": list(dict.fromkeys(warnings)),
         "verification": {
             "weakest": weakest,
             "unverified_parameters": sorted({p for item in plan for p in item["unverified_parameters"]}),
@@ -100,14 +100,17 @@ def _income_line(c: Context) -> None:
         c.middle_income = c.profile.monthly_income >= c.income_floor
 
 
-def _internal_default(warning: str) -> bool:
-    """Defaults the advisor sets on purpose (hours, floating ratio, the place of work) are not news to the worker."""
-    return warning.endswith("not given: assumed 0.0") or warning.split(" ", 1)[0] in (
-        "daily_hours_one_employer",
-        "weekly_hours_one_employer",
-        "work_region",
-        "contract_counterparty",
-    )
+# Inputs the advisor leaves to the engine's defaults on purpose: the hours with one employer (a platform worker has
+# none to tell), the counterparty and the place of work (the question's own region). Saying so is no news to the worker.
+DELIBERATE_DEFAULTS = frozenset(
+    {"daily_hours_one_employer", "weekly_hours_one_employer", "work_region", "contract_counterparty"}
+)
+
+
+def deliberate_default(name: str, value: Any) -> bool:
+    """A default not worth a warning: one of DELIBERATE_DEFAULTS, or an amount assumed to be zero (a floating
+    ratio, a transitional pension: nothing added). Decided on the input's name and value, never on a warning's text."""
+    return name in DELIBERATE_DEFAULTS or (isinstance(value, float) and not isinstance(value, bool) and value == 0.0)
 
 
 def _region(model: Model, raw: str, field: str) -> str:

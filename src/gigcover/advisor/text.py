@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from gigcover.rules.coverage import Place
@@ -31,6 +32,13 @@ SCHEME_NAMES = {
 def percent(share: float) -> str:
     """A share as the page and the messages both show it (one figure for one quantity): 0.2498 → 25%, 0.0735 → 7.3%."""
     return f"{share:.1%}".replace(".0%", "%")
+
+
+def share_of(rate: float | None, zh: str, en: str) -> tuple[str, str]:
+    """A rate as a sentence quotes it (0.02 → "2%"), or words without a figure when the rules have none."""
+    if rate is None:
+        return zh, en
+    return percent(rate), percent(rate)
 
 
 def yuan(amount: float | None) -> str:
@@ -153,18 +161,23 @@ def injury_reason(scheme: str, industry: str, accident: str, in_pilot_industry: 
     )
 
 
-def medical_reason(scheme: str, place: str, basis: str, floor: float | None) -> tuple[str, str, str, str]:
+def medical_reason(
+    scheme: str, place: str, basis: str, floor: float | None, rates: Mapping[str, float | None]
+) -> tuple[str, str, str, str]:
     """`basis`: employer (a labour contract), income (above or below the floor), closed (the employee scheme is not
-    open to the worker there), no_figure (the floor cannot be worked out), enrolled (already held)."""
+    open to the worker there), no_figure (the floor cannot be worked out), enrolled (already held). `rates`: the
+    worker's share of employee medical insurance (`worker`), from the parameters."""
     place_zh, place_en = Place.of(place).zh, Place.of(place).en
+    worker_zh, worker_en = share_of(rates.get("worker"), "一小部分", "a small share")
     loss = (
         "没有医保，住院费用全部自付，大病可能导致灾难性支出。",
         "Without medical insurance you pay every hospital bill yourself; a serious illness can be ruinous.",
     )
     if basis == "employer":
         return (
-            "您有劳动合同，单位为您缴纳职工医保，个人缴工资的约2%。",
-            "With a labour contract your employer enrols you in employee medical insurance; you pay about 2 % of your wage.",
+            f"您有劳动合同，单位为您缴纳职工医保，个人缴工资的{worker_zh}。",
+            f"With a labour contract your employer enrols you in employee medical insurance; you pay {worker_en} of "
+            "your wage.",
             "单位不给参保是违法的，可以向社保经办机构投诉。",
             "An employer that does not enrol you breaks the law; you can complain to the social-insurance agency.",
         )
@@ -204,13 +217,21 @@ def medical_reason(scheme: str, place: str, basis: str, floor: float | None) -> 
     )
 
 
-def pension_reason(scheme: str, place: str, basis: str, floor: float | None) -> tuple[str, str, str, str]:
-    """As medical_reason, for the pension."""
+def pension_reason(
+    scheme: str, place: str, basis: str, floor: float | None, rates: Mapping[str, float | None]
+) -> tuple[str, str, str, str]:
+    """As medical_reason, for the pension; `rates`: the employee's and employer's shares (`worker`, `employer`), a
+    flexible worker's rate and its personal-account part (`flexible`, `flexible_account`), from the parameters."""
     place_zh, place_en = Place.of(place).zh, Place.of(place).en
+    worker_zh, worker_en = share_of(rates.get("worker"), "一部分", "a share")
+    employer_zh, employer_en = share_of(rates.get("employer"), "大头", "the larger share")
+    flexible_zh, flexible_en = share_of(rates.get("flexible"), "规定比例", "the set rate")
+    account_zh, account_en = share_of(rates.get("flexible_account"), "一部分", "part")
     if basis == "employer":
         return (
-            "您有劳动合同，职工养老保险由单位缴16%、个人缴8%。",
-            "With a labour contract your employer pays 16 % and you 8 % of your wage into employee pension.",
+            f"您有劳动合同，职工养老保险由单位缴{employer_zh}、个人缴{worker_zh}。",
+            f"With a labour contract your employer pays {employer_en} and you {worker_en} of your wage into employee "
+            "pension.",
             "缴费年限不足最低年限将无法按月领取职工养老金。",
             "Without the minimum years you get no monthly employee pension.",
         )
@@ -225,11 +246,12 @@ def pension_reason(scheme: str, place: str, basis: str, floor: float | None) -> 
         return (
             f"您的收入达到{place_zh}职工养老保险缴费基数下限"
             + (f"（{yuan(floor)} 元/月）" if floor else "")
-            + "，建议以灵活就业人员身份参加职工养老保险（按基数下限缴20%，其中8%进个人账户）："
+            + f"，建议以灵活就业人员身份参加职工养老保险（按基数下限缴{flexible_zh}，其中{account_zh}进个人账户）："
             "领的钱和缴的钱挂钩，比居民养老金高得多；换城市时关系可以转移，缴费年限累计计算。",
             f"Your income reaches the {place_en}'s contribution floor"
             + (f" ({yuan(floor)} yuan a month)" if floor else "")
-            + ": join employee pension as a flexible worker (20 % of the floor base, 8 % into your own account). "
+            + f": join employee pension as a flexible worker ({flexible_en} of the floor base, {account_en} into your "
+            "own account). "
             "Benefits follow contributions and are far above the resident pension; the record moves with you "
             "and years add up.",
             "只有居民养老金（每月数百元）或没有养老金。",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import text
-from .context import LATE_MONTHS, MOVE_AFTER_YEARS, Context
+from .context import LATE_MONTHS, MOVE_AFTER_YEARS, RAISED_BASE_INDEX, Context
 from .gaps import traced_gaps
 from .items import INPATIENT_BILL, employee_pension_cost, reimbursement, resident_medical_cost
 
@@ -63,6 +63,7 @@ def _medical_place(c: Context, medical: dict[str, Any]) -> list[dict[str, Any]]:
             "cost_change_monthly": round(cost_there - cost_here, 2),
             "benefit_change": gain,
             "benefit_unit": f"yuan per {bill} inpatient bill",
+            "inpatient_bill": INPATIENT_BILL,
             "detail_zh": f"在就业地住院 {bill} 元：在{'户籍地' if here == 'hukou_place' else '就业地'}参保报销 "
             f"{text.yuan(now)} 元，改在{'就业地' if other == 'work_place' else '户籍地（异地就医需备案）'}参保报销 "
             f"{text.yuan(then)} 元。",
@@ -117,14 +118,17 @@ def _from_employee(c: Context, pension: dict[str, Any]) -> list[dict[str, Any]]:
             ["employee", "resident"],
         )
     ]
-    high = employee_pension_cost(c, 1.0)
+    high = employee_pension_cost(c, RAISED_BASE_INDEX)
+    floor = c.rate("pension.employee.base_floor_ratio", pension["place"])
     if high is not None:
+        low_zh, low_en = (f"从{text.percent(floor)}", f" from {text.percent(floor)}") if floor else ("", "")
+        raised = text.percent(RAISED_BASE_INDEX)
         found.append(
             _change(
                 c,
                 "raise_pension_base",
-                "养老缴费基数从60%提高到100%",
-                "Pension base raised from 60 % to 100 %",
+                f"养老缴费基数{low_zh}提高到{raised}",
+                f"Pension base raised{low_en} to {raised}",
                 round(high - cost, 2),
                 _today_diff(v["employee_high"], base),
                 pension,

@@ -293,11 +293,13 @@ class Simulation:
             self._decided = key, decided(self.rows, self.reads, self.defaults_used, self.asked)
         return self._decided[1]
 
-    def warnings(self) -> list[str]:
-        """The warnings of what decided at least one row of the outputs asked, each with the rows it concerns."""
-        return list(self.warnings_by_rows())
+    def warnings(self, quiet: Callable[[str, Any], bool] | None = None) -> list[str]:
+        """The warnings of what decided at least one row of the outputs asked, each with the rows it concerns.
+        `quiet(name, value)`: a default the caller does not want said (one it relies on on purpose) — decided on the
+        input's name and assumed value, never on a warning's text."""
+        return list(self.warnings_by_rows(quiet))
 
-    def warnings_by_rows(self) -> dict[str, int]:
+    def warnings_by_rows(self, quiet: Callable[[str, Any], bool] | None = None) -> dict[str, int]:
         """Each warning with the number of rows it concerns (the same sentence for several reasons: the most rows)."""
         regions, found, out = self.model.regions, self.decided(), dict[str, int]()
 
@@ -305,8 +307,9 @@ class Simulation:
             out[message] = max(out.get(message, 0), rows_in(mask, self.rows))
 
         for name, mask in sorted(found.defaults.items()):
-            value = self.model.variables[name].decode(self.edge(self.defaults_used[name]), regions)
-            said(f"{name} not given: assumed {to_jsonable(value)!r}", mask)
+            value = to_jsonable(self.model.variables[name].decode(self.edge(self.defaults_used[name]), regions))
+            if quiet is None or not quiet(name, value):
+                said(f"{name} not given: assumed {value!r}", mask)
         for hit, mask in found.hits.values():
             if hit.fallback or hit.verified == "UNVERIFIED" or hit.stale:  # overlay values are none of these
                 for message in self._hit_warnings(hit, regions):

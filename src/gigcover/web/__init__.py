@@ -22,10 +22,10 @@ from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError
 from gigcover.engine.evaluate import Model
 from gigcover.labels import Lang
+from gigcover.presentation.text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES
+from gigcover.presentation.view import View, citation_view, engine_error, is_unverified, item_unverified
 
 from .form import GENERAL, OTHER_CITY, PLACED_SCHEMES, Answers, FormErrors, Prepared, birth_years, form_field, prepare
-from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES
-from .view import View, citation_view, engine_error, is_unverified, item_unverified
 
 __all__ = ["STATIC_DIR", "TEMPLATES_DIR", "router"]
 

@@ -21,8 +21,7 @@ from gigcover.advisor.model import default_model
 from gigcover.engine.errors import GigcoverError, InputValueError
 from gigcover.engine.evaluate import Model
 from gigcover.labels import Lang
-
-from .view import View
+from gigcover.presentation.view import View
 
 __all__ = ["router"]
 

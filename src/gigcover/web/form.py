@@ -17,9 +17,8 @@ from gigcover.advisor.request import WORKING_AGES, age_on
 from gigcover.engine.errors import RegionError, clip
 from gigcover.engine.regions import Region, region_table
 from gigcover.labels import Lang
+from gigcover.presentation.text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES, t
 from gigcover.rules.coverage.table2 import OUTSIDE_MAINLAND
-
-from .text import ENROLMENT_NAMES, INDUSTRY_NAMES, PLATFORM_NAMES, WORK_CITIES, t
 
 TEXT_FIELDS = (
     "work_city",

@@ -1,4 +1,5 @@
-"""Every word the web advisor shows, in Chinese and English, in one place.
+"""Every word the advisor shows a person — on the web page and from `gigcover advise` — in Chinese and English, in one
+place.
 
 `TEXT` maps a key to (中文, English). Names of values the rules produce (legal relation, access, places, payers)
 come from `gigcover.labels`; the lists here are the form's plain-language choices and the page's own sentences.
@@ -193,6 +194,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "gaps_title": ("还缺的保障", "What you are missing"),
     "gaps_none": ("没有明显缺口。", "No obvious gap."),
     "risk_title": ("您面临的主要风险", "The main risks you face"),
+    "plan_heading": ("拆包式参保建议（按优先顺序）", "Unbundled plan (in priority order)"),
     "sec_plan": ("建议：一项一项来，先急后缓", "What to do: one item at a time, most urgent first"),
     "plan_lead": (
         "不用一次把“五险”都买齐。先保最要紧的——受伤和看病，再按能力加上养老（论文提出的“拆包式”参保）。",
@@ -231,6 +233,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cheaper_routes": ("更便宜的办法（按推荐顺序）", "Cheaper routes (in the order we suggest them)"),
     "within_line": ("能负担", "affordable"),
     "route_total": ("每月合计", "Total a month"),
+    "of_income": ("（收入的 {pct}）", " ({pct} of income)"),
     "gives_up": ("要放弃的", "What you give up"),
     "diagnosis_basis": (
         "判断依据（法律关系、用工形式、论文表 2）",

@@ -1,4 +1,6 @@
-"""Turning the advice (a dict of codes and numbers) into what the page shows, in one language."""
+"""Turning the advice (a dict of codes and numbers) into words and figures in one language: the one formatter of the
+web page (its templates call `View`) and of `gigcover advise` (gigcover.cli.advise), so both say the same thing with
+the same figures. Decisions are taken on the advice's codes and numbers, never on the text of a message."""
 
 from __future__ import annotations
 
@@ -165,20 +167,19 @@ class View:
         return str(value)
 
     def benefit_change(self, what_if: Mapping[str, Any]) -> str:
-        """The benefit change of a what-if with its unit in words (a month of pension, or per hospital stay)."""
+        """The benefit change of a what-if with its unit in words: per hospital stay for a what-if about the medical
+        item (the stay's bill is the what-if's `inpatient_bill`), a month of pension for one about the pension."""
         amount = number(what_if.get("benefit_change_monthly", what_if.get("benefit_change")))
         if amount is None:
             return "—"
         if abs(amount) < 0.005:
             return self.t("no_change")
         signed = self.money(amount, signed=True)
-        unit = str(what_if.get("benefit_unit") or "")
-        bill = re.search(r"per ([\d,.]+)", unit)
-        if bill:
-            return self.t(
-                "benefit_stay", amount=signed, bill=self.money(float(bill.group(1).replace(",", "")), whole=True)
-            )
-        if "pension" in unit:
+        about = str((what_if.get("compared_with") or {}).get("item") or "")
+        bill = number(what_if.get("inpatient_bill"))
+        if about == "medical" and bill is not None:
+            return self.t("benefit_stay", amount=signed, bill=self.money(bill, whole=True))
+        if about == "pension":
             return self.t("benefit_pension", amount=signed)
         return signed + self.t("per_month")
 
@@ -189,6 +190,79 @@ class View:
         if abs(value) < 0.005:
             return self.t("no_change")
         return self.money(value, signed=True) + self.t("per_month")
+
+    # one plan item, one cheaper route, one what-if: the words both surfaces show -------------------------------
+    def title(self, item: Mapping[str, Any]) -> str:
+        return self.both(item, "title") or self.item(str(item.get("item", "")))
+
+    def where(self, item: Mapping[str, Any]) -> str:
+        """The scheme and, where there is one, the place: 城乡居民基本医疗保险 · 就业地."""
+        scheme = self.both(item, "scheme") or self.scheme(str(item.get("scheme", "")))
+        place = item.get("place")
+        return f"{scheme} · {self.label('place', place)}" if place and place != "none" else scheme
+
+    def cost(self, item: Mapping[str, Any]) -> str:
+        """What the worker pays a month for a plan item, or why that cannot be said (no local figure, an insurer's
+        quote), or that the worker pays nothing."""
+        if item.get("scheme") == "none":
+            return self.t("no_route")
+        if item.get("cost_known") is False:
+            reason = item.get("cost_unknown_reason")
+            return self.t(
+                "cost_unknown_no_regional_figure" if reason == "no_regional_figure" else "cost_unknown_insurer_quote"
+            )
+        amount = number(item.get("worker_monthly_cost"))
+        if not amount:
+            return f"0 {self.t('free_for_you')}"
+        return self.money(amount) + self.t("per_month")
+
+    def others(self, item: Mapping[str, Any]) -> list[str]:
+        """Who else pays for a plan item and how much a month: 政府补贴 58.33 元/月."""
+        payers = item.get("other_payers") or {}
+        return [
+            f"{self.payer(who)} {self.money(amount)}{self.t('per_month')}" for who, amount in payers.items() if amount
+        ]
+
+    def step(self, step: Mapping[str, Any]) -> dict[str, Any]:
+        """A next step in this language: what to do, the channel (linked only when official), the deadline."""
+        en = self.lang == "en"
+        url = step.get("url")
+        return {
+            "text": str((step.get("en") if en else None) or step.get("zh") or ""),
+            "channel": str((step.get("channel_en") if en else None) or step.get("channel") or ""),
+            "url": url if self.official(url) else None,
+            "deadline": (step.get("deadline_en") if en else None) or step.get("deadline") or None,
+        }
+
+    def gap(self, gap: Mapping[str, Any]) -> str:
+        """A figure the rules lack, said as the advisor words it for the worker (a stand-in, or cannot be worked out)."""
+        return str(gap.get(self.lang) or gap.get("zh") or "")
+
+    def route(self, route: Mapping[str, Any]) -> dict[str, Any]:
+        """A cheaper route: its title, the new monthly total with its share of income, what it gives up."""
+        return {
+            "title": self.both(route, "title"),
+            "total": self.money(route.get("worker_monthly_total")) + self.t("per_month"),
+            "share": self.pct(route.get("share_of_income")),
+            "total_and_share": self.money(route.get("worker_monthly_total"))
+            + self.t("per_month")
+            + self.t("of_income", pct=self.pct(route.get("share_of_income"))),
+            "within_line": bool(route.get("within_line")),
+            "gives_up": self.both(route, "gives_up"),
+        }
+
+    def what_if(self, what_if: Mapping[str, Any]) -> dict[str, Any]:
+        """A what-if against the advised plan: title, change in cost, change in benefit, the move's loss, detail, and
+        the stand-ins or missing figures behind it."""
+        loss = number(what_if.get("portability_loss_monthly"))
+        return {
+            "title": self.both(what_if, "title"),
+            "cost": self.cost_change(what_if.get("cost_change_monthly")),
+            "benefit": self.benefit_change(what_if),
+            "loss": self.money(loss) if loss else None,
+            "detail": self.both(what_if, "detail"),
+            "gaps": [self.gap(g) for g in what_if.get("data_gaps") or []],
+        }
 
 
 OFFICIAL_SUFFIXES = (".gov.cn",)

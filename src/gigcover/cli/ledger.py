@@ -344,7 +344,7 @@ def demo_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 def _register_claims() -> None:
-    from gigcover.cli_claims import claims_app
+    from gigcover.cli.claims import claims_app
 
     ledger_app.add_typer(claims_app, name="claims")
 

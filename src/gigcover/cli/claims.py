@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from gigcover.cli_ledger import DbOption, JsonOption, _print, fail, open_ledger
+from gigcover.cli.ledger import DbOption, JsonOption, _print, fail, open_ledger
 
 if TYPE_CHECKING:
     from gigcover.ledger.claims import Claim
