@@ -7,6 +7,7 @@ each concerns. A vector call says what the one-row calls say, together."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -184,3 +185,46 @@ def test_a_vector_call_says_what_its_rows_say_one_by_one(toy: Model, rows: list[
     assert together["verification"]["unverified_parameters"] == sorted(
         {name for answer in alone for name in answer["verification"]["unverified_parameters"]}
     )
+
+
+_WARNINGS_OF_A_ZHENGZHOU_RIDER = """
+import datetime as dt, json
+from gigcover.advisor import advise
+from gigcover.public import default_model
+from gigcover.web.form import Answers, prepare
+
+answers = {"date": "2026-06-01", "work_city": "other", "work_code": "郑州", "hukou_region": "河南周口",
+    "hukou_type": "rural", "industry": "food_delivery", "platform": "meituan", "labor_contract": "no",
+    "managed": "yes", "weekly_hours": "60", "monthly_income": "7000", "birth_year": "1995", "birth_month": "3",
+    "sex": "male"}
+found = []
+def walk(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.append(value) if key == "warnings" else walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            walk(value)
+walk(advise(default_model(), prepare(Answers(answers), "zh", dt.date(2026, 6, 1)).request))
+print(json.dumps(found, ensure_ascii=False))
+"""
+
+
+def test_the_warnings_come_in_the_same_order_in_every_process() -> None:
+    """Several warnings (fallbacks, UNVERIFIED values) in one order whatever the process's string hashing: the order
+    once followed a set's iteration, so the same answer listed its warnings differently from run to run."""
+    import os
+    import subprocess
+    import sys
+
+    def warnings_with(seed: str) -> list[list[str]]:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", _WARNINGS_OF_A_ZHENGZHOU_RIDER], env=env, capture_output=True, text=True, check=True
+        )
+        return list(json.loads(run.stdout))
+
+    first = warnings_with("1")
+    assert max(len(each) for each in first) >= 2  # an order to keep
+    assert warnings_with("2") == first
+    assert warnings_with("3") == first

@@ -86,19 +86,21 @@ def _merge(into: dict[Any, RowMask], key: Any, mask: RowMask, rows: int) -> None
 class Walked:
     """What a value rests on: keys that decided every row of it, and keys that decided some rows (with their mask)."""
 
-    everywhere: set[Key] = field(default_factory=set)
+    # an insertion-ordered set (a dict's keys): a set's order follows string hashing, which changes from process to
+    # process, and the warnings and traces are read in this order
+    everywhere: dict[Key, None] = field(default_factory=dict)
     some_rows: dict[Key, RowMask] = field(default_factory=dict)
 
     def add(self, key: Key, mask: RowMask, rows: int) -> None:
         if mask is None:
-            self.everywhere.add(key)
+            self.everywhere[key] = None
         elif key not in self.everywhere:
             _merge(self.some_rows, key, mask, rows)
 
     def take(self, other: Walked, scope: RowMask, rows: int) -> None:
         """Add what `other` rests on, for the rows of `scope` only."""
         if scope is None:
-            self.everywhere |= other.everywhere
+            self.everywhere.update(other.everywhere)
             for key, mask in other.some_rows.items():
                 self.add(key, mask, rows)
             return
@@ -193,7 +195,7 @@ def decided(rows: int, reads: Mapping[str, Reads], defaults: Iterable[str], outp
             return read.walked
         out = Walked()
         if name in assumed:
-            out.everywhere.add(("default", name))
+            out.everywhere[("default", name)] = None
         if read is not None:
             for hit_key, (_, mask) in read.hits.items():
                 out.add(("hit", hit_key), mask, rows)
