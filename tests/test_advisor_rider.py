@@ -135,26 +135,26 @@ def test_same_province_hukou_has_no_move_home_what_if() -> None:
 
 # -- the Chengdu driver: the employee route, over the line, cheaper routes ------------------------------------------
 # Employee pension as a flexible worker: Sichuan floor 4,588 × 20 % = 917.60.
-# Employee medical (Chengdu): the notice's base 6,015 (成医保办〔2025〕17号, used all year and on, see
-# tests/rules/medical/contributions.yaml): 6,015 × 8.75 % = 526.31 basic + 6,015 × 0.75 % = 45.11 大病互助 = 571.42.
-# Total 917.60 + 571.42 = 1,489.02 = 24.8 % of 6,000; the line is 5 % (advisor.affordable_share_of_income) = 300.
+# Employee medical (Chengdu): the base of the 2025-10 notice, 80 % of 7,646 = 6,117, carried forward (no 2026 figure;
+# see tests/rules/medical/contributions.yaml): 6,117 × 8.75 % = 535.24 basic + 6,117 × 0.75 % = 45.88 大病互助 = 581.12.
+# Total 917.60 + 581.12 = 1,498.72 = 24.98 % of 6,000; the line is 5 % (advisor.affordable_share_of_income) = 300.
 # Cheaper routes: both resident 33.33 + 41.67 = 75.00 (within the line, ranked first); resident pension only
-# 571.42 + 41.67 = 613.09; resident medical only 917.60 + 33.33 = 950.93; no pension 571.42 (none within the line,
+# 581.12 + 41.67 = 622.79; resident medical only 917.60 + 33.33 = 950.93; no pension 581.12 (none within the line,
 # in the order of advisor.cheaper_route_order). Medical route: 20,000 stay employee (20,000 − 1,000) × 80 % = 15,200 vs
 # resident × 70 % = 13,300: 1,900 less.
 def test_chengdu_driver_costs_and_cheaper_routes_by_hand() -> None:
     answer = ask(CHENGDU_DRIVER)
     plan = items(answer)
-    assert plan["pension"]["worker_monthly_cost"] == 917.6 and plan["medical"]["worker_monthly_cost"] == 571.42
+    assert plan["pension"]["worker_monthly_cost"] == 917.6 and plan["medical"]["worker_monthly_cost"] == 581.12
     afford = answer["affordability"]
-    assert afford["worker_monthly_total"] == 1489.02 and afford["affordable"] is False
-    assert afford["share_of_income"] == pytest.approx(1489.02 / 6000, abs=1e-4)
+    assert afford["worker_monthly_total"] == 1498.72 and afford["affordable"] is False
+    assert afford["share_of_income"] == pytest.approx(1498.72 / 6000, abs=1e-4)
     routes = [(r["name"], r["worker_monthly_total"], r["within_line"]) for r in afford["cheaper_routes"]]
     assert routes == [
         ("both_resident", 75.0, True),
-        ("resident_pension", 613.09, False),
+        ("resident_pension", 622.79, False),
         ("resident_medical", 950.93, False),
-        ("drop_pension", 571.42, False),
+        ("drop_pension", 581.12, False),
     ]
     medical_route = next(r for r in afford["cheaper_routes"] if r["name"] == "resident_medical")
     assert medical_route["benefit_changes"] == [{"what": "inpatient_reimbursement", "bill": 20000.0, "change": -1900.0}]

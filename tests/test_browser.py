@@ -355,7 +355,7 @@ def test_chengdu_driver_over_the_line_sees_the_cheaper_route(server: str, phone:
     _assert_plain_chinese(text)
     routes = phone.find_elements(By.CSS_SELECTOR, "#cheaper-routes li")
     assert routes and routes[0].get_attribute("data-route") == "both_resident" and routes[0].is_displayed()
-    assert "75.00 元" in routes[0].text and "1,489.02 元" in phone.find_element(By.ID, "affordability").text
+    assert "75.00 元" in routes[0].text and "1,498.72 元" in phone.find_element(By.ID, "affordability").text
     assert "司机" in text and "骑手" not in text
 
 

@@ -199,7 +199,8 @@ def test_shanghai_resident_premium_says_the_national_minimum_stands_in_from_the_
     said = "sets its own resident-medical premiums by age group"
     before = calc(model, "2025-02-28", "310000", {}, ["resident_medical_premium_annual"])
     on = calc(model, "2025-03-01", "310000", {}, ["resident_medical_premium_annual"])
-    elsewhere = calc(model, "2025-03-01", "440100", {}, ["resident_medical_premium_annual"])
+    # (Wuhan: no local premium in the parameters; Guangzhou, which publishes its own 549, is no longer "elsewhere")
+    elsewhere = calc(model, "2025-03-01", "420100", {}, ["resident_medical_premium_annual"])
     assert outputs(before) == outputs(on) == outputs(elsewhere) == {"resident_medical_premium_annual": 400.0}
     assert not any(said in w for w in before["warnings"])
     assert any(said in w for w in on["warnings"])
