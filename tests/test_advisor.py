@@ -120,11 +120,11 @@ def test_full_time_employee_rider_gets_employer_routes() -> None:
 
 
 def test_employee_where_no_average_wage_is_published_gets_a_plan_with_the_stand_in_named() -> None:
-    """Hunan has neither a 全口径 average wage nor a contribution band in force on DATE in the parameters (its first band
-    takes effect 2026-07): the band is built on the national private-sector average instead, and every item whose
+    """Hunan has neither a 全口径 average wage nor a contribution band in force in 2024 in the parameters (its first band
+    takes effect 2025-07): the band is built on the national private-sector average instead, and every item whose
     figure rests on it says so in Chinese (never as a reason about income)."""
     employee = {**RIDER, "work_region": "430100", "hukou_region": "430100", "has_labor_contract": True}
-    answer = ask(employee)
+    answer = advise(default_model(), {"date": "2024-09-01", "profile": employee})
     items = by_item(answer)
     assert items["occupational_injury"]["scheme"] == "work_injury"
     for name in ("medical", "pension", "unemployment"):

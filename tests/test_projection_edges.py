@@ -91,9 +91,9 @@ def test_account_at_the_end_of_the_tables_span(model: Model, birth: str, expecte
 
 
 # -- which parameter values a projection reports as read ----------------------------------------------------------
-# Shandong publishes no average: the national private-sector average stands in. Its 2019 figure (53604, UNVERIFIED)
-# is the one in force mid-2019, and no later year reads it (2020 has its own). A history starting in 2019 reads it
-# (the warning names it); one starting in 2020 does not.
+# Hubei as a whole (420000) has no average of its own (its figures are by city tier): the national private-sector
+# average stands in. Its 2019 figure (53604, UNVERIFIED) is the one in force mid-2019, and no later year reads it (2020
+# has its own). A history starting in 2019 reads it (the warning names it); one starting in 2020 does not.
 UNVERIFIED_2019 = "wages.private_sector_average_annual = 53604 (from 2019-01-01) is UNVERIFIED"
 
 
@@ -101,8 +101,8 @@ UNVERIFIED_2019 = "wages.private_sector_average_annual = 53604 (from 2019-01-01)
 def test_a_value_is_reported_read_only_by_a_projection_spanning_its_years(
     model: Model, start: int, warned: bool
 ) -> None:
-    inputs = {"contribution_history": history(start, "370000", employee(5, "370000")), **MAN_1970}
-    answer = calc(model, DATE, "370000", inputs, ["projected_account_balance"])
+    inputs = {"contribution_history": history(start, "420000", employee(5, "420000")), **MAN_1970}
+    answer = calc(model, DATE, "420000", inputs, ["projected_account_balance"])
     assert any(UNVERIFIED_2019 in w for w in answer["warnings"]) is warned
 
 

@@ -582,8 +582,8 @@ def test_chengdu_flexible_medical_answers_in_the_first_half_of_2025(model: Any) 
 
 # Dates and places for which the sources give no value: the answer is a clear error, not a crash.
 NO_VALUE_YET = [
-    # (date, region, output, inputs, the parameter that has no value in force); Shanxi (140100) in 2025: neither a
-    # sourced 计发基数, nor an average wage, nor a published band (its first, 2026-07-01);
+    # (date, region, output, inputs, the parameter that has no value in force); Shanxi (140100) in 2024: neither a
+    # sourced 计发基数 (its first, 2025-01-01), nor an average wage, nor a published band (their first, 2025-07-01);
     # occupational-injury benefits start with the first pilot, 2022-07-01
     ("2022-06-01", "310000", "occupational_injury_funeral_subsidy", {}, "occupational_injury.benefit_base_ratio"),
     (
@@ -596,7 +596,7 @@ NO_VALUE_YET = [
     ("2019-06-01", "310000", "work_injury_death_lump_sum", {}, "wages.national_urban_disposable_income_annual"),
     ("2018-06-01", "110000", "resident_medical_premium_annual", {}, "medical.resident.individual_premium_annual"),
     (
-        "2025-09-01",
+        "2024-09-01",
         "140100",
         "employee_pension_monthly",
         TRACED["employee_pension_monthly"],
@@ -656,9 +656,9 @@ def test_trace_entry_lists_only_parameters_its_formula_declares(model: Any) -> N
 
 
 def test_average_wage_with_neither_average_nor_band_names_what_is_missing(model: Any) -> None:
-    """Shanxi's first entry (average 7073, band 4244–21219) takes effect 2026-07-01: in 2025 neither the average nor the
+    """Shanxi's first entry (average 6997, band 4198–20991) takes effect 2025-07-01: in 2024 neither the average nor the
     band is known, so the answer fails naming the average wage and the place, rather than deriving from nothing."""
     with pytest.raises(NotInForceError) as caught:
-        calc(model, "2025-09-01", "140100", {"employee_pension_access": "individual"}, ["pension_average_wage_monthly"])
+        calc(model, "2024-09-01", "140100", {"employee_pension_access": "individual"}, ["pension_average_wage_monthly"])
     assert "wages.provincial_average_monthly" in caught.value.message
     assert "140100" in caught.value.message

@@ -275,9 +275,16 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
 
 
 def test_employee_where_the_wage_is_missing_sees_the_stand_in_named(client: TestClient) -> None:
-    """Changsha: no average wage and no band in force on DATE in the parameters (Hunan's first band takes effect
-    2026-07): the costs are estimated from the national private-sector wage and each card using it says so."""
-    answers = {**RIDER, "work_city": "other", "work_code": "430100", "hukou_region": "430100", "labor_contract": "yes"}
+    """Changsha in 2024: no average wage and no band in force in the parameters (Hunan's first band takes effect
+    2025-07): the costs are estimated from the national private-sector wage and each card using it says so."""
+    answers = {
+        **RIDER,
+        "date": "2024-09-01",
+        "work_city": "other",
+        "work_code": "430100",
+        "hukou_region": "430100",
+        "labor_contract": "yes",
+    }
     page = client.post("/advice", data=answers)
     assert page.status_code == 200, page.text[:2000]
     assert "您的保障方案" in page.text
