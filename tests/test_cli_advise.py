@@ -122,14 +122,14 @@ def test_zhengzhou_rider_is_told_the_missing_figure_in_chinese(tmp_path: Path) -
     assert "Zhengzhou" in gap_en["en"] and gap_en["en"] in english.out and gap["zh"] not in english.out
 
 
-# The Chengdu driver (derivation in tests/test_advisor_rider.py): employee medical 571.42 + employee pension 917.60 =
-# 1,489.02 a month = 24.8 % of 6,000, over the 5 % line (advisor.affordable_share_of_income); both resident routes
+# The Chengdu driver (derivation in tests/test_advisor_rider.py): employee medical 581.12 (6,117 × 9.5 %, from
+# 2025-10) + employee pension 917.60 = 1,498.72 a month = 25.0 % of 6,000, over the 5 % line (advisor.affordable_share_of_income); both resident routes
 # 33.33 + 41.67 = 75.00 a month, within the line, ranked first.
 def test_chengdu_driver_over_the_line_is_shown_the_cheaper_routes(tmp_path: Path) -> None:
     seen = Seen(tmp_path, "chengdu_driver")
     v, afford = seen.view, seen.answer["affordability"]
-    assert afford["worker_monthly_total"] == 1489.02 and afford["affordable"] is False
-    assert "1,489.02 元/月" in seen.out and TEXT["afford_heavy"][0] in seen.out
+    assert afford["worker_monthly_total"] == 1498.72 and afford["affordable"] is False
+    assert "1,498.72 元/月" in seen.out and TEXT["afford_heavy"][0] in seen.out
     assert TEXT["cheaper_routes"][0] in seen.out
     routes = afford["cheaper_routes"]
     assert routes[0]["name"] == "both_resident" and routes[0]["worker_monthly_total"] == 75.0
