@@ -77,7 +77,10 @@ def occupational_injury_base_per_order(v: Inputs, p: Params) -> Array:
 )
 def occupational_injury_levy_per_order(v: Inputs, p: Params) -> Array:
     """The base amount × (1 + floating ratio) (月缴费 = Σ 订单量 × 基准额 × (1 + 浮动比例)), not rounded: a ratio can
-    give a fraction of a fen per order (0.07 × 1.15 = 0.0805); the monthly amounts round to the fen."""
+    give a fraction of a fen per order (0.07 × 1.15 = 0.0805); the monthly amounts round to the fen. This is the
+    tariff an order owes where the pilot covers it; whether it does (province and date, platform, no labour relation)
+    is `occupational_injury_covered`, and a row it does not cover has no payers (`occupational_injury_payers`): the
+    ledger and the policy lab charge only covered orders."""
     return np.round(v.occupational_injury_base_per_order * (1 + v.occupational_injury_float_ratio), 6)
 
 
