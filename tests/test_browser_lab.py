@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_browser import ARTIFACTS, _full_page_screenshot, _wait, browser, server
+from test_browser import ARTIFACTS, _full_page_screenshot, _wait, browser, phone, server
 
-__all__ = ["browser", "server"]  # the fixtures, used by name
+__all__ = ["browser", "phone", "server"]  # the fixtures, used by name
 
 CHARTS = ("coverage-by-risk", "coverage-by-cell", "cost-by-payer", "worker-cost-share", "injury-fund")
 RUN_SECONDS = 300  # a run is seconds of CPU; a loaded 2-core machine may take minutes
@@ -43,10 +43,11 @@ def _charts_drawn(driver: Any) -> dict[str, dict[str, Any]]:
     return found
 
 
-def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: str, browser: Any) -> None:
+def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: str, phone: Any) -> None:
+    """On a phone-sized screen: the page (its charts and the headline table) never scrolls sideways."""
     from selenium.webdriver.common.by import By
 
-    driver = browser
+    driver = phone
     driver.get(f"{server}/?lang=zh")
     _click(driver, "#lab-link")
     _wait(driver, "#lab-form")
@@ -77,6 +78,17 @@ def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: s
     assert "law-2026" in charts["injury-fund"]["reading"] and "每单" in charts["injury-fund"]["reading"]
     assert driver.find_element(By.ID, "per_order_amount").get_attribute("value") == "0.2"  # the form kept
     assert driver.find_element(By.ID, "scenario-formalization").is_selected()
+    widths = driver.execute_script(
+        """
+        const vw = document.documentElement.clientWidth;
+        const right = (css) => Math.max(0, ...[...document.querySelectorAll(css)].map(e => e.getBoundingClientRect().right));
+        return {vw: vw, page: document.documentElement.scrollWidth, svg: right('figure.lab-chart svg'),
+                table: right('.lab-table-scroll'), form: right('#lab-form')};
+        """
+    )
+    assert widths["page"] <= widths["vw"], widths  # the page does not scroll sideways
+    for part in ("svg", "table", "form"):  # the charts scale down; the headline table scrolls inside its card
+        assert 0 < widths[part] <= widths["vw"] + 0.5, widths
     _full_page_screenshot(driver, ARTIFACTS / "lab-page-zh.png")
 
     _click(driver, "#lang-switch")  # posts the form back: the same run, from the cache, in English

@@ -328,6 +328,10 @@ def test_the_page_runs_shows_every_chart_and_switches_language_without_running_a
         ({"size": "999999"}, "size", "500 到 5,000 之间的整数", "from 500 to 5,000"),
         ({"scenario": ["law-2026", "nope"]}, "scenarios", "未知情景：nope", "unknown scenario nope"),
         ({"scenario": []}, "scenarios", "请至少选择一个情景", "pick at least one scenario"),
+        ({"scenario": ["law-2026", "law-2026"]}, "scenarios", "情景重复：law-2026", "given twice: law-2026"),
+        ({"take_up_elasticity": "0.05"}, "take_up_elasticity", "0.1 到 10 之间的倍数", "between 0.1 and 10"),
+        ({"awareness": "１.５"}, "awareness", "0 到 1 之间的概率", "a probability between 0 and 1"),  # full-width
+        ({"size": "3000", "projection": "1"}, "size", "含终身测算时样本量最多 2,000 行", "at most 2,000 with it"),
         ({"scenario": ["universal"], "worker_share": "0.4"}, "worker_share", "超过 1", "more than 1"),
     ],
 )
@@ -349,6 +353,15 @@ def test_a_bad_value_on_the_page_is_said_in_its_language_and_keeps_the_form(
                 assert f'value="{value}"' in page.text
         assert 'id="lab-results"' not in page.text
     assert not getattr(app.state, "lab_results", None)
+
+
+def test_with_the_projection_the_page_draws_the_adequacy_chart(app: Any) -> None:
+    with TestClient(app) as client:
+        page = client.post("/lab", data={"scenario": "baseline-2021", "size": "500", "projection": "1", "lang": "en"})
+    assert page.status_code == 200, page.text[-2000:]
+    assert re.search(r'id="chart-adequacy">.*?<svg', page.text, re.S)
+    assert 'id="adequacy-missing"' not in page.text
+    assert 'data-measure="replacement_rate_median"' in page.text
 
 
 def test_a_run_is_never_read_from_a_url(app: Any) -> None:

@@ -251,7 +251,8 @@ class LabForm:
         except ValidationError as exc:
             for error in exc.errors():
                 name = str(error["loc"][0]) if error["loc"] else "scenarios"
-                errors.setdefault(name, _message(name, limits))
+                twice = name == "scenarios" and error["type"] == "value_error"
+                errors.setdefault(name, _twice(fields["scenarios"]) if twice else _message(name, limits))
             raise LabFormErrors(errors) from None
         if errors:
             raise LabFormErrors(errors)
@@ -261,6 +262,11 @@ class LabForm:
 def _message(name: str, limits: LabLimits) -> tuple[str, str]:
     zh, en = MESSAGES.get(name, MESSAGES["scenarios"])
     return zh.format(low=MIN_SIZE, high=limits.max_rows), en.format(low=MIN_SIZE, high=limits.max_rows)
+
+
+def _twice(scenarios: list[str]) -> tuple[str, str]:
+    named = sorted({s for s in scenarios if scenarios.count(s) > 1})
+    return f"情景重复：{'、'.join(named)}", f"given twice: {', '.join(named)}"
 
 
 def _normalised(text: str) -> str:
