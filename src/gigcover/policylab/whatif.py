@@ -66,8 +66,8 @@ SIZE_CAP = 20_000
 """The largest sample the service runs (a bigger population is a job for `gigcover simulate`)."""
 DEFAULT_SIZE = 20_000
 MAX_PER_ORDER = 2.0
-"""元/单: an input limit, not law. The 2025 amounts are 0.01–0.25 元/单 and a delivery pays a rider a few yuan; a
-levy of more than 2 yuan an order is no longer a what-if about this scheme."""
+"""元/单: an input limit, not law — eight times the highest amount in the rules (0.25 元/单, instant delivery's high
+band since 2025-07-01; the others 0.01–0.18). More is refused as absurd rather than run."""
 ELASTICITY_RANGE = (0.1, 10.0)
 REPLICATIONS = 1000
 AMOUNT_PARAMETER = "occupational_injury.base_amount_per_order"
