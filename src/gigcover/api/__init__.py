@@ -21,6 +21,7 @@ from gigcover.engine.evaluate import Model, calculate
 from gigcover.web import console
 
 from .claim_routes import router as claim_router
+from .lab_routes import router as lab_router
 from .ledger_routes import ledger_of
 from .ledger_routes import router as ledger_router
 from .limits import BodyLimit, ServiceLimits, route_limit_finder, worker_pool
@@ -42,6 +43,8 @@ the law as dated, cited code.
 * `GET /v1/parameters`, `GET /v1/parameters/{name}` — every value dated, cited and tagged with its verification
   level (V1 full legal text … UNVERIFIED); regional values fall back city → province → national.
 * `GET /v1/variables`, `GET /v1/variables/{name}` — the legal concepts, their inputs and references.
+* `POST /v1/lab/runs` — the policy lab's built-in scenarios with edited figures on a calibrated sample (the `/lab`
+  page's run as JSON).
 
 Errors are RFC 9457 `application/problem+json` with `type`, `title`, `status`, `detail`, `instance` and the
 details needed to fix the request (`field`, `suggestions`, `missing`, `allowed`).
@@ -57,6 +60,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "parameters", "description": "Dated, cited parameter values."},
     {"name": "variables", "description": "Variables: legal concepts with their inputs and references."},
     {"name": "ledger", "description": "Per-order occupational-injury ledger: orders, levies, workers' days, bands."},
+    {"name": "policy lab", "description": "What-if runs of the policy lab's scenarios on a calibrated sample."},
     {"name": "operations", "description": "Health of the service."},
 ]
 
@@ -125,6 +129,7 @@ def create_app(model: Model | None = None, db_url: str | None = None, limits: Se
     app.include_router(router)
     app.include_router(ledger_router)
     app.include_router(claim_router)
+    app.include_router(lab_router)
     _include_web(app)
     return app
 

@@ -94,8 +94,8 @@ def chart_keys(summary: Summary) -> list[str]:
     return keys
 
 
-def render(summary: Summary, context: ReportContext) -> str:
-    """The report as one HTML page."""
+def charts(summary: Summary) -> list[Chart]:
+    """The report's charts for a summary, in `chart_keys` order (the lab's web page shows these same charts)."""
     values = _Values(summary)
     builders: dict[str, Callable[[_Values], Chart]] = {
         "coverage-by-risk": _coverage_by_risk,
@@ -105,9 +105,18 @@ def render(summary: Summary, context: ReportContext) -> str:
         "adequacy": _adequacy,
         "injury-fund": _injury_fund,
     }
-    charts = [builders[key](values) for key in chart_keys(summary)]
-    adequacy_note = "" if values.has("replacement_rate_median") else _adequacy_missing(summary)
-    return _page(values, context, charts, adequacy_note, summary.notes + context.extra_notes)
+    return [builders[key](values) for key in chart_keys(summary)]
+
+
+def adequacy_missing(summary: Summary) -> str:
+    """Why the adequacy chart is absent ("" when it is drawn)."""
+    return "" if _Values(summary).has("replacement_rate_median") else _adequacy_missing(summary)
+
+
+def render(summary: Summary, context: ReportContext) -> str:
+    """The report as one HTML page."""
+    values = _Values(summary)
+    return _page(values, context, charts(summary), adequacy_missing(summary), summary.notes + context.extra_notes)
 
 
 # -- charts --------------------------------------------------------------------------------------------------------
@@ -459,24 +468,28 @@ tr.assumption td:nth-child(2),tr.unverified td:first-child{color:#a40}code{font-
 """
 
 
+HEADLINE = (
+    *(RISKS[r][0] for r in RISKS),
+    *(f"contributions_{p}" for p, _, _ in PAYERS),
+    "worker_cost_share_of_income",
+    "replacement_rate_median",
+    "injury_fund_break_even_per_order",
+    "injury_fund_deficit_probability",
+)
+"""The measures of the headline table (group `all`), in its order."""
+
+
 def _headline(values: _Values) -> str:
-    measures = [
-        *(RISKS[r][0] for r in RISKS),
-        *(f"contributions_{p}" for p, _, _ in PAYERS),
-        "worker_cost_share_of_income",
-        "replacement_rate_median",
-        "injury_fund_break_even_per_order",
-        "injury_fund_deficit_probability",
-    ]
     head = "".join(f"<th>{_e(s)}</th>" for s in values.scenarios)
     body = ""
-    for m in measures:
-        cells = "".join(f'<td class="num">{_e(_shown(values.get(s, "all", m), m))}</td>' for s in values.scenarios)
+    for m in HEADLINE:
+        cells = "".join(f'<td class="num">{_e(shown(values.get(s, "all", m), m))}</td>' for s in values.scenarios)
         body += f"<tr><td>{_e(m)}</td>{cells}</tr>"
     return f'<table id="headline"><tr><th>measure (group all)</th>{head}</tr>{body}</table>'
 
 
-def _shown(value: float, measure: str) -> str:
+def shown(value: float, measure: str) -> str:
+    """A measure's value as the report shows it (亿 for contributions, 4 decimals per order, else a percentage)."""
     if math.isnan(value):
         return "—"
     if measure.startswith("contributions_"):

@@ -188,3 +188,7 @@ async def advice_get(request: Request) -> Response:
 from .data import router as _data_router  # noqa: E402 — the data-coverage page (/data), in its own module
 
 router.include_router(_data_router)
+
+from .lab import router as _lab_router  # noqa: E402 — the policy lab's analyst page (/lab)
+
+router.include_router(_lab_router)
