@@ -45,7 +45,7 @@ from gigcover.policylab.whatif import (
 )
 
 from . import TEMPLATES_DIR
-from .view import View
+from gigcover.presentation.view import View
 
 __all__ = ["LabFormErrors", "lab_limits", "router", "run_lab"]
 
