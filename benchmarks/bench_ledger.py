@@ -435,12 +435,15 @@ def _previous_per_order_amounts(
         name: _fen(found[f"occupational_injury_{name}"], covered, name)
         for name in ("monthly_levy", "platform_monthly", "worker_monthly", "government_monthly")
     }
-    return OrderAmounts(
+    return OrderAmounts(  # the standard band, no floating ratio: the base amount is the levy
         covered,
+        amounts["monthly_levy"],
         amounts["monthly_levy"],
         amounts["platform_monthly"],
         amounts["worker_monthly"],
         amounts["government_monthly"],
+        np.zeros(len(industries), bool),
+        np.zeros(len(industries), np.int64),
     )
 
 
