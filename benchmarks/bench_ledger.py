@@ -17,6 +17,7 @@ PostgreSQL: each run works in a schema of its own (`bench_ledger_<random>`) on t
 
 Run: .venv/bin/python benchmarks/bench_ledger.py [--batch-sizes 1000,10000] [--orders 100000] [--peer-orders 20000]
      [--databases sqlite,postgresql] [--postgres postgresql://127.0.0.1:5432/test] [--writers 2]
+     [--skip-peer] [--pg-foreign-keys (PostgreSQL: with the foreign keys migration 0004 leaves out, to measure them)]
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 import gigcover
-from gigcover.ledger import ids
+from gigcover.ledger import ids, partitions
 from gigcover.ledger.audit import record
 from gigcover.ledger.contract import OrderIn, validate_batch, validate_columns
 from gigcover.ledger.contributions import OUTPUTS, Compute, OrderAmounts, _fen
@@ -58,6 +59,16 @@ HASHER = IdHasher(b"benchmark-key-not-a-secret-0123456789")
 REGIONS = ("310000", "440300", "500000", "110000", "330100", "620000")  # 620000: not in the pilot in August 2025
 INDUSTRIES = ("food_delivery", "ride_hailing", "intra_city_freight")
 WORKERS = 20_000
+FOREIGN_KEYS = [False]  # `--pg-foreign-keys`: put back on PostgreSQL the foreign keys migration 0004 leaves out
+RESTORED_KEYS = (
+    "ALTER TABLE orders ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
+    "ALTER TABLE orders ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
+    "ALTER TABLE orders ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
+    "ALTER TABLE postings ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
+    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day) REFERENCES orders (id, cover_day)",
+    "ALTER TABLE covered_days ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
+    "ALTER TABLE covered_days ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
+)
 
 
 # -- the orders ---------------------------------------------------------------------------------------------------
@@ -116,6 +127,10 @@ def database(kind: str, postgres_url: str) -> Iterator[Engine]:
     engine = connect(f"{postgres_url}?options=-csearch_path%3D{schema}")
     try:
         migrate(engine)
+        if FOREIGN_KEYS[0]:
+            with engine.begin() as connection:
+                for statement in RESTORED_KEYS:
+                    connection.exec_driver_sql(statement)
         yield engine
     finally:
         engine.dispose()
@@ -191,12 +206,27 @@ def timed_run(kind: str, postgres_url: str, path: str, batch_list: list[list[dic
         for batch in batch_list:
             PATHS[path](engine, platform, batch)
         new_rate = total / (time.perf_counter() - t0)
+        if kind == "postgresql" and path == "new":
+            print(f"           on disk: {bytes_per_order(engine):,.0f} bytes an order (tables and indexes)")
         t0 = time.perf_counter()
         for batch in batch_list:
             result = PATHS[path](engine, platform, batch)
             assert result.accepted == 0
         replay_rate = total / (time.perf_counter() - t0)
     return new_rate, replay_rate
+
+
+def bytes_per_order(engine: Engine) -> float:
+    """PostgreSQL: the ledger's tables with their indexes (every partition), per order recorded."""
+    with engine.connect() as connection:
+        size = connection.execute(
+            text(
+                "SELECT sum(pg_total_relation_size(oid)) FROM pg_class "
+                "WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+            )
+        ).scalar_one()
+        recorded = connection.execute(text("SELECT count(*) FROM orders")).scalar_one()
+    return float(size) / max(int(recorded), 1)
 
 
 def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, float]:
@@ -283,11 +313,17 @@ def main() -> None:
     parser.add_argument(
         "--writers", type=int, default=2, help="processes writing at once for the last figure (0: none)"
     )
+    parser.add_argument(
+        "--pg-foreign-keys", action="store_true", help="PostgreSQL: with the foreign keys 0004 leaves out (to measure)"
+    )
+    parser.add_argument("--skip-peer", action="store_true", help="no previous path, no row comparison")
     options = parser.parse_args()
+    FOREIGN_KEYS[0] = options.pg_foreign_keys
     kinds = options.databases.split(",")
-    print("checking that both paths write the same rows:")
-    for kind in kinds:
-        check_same_rows(kind, options.postgres)
+    if not options.skip_peer:
+        print("checking that both paths write the same rows:")
+        for kind in kinds:
+            check_same_rows(kind, options.postgres)
     for kind in kinds:
         for size in (int(s) for s in options.batch_sizes.split(",")):
             runs = [
@@ -296,8 +332,10 @@ def main() -> None:
             ]
             new_rate = max(r[0] for r in runs)
             replay_rate = max(r[1] for r in runs)
-            peer_new, peer_replay = timed_run(
-                kind, options.postgres, "previous", make_batches(options.peer_orders, size)
+            peer_new, peer_replay = (
+                (float("nan"), float("nan"))
+                if options.skip_peer
+                else timed_run(kind, options.postgres, "previous", make_batches(options.peer_orders, size))
             )
             stages = where_the_time_goes(kind, options.postgres, size)
             print(
@@ -356,6 +394,7 @@ def previous_ingest_batch(
     clock = now or dt.datetime.now(dt.UTC)
     prepared = _prev_prepare(validate_batch(orders_in, clock), hasher)
     fresh_in_batch = _first_of_each(prepared)
+    partitions.ensure_months(engine, [p.order.cover_day for p in prepared])  # 0004's partitions (PostgreSQL)
     with engine.begin() as connection:
         rules_platform = _rules_platform(connection, platform_id)
         recorded = _recorded_payloads(connection, platform_id, [p.order.order_id for p in fresh_in_batch])
@@ -397,12 +436,15 @@ def _previous_per_order_amounts(
         name: _fen(found[f"occupational_injury_{name}"], covered, name)
         for name in ("monthly_levy", "platform_monthly", "worker_monthly", "government_monthly")
     }
-    return OrderAmounts(
+    return OrderAmounts(  # the standard band, no floating ratio: the base amount is the levy
         covered,
+        amounts["monthly_levy"],
         amounts["monthly_levy"],
         amounts["platform_monthly"],
         amounts["worker_monthly"],
         amounts["government_monthly"],
+        np.zeros(len(industries), bool),
+        np.zeros(len(industries), np.int64),
     )
 
 
@@ -511,7 +553,13 @@ def _write(
     )
     worker_ids = _worker_ids(connection, sorted({p.id_hash for p in new}))
     order_refs = _insert_orders(connection, platform_id, batch_id, new, amounts, worker_ids)
-    _insert_postings(connection, batch_id, order_refs, amounts)
+    if connection.dialect.name == "postgresql":  # 0004: the idempotency key beside the partitioned orders
+        keys = [{"platform_id": platform_id, "order_id": p.order.order_id, "payload_hash": p.payload_hash,
+                 "cover_day": p.order.cover_day} for p in new]  # fmt: skip
+        connection.execute(
+            text("INSERT INTO order_keys VALUES (:platform_id, :order_id, :payload_hash, :cover_day)"), keys
+        )
+    _insert_postings(connection, batch_id, order_refs, [p.order.cover_day for p in new], amounts)
     _add_covered_days(connection, platform_id, new, amounts, worker_ids)
     record(
         connection,
@@ -578,7 +626,9 @@ def _insert_orders(
     return _insert_many(connection, orders, rows)
 
 
-def _insert_postings(connection: Connection, batch_id: int, order_refs: list[int], amounts: OrderAmounts) -> None:
+def _insert_postings(
+    connection: Connection, batch_id: int, order_refs: list[int], days: list[dt.date], amounts: OrderAmounts
+) -> None:
     """Double entry per covered order: each payer's share debited, the levy credited to the fund (zero legs omitted)."""
     rows: list[dict[str, Any]] = []
     for i, ref in enumerate(order_refs):
@@ -591,16 +641,19 @@ def _insert_postings(connection: Connection, batch_id: int, order_refs: list[int
             (Account.FUND, 0, int(amounts.levy[i])),
         )
         rows.extend(
-            _posting(batch_id, ref, account, debit, credit) for account, debit, credit in legs if debit or credit
+            _posting(batch_id, ref, days[i], account, debit, credit)
+            for account, debit, credit in legs
+            if debit or credit
         )
     if rows:
         _insert_many(connection, postings, rows)
 
 
-def _posting(batch_id: int, order_ref: int, account: Account, debit: int, credit: int) -> dict[str, Any]:
+def _posting(batch_id: int, order_ref: int, day: dt.date, account: Account, debit: int, credit: int) -> dict[str, Any]:
     return {
         "batch_id": batch_id,
         "order_ref": order_ref,
+        "cover_day": day,
         "account": account.value,
         "debit_fen": debit,
         "credit_fen": credit,

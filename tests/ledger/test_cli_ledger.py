@@ -174,3 +174,39 @@ def test_a_database_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> No
     error = refused(run(f"sqlite:///{tmp_path / 'missing' / 'ledger.db'}", "migrate"), "db")
     assert "cannot open the ledger" in error["message"]
     refused(run("nosuchdb://x", "check"), "db")
+
+
+def test_revoke_token_refuses_the_token_from_then_on_and_is_audited(ledger_url: str) -> None:
+    issued = json.loads(run(ledger_url, "worker-token", WORKER_A, "--json").stdout)["worker_token"]
+    admin = json.loads(run(ledger_url, "admin-token", "--json").stdout)["admin_token"]
+    engine = with_engine(ledger_url)
+    try:
+        assert authenticate(engine, issued, "") is not None
+        result = run(ledger_url, "revoke-token", "-", "--json", stdin=issued + "\n")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"role": "worker", "revoked": 1}
+        assert authenticate(engine, issued, "") is None
+        assert authenticate(engine, admin, "") is not None  # only that token
+        with engine.connect() as connection:
+            entry = connection.execute(text("SELECT actor, detail FROM audit_log WHERE action = 'token.revoke'")).one()
+        assert entry.actor == "admin" and json.loads(entry.detail)["role"] == "worker"
+        assert issued not in entry.detail
+    finally:
+        engine.dispose()
+    again = run(ledger_url, "revoke-token", issued)
+    assert again.exit_code == 1 and json.loads(again.stderr.strip())["error"] == "unknown_token"
+    refused(run(ledger_url, "revoke-token"), "token")  # neither a token nor --worker
+    refused(run(ledger_url, "revoke-token", admin, "--worker", WORKER_A), "token")  # both
+    refused(run(ledger_url, "revoke-token", "--worker", WORKER_A[:17] + "0"), "worker")
+
+
+def test_revoke_token_for_a_worker_revokes_all_their_tokens(ledger_url: str) -> None:
+    tokens = [json.loads(run(ledger_url, "worker-token", WORKER_A, "--json").stdout)["worker_token"] for _ in range(2)]
+    result = run(ledger_url, "revoke-token", "--worker", WORKER_A, "--json")
+    assert json.loads(result.stdout) == {"role": "worker", "revoked": 2}
+    engine = with_engine(ledger_url)
+    try:
+        assert [authenticate(engine, token, "") for token in tokens] == [None, None]
+    finally:
+        engine.dispose()
+    assert count(ledger_url, worker_tokens) == 0

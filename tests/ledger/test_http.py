@@ -21,7 +21,7 @@ from gigcover.ledger.contract import MAX_BATCH
 from gigcover.ledger.contributions import Compute
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.platforms import add_platform
-from gigcover.ledger.schema import batches, covered_days, orders, platform_bands, postings, workers
+from gigcover.ledger.schema import audit_log, batches, covered_days, orders, platform_bands, postings, workers
 
 from .ledger_cases import WORKER_A, WORKER_B, order
 
@@ -116,6 +116,19 @@ def test_a_conflict_refuses_the_whole_batch_and_writes_nothing(ledger: Ledger) -
     assert written(ledger.engine) == before
 
 
+def test_an_order_id_resent_in_another_month_is_409_across_partitions(ledger: Ledger) -> None:
+    # on PostgreSQL August and October are different partitions of `orders`; the key (platform, order id) holds
+    august = order("A1", accepted_at="2025-08-20T12:00:00+08:00", completed_at="2025-08-20T12:30:00+08:00")
+    october = order("A1", accepted_at="2025-10-20T12:00:00+08:00", completed_at="2025-10-20T12:30:00+08:00")
+    assert ledger.call("POST", "/v1/orders:batch", "platform", **batch(august)).status_code == 200
+    before = written(ledger.engine)
+    body = problem_of(ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("A9"), october)), 409)
+    assert body["conflicting_order_ids"] == ["A1"]
+    assert written(ledger.engine) == before
+    retry = ledger.call("POST", "/v1/orders:batch", "platform", **batch(august))
+    assert (retry.json()["accepted"], retry.json()["duplicate"]) == (0, 1)
+
+
 def test_the_same_order_id_on_another_platform_is_another_order(ledger: Ledger) -> None:
     ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("A1")))
     response = ledger.call("POST", "/v1/orders:batch", "other platform", **batch(order("A1", industry="ride_hailing")))
@@ -144,6 +157,24 @@ def test_a_malformed_batch_is_refused_naming_each_field_and_writes_nothing(ledge
     } <= fields
     assert WORKER_A[:17] not in json.dumps(body)  # an ID number is never echoed
     assert written(ledger.engine) == before
+
+
+def test_a_number_for_a_time_is_not_taken_as_unix_time(ledger: Ledger) -> None:
+    # 1756699200 is 2025-09-01T04:00:00Z: valid as Unix time, but the contract's times are ISO 8601 with an offset
+    sent = batch(
+        order("ok"),
+        {**order("N1"), "accepted_at": 1756699200},
+        {**order("N2"), "completed_at": 1756701000.5},
+        {**order("N3"), "accepted_at": "1756699200"},
+    )
+    body = problem_of(ledger.call("POST", "/v1/orders:batch", "platform", **sent), 422)
+    assert {e["field"] for e in body["errors"]} == {
+        "orders[1].accepted_at",
+        "orders[2].completed_at",
+        "orders[3].accepted_at",
+    }
+    assert all("ISO 8601" in e["message"] and "not a number" in e["message"] for e in body["errors"])
+    assert written(ledger.engine)["orders"] == 0
 
 
 def test_a_timestamp_that_leaves_the_calendar_in_utc_is_422_naming_it(ledger: Ledger) -> None:
@@ -313,6 +344,44 @@ def test_a_band_for_an_unknown_platform_is_404(ledger: Ledger) -> None:
     problem_of(ledger.call("POST", "/v1/platforms/999/bands", "admin", json=sent), 404)
 
 
+# -- revoking tokens -------------------------------------------------------------------------------------------------
+def test_a_revoked_token_is_401_from_the_next_request_and_the_revocation_is_audited(ledger: Ledger) -> None:
+    days = "/v1/workers/me/days?from=2025-09-01&to=2025-09-30"
+    assert ledger.call("GET", days, "worker").status_code == 200
+    response = ledger.call("POST", "/v1/tokens:revoke", "admin", json={"token": ledger.keys["worker"]})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"role": "worker", "revoked": 1}
+    problem_of(ledger.call("GET", days, "worker"), 401)
+    assert ledger.call("GET", days, "other worker").status_code == 200  # only that token
+    with ledger.engine.connect() as connection:
+        row = connection.execute(select(audit_log).where(audit_log.c.action == "token.revoke")).one()
+    assert row.actor == "admin" and json.loads(row.detail)["role"] == "worker"
+    # the same token again: unknown; an admin token can be revoked (by itself, too); the configured one cannot
+    problem_of(ledger.call("POST", "/v1/tokens:revoke", "admin", json={"token": ledger.keys["worker"]}), 404)
+    body = problem_of(
+        ledger.call("POST", "/v1/tokens:revoke", "admin", json={"token": ledger.keys["configured admin"]}), 409
+    )
+    assert "GIGCOVER_ADMIN_TOKEN" in body["detail"]
+    own = ledger.call("POST", "/v1/tokens:revoke", "admin", json={"token": ledger.keys["admin"]})
+    assert own.json() == {"role": "admin", "revoked": 1}
+    problem_of(ledger.call("GET", "/v1/platforms/1/bands", "admin"), 401)
+    # a platform's key is not a token: 404, and the platform keeps working
+    problem_of(
+        ledger.call("POST", "/v1/tokens:revoke", "configured admin", json={"token": ledger.keys["platform"]}), 404
+    )
+    assert ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("R1"))).status_code == 200
+
+
+def test_a_revocation_names_exactly_one_target(ledger: Ledger) -> None:
+    for sent in ({}, {"token": "x", "worker_id_number": WORKER_A}):
+        body = problem_of(ledger.call("POST", "/v1/tokens:revoke", "admin", json=sent), 422)
+        assert body["field"] == "body"
+    body = problem_of(
+        ledger.call("POST", "/v1/tokens:revoke", "admin", json={"worker_id_number": WORKER_A[:17] + "0"}), 422
+    )
+    assert body["field"] == "worker_id_number" and WORKER_A[:17] not in json.dumps(body)
+
+
 # -- the authorization matrix -----------------------------------------------------------------------------------------
 ROLES = ("none", "invalid", "platform", "other platform", "worker", "admin", "configured admin")
 ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], dict[str, int]]] = {
@@ -347,6 +416,12 @@ ENDPOINTS: dict[str, tuple[str, str, dict[str, Any], dict[str, int]]] = {
         "/v1/platforms/{platform}/bands",
         {},
         {"platform": 200, "admin": 200, "configured admin": 200},
+    ),
+    "revoke a worker's tokens": (
+        "POST",
+        "/v1/tokens:revoke",
+        {"json": {"worker_id_number": WORKER_B}},
+        {"admin": 200, "configured admin": 200},
     ),
 }
 

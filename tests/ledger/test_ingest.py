@@ -293,7 +293,12 @@ def test_check_finds_planted_breaches(engine: Engine, meituan: int, compute: Com
         connection.execute(postings.delete().where(postings.c.order_ref == a2))  # an order without postings
         connection.execute(
             insert(postings).values(
-                batch_id=result.batch_id, order_ref=a3, account="worker_share", debit_fen=2, credit_fen=0
+                batch_id=result.batch_id,
+                order_ref=a3,
+                account="worker_share",
+                debit_fen=2,
+                credit_fen=0,
+                cover_day=dt.date(2025, 9, 1),
             )
         )
         connection.execute(update(covered_days).values(orders=5))

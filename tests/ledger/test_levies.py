@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select, text
 
+from gigcover.ledger import bands as bands_module
 from gigcover.ledger import ids
 from gigcover.ledger.access import Role, authenticate, issue_admin_token, issue_worker_token
 from gigcover.ledger.bands import (
@@ -117,6 +120,43 @@ def test_setting_the_same_day_again_replaces_it(engine: Engine, meituan: int) ->
     assert settings_of(engine, meituan) == [setting(meituan, "310000", Band.STANDARD, -500)]
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(platform_bands)).scalar_one() == 1
+
+
+def test_two_admins_setting_the_same_band_at_once_are_served_one_after_the_other(
+    engine: Engine, meituan: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # both threads are held inside their transaction, after the repricing check and before the write, until the
+    # other arrives (or 2 s pass): without serialization both find no row for the day and both insert it (a unique
+    # violation, or on SQLite a stale snapshot); with it the second waits for the first and replaces its setting
+    meeting = threading.Barrier(2, timeout=2)
+    real_check = bands_module._refuse_repricing
+
+    def held(connection: Any, wanted: BandSetting) -> None:
+        real_check(connection, wanted)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meeting.wait()
+
+    monkeypatch.setattr(bands_module, "_refuse_repricing", held)
+    wanted = [setting(meituan, "310000", Band.HIGH, 1500), setting(meituan, "310000", Band.STANDARD, -500)]
+    errors: list[BaseException] = []
+
+    def admin(one: BandSetting) -> None:
+        try:
+            set_band(engine, one, actor="admin")
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=admin, args=(one,)) for one in wanted]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    final = settings_of(engine, meituan)
+    assert len(final) == 1 and final[0] in wanted  # one row for the day: the last one written
+    with engine.connect() as connection:
+        audited = connection.execute(text("SELECT count(*) FROM audit_log WHERE action = 'platform.band'")).scalar()
+    assert audited == 2
 
 
 def test_an_unknown_platform_is_refused(engine: Engine) -> None:

@@ -25,7 +25,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 import gigcover
-from gigcover.ledger.access import Principal, Role, authenticate
+from gigcover.ledger import ids
+from gigcover.ledger.access import NotRevocable, Principal, Role, authenticate, revoke_token, revoke_worker_tokens
 from gigcover.ledger.bands import BandConflict, BandInvalid, BandSetting, set_band, settings_of, validate_setting
 from gigcover.ledger.claims import Calculate
 from gigcover.ledger.contract import MAX_BATCH, BatchInvalid, BatchTooLarge, FieldError, OrderIn
@@ -529,3 +530,46 @@ def get_bands(context: LedgerDep, principal: PlatformOrAdmin, platform_id: Platf
     if principal.role is Role.PLATFORM and principal.platform_id != platform_id:
         raise HTTPException(403, "a platform reads its own bands only")
     return BandList(platform_id=platform_id, bands=[_band_out(s) for s in settings_of(context.engine, platform_id)])
+
+
+class RevokeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str | None = Field(None, min_length=1, max_length=512, description="a worker's or an admin's token")
+    worker_id_number: str | None = Field(
+        None, min_length=1, max_length=32, description="or: every token of this worker (national ID number)"
+    )
+
+
+class RevokeOut(BaseModel):
+    role: Literal["worker", "admin"]
+    revoked: int = Field(description="tokens revoked (unknown from now on: 401)")
+
+
+@router.post(
+    "/v1/tokens:revoke",
+    response_model=RevokeOut,
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Revoke a worker's or an admin's token, or every token of a worker (admin)",
+)
+def post_revoke(request: Request, context: LedgerDep, principal: AdminOnly, body: RevokeIn) -> Any:
+    """Send exactly one of `token` and `worker_id_number`. A revoked token is refused (401) from the next request
+    on; the audit log records the revocation. The configured `GIGCOVER_ADMIN_TOKEN` cannot be revoked here (409)."""
+    if (body.token is None) == (body.worker_id_number is None):
+        return _invalid(
+            request, [FieldError("body", "send exactly one of token and worker_id_number")], "request_validation"
+        )
+    if body.worker_id_number is not None:
+        try:
+            count = revoke_worker_tokens(context.engine, context.hasher, body.worker_id_number, principal.actor)
+        except ids.InvalidIdNumber as error:
+            return _invalid(request, [FieldError("worker_id_number", str(error))], "request_validation")
+        return RevokeOut(role="worker", revoked=count)
+    assert body.token is not None
+    try:
+        role = revoke_token(context.engine, body.token, principal.actor, context.admin_token)
+    except NotRevocable as error:
+        return problem(request.url.path, 409, str(error), kind="not_revocable")
+    except LookupError as error:
+        return problem(request.url.path, 404, str(error).strip("'\""), kind="unknown_token")
+    return RevokeOut(role="worker" if role is Role.WORKER else "admin", revoked=1)

@@ -185,6 +185,45 @@ def admin_token_command(
     typer.echo(f"admin token (shown once): {token}")
 
 
+@ledger_app.command("revoke-token")
+def revoke_token_command(
+    token: Annotated[
+        str | None, typer.Argument(help="the worker's or admin's token, or - to read it from stdin")
+    ] = None,
+    worker: Annotated[
+        str | None, typer.Option("--worker", help="instead: every token of this worker (ID number, or - for stdin)")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Revoke a worker's or an admin's token (refused from now on: 401), or every token of a worker. Audited."""
+    from gigcover.ledger import ids
+    from gigcover.ledger.access import NotRevocable, revoke_token, revoke_worker_tokens
+
+    if (token is None) == (worker is None):
+        fail("give exactly one of TOKEN and --worker", "token")
+    engine, url = open_ledger(db)
+    if worker is not None:
+        number = sys.stdin.readline() if worker == "-" else worker
+        try:
+            count = revoke_worker_tokens(engine, ledger_key(url), number)
+        except ids.InvalidIdNumber as error:
+            fail(f"--worker: {error}", "worker")
+        result = {"role": "worker", "revoked": count}
+    else:
+        credential = (sys.stdin.readline() if token == "-" else str(token)).strip()
+        try:
+            result = {"role": revoke_token(engine, credential).value, "revoked": 1}
+        except NotRevocable as error:
+            fail(f"TOKEN: {error}", "token", "not_revocable", 1)
+        except LookupError as error:
+            fail(f"TOKEN: {str(error).strip(chr(39))}", "token", "unknown_token", 1)
+    if as_json:
+        _print(result)
+        return
+    typer.echo(f"revoked {result['revoked']} {result['role']} token(s)")
+
+
 @ledger_app.command("set-band")
 def set_band_command(
     platform_id: Annotated[int, typer.Argument(help="the platform's id")],

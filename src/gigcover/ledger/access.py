@@ -8,7 +8,12 @@ administrator token (compared in constant time).
 
 - platform: reports its orders, reads its own levies and bands;
 - worker: reads their own covered days and contributions;
-- admin: sets bands, reads every platform's levies.
+- admin: sets bands, reads every platform's levies, revokes tokens.
+
+A worker or admin token is revoked by deleting its hash (`revoke_token`, or every token of a worker with
+`revoke_worker_tokens`): from then on it is unknown (401), like a token never issued; the audit log keeps who revoked
+which token (its row id) and when. The configured `GIGCOVER_ADMIN_TOKEN` is not in the database: it is revoked by
+unsetting it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from gigcover.ledger import ids
 from gigcover.ledger.audit import record
@@ -118,3 +123,45 @@ def authenticate(engine: Engine, credential: str, admin_token: str | None = None
             return Principal(Role.WORKER, worker_id=int(worker.id), worker_id_hash=worker.id_hash)
         platform = connection.execute(select(platforms.c.id).where(platforms.c.key_hash == digest)).scalar()
     return None if platform is None else Principal(Role.PLATFORM, platform_id=int(platform))
+
+
+class NotRevocable(ValueError):
+    """A credential that revoking a token cannot remove (the configured admin token)."""
+
+
+def revoke_token(engine: Engine, token: str, actor: str = "admin", admin_token: str | None = None) -> Role:
+    """Revoke a worker or admin token (it is unknown from now on: 401); the role it had. Audited.
+
+    `LookupError` for a token that is not (or no longer) issued; `NotRevocable` for the configured admin token."""
+    configured = os.environ.get(ADMIN_TOKEN_ENV, "") if admin_token is None else admin_token
+    if configured and hmac.compare_digest(token_hash(token), token_hash(configured)):
+        raise NotRevocable(f"this is the configured {ADMIN_TOKEN_ENV}: unset it (and restart) to revoke it")
+    digest = token_hash(token)
+    with engine.begin() as connection:
+        for role, table in ((Role.WORKER, worker_tokens), (Role.ADMIN, admin_tokens)):
+            gone = connection.execute(delete(table).where(table.c.token_hash == digest).returning(table.c.id)).all()
+            if gone:
+                record(connection, actor, "token.revoke", {"role": role.value, "token_id": int(gone[0].id)})
+                return role
+    raise LookupError("no such token: it was never issued, or already revoked (a platform's key is not a token)")
+
+
+def revoke_worker_tokens(engine: Engine, hasher: IdHasher, id_number: str, actor: str = "admin") -> int:
+    """Revoke every token of the worker with this ID number; how many. Audited (the worker's id, not the number).
+
+    `ids.InvalidIdNumber` for a number that is not valid."""
+    id_hash = hasher.hash(ids.validate(id_number))
+    with engine.begin() as connection:
+        worker_id = connection.execute(select(workers.c.id).where(workers.c.id_hash == id_hash)).scalar()
+        if worker_id is None:
+            return 0
+        gone = connection.execute(
+            delete(worker_tokens).where(worker_tokens.c.worker_id == worker_id).returning(worker_tokens.c.id)
+        ).all()
+        record(
+            connection,
+            actor,
+            "token.revoke",
+            {"role": Role.WORKER.value, "worker_id": int(worker_id), "token_ids": sorted(int(r.id) for r in gone)},
+        )
+    return len(gone)

@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, update
 
 from gigcover.engine.regions import region_table
+from gigcover.ledger import store
 from gigcover.ledger.audit import record
 from gigcover.ledger.contract import FieldError
 from gigcover.ledger.contributions import RATIO_SCALE
@@ -134,7 +135,13 @@ def set_band(engine: Engine, setting: BandSetting, actor: str = "admin") -> Band
     """Record a setting (replacing one of the same day); `LookupError` for an unknown platform, `BandConflict` if it
     would reprice posted orders. Audited."""
     with engine.begin() as connection:
-        if connection.execute(select(platforms.c.id).where(platforms.c.id == setting.platform_id)).scalar() is None:
+        # one setting of a platform at a time, and none while a batch of it is being priced: SQLite takes the write
+        # lock now; PostgreSQL locks the platform's row (a batch holds it shared: ingest._rules_platform), so two
+        # admins setting the same band queue instead of both inserting it, and a batch priced at the old band
+        # cannot commit after the check that no posted order is repriced
+        store.begin_writing(connection)
+        locked = select(platforms.c.id).where(platforms.c.id == setting.platform_id).with_for_update()
+        if connection.execute(locked).scalar() is None:
             raise LookupError(f"platform {setting.platform_id} is not registered")
         _refuse_repricing(connection, setting)
         values = {

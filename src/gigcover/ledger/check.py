@@ -9,6 +9,11 @@
    fund's credits posted for that month's orders.
 6. Claims: each paid claim's payment debits the fund and credits benefits paid by exactly its benefit; a claim not
    paid has no payment postings.
+7. References: each order's platform, batch (of that platform) and worker exist; each posting's order exists, in the
+   posting's batch and day; each covered day's worker and platform exist; on PostgreSQL each order has its
+   idempotency key in `order_keys` (same payload and day) and each key its order. The database enforces these with
+   foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration 0004: the ingest path writes
+   them from rows of its own transaction, and the checks cost half the database's time), so they are verified here.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ def check(engine: Engine) -> list[Breach]:
             *_covered_days(connection),
             *_levies(connection),
             *_claim_payments(connection),
+            *_references(connection),
         ]
 
 
@@ -203,3 +209,61 @@ def _claim_payments(connection: Connection) -> list[Breach]:
         )
         for row in rows
     ]
+
+
+SHOWN = 20
+"""Rows named per broken reference (the count says how many in all)."""
+
+_REFERENCES = (
+    (
+        "order without its platform",
+        "SELECT o.platform_id, o.order_id FROM orders o WHERE NOT EXISTS "
+        "(SELECT 1 FROM platforms p WHERE p.id = o.platform_id)",
+    ),
+    (
+        "order without its batch (of its platform)",
+        "SELECT o.platform_id, o.order_id FROM orders o WHERE NOT EXISTS "
+        "(SELECT 1 FROM batches b WHERE b.id = o.batch_id AND b.platform_id = o.platform_id)",
+    ),
+    (
+        "order without its worker",
+        "SELECT o.platform_id, o.order_id FROM orders o WHERE NOT EXISTS "
+        "(SELECT 1 FROM workers w WHERE w.id = o.worker_id)",
+    ),
+    (
+        "posting without its order (in its batch and day)",
+        "SELECT p.id, p.order_ref FROM postings p WHERE NOT EXISTS (SELECT 1 FROM orders o "
+        "WHERE o.id = p.order_ref AND o.cover_day = p.cover_day AND o.batch_id = p.batch_id)",
+    ),
+    (
+        "covered day without its worker or platform",
+        "SELECT c.worker_id, c.day FROM covered_days c WHERE NOT EXISTS "
+        "(SELECT 1 FROM workers w WHERE w.id = c.worker_id) OR NOT EXISTS "
+        "(SELECT 1 FROM platforms p WHERE p.id = c.platform_id)",
+    ),
+)
+
+_KEY_REFERENCES = (
+    (
+        "order without its idempotency key",
+        "SELECT o.platform_id, o.order_id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_keys k "
+        "WHERE k.platform_id = o.platform_id AND k.order_id = o.order_id AND k.payload_hash = o.payload_hash "
+        "AND k.cover_day = o.cover_day)",
+    ),
+    (
+        "idempotency key without its order",
+        "SELECT k.platform_id, k.order_id FROM order_keys k WHERE NOT EXISTS (SELECT 1 FROM orders o "
+        "WHERE o.platform_id = k.platform_id AND o.order_id = k.order_id AND o.cover_day = k.cover_day)",
+    ),
+)
+
+
+def _references(connection: Connection) -> list[Breach]:
+    queries = _REFERENCES + (_KEY_REFERENCES if connection.dialect.name == "postgresql" else ())
+    found = []
+    for what, query in queries:
+        rows = connection.exec_driver_sql(query).all()
+        found += [Breach("references", f"{what}: {row[0]} {row[1]}") for row in rows[:SHOWN]]
+        if len(rows) > SHOWN:
+            found.append(Breach("references", f"{what}: {len(rows) - SHOWN} more"))
+    return found

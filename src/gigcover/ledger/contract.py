@@ -17,6 +17,7 @@ Two validators, one contract:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,9 @@ from gigcover.rules.occupational_injury.contributions import SECTOR_OF_INDUSTRY
 MAX_BATCH = 10_000
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 """How far a timestamp may lie ahead of the ledger's clock (clock skew between platform and ledger)."""
+
+EXAMPLE_TIME = "2025-08-01T12:00:00+08:00"
+_NUMERIC = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 """China Standard Time: UTC+8 all year (no daylight saving since 1991), the time zone of a covered day."""
@@ -91,6 +95,15 @@ class OrderIn(BaseModel):
     def _known_region(cls, value: str) -> str:
         if value == NATIONAL or value not in region_table().by_code:
             raise ValueError("unknown GB/T 2260 region code")
+        return value
+
+    @field_validator("accepted_at", "completed_at", mode="before")
+    @classmethod
+    def _not_unix_time(cls, value: Any) -> Any:
+        """The contract's times are ISO 8601 text with an offset; pydantic would take a number (or a string of
+        digits) as Unix time, a guess about the platform's clock the contract does not make."""
+        if isinstance(value, bool | int | float) or (isinstance(value, str) and _NUMERIC.fullmatch(value.strip())):
+            raise ValueError(f"expected ISO 8601 text with an offset (e.g. {EXAMPLE_TIME}), not a number")
         return value
 
     @field_validator("accepted_at", "completed_at")

@@ -33,7 +33,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
-from gigcover.ledger import store
+from gigcover.ledger import partitions, store
 from gigcover.ledger.audit import record
 from gigcover.ledger.bands import bands_for_orders
 from gigcover.ledger.contract import OrderColumns, validate_columns
@@ -97,6 +97,7 @@ def ingest_batch(
     parameter overrides (e.g. a worker share), as in `compute`; `now` the ledger's clock (for the future check)."""
     clock = now or dt.datetime.now(dt.UTC)
     prepared = _prepare(validate_columns(orders_in, clock), hasher)
+    partitions.ensure_months(engine, _months(prepared.columns.cover_day))
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return _ingest_once(engine, platform_id, prepared, compute, overrides, clock)
@@ -170,6 +171,12 @@ def _iso_utc(instants: np.ndarray) -> list[str]:
     return [text[:19] if text.endswith(".000000") else text for text in exact]
 
 
+def _months(days: np.ndarray) -> list[dt.date]:
+    """The first day of each month the batch's CST days fall in."""
+    months: list[dt.date] = np.unique(days.astype("datetime64[M]")).astype("datetime64[D]").tolist()
+    return months
+
+
 def _results(order_ids: list[str], new_ids: set[str]) -> list[OrderResult]:
     """Per order in the batch's order: `accepted` for the first occurrence of a new id, else `duplicate`."""
     if len(new_ids) == len(order_ids):  # every order new (so no repeats): the common case, without a loop
@@ -186,7 +193,10 @@ def _results(order_ids: list[str], new_ids: set[str]) -> list[OrderResult]:
 
 
 def _rules_platform(connection: Connection, platform_id: int) -> str:
-    found = connection.execute(select(platforms.c.rules_platform).where(platforms.c.id == platform_id)).scalar()
+    """The platform's name in the rules; on PostgreSQL its row is held shared until the batch commits, so a band
+    setting (which locks it: bands.set_band) waits for the batches being priced, and they for it."""
+    shared = select(platforms.c.rules_platform).where(platforms.c.id == platform_id).with_for_update(read=True)
+    found = connection.execute(shared).scalar()
     if found is None:
         raise UnknownPlatform(f"platform {platform_id} is not registered")
     return str(found)
@@ -256,8 +266,10 @@ def _write(
             amounts,
         ),
     )
-    _insert_postings(connection, batch_id)
-    _add_covered_days(connection, batch_id)
+    # the batch's rows, found by its id within its days (on PostgreSQL: only the partitions of its months are read)
+    rows = {"batch_id": batch_id, "first": columns.cover_day.min().item(), "last": columns.cover_day.max().item()}
+    _insert_postings(connection, rows)
+    _add_covered_days(connection, rows)
     record(
         connection,
         f"platform:{platform_id}",
@@ -276,32 +288,32 @@ _LEGS = " UNION ALL ".join(
 _DEBIT = "CASE leg.n WHEN 1 THEN o.platform_fen WHEN 2 THEN o.worker_fen WHEN 3 THEN o.government_fen ELSE 0 END"
 _CREDIT = "CASE leg.n WHEN 4 THEN o.levy_fen ELSE 0 END"
 _POSTINGS = text(
-    f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen)
-SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}
+    f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day)
+SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}, o.cover_day
 FROM orders o CROSS JOIN ({_LEGS}) leg
-WHERE o.batch_id = :batch_id AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT} + {_CREDIT} <> 0
+WHERE o.batch_id = :batch_id AND o.cover_day BETWEEN :first AND :last AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT} + {_CREDIT} <> 0
 ORDER BY o.id, leg.n"""
 )
 
 
-def _insert_postings(connection: Connection, batch_id: int) -> None:
+def _insert_postings(connection: Connection, rows: dict[str, Any]) -> None:
     """Double entry per covered order of the batch: each payer's share debited (platform payable, worker share,
     government share), the levy credited to the fund; zero legs omitted. Read from the orders just inserted, whose
     amounts are the rules' (one statement)."""
-    connection.execute(_POSTINGS, {"batch_id": batch_id})
+    connection.execute(_POSTINGS, rows)
 
 
 _COVERED_DAYS = text(
     """INSERT INTO covered_days (worker_id, day, platform_id, orders)
 SELECT worker_id, cover_day, platform_id, count(*) FROM orders
-WHERE batch_id = :batch_id AND covered = 1
+WHERE batch_id = :batch_id AND cover_day BETWEEN :first AND :last AND covered = 1
 GROUP BY worker_id, cover_day, platform_id
 ORDER BY worker_id, cover_day, platform_id
 ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
 )
 
 
-def _add_covered_days(connection: Connection, batch_id: int) -> None:
+def _add_covered_days(connection: Connection, rows: dict[str, Any]) -> None:
     """Count the batch's covered orders per worker, CST day and platform into `covered_days` (按日参保): a new row,
     or added to the day's count (one statement)."""
-    connection.execute(_COVERED_DAYS, {"batch_id": batch_id})
+    connection.execute(_COVERED_DAYS, rows)

@@ -115,6 +115,7 @@ postings = Table(
     Column("account", String(32), nullable=False),
     Column("debit_fen", BigInteger, nullable=False),
     Column("credit_fen", BigInteger, nullable=False),
+    Column("cover_day", Date, nullable=False),  # the order's CST day (0004): its month is the posting's partition
     CheckConstraint(
         "debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen = 0 OR credit_fen = 0)", name="one_side_non_negative"
     ),
@@ -219,3 +220,52 @@ claim_postings = Table(
     ),
 )
 """A claim's payment, double entry: the fund debited, benefits paid (待遇支付) credited, in fen."""
+
+
+# -- PostgreSQL: monthly partitions (0004; gigcover.ledger.partitions) ------------------------------------------------
+PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    # table: (primary key, {index: columns}) on PostgreSQL; no other unique constraint, no foreign keys
+    "orders": (
+        ("id", "cover_day"),
+        {
+            "ix_orders_batch_id": ("batch_id",),
+            "ix_orders_worker_id": ("worker_id",),
+            "ix_orders_platform_day": ("platform_id", "cover_day"),
+        },
+    ),
+    "postings": (("id", "cover_day"), {"ix_postings_batch_id": ("batch_id",), "ix_postings_order_ref": ("order_ref",)}),
+    "covered_days": (("worker_id", "day", "platform_id"), {"ix_covered_days_day": ("day",)}),
+}
+
+
+def postgresql_metadata() -> MetaData:
+    """The tables as migration 0004 leaves them on PostgreSQL: `orders`, `postings` and `covered_days` partitioned by
+    month (their primary keys contain the month's day; no foreign keys — `ledger check` verifies those references),
+    and `order_keys` holding the idempotency key (platform, order id): unpartitioned, because a unique constraint on
+    a partitioned table must contain its month and an order id is unique whatever its month. Every other table as
+    `metadata` declares it."""
+    shaped = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        if table.name not in PARTITIONED_SHAPES:
+            table.to_metadata(shaped)
+    for name, (key, indexes) in PARTITIONED_SHAPES.items():
+        source = metadata.tables[name]
+        columns = [
+            Column(c.name, c.type, nullable=c.nullable, primary_key=c.name in key, server_default=c.server_default)
+            for c in source.columns
+        ]
+        checks = [
+            CheckConstraint(str(c.sqltext), name=c.name) for c in source.constraints if isinstance(c, CheckConstraint)
+        ]
+        table = Table(name, shaped, *columns, *checks)
+        for index_name, index_columns in indexes.items():
+            Index(index_name, *(table.c[c] for c in index_columns))
+    Table(
+        "order_keys",
+        shaped,
+        Column("platform_id", ID, primary_key=True),
+        Column("order_id", String(64), primary_key=True),
+        Column("payload_hash", String(64), nullable=False),
+        Column("cover_day", Date, nullable=False),
+    )
+    return shaped

@@ -3,8 +3,9 @@
 - SQLite: the batch's transaction takes the write lock at once (BEGIN IMMEDIATE), so the duplicate check and the writes
   see one ledger and concurrent writers queue (busy timeout) instead of racing; recorded orders are looked up by one
   query over a JSON array of ids (`json_each`); new orders are written with one `executemany`.
-- PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`); new orders are copied (`COPY`)
-  into a temporary staging table and moved into `orders` by one INSERT … SELECT that also resolves each worker's id.
+- PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
+  unpartitioned idempotency key, migration 0004); new orders are copied (`COPY`) into a temporary staging table, their
+  keys inserted into `order_keys`, and the orders moved into the month-partitioned `orders` by one INSERT … SELECT.
   Two concurrent batches with the same new orders: the second waits on the unique index, then fails; `lost_a_race`
   tells the caller to try the batch again, when it finds the orders recorded.
 
@@ -67,7 +68,7 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
     """order_id → payload hash of the given orders already recorded for the platform (one query)."""
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(
-            "SELECT order_id, payload_hash FROM orders WHERE platform_id = %s AND order_id = ANY(%s::text[])",
+            "SELECT order_id, payload_hash FROM order_keys WHERE platform_id = %s AND order_id = ANY(%s::text[])",
             (platform_id, order_ids),
         )
     else:
@@ -156,6 +157,9 @@ WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.id_hash = h)
 ORDER BY h
 ON CONFLICT (id_hash) DO NOTHING"""
 
+_KEYS = f"""INSERT INTO order_keys (platform_id, order_id, payload_hash, cover_day)
+SELECT %(platform_id)s, order_id, payload_hash, cover_day FROM {STAGING} ORDER BY row_no"""
+
 _MOVE_ORDERS = f"""INSERT INTO orders ({_ORDER_COLUMNS})
 SELECT %(platform_id)s, order_id, payload_hash, %(batch_id)s, worker_id, industry, region, accepted_at, completed_at,
        cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen
@@ -170,7 +174,9 @@ def _insert_orders_postgresql(connection: Connection, new: NewOrders) -> None:
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({_STAGING_COLUMNS}) FROM STDIN") as copy:
         copy.write(_copy_text(new, [worker_ids[h] for h in new.id_hash]))
-    moved = connection.exec_driver_sql(_MOVE_ORDERS, {"platform_id": new.platform_id, "batch_id": new.batch_id})
+    keys = {"platform_id": new.platform_id, "batch_id": new.batch_id}
+    connection.exec_driver_sql(_KEYS, keys)  # the idempotency key: a concurrent batch's same order fails here (23505)
+    moved = connection.exec_driver_sql(_MOVE_ORDERS, keys)
     if moved.rowcount != len(new.columns):
         raise RuntimeError(f"staged {len(new.columns)} orders but moved {moved.rowcount}")
 
