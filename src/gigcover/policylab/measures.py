@@ -121,7 +121,12 @@ PASS2 = (
     "occupational_injury_platform_monthly",
     "occupational_injury_government_monthly",
 )
-PROJECTION = ("projected_pension_monthly", "portability_loss_monthly", "statutory_retirement_date")
+PROJECTION = (
+    "projected_pension_monthly",
+    "projected_benefit_base_monthly",
+    "portability_loss_monthly",
+    "statutory_retirement_date",
+)
 
 
 @dataclass(frozen=True)
@@ -602,9 +607,19 @@ def _project(
     rows: Rows, inputs: Mapping[str, Any], population: PopulationLike, compute: Compute, date: Any,
     overrides: Mapping[str, Any], model: Model,
 ) -> None:  # fmt: skip
-    """Adequacy from the lifetime projection: the pension at retirement over the worker's income grown to the
-    retirement year at the projection's wage-growth assumption (`projection.wage_growth`), i.e. the replacement
-    rate in today's money; and the pension lost to moves and scheme switches, in today's money."""
+    """Adequacy from the lifetime projection.
+
+    The replacement rate (养老金替代率) is the projected pension at retirement over the average wage of the place
+    that pays it in the retirement year — its 计发基数, the base the basic pension is computed on (国发〔2005〕38号
+    art. 6) — both in that year's money: the replacement rate of the average wage (社平工资替代率). It is not
+    taken over the worker's platform income: the projection's pension is built on the history's contribution
+    bases (an index × the place's average wage), while `monthly_income` is what the platform pays, spread over
+    the year — a fraction of a wage for the workers who are not full-time (an occasional rider's is a few hundred
+    yuan a month), which made the rate run to 6–8 for whole groups. A worker the projection gives no pension
+    (too few years in either scheme) has a rate of 0; one whose place has no benefit base has none (NaN).
+
+    The pension lost to moves and scheme switches is brought to today's money by the projection's wage-growth
+    assumption (`projection.wage_growth`), as the rules' own `portability_loss_monthly_today`."""
     found = compute(
         dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
         decode=True, missing="nan", chunk_rows=50_000,
@@ -617,6 +632,7 @@ def _project(
     year = np.asarray([int(text[:4]) if text[:4].isdigit() else day.year for text in distinct.tolist()])[inverse]
     discount = (1 + growth) ** np.maximum(year - day.year, 0)
     pension = np.asarray(found["projected_pension_monthly"], dtype=float)
+    base = np.asarray(found["projected_benefit_base_monthly"], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rows.replacement_rate = np.where(rows.income > 0, pension / discount / rows.income, np.nan)
+        rows.replacement_rate = np.where(base > 0, pension / base, np.nan)
     rows.portability_loss = np.asarray(found["portability_loss_monthly"], dtype=float) / discount
