@@ -102,9 +102,12 @@ def _hand_rows() -> Rows:
         income=np.array([1000.0, 4000.0, 8000.0]),  # a month
         take_up={"injury": np.array([1.0, 0.5, 0.0]), "medical": zeros, "pension": zeros, "unemployment": zeros},
         scheme={},
-        route={"injury": np.array([ROUTE_PLATFORM, ROUTE_PLATFORM, ROUTE_NONE]),
-               "medical": np.full(3, ROUTE_INDIVIDUAL), "pension": np.full(3, ROUTE_NONE),
-               "unemployment": np.full(3, ROUTE_NONE)},  # fmt: skip
+        route={
+            "injury": np.array([ROUTE_PLATFORM, ROUTE_PLATFORM, ROUTE_NONE]),
+            "medical": np.full(3, ROUTE_INDIVIDUAL),
+            "pension": np.full(3, ROUTE_NONE),
+            "unemployment": np.full(3, ROUTE_NONE),
+        },
         worker=np.array([120.0, 960.0, 0.0]),  # a year: 10, 80 and 0 a month
         platform=np.array([600.0, 300.0, 0.0]),
         government=np.array([0.0, 0.0, 240.0]),

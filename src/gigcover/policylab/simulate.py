@@ -42,6 +42,7 @@ from gigcover.policylab.measures import (
     evaluate,
 )
 from gigcover.policylab.scenarios import BASELINE, LabScenario, resolve
+from gigcover.policylab.timing import stage
 
 COVERAGE = {
     "injury": "coverage_occupational_injury",
@@ -161,7 +162,8 @@ def simulate(
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
-    fixed = _fixed_groups(population, chosen, compute)
+    with stage("groups"):
+        fixed = _fixed_groups(population, chosen, compute)
     for scenario in chosen:
         if progress:
             progress(scenario.name, "rules")
@@ -409,7 +411,7 @@ def finish(
     labels = ["all", *(f"{d}={label}" for d, names in layout for label in names)]
     s = totals.sums
     out: dict[str, np.ndarray] = {"workers": s["workers"]}
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with stage("aggregation"), np.errstate(divide="ignore", invalid="ignore"):
         for item, name in COVERAGE.items():
             out[name] = s[f"take_up_{item}"] / s["workers"]
         for payer in ("worker", "platform", "government"):
@@ -420,10 +422,11 @@ def finish(
             out["replacement_rate_median"] = _gathered_median(layout, totals.replacement, len(labels))
         if totals.projected_loss:
             out["portability_loss_monthly_mean"] = s["portability_loss_weighted"] / s["portability_loss_known"]
-    fund = simulate_fund(
-        s["injury_fund_exposure"], s["injury_fund_premium"], s["injury_fund_orders"],
-        replications=replications, seed=seed, prior=prior,
-    )  # fmt: skip
+    with stage("fund"):
+        fund = simulate_fund(
+            s["injury_fund_exposure"], s["injury_fund_premium"], s["injury_fund_orders"],
+            replications=replications, seed=seed, prior=prior,
+        )  # fmt: skip
     out["injury_fund_expected_claims"] = fund.expected_claims
     out["injury_fund_premium_income"] = fund.premium_income
     out["injury_fund_break_even_per_order"] = fund.break_even_per_order
@@ -447,7 +450,9 @@ def measure(
 ) -> dict[tuple[str, str], float]:
     """Every measure for every group of one scenario's rows."""
     layout = layout_of(rows)
-    return finish(layout, aggregate(rows, layout), replications=replications, seed=seed, prior=prior)
+    with stage("aggregation"):
+        totals = aggregate(rows, layout)
+    return finish(layout, totals, replications=replications, seed=seed, prior=prior)
 
 
 def _sum_by(index: Iterable[tuple[np.ndarray, int]], values: np.ndarray, groups: int) -> np.ndarray:
