@@ -30,7 +30,14 @@ import numpy as np
 from gigcover.engine import InputValueError, Model
 from gigcover.policylab.behaviour import Behaviour
 from gigcover.policylab.fund import FundPrior
-from gigcover.policylab.measures import Compute, Grouping, LabPopulation, PopulationLike, _deciles, age_bands
+from gigcover.policylab.measures import (
+    Compute,
+    Grouping,
+    LabPopulation,
+    PopulationLike,
+    age_bands,
+    whole_population_groups,
+)
 from gigcover.policylab.scenarios import BASELINE, LabScenario
 from gigcover.policylab.simulate import (
     DIMENSIONS,
@@ -160,15 +167,6 @@ def combine(parts: Sequence[Sequence[Aggregates]]) -> list[Aggregates]:
     for chunk in parts[1:]:
         totals = [total + part for total, part in zip(totals, chunk, strict=True)]
     return totals
-
-
-def whole_population_groups(population: LabPopulation) -> dict[str, Grouping]:
-    """The groups a chunk cannot tell alone: income deciles (weighted over everyone) and the intensity labels."""
-    income = np.asarray(population.columns["monthly_income"], dtype=float)
-    fixed = {"income_decile": _deciles(income, np.asarray(population.weight, dtype=float))}
-    if "intensity" in population.columns:
-        fixed["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
-    return fixed
 
 
 def layout(population: LabPopulation, scenarios: Sequence[LabScenario], fixed: Mapping[str, Grouping]) -> Layout:

@@ -55,6 +55,7 @@ class Compute(Protocol):
         decode: bool = True,
         missing: str = "raise",
         chunk_rows: int = ...,
+        explain: bool = ...,
     ) -> Mapping[str, np.ndarray]: ...
 
 
@@ -263,7 +264,7 @@ def evaluate(
     def rules(extra: Mapping[str, Any], outputs: Sequence[str]) -> Mapping[str, np.ndarray]:
         return compute(
             {**ask, **extra}, list(outputs), date=date, region=population.region, overrides=overrides or None,
-            decode=False, missing="nan",
+            decode=False, missing="nan", explain=False,
         )  # fmt: skip
 
     with stage("rules"):  # the scenario's inputs, then the two calls to the rules
@@ -603,6 +604,16 @@ def _groups(
     return {**ordered, **fixed}
 
 
+def whole_population_groups(population: PopulationLike) -> dict[str, Grouping]:
+    """The groups a chunk cannot tell alone, and that stay put across scenarios: income deciles (weighted over
+    everyone) and the intensity labels — computed once per run, not once per scenario."""
+    income = np.asarray(population.columns["monthly_income"], dtype=float)
+    fixed = {"income_decile": _deciles(income, np.asarray(population.weight, dtype=float))}
+    if "intensity" in population.columns:
+        fixed["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
+    return fixed
+
+
 def age_bands(age: np.ndarray) -> Grouping:
     codes = np.full(len(age), len(AGE_BANDS), dtype=np.int64)  # the last label: unknown
     for i, (low, high, _) in enumerate(AGE_BANDS):
@@ -640,7 +651,7 @@ def _project(
     assumption (`projection.wage_growth`), as the rules' own `portability_loss_monthly_today`."""
     found = compute(
         dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
-        decode=True, missing="nan", chunk_rows=50_000,
+        decode=True, missing="nan", chunk_rows=50_000, explain=False,
     )  # fmt: skip
     day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
     hit = Overlay.parse(dict(overrides) or None, model.store).lookup("projection.wage_growth", day, NATIONAL)

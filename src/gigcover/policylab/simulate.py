@@ -40,6 +40,7 @@ from gigcover.policylab.measures import (
     Rows,
     age_bands,
     evaluate,
+    whole_population_groups,
 )
 from gigcover.policylab.scenarios import BASELINE, LabScenario, resolve
 from gigcover.policylab.timing import stage
@@ -162,8 +163,8 @@ def simulate(
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
-    with stage("groups"):
-        fixed = _fixed_groups(population, chosen, compute)
+    with stage("groups"):  # the same for every scenario: computed once
+        fixed = {**_fixed_groups(population, chosen, compute), **whole_population_groups(population)}
     for scenario in chosen:
         if progress:
             progress(scenario.name, "rules")
@@ -240,7 +241,7 @@ def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], com
         return {}
     found = compute(
         {"birth_date": population.inputs["birth_date"]}, ["age_years"], date=date, region=population.region,
-        missing="nan",
+        missing="nan", explain=False,
     )  # fmt: skip
     age = np.broadcast_to(np.asarray(found["age_years"], dtype=float), (len(population.weight),))
     return {"age_band": age_bands(age)}
