@@ -6,7 +6,7 @@ workers; the fund's Monte Carlo at 1,000 replications; and the same run on a loc
 
 Each run is a fresh process (its peak RSS is its own). Peers, checked equal before the ratios are printed:
 - single pass (`simulate`, the CLI's `--backend local`) vs chunks in one process (`simulate_chunked(backend="local")`,
-  the only way 10 M fits): every value within 1e-12 relative (sums differ only in the order of additions);
+  the only way 10 M fits): every value within 1e-11 relative (sums of a million terms differ only in the order of additions: 4e-12 at 1 M);
 - Dask (`--backend dask`: a LocalCluster of 2 processes × 1 thread started for the run, as the CLI does) vs the
   same chunks in one process: equal bit for bit;
 - the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal.
@@ -184,7 +184,7 @@ def _records(folder: Path) -> dict[tuple[str, str, str], float]:
 
 
 def compare(a: Path, b: Path) -> tuple[bool, float, int]:
-    """(same keys and every value within 1e-12 relative, the largest relative difference, values differing)."""
+    """(same keys and every value within 1e-11 relative, the largest relative difference, values differing)."""
     left, right = _records(a), _records(b)
     if left.keys() != right.keys():
         return False, math.inf, len(left.keys() ^ right.keys())
@@ -195,7 +195,7 @@ def compare(a: Path, b: Path) -> tuple[bool, float, int]:
             continue
         differing += 1
         worst = max(worst, abs(x - y) / max(abs(x), abs(y)))
-    return worst <= 1e-12, worst, differing
+    return worst <= 1e-11, worst, differing
 
 
 def _shares(result: dict[str, Any]) -> str:
@@ -264,7 +264,7 @@ def main() -> None:
             p = _child("run", str(path), str(peer_out), "chunked", "0", str(args.chunk_rows))
             same, worst, differing = compare(single, peer_out)
             print(_line(f"  peer: the same in chunks of {args.chunk_rows:,} in one process", p))
-            print(f"    equal to the single pass within 1e-12: {same} (largest relative difference {worst:.1e}, "
+            print(f"    equal to the single pass within 1e-11: {same} (largest relative difference {worst:.1e}, "
                   f"{differing} values not bit for bit)")  # fmt: skip
         if "dask" in args.parts and size <= args.dask_max:
             local = folder / f"out-{size}-chunked"
