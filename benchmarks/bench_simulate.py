@@ -58,8 +58,10 @@ def generate(size: int, path: Path) -> dict[str, float]:
     return {"generate_s": time.perf_counter() - start, **_usage()}
 
 
-def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int) -> dict[str, Any]:
-    """One run as `gigcover simulate` does it; mode: single (one pass), chunked (in this process) or dask."""
+def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lean: bool = False) -> dict[str, Any]:
+    """One run as `gigcover simulate` does it; mode: single (one pass), chunked (in this process) or dask. `lean`:
+    without the projection, the histories are not read (`read_population(histories=False)`; the CLI reads them
+    today even with `--no-projection`)."""
     import gigcover
     from gigcover.advisor.model import default_model as full_model
     from gigcover.cli_simulate import _places
@@ -77,7 +79,7 @@ def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int) -> 
     chosen = [resolve(name, model) for name in SCENARIOS]
     phases["start_s"] = time.perf_counter() - start
     mark = time.perf_counter()
-    people = read_population(path, model)
+    people = read_population(path, model, histories=projection or not lean)
     phases["read_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     if mode == "single":
@@ -226,6 +228,7 @@ def main() -> None:
     parser.add_argument("--projection-rows", type=int, default=1_000_000)
     parser.add_argument("--projection-peer-rows", type=int, default=100_000)
     parser.add_argument("--with-projection", action="store_true", help="e2e with the projection too (1 M only)")
+    parser.add_argument("--lean", action="store_true", help="e2e also without reading the histories")
     parser.add_argument("--one", nargs="+")
     args = parser.parse_args()
     if args.one:
@@ -233,7 +236,7 @@ def main() -> None:
         if kind == "generate":
             result: dict[str, Any] = generate(int(rest[0]), Path(rest[1]))
         elif kind == "run":
-            result = run(Path(rest[0]), Path(rest[1]), rest[2], rest[3] == "1", int(rest[4]))
+            result = run(Path(rest[0]), Path(rest[1]), rest[2], rest[3] == "1", int(rest[4]), rest[5:] == ["lean"])
         elif kind == "projection":
             result = projection(Path(rest[0]), int(rest[1]), int(rest[2]))
         else:
@@ -253,6 +256,9 @@ def main() -> None:
             out = folder / f"out-{size}-{mode}"
             r = _child("run", str(path), str(out), mode, "0", str(args.chunk_rows))
             print(_line(f"{size:,} workers × 5 scenarios, one year's rules and measures, {mode}", r))
+            if args.lean:
+                r = _child("run", str(path), str(out) + "-lean", mode, "0", str(args.chunk_rows), "lean")
+                print(_line("  the same without reading the histories (read_population(histories=False))", r))
             if args.with_projection and not chunked:
                 r = _child("run", str(path), str(folder / f"out-{size}-projected"), mode, "1", str(args.chunk_rows))
                 print(_line(f"{size:,} workers × 5 scenarios with the lifetime projection, {mode}", r))
