@@ -451,3 +451,18 @@ def test_shared_tables_replay_only_the_years_a_projection_uses(model: Any) -> No
         history(2012, "411600", employee(10, "440300"), resident(9, "411600")),
     ):
         assert ask(plan) == ask(plan, overrides=unrelated)
+
+
+def test_a_place_without_a_published_base_or_wage_pays_a_basic_pension_on_the_stand_in_wage(model: Any) -> None:
+    # 鄂州 (420700): Hubei publishes neither a 计发基数 nor an average wage in the parameters. The contribution bases
+    # use the national private-sector average (69,476 a year from 2024, flat with no growth); the benefit base is the
+    # same stand-in, 69,476 / 12 = 5,789.67 — not 0, which paid no basic pension at all. 20 years 2011–2030 at
+    # index 1.0: basic 0.2 × 5,789.67 = 1,157.93; account 8 % × 1,222,956 = 97,836.48 (the yearly averages, see
+    # tests/policylab/test_measures_by_hand.py) over 129.667 months (61 years 4 months) = 754.53; pension 1,912.46.
+    out = project(
+        model, history(2011, "420700", employee(20, "420700")), region="420700", overrides=ZERO,
+        outputs=["projected_benefit_base_monthly", "projected_pension_monthly", "projected_account_balance"],
+    )  # fmt: skip
+    assert out["projected_benefit_base_monthly"] == 5789.67
+    assert out["projected_account_balance"] == 97836.48
+    assert out["projected_pension_monthly"] == round(0.2 * 69476 / 12 + 97836.48 / (132 - 7 * 4 / 12), 2)

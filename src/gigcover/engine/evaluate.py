@@ -876,9 +876,14 @@ def evaluate_rows(
     overlay: Overlay | None = None,
     trace: bool = False,
     missing_as_nan: bool = False,
+    explain: bool = True,
 ) -> RowsResult:
     """Outputs for rows that differ in place and date: one simulation per distinct (place, date), each on its rows,
     the values scattered back in row order. Warnings and verification are those of the groups, together.
+
+    `explain=False` skips walking back from the outputs to what decided them (the warnings of parameter values and
+    defaults, and the verification level): the values are the same, the warnings only those of amounts left NaN,
+    and the verification `{"weakest": None, ...}` (not computed) — for callers that only add the values up.
 
     With `missing_as_nan`, an amount the law of a row's place and date gives no figure for (NotInForce: e.g. a
     province that publishes no contribution base) is NaN for those rows, and a warning names the place and date;
@@ -906,12 +911,14 @@ def evaluate_rows(
         if spans_days and dated:
             assert rows.exact_day is not None
             exact = evaluate_rows(
-                model, Rows(rows.region[picked], rows.exact_day[picked]), given, dated, overlay, trace, missing_as_nan
-            )
+                model, Rows(rows.region[picked], rows.exact_day[picked]), given, dated, overlay, trace, missing_as_nan,
+                explain,
+            )  # fmt: skip
             values.update(exact.values)
             _add_counts(warnings, exact.warning_rows)
-            levels.append(exact.verification["weakest"])
-            unverified.update(exact.verification["unverified_parameters"])
+            if explain:
+                levels.append(exact.verification["weakest"])
+                unverified.update(exact.verification["unverified_parameters"])
             traced.extend(exact.trace)
             if len(dated) == len(outputs):
                 for name in outputs:
@@ -926,10 +933,11 @@ def evaluate_rows(
             parts[name].append((picked, values[name]))
         if code == NATIONAL:
             _add_counts(warnings, {"no region given: national values used": rows_here})
-        _add_counts(warnings, sim.warnings_by_rows())
-        check = sim.verification()
-        levels.append(check["weakest"])
-        unverified.update(check["unverified_parameters"])
+        if explain:
+            _add_counts(warnings, sim.warnings_by_rows())
+            check = sim.verification()
+            levels.append(check["weakest"])
+            unverified.update(check["unverified_parameters"])
         if trace:
             at = {"date": when.isoformat(), "region": code, "rows": np.arange(n)[picked].tolist()}
             traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
@@ -937,7 +945,7 @@ def evaluate_rows(
         values={name: _scatter(found, n) for name, found in parts.items()},
         warning_rows=warnings,
         verification={
-            "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1"),
+            "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1") if explain else None,
             "unverified_parameters": sorted(unverified),
         },
         trace=traced,

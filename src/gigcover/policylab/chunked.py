@@ -30,7 +30,14 @@ import numpy as np
 from gigcover.engine import InputValueError, Model
 from gigcover.policylab.behaviour import Behaviour
 from gigcover.policylab.fund import FundPrior
-from gigcover.policylab.measures import Compute, Grouping, LabPopulation, PopulationLike, _deciles, age_bands
+from gigcover.policylab.measures import (
+    Compute,
+    Grouping,
+    LabPopulation,
+    PopulationLike,
+    age_bands,
+    whole_population_groups,
+)
 from gigcover.policylab.scenarios import BASELINE, LabScenario
 from gigcover.policylab.simulate import (
     DIMENSIONS,
@@ -43,6 +50,7 @@ from gigcover.policylab.simulate import (
     finish,
     setup,
 )
+from gigcover.policylab.timing import stage
 from gigcover.rules.coverage import Table2Cell
 from gigcover.rules.employment import Industry
 
@@ -73,14 +81,16 @@ def chunk_aggregates(
     from gigcover.rules.model import default_model
 
     model = default_model()
-    groups = {**_fixed_groups(chunk, plan.scenarios, compute), **fixed}
+    with stage("groups"):
+        groups = {**_fixed_groups(chunk, plan.scenarios, compute), **fixed}
     out: list[Aggregates] = []
     for scenario in plan.scenarios:
         rows = evaluate(
             chunk, scenario, scenario.assumptions(plan.behaviour), model, compute,
             projection=plan.projection, fixed_groups=groups,
         )  # fmt: skip
-        out.append(aggregate(rows, plan.layout))
+        with stage("aggregation"):
+            out.append(aggregate(rows, plan.layout))
     return out
 
 
@@ -112,14 +122,16 @@ def simulate_chunked(
         raise InputValueError(f"chunk_rows: must be at least 1, got {chunk_rows}", field="chunk_rows")
     model = model or default_model()
     prepared_population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
-    fixed = whole_population_groups(prepared_population)
+    with stage("groups"):
+        fixed = whole_population_groups(prepared_population)
     plan = Plan(tuple(chosen), behaviour, layout(prepared_population, chosen, fixed), projection)
     bounds = chunk_bounds(len(prepared_population.weight), chunk_rows)
     if backend == "local":
         parts = _run_local(prepared_population, fixed, plan, compute, bounds, progress)
     else:
         parts = _run_dask(prepared_population, fixed, plan, compute, bounds, scheduler, client, progress)
-    totals = combine(parts)
+    with stage("aggregation"):
+        totals = combine(parts)
     records: list[tuple[str, str, str, float]] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
     for scenario, total in zip(chosen, totals, strict=True):
@@ -155,15 +167,6 @@ def combine(parts: Sequence[Sequence[Aggregates]]) -> list[Aggregates]:
     for chunk in parts[1:]:
         totals = [total + part for total, part in zip(totals, chunk, strict=True)]
     return totals
-
-
-def whole_population_groups(population: LabPopulation) -> dict[str, Grouping]:
-    """The groups a chunk cannot tell alone: income deciles (weighted over everyone) and the intensity labels."""
-    income = np.asarray(population.columns["monthly_income"], dtype=float)
-    fixed = {"income_decile": _deciles(income, np.asarray(population.weight, dtype=float))}
-    if "intensity" in population.columns:
-        fixed["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
-    return fixed
 
 
 def layout(population: LabPopulation, scenarios: Sequence[LabScenario], fixed: Mapping[str, Grouping]) -> Layout:

@@ -36,6 +36,7 @@ from gigcover.policylab.behaviour import (
     Subsidy,
 )
 from gigcover.policylab.scenarios import LabScenario
+from gigcover.policylab.timing import stage
 from gigcover.rules.coverage import Access
 from gigcover.rules.employment import Industry
 
@@ -54,6 +55,7 @@ class Compute(Protocol):
         decode: bool = True,
         missing: str = "raise",
         chunk_rows: int = ...,
+        explain: bool = ...,
     ) -> Mapping[str, np.ndarray]: ...
 
 
@@ -121,7 +123,12 @@ PASS2 = (
     "occupational_injury_platform_monthly",
     "occupational_injury_government_monthly",
 )
-PROJECTION = ("projected_pension_monthly", "portability_loss_monthly", "statutory_retirement_date")
+PROJECTION = (
+    "projected_pension_monthly",
+    "projected_benefit_base_monthly",
+    "portability_loss_monthly",
+    "statutory_retirement_date",
+)
 
 
 @dataclass(frozen=True)
@@ -252,36 +259,40 @@ def evaluate(
     if date is None:
         raise InputValueError(f"scenario {scenario.name}: names no date, and the population has none", field="date")
     overrides = scenario.parameter_overrides()
-    inputs = scenario_inputs(population, scenario, model)
     income = np.asarray(population.columns["monthly_income"], dtype=float)
-    ask: dict[str, Any] = {k: v for k, v in inputs.items() if k != "contribution_history"}
 
     def rules(extra: Mapping[str, Any], outputs: Sequence[str]) -> Mapping[str, np.ndarray]:
         return compute(
             {**ask, **extra}, list(outputs), date=date, region=population.region, overrides=overrides or None,
-            decode=False, missing="nan",
+            decode=False, missing="nan", explain=False,
         )  # fmt: skip
 
-    first = rules({}, PASS1)
-    labour = np.broadcast_to(np.asarray(first["has_labor_relation"], dtype=bool), (n,))
-    average = np.asarray(first["pension_average_wage_monthly"], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wage_index = np.clip(income / average, 0.0, 10.0)
-    flexible_index = behaviour.flexible_pension_base_index
-    base_index = np.where(labour & np.isfinite(wage_index), wage_index, flexible_index)
-    tier = _resident_tier(behaviour, first, model, scenario, date)
-    extra = {
-        "pension_base_index_chosen": base_index,
-        "monthly_payroll": np.where(labour, income, 0.0),
-        "work_injury_industry_class": _industry_class(inputs, behaviour, n),
-        "resident_pension_tier_annual": tier,
-    }
-    found = rules(extra, PASS2)
-    rows = _combine(found, income, tier, behaviour, inputs, population, model, n)
+    with stage("rules"):  # the scenario's inputs, then the two calls to the rules
+        inputs = scenario_inputs(population, scenario, model)
+        ask: dict[str, Any] = {k: v for k, v in inputs.items() if k != "contribution_history"}
+        first = rules({}, PASS1)
+        labour = np.broadcast_to(np.asarray(first["has_labor_relation"], dtype=bool), (n,))
+        average = np.asarray(first["pension_average_wage_monthly"], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wage_index = np.clip(income / average, 0.0, 10.0)
+        flexible_index = behaviour.flexible_pension_base_index
+        base_index = np.where(labour & np.isfinite(wage_index), wage_index, flexible_index)
+        tier = _resident_tier(behaviour, first, model, scenario, date)
+        extra = {
+            "pension_base_index_chosen": base_index,
+            "monthly_payroll": np.where(labour, income, 0.0),
+            "work_injury_industry_class": _industry_class(inputs, behaviour, n),
+            "resident_pension_tier_annual": tier,
+        }
+        found = rules(extra, PASS2)
+    with stage("groups"):
+        groups = _groups(found, inputs, population, income, n, fixed_groups or {})
+    with stage("behaviour"):  # routes, the scheme chosen, take-up, amounts by payer × take-up
+        rows = _combine(found, income, tier, behaviour, inputs, population, model, n, groups)
     rows.scenario = scenario.name
-    rows.groups.update(fixed_groups or {})
     if projection and "contribution_history" in inputs:
-        _project(rows, inputs, population, compute, date, overrides, model)
+        with stage("projection"):
+            _project(rows, inputs, population, compute, date, overrides, model)
     return rows
 
 
@@ -448,6 +459,7 @@ def _combine(
     population: PopulationLike,
     model: Model,
     n: int,
+    groups: dict[str, Grouping],
 ) -> Rows:
     options = _options(found, tier, n)
     where = _subsidy_rows(behaviour, inputs, population, model, found, income, n)
@@ -501,7 +513,7 @@ def _combine(
         injury_levy=12 * in_fund * levy,
         injury_orders=12 * in_fund * orders,
         exposure=_exposure(population, n),
-        groups=_groups(found, inputs, population, income, n),
+        groups=groups,
     )
 
 
@@ -558,26 +570,48 @@ def _exposure(population: PopulationLike, n: int) -> np.ndarray:
     return np.clip(np.asarray(days, dtype=float) / 300.0, 0.0, 1.0)
 
 
+DIMENSION_ORDER = ("table2_cell", "industry", "income_decile", "age_band", "intensity")
 AGE_BANDS = ((0, 25, "16-24"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"), (55, 200, "55+"))
 
 
 def _groups(
-    found: Mapping[str, np.ndarray], inputs: Mapping[str, Any], population: PopulationLike, income: np.ndarray, n: int
-) -> dict[str, Grouping]:
-    """Each row's group for each grouping: Table 2 cell, industry, income decile, age band, intensity."""
+    found: Mapping[str, np.ndarray], inputs: Mapping[str, Any], population: PopulationLike, income: np.ndarray, n: int,
+    fixed: Mapping[str, Grouping],
+) -> dict[str, Grouping]:  # fmt: skip
+    """Each row's group for each grouping: Table 2 cell, industry, income decile, age band, intensity; `fixed`
+    groups (e.g. the age band at one date for all scenarios, deciles over the whole population) are taken as
+    given, not computed again."""
     from gigcover.rules.coverage import Table2Cell
 
     groups: dict[str, Grouping] = {}
-    cell = np.broadcast_to(np.asarray(found["table2_cell"]), (n,)).astype(np.int64)
-    groups["table2_cell"] = Grouping(cell, Table2Cell.ids())
-    if "industry" in inputs:
+    if "table2_cell" not in fixed:
+        cell = np.broadcast_to(np.asarray(found["table2_cell"]), (n,)).astype(np.int64)
+        groups["table2_cell"] = Grouping(cell, Table2Cell.ids())
+    if "industry" in inputs and "industry" not in fixed:
         codes = np.broadcast_to(np.asarray(Industry.encode(inputs["industry"], "inputs.industry")), (n,))
         groups["industry"] = Grouping(codes.astype(np.int64), Industry.ids())
-    groups["income_decile"] = _deciles(income, np.asarray(population.weight, dtype=float))
-    groups["age_band"] = age_bands(np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,)))
-    if "intensity" in population.columns:
+    if "income_decile" not in fixed:
+        groups["income_decile"] = _deciles(income, np.asarray(population.weight, dtype=float))
+    if "age_band" not in fixed:
+        groups["age_band"] = age_bands(np.broadcast_to(np.asarray(found["age_years"], dtype=float), (n,)))
+    if "intensity" in population.columns and "intensity" not in fixed:
         groups["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
-    return groups
+    ordered = {
+        name: fixed[name] if name in fixed else groups[name]
+        for name in DIMENSION_ORDER
+        if name in groups or name in fixed
+    }
+    return {**ordered, **fixed}
+
+
+def whole_population_groups(population: PopulationLike) -> dict[str, Grouping]:
+    """The groups a chunk cannot tell alone, and that stay put across scenarios: income deciles (weighted over
+    everyone) and the intensity labels — computed once per run, not once per scenario."""
+    income = np.asarray(population.columns["monthly_income"], dtype=float)
+    fixed = {"income_decile": _deciles(income, np.asarray(population.weight, dtype=float))}
+    if "intensity" in population.columns:
+        fixed["intensity"] = Grouping.of(np.asarray(population.columns["intensity"]))
+    return fixed
 
 
 def age_bands(age: np.ndarray) -> Grouping:
@@ -602,12 +636,22 @@ def _project(
     rows: Rows, inputs: Mapping[str, Any], population: PopulationLike, compute: Compute, date: Any,
     overrides: Mapping[str, Any], model: Model,
 ) -> None:  # fmt: skip
-    """Adequacy from the lifetime projection: the pension at retirement over the worker's income grown to the
-    retirement year at the projection's wage-growth assumption (`projection.wage_growth`), i.e. the replacement
-    rate in today's money; and the pension lost to moves and scheme switches, in today's money."""
+    """Adequacy from the lifetime projection.
+
+    The replacement rate (养老金替代率) is the projected pension at retirement over the average wage of the place
+    that pays it in the retirement year — its 计发基数, the base the basic pension is computed on (国发〔2005〕38号
+    art. 6) — both in that year's money: the replacement rate of the average wage (社平工资替代率). It is not
+    taken over the worker's platform income: the projection's pension is built on the history's contribution
+    bases (an index × the place's average wage), while `monthly_income` is what the platform pays, spread over
+    the year — a fraction of a wage for the workers who are not full-time (an occasional rider's is a few hundred
+    yuan a month), which made the rate run to 6–8 for whole groups. A worker the projection gives no pension
+    (too few years in either scheme) has a rate of 0; one whose place has no benefit base has none (NaN).
+
+    The pension lost to moves and scheme switches is brought to today's money by the projection's wage-growth
+    assumption (`projection.wage_growth`), as the rules' own `portability_loss_monthly_today`."""
     found = compute(
         dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
-        decode=True, missing="nan", chunk_rows=50_000,
+        decode=True, missing="nan", chunk_rows=50_000, explain=False,
     )  # fmt: skip
     day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
     hit = Overlay.parse(dict(overrides) or None, model.store).lookup("projection.wage_growth", day, NATIONAL)
@@ -617,6 +661,7 @@ def _project(
     year = np.asarray([int(text[:4]) if text[:4].isdigit() else day.year for text in distinct.tolist()])[inverse]
     discount = (1 + growth) ** np.maximum(year - day.year, 0)
     pension = np.asarray(found["projected_pension_monthly"], dtype=float)
+    base = np.asarray(found["projected_benefit_base_monthly"], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rows.replacement_rate = np.where(rows.income > 0, pension / discount / rows.income, np.nan)
+        rows.replacement_rate = np.where(base > 0, pension / base, np.nan)
     rows.portability_loss = np.asarray(found["portability_loss_monthly"], dtype=float) / discount

@@ -305,8 +305,8 @@ def _adequacy(values: _Values) -> Chart:
     shown_loss = "; ".join(f"{s} {v:,.0f}" for s, v in loss.items() if not math.isnan(v))
     return Chart(
         "adequacy",
-        "养老金替代率（中位数）",
-        "Adequacy: median replacement rate at retirement",
+        "养老金替代率（中位数；养老金 ÷ 领取地计发基数）",
+        "Adequacy: median replacement rate at retirement (pension ÷ the average wage it is paid on)",
         _svg(figure),
         f"替代率中位数从 {_pct(low[0])}（{low[1]}）到 {_pct(high[0])}（{high[1]}）；"
         f"流动造成的养老金损失（元/月，平均）：{shown_loss or '—'}。",

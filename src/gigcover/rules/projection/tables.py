@@ -226,12 +226,14 @@ class _Tables:
         return wage * self.floor_ratio, hits
 
     def benefit_cell(self, code: str, year: int) -> Cell:
-        """The published 计发基数 (grown beyond the last figure); where none is published, the average wage."""
+        """The published 计发基数 (grown beyond the last figure); where none is published, the average wage the
+        projection's contribution bases use there (`wage_cell`: the provincial average, or the national
+        private-sector stand-in where a province publishes none) — never 0, which would pay no basic pension."""
         found = self.grown("pension.employee.benefit_base_monthly", year, code)
-        if found is None:
-            found = self.grown("wages.provincial_average_monthly", year, code)
-            self.p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
-        return found or (0.0, [])
+        if found is not None:
+            return found
+        self.p.warn(f"pension projection: no published 计发基数 for {code}; its average wage stands in")
+        return self.wage_cell(code, year)
 
     def interest_cell(self, code: str, year: int) -> Cell:
         """The published 记账利率 for a year that has one; the assumption otherwise."""

@@ -217,6 +217,13 @@ for _name, _zh, _en, _type, _key in (
         "average_index",
     ),
     (
+        "projected_benefit_base_monthly",
+        "计发基数（预计，退休年份）",
+        "Pension benefit base in the retirement year (projected)",
+        "float",
+        "benefit_base",
+    ),
+    (
         "projected_account_balance",
         "个人账户储存额（预计）",
         "Personal account at retirement (projected)",

@@ -1,0 +1,304 @@
+"""`simulate` end to end, as a user runs it (issue 12, item 8): a population Parquet file generated (or given), read,
+the five built-in scenarios run, summary.csv, detail.parquet and report.html written — for 1 M and 10 M workers —
+with the wall and CPU time, the peak memory (RSS) and the share of time in the rules, the projection, behaviour,
+the groups, aggregation and the fund (policylab/timing.py, switched on here); the lifetime projection for 1 M
+workers; the fund's Monte Carlo at 1,000 replications; and the same run on a local two-process Dask cluster.
+
+Each run is a fresh process (its peak RSS is its own). Peers, checked equal before the ratios are printed:
+- single pass (`simulate`, the CLI's `--backend local`) vs chunks in one process (`simulate_chunked(backend="local")`,
+  the only way 10 M fits): every value within 1e-11 relative (sums of a million terms differ only in the order of additions: 4e-12 at 1 M);
+- Dask (`--backend dask`: a LocalCluster of 2 processes × 1 thread started for the run, as the CLI does) vs the
+  same chunks in one process: equal bit for bit;
+- the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal.
+
+The run mirrors `gigcover simulate` (cli_simulate._run: `read_population`, the scenarios resolved, `simulate` or
+`simulate_chunked`, `to_csv`, `write_detail`, `render`) without the progress bar. The load average is printed with
+each figure: the machine's two cores may be shared.
+
+Run: .venv/bin/python benchmarks/bench_simulate.py --sizes 1000000 10000000 [--folder DIR] [--parts ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SCENARIOS = ["baseline-2021", "law-2026", "paper-package", "formalization", "universal"]
+PARTS = ("e2e", "peers", "projection", "fund", "dask")
+
+
+def _usage() -> dict[str, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "cpu_s": own.ru_utime + own.ru_stime,
+        "peak_mb": own.ru_maxrss / 1024,
+        "children_cpu_s": children.ru_utime + children.ru_stime,
+        "children_peak_mb": children.ru_maxrss / 1024,
+    }
+
+
+def generate(size: int, path: Path) -> dict[str, float]:
+    from gigcover.policylab.population import write_population
+
+    start = time.perf_counter()
+    write_population(path, size, seed=2026)
+    return {"generate_s": time.perf_counter() - start, **_usage()}
+
+
+def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lean: bool = False) -> dict[str, Any]:
+    """One run as `gigcover simulate` does it; mode: single (one pass), chunked (in this process) or dask. `lean`:
+    without the projection, the histories are not read (`read_population(histories=False)`; the CLI reads them
+    today even with `--no-projection`)."""
+    import gigcover
+    from gigcover.advisor.model import default_model as full_model
+    from gigcover.cli_simulate import _places
+    from gigcover.policylab import timing
+    from gigcover.policylab.chunked import simulate_chunked
+    from gigcover.policylab.report import ReportContext, render
+    from gigcover.policylab.scenarios import resolve
+    from gigcover.policylab.simulate import read_population, simulate
+    from gigcover.rules.model import default_model
+
+    timing.enable()
+    phases: dict[str, float] = {}
+    start = time.perf_counter()
+    model = default_model()
+    chosen = [resolve(name, model) for name in SCENARIOS]
+    phases["start_s"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    people = read_population(path, model, histories=projection or not lean)
+    phases["read_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    if mode == "single":
+        summary = simulate(people, chosen, compute=gigcover.compute, model=model, projection=projection)
+    else:
+        summary = simulate_chunked(
+            people, chosen, compute=gigcover.compute, model=model, backend="local" if mode == "chunked" else "dask",
+            chunk_rows=chunk_rows, projection=projection,
+        )  # fmt: skip
+    phases["run_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    summary.to_csv(out / "summary.csv")
+    if summary.details:
+        summary.write_detail(out / "detail.parquet")
+    phases["write_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    context = ReportContext(chosen, len(people.weight), _places(people.region, model), full_model())
+    (out / "report.html").write_text(render(summary, context), encoding="utf-8")
+    phases["report_s"] = time.perf_counter() - mark
+    phases["total_s"] = time.perf_counter() - start
+    return {**phases, "stages": timing.totals(), **_usage(), "load": os.getloadavg()[0]}
+
+
+def projection(path: Path, rows: int, peer_rows: int) -> dict[str, Any]:
+    """The lab's projection outputs for the first `rows` workers of the file at law-2026's date, as `evaluate` asks
+    for them (chunks of 50,000, `explain=False`); the peer, on the first `peer_rows`: the same call with the
+    default `explain=True` (the walk back to what decided each value: warnings, verification), checked equal."""
+    import gigcover
+    from gigcover.policylab.chunked import chunk_of
+    from gigcover.policylab.measures import PROJECTION
+    from gigcover.policylab.simulate import prepared, read_population
+    from gigcover.rules.model import default_model
+
+    model = default_model()
+    people = prepared(read_population(path, model), model)
+
+    def project(count: int, explain: bool) -> tuple[float, Any]:
+        part = chunk_of(people, 0, count)
+        start = time.perf_counter()
+        found = gigcover.compute(
+            dict(part.inputs), list(PROJECTION), date="2026-12-01", region=part.region, decode=True, missing="nan",
+            chunk_rows=50_000, explain=explain,
+        )  # fmt: skip
+        return time.perf_counter() - start, found
+
+    project(200, False)  # warm
+    seconds, _ = project(rows, False)
+    usage = _usage()
+    lab_s, lab = project(peer_rows, False)
+    peer_s, peer = project(peer_rows, True)
+    same = all(
+        np.array_equal(np.asarray(lab[k]), np.asarray(peer[k])) for k in PROJECTION if k != "statutory_retirement_date"
+    )
+    same = same and np.array_equal(lab["statutory_retirement_date"], peer["statutory_retirement_date"])
+    return {"projection_s": seconds, "rows": rows, "peer_rows": peer_rows, "lab_s": lab_s, "peer_s": peer_s,
+            "same": bool(same), **usage, "load": os.getloadavg()[0]}  # fmt: skip
+
+
+def fund(replications: int, groups: int = 40) -> dict[str, Any]:
+    """The fund's Monte Carlo for a run's groups (`all` and ~40 labels), vectorised vs a loop over the groups that
+    draws the same numbers (checked equal)."""
+    from gigcover.policylab.fund import FundPrior, simulate_fund
+
+    rng = np.random.default_rng(5)
+    exposure = rng.uniform(1e4, 3e6, groups)
+    premium = exposure * rng.uniform(100, 600, groups)
+    orders = exposure * 6000
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        result = simulate_fund(exposure, premium, orders, replications=replications)
+        best = min(best, time.perf_counter() - start)
+    prior = FundPrior()
+    peer_best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        generator = np.random.default_rng(2026)
+        rate = prior.claims_per_fte_year * np.exp(prior.claim_rate_log_sd * generator.standard_normal(replications))
+        case = prior.cost_per_claim * np.exp(prior.cost_log_sd * generator.standard_normal(replications))
+        break_even, deficit = [], []
+        for g in range(groups):  # row by row: the same draws as the matrix, in the same order
+            cost = generator.poisson(exposure[g] * rate) * case
+            break_even.append(cost.mean() / orders[g])
+            deficit.append((cost > premium[g]).mean())
+        peer_best = min(peer_best, time.perf_counter() - start)
+    same = np.array_equal(result.break_even_per_order, break_even) and np.array_equal(
+        result.deficit_probability, deficit
+    )
+    return {"fund_s": best, "peer_s": peer_best, "same": same, "groups": groups, "load": os.getloadavg()[0]}
+
+
+def _child(*args: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--one", *args], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _records(folder: Path) -> dict[tuple[str, str, str], float]:
+    with (folder / "summary.csv").open(encoding="utf-8") as handle:
+        return {(r["scenario"], r["group"], r["measure"]): float(r["value"] or "nan") for r in csv.DictReader(handle)}
+
+
+def compare(a: Path, b: Path) -> tuple[bool, float, int]:
+    """(same keys and every value within 1e-11 relative, the largest relative difference, values differing)."""
+    left, right = _records(a), _records(b)
+    if left.keys() != right.keys():
+        return False, math.inf, len(left.keys() ^ right.keys())
+    worst, differing = 0.0, 0
+    for key, x in left.items():
+        y = right[key]
+        if (math.isnan(x) and math.isnan(y)) or x == y:
+            continue
+        differing += 1
+        worst = max(worst, abs(x - y) / max(abs(x), abs(y)))
+    return worst <= 1e-11, worst, differing
+
+
+def _shares(result: dict[str, Any]) -> str:
+    stages = result["stages"]
+    run = result["run_s"]
+    shown = ", ".join(f"{name} {seconds:.1f} s ({seconds / run:.0%})" for name, seconds in stages.items())
+    other = run - sum(stages.values())
+    return f"{shown}, other {other:.1f} s ({other / run:.0%})"
+
+
+def _line(label: str, r: dict[str, Any]) -> str:
+    return (
+        f"{label}: total {r['total_s']:.1f} s (read {r['read_s']:.1f}, run {r['run_s']:.1f}, write {r['write_s']:.1f}, "
+        f"report {r['report_s']:.1f}); CPU {r['cpu_s']:.1f} s (+ workers {r['children_cpu_s']:.1f} s); peak RSS "
+        f"{r['peak_mb']:,.0f} MB (workers {r['children_peak_mb']:,.0f} MB); load {r['load']:.1f}\n"
+        f"    stages of the run: {_shares(r)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--folder", type=Path, help="keep the populations and outputs here (default: a temp dir)")
+    parser.add_argument("--chunk-rows", type=int, default=100_000)
+    parser.add_argument("--single-max", type=int, default=1_000_000, help="largest size also run in one pass")
+    parser.add_argument("--parts", nargs="+", default=list(PARTS), choices=PARTS)
+    parser.add_argument("--dask-max", type=int, default=1_000_000, help="largest size also run on Dask")
+    parser.add_argument("--projection-rows", type=int, default=1_000_000)
+    parser.add_argument("--projection-peer-rows", type=int, default=100_000)
+    parser.add_argument("--with-projection", action="store_true", help="e2e with the projection too (1 M only)")
+    parser.add_argument("--lean", action="store_true", help="e2e also without reading the histories")
+    parser.add_argument("--one", nargs="+")
+    args = parser.parse_args()
+    if args.one:
+        kind, *rest = args.one
+        if kind == "generate":
+            result: dict[str, Any] = generate(int(rest[0]), Path(rest[1]))
+        elif kind == "run":
+            result = run(Path(rest[0]), Path(rest[1]), rest[2], rest[3] == "1", int(rest[4]), rest[5:] == ["lean"])
+        elif kind == "projection":
+            result = projection(Path(rest[0]), int(rest[1]), int(rest[2]))
+        else:
+            result = fund(int(rest[0]))
+        print(json.dumps(result))
+        return
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="bench-simulate-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        path = folder / f"pop-{size}.parquet"
+        if not path.is_file():
+            made = _child("generate", str(size), str(path))
+            print(f"{size:,} workers generated: {made['generate_s']:.1f} s, peak RSS {made['peak_mb']:,.0f} MB")
+        chunked = size > args.single_max
+        mode = "chunked" if chunked else "single"
+        if "e2e" in args.parts:
+            out = folder / f"out-{size}-{mode}"
+            r = _child("run", str(path), str(out), mode, "0", str(args.chunk_rows))
+            print(_line(f"{size:,} workers × 5 scenarios, one year's rules and measures, {mode}", r))
+            if args.lean:
+                r = _child("run", str(path), str(out) + "-lean", mode, "0", str(args.chunk_rows), "lean")
+                print(_line("  the same without reading the histories (read_population(histories=False))", r))
+            if args.with_projection and not chunked:
+                r = _child("run", str(path), str(folder / f"out-{size}-projected"), mode, "1", str(args.chunk_rows))
+                print(_line(f"{size:,} workers × 5 scenarios with the lifetime projection, {mode}", r))
+        if "peers" in args.parts and not chunked:
+            single = folder / f"out-{size}-single"
+            peer_out = folder / f"out-{size}-chunked"
+            if not (single / "summary.csv").is_file():
+                _child("run", str(path), str(single), "single", "0", str(args.chunk_rows))
+            p = _child("run", str(path), str(peer_out), "chunked", "0", str(args.chunk_rows))
+            same, worst, differing = compare(single, peer_out)
+            print(_line(f"  peer: the same in chunks of {args.chunk_rows:,} in one process", p))
+            print(f"    equal to the single pass within 1e-11: {same} (largest relative difference {worst:.1e}, "
+                  f"{differing} values not bit for bit)")  # fmt: skip
+        if "dask" in args.parts and size <= args.dask_max:
+            local = folder / f"out-{size}-chunked"
+            if not (local / "summary.csv").is_file():
+                _child("run", str(path), str(local), "chunked", "0", str(args.chunk_rows))
+            d = _child("run", str(path), str(folder / f"out-{size}-dask"), "dask", "0", str(args.chunk_rows))
+            same, worst, differing = compare(local, folder / f"out-{size}-dask")
+            print(_line(f"  Dask, LocalCluster 2 × 1 thread (started for the run), chunks of {args.chunk_rows:,}", d))
+            print(f"    equal to the chunks in one process: bit for bit {differing == 0} ({differing} values differ)")
+    if "projection" in args.parts:
+        size = min([s for s in args.sizes if s >= args.projection_rows] or [max(args.sizes)])
+        path = folder / f"pop-{size}.parquet"
+        p = _child("projection", str(path), str(args.projection_rows), str(args.projection_peer_rows))
+        print(
+            f"projection of {p['rows']:,} workers (the lab's four outputs, chunks of 50,000): {p['projection_s']:.1f} s; "
+            f"CPU {p['cpu_s']:.1f} s; peak RSS {p['peak_mb']:,.0f} MB; load {p['load']:.1f}\n"
+            f"    {p['peer_rows']:,} workers: explain=False (the lab) {p['lab_s']:.1f} s vs explain=True (the default) "
+            f"{p['peer_s']:.1f} s, {p['peer_s'] / p['lab_s']:.2f}×; equal: {p['same']}"
+        )
+    if "fund" in args.parts:
+        for replications in (1000, 10_000):
+            f = _child("fund", str(replications))
+            print(
+                f"fund Monte Carlo, {replications:,} replications × {f['groups']} groups: {f['fund_s'] * 1000:.1f} ms; "
+                f"peer (a loop over the groups, the same draws) {f['peer_s'] * 1000:.1f} ms, "
+                f"{f['peer_s'] / f['fund_s']:.1f}×; equal: {f['same']}; load {f['load']:.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
