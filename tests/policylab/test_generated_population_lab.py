@@ -57,3 +57,22 @@ def test_simulate_runs_on_a_generated_population(generated: Path, tmp_path: Path
     cells = [v for (s, g, m), v in measures.items() if m == "replacement_rate_median" and g.startswith("table2_cell")]
     assert cells and all(0 <= v < 1 for v in cells)
     assert any(group.startswith("intensity=") for _, group, _ in measures)
+
+
+def test_simulate_without_the_projection_gives_the_same_other_measures(generated: Path, tmp_path: Path) -> None:
+    """`--no-projection` reads the workers without their segments; every measure that does not come from the
+    projection is the same as in a run that read them, and the projection's are said not computed."""
+
+    def summary(*flags: str) -> dict[tuple[str, str, str], str]:
+        out = tmp_path / ("lean" if flags else "full")
+        args = ["simulate", "--population", str(generated), "--scenario", "law-2026", "--out", str(out), *flags]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = csv.DictReader((out / "summary.csv").open(encoding="utf-8"))
+        return {(r["scenario"], r["group"], r["measure"]): r["value"] for r in rows}
+
+    full, lean = summary(), summary("--no-projection")
+    from_projection = {"replacement_rate_median", "portability_loss_monthly_mean"}
+    assert lean.get(("law-2026", "all", "replacement_rate_median"), "") == ""  # not computed
+    kept = {key: value for key, value in full.items() if not any(key[2].startswith(m) for m in from_projection)}
+    assert kept and all(lean[key] == value for key, value in kept.items())

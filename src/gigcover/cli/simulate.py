@@ -113,7 +113,7 @@ def _run(run: Run) -> Any:
 
     model = default_model()
     chosen = [resolve(name, model) for name in run.scenarios]  # every scenario checked before any work
-    people = read_population(run.population, model)
+    people = read_population(run.population, model, histories=run.projection)  # no projection: skip the segments
     compare_to = BASELINE if run.baseline else None
     scenario_count = len(chosen) + (1 if run.baseline and BASELINE not in [s.name for s in chosen] else 0)
     with Progress(
