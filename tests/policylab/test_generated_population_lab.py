@@ -61,7 +61,7 @@ def test_simulate_runs_on_a_generated_population(generated: Path, tmp_path: Path
 
 def test_simulate_without_the_projection_gives_the_same_other_measures(generated: Path, tmp_path: Path) -> None:
     """`--no-projection` reads the workers without their segments; every measure that does not come from the
-    projection is the same as in a run that read them, and the projection's are said not computed."""
+    projection is the same as in a run that read them, and the projection's are not given."""
 
     def summary(*flags: str) -> dict[tuple[str, str, str], str]:
         out = tmp_path / ("lean" if flags else "full")
