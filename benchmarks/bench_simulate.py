@@ -11,7 +11,7 @@ Each run is a fresh process (its peak RSS is its own). Peers, checked equal befo
   same chunks in one process: equal bit for bit;
 - the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal.
 
-The run mirrors `gigcover simulate` (cli_simulate._run: `read_population`, the scenarios resolved, `simulate` or
+The run mirrors `gigcover simulate` (cli/simulate.py _run: `read_population`, the scenarios resolved, `simulate` or
 `simulate_chunked`, `to_csv`, `write_detail`, `render`) without the progress bar. The load average is printed with
 each figure: the machine's two cores may be shared.
 
@@ -60,11 +60,11 @@ def generate(size: int, path: Path) -> dict[str, float]:
 
 def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lean: bool = False) -> dict[str, Any]:
     """One run as `gigcover simulate` does it; mode: single (one pass), chunked (in this process) or dask. `lean`:
-    without the projection, the histories are not read (`read_population(histories=False)`; the CLI reads them
-    today even with `--no-projection`)."""
+    without the projection, the histories are not read (`read_population(histories=False)`, as
+    `gigcover simulate --no-projection` does)."""
     import gigcover
     from gigcover.advisor.model import default_model as full_model
-    from gigcover.cli_simulate import _places
+    from gigcover.cli.simulate import _places
     from gigcover.policylab import timing
     from gigcover.policylab.chunked import simulate_chunked
     from gigcover.policylab.report import ReportContext, render

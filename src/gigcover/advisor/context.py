@@ -101,7 +101,7 @@ class Context:
                 named += [
                     ("employee", history(self, "employee_pension"), 0),
                     ("employee_high", history(self, "employee_pension", RAISED_BASE_INDEX), 0),
-                    ("employee_late", history(self, "employee_pension"), LATE_MONTHS),
+                    ("employee_late", history(self, "employee_pension", extra_years=LATE_MONTHS // 12), LATE_MONTHS),
                     ("employee_move", history(self, "employee_pension", move_after=MOVE_AFTER_YEARS), 0),
                 ]
             mark = self.ask.mark()
@@ -114,14 +114,22 @@ class Context:
         return self._variants
 
 
-def history(c: Context, scheme: str, base_index: float | None = None, move_after: int | None = None) -> dict[str, Any]:
+def history(
+    c: Context,
+    scheme: str,
+    base_index: float | None = None,
+    move_after: int | None = None,
+    extra_years: int = 0,
+) -> dict[str, Any]:
     """From this year to retirement under one scheme (after any years already paid), optionally moving home; at the
-    base floor unless `base_index` says otherwise."""
+    base floor unless `base_index` says otherwise. `extra_years` goes on paying past the statutory date (the what-if
+    of retiring later 并继续缴费: a later retirement with no contributions in between would add only the smaller
+    divisor of the older age)."""
     assert c.retirement is not None
     floor = c.floor_index
     base_index = floor if base_index is None else base_index
     start, end = c.request.date.year, int(str(c.retirement["statutory_retirement_date"])[:4])
-    years = max(end - start, 1)
+    years = max(end - start, 1) + extra_years
     place = c.places["work_place"] if scheme == "employee_pension" else c.places["hukou_place"]
     kind = "employee" if scheme == "employee_pension" else "resident"
     tier = float(c.facts["suggested_resident_pension_tier_annual"])

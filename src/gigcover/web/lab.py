@@ -43,9 +43,9 @@ from gigcover.policylab.whatif import (
     prepare,
     run,
 )
+from gigcover.presentation.view import View
 
 from . import TEMPLATES_DIR
-from gigcover.presentation.view import View
 
 __all__ = ["LabFormErrors", "lab_limits", "router", "run_lab"]
 
