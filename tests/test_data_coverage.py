@@ -260,11 +260,24 @@ def test_the_page_in_english_keeps_the_filters(client: TestClient) -> None:
     assert 'href="/data?lang=zh&amp;family=band&amp;year=2025"' in html
 
 
-@pytest.mark.parametrize(("query", "named"), [("family=nope", "&#39;nope&#39; is not a family"), ("year=20x5", "year")])
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("family=nope", "没有“nope”这一类数值"),
+        ("year=20x5", "年份“20x5”不对"),
+        ("lang=en&family=nope", "“nope” is not a family of figures"),
+        ("lang=en&year=1800", "Year “1800” is not a year between 1990 and 2100"),
+        ("family=band&family=" + "x" * 500, "没有“" + "x" * 20 + "”这一类数值"),
+    ],
+)
 def test_the_page_names_a_bad_filter(client: TestClient, query: str, named: str) -> None:
+    """In the page's language, the bad value named (a short prefix of it only), no table."""
     page = client.get(f"/data?{query}")
     assert page.status_code == 422
     assert named in page.text and '<table class="cov">' not in page.text
+    assert "x" * 21 not in page.text
+    if "lang=en" not in query:
+        assert "is not a" not in page.text  # no English message on the Chinese page
 
 
 def test_the_advisor_links_to_the_page(client: TestClient) -> None:

@@ -54,7 +54,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "levels": ("全部数值的核实等级", "Verification of all values"),
     "back": ("返回顾问", "Back to the advisor"),
     "error_title": ("请求有误", "Bad request"),
+    "bad_year": (
+        "年份“{value}”不对：请填 1990 到 2100 之间的年份。",
+        "Year “{value}” is not a year between 1990 and 2100.",
+    ),
+    "bad_family": (
+        "没有“{value}”这一类数值；可选：{allowed}。",
+        "“{value}” is not a family of figures; one of: {allowed}.",
+    ),
+    "bad_filter": ("筛选条件有误，请检查。", "A filter is not valid; please check it."),
 }
+
+SHOWN_CHARACTERS = 20  # of a bad value, echoed back: never more than a short prefix
+
+
+def filter_error(exc: GigcoverError, lang: Lang, given: dict[str, list[str]]) -> str:
+    """A bad filter named in the page's language (the engine's message is English and names internal keys)."""
+    field = str(exc.details.get("field") or "")
+    if field not in ("year", "family"):
+        return word("bad_filter", lang)
+    valid = set(coverage_report.FAMILY_KEYS) if field == "family" else {str(y) for y in range(1990, 2101)}
+    bad = next((v for v in given.get(field, []) if v not in valid), "")
+    allowed = ", ".join(coverage_report.FAMILY_KEYS)
+    return word(f"bad_{field}", lang).format(value=bad[:SHOWN_CHARACTERS], allowed=allowed)
 
 
 def word(key: str, lang: Lang) -> str:
@@ -122,5 +144,7 @@ async def data_page(request: Request) -> HTMLResponse:
         years = _years(params.getlist("year"))
         context["data"] = await run_in_threadpool(coverage_report.report, _model(request), families or None, years)
     except GigcoverError as exc:
-        context["error"], status = exc.message, 422
+        given = {"year": params.getlist("year"), "family": families}
+        context["error"], status = filter_error(exc, lang, given), 422
+        context["switch_href"] = f"{root}/data?lang={other}"  # the bad filters are not carried into the link
     return templates.TemplateResponse(request, "data.html", context, status_code=status)
