@@ -406,6 +406,7 @@ async def lab_post(request: Request) -> HTMLResponse:
     except GigcoverError as exc:  # a scenario the edits make invalid (checked as a scenario file is)
         field = str(exc.details.get("field") or "scenarios")
         name = field.rsplit(".", 1)[-1]
-        return _page(request, lang, form, errors={name if name in NUMBERS else "scenarios": (exc.message, exc.message)},
-                     status=422)  # fmt: skip
+        shown = name if name in NUMBERS else "scenarios"
+        zh = f"按这些修改，情景不成立（{_clip(field)}）：请改小或改回默认值后再运行。"
+        return _page(request, lang, form, errors={shown: (zh, exc.message[:200])}, status=422)
     return _page(request, lang, form, result=result)
