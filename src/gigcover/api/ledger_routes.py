@@ -549,7 +549,7 @@ class RevokeOut(BaseModel):
 @router.post(
     "/v1/tokens:revoke",
     response_model=RevokeOut,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(400, 401, 403, 404, 409, 422),
     summary="Revoke a worker's or an admin's token, or every token of a worker (admin)",
 )
 def post_revoke(request: Request, context: LedgerDep, principal: AdminOnly, body: RevokeIn) -> Any:
