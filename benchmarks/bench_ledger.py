@@ -65,7 +65,7 @@ RESTORED_KEYS = (
     "ALTER TABLE orders ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
     "ALTER TABLE orders ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE postings ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
-    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day) REFERENCES orders (id, cover_day)",
+    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day, province) REFERENCES orders (id, cover_day, province)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
 )
