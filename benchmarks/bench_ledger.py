@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Table, insert, select, text
+from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 import gigcover
@@ -65,7 +65,7 @@ RESTORED_KEYS = (
     "ALTER TABLE orders ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
     "ALTER TABLE orders ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE postings ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
-    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day) REFERENCES orders (id, cover_day)",
+    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day, province) REFERENCES orders (id, cover_day, province)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
 )
@@ -354,6 +354,10 @@ def main() -> None:
 # -- the first slice's ingest path, kept only as the peer -----------------------------------------------------------
 # (gigcover/ledger/ingest.py before the bulk path: the same contract, one order at a time)
 LOOKUP_CHUNK = 1_000
+PG_TABLES = MetaData()
+for _table in (orders, postings):  # 0005: on PostgreSQL with the province each month is sub-partitioned by
+    Table(_table.name, PG_TABLES, *(Column(c.name, c.type, primary_key=c.primary_key) for c in _table.columns),
+          Column("province", String(2)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -394,7 +398,8 @@ def previous_ingest_batch(
     clock = now or dt.datetime.now(dt.UTC)
     prepared = _prev_prepare(validate_batch(orders_in, clock), hasher)
     fresh_in_batch = _first_of_each(prepared)
-    partitions.ensure_months(engine, [p.order.cover_day for p in prepared])  # 0004's partitions (PostgreSQL)
+    # 0004's months and 0005's provinces (PostgreSQL)
+    partitions.ensure_months(engine, [(p.order.cover_day, p.order.region[:2]) for p in prepared])
     with engine.begin() as connection:
         rules_platform = _rules_platform(connection, platform_id)
         recorded = _recorded_payloads(connection, platform_id, [p.order.order_id for p in fresh_in_batch])
@@ -559,7 +564,7 @@ def _write(
         connection.execute(
             text("INSERT INTO order_keys VALUES (:platform_id, :order_id, :payload_hash, :cover_day)"), keys
         )
-    _insert_postings(connection, batch_id, order_refs, [p.order.cover_day for p in new], amounts)
+    _insert_postings(connection, batch_id, order_refs, [(p.order.cover_day, p.order.region[:2]) for p in new], amounts)
     _add_covered_days(connection, platform_id, new, amounts, worker_ids)
     record(
         connection,
@@ -623,11 +628,19 @@ def _insert_orders(
         }
         for i, p in enumerate(new)
     ]
+    if connection.dialect.name == "postgresql":  # 0005: the province each month is sub-partitioned by
+        for row in rows:
+            row["province"] = row["region"][:2]
+        return _insert_many(connection, PG_TABLES.tables["orders"], rows)
     return _insert_many(connection, orders, rows)
 
 
 def _insert_postings(
-    connection: Connection, batch_id: int, order_refs: list[int], days: list[dt.date], amounts: OrderAmounts
+    connection: Connection,
+    batch_id: int,
+    order_refs: list[int],
+    days: list[tuple[dt.date, str]],
+    amounts: OrderAmounts,
 ) -> None:
     """Double entry per covered order: each payer's share debited, the levy credited to the fund (zero legs omitted)."""
     rows: list[dict[str, Any]] = []
@@ -641,12 +654,13 @@ def _insert_postings(
             (Account.FUND, 0, int(amounts.levy[i])),
         )
         rows.extend(
-            _posting(batch_id, ref, days[i], account, debit, credit)
+            _posting(batch_id, ref, days[i][0], account, debit, credit)
+            | ({"province": days[i][1]} if connection.dialect.name == "postgresql" else {})
             for account, debit, credit in legs
             if debit or credit
         )
     if rows:
-        _insert_many(connection, postings, rows)
+        _insert_many(connection, PG_TABLES.tables["postings"] if "province" in rows[0] else postings, rows)
 
 
 def _posting(batch_id: int, order_ref: int, day: dt.date, account: Account, debit: int, credit: int) -> dict[str, Any]:

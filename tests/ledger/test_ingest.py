@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from gigcover.ledger import ingest as ingest_module
@@ -291,15 +291,14 @@ def test_check_finds_planted_breaches(engine: Engine, meituan: int, compute: Com
             update(postings).where(postings.c.order_ref == a1, postings.c.credit_fen > 0).values(credit_fen=8)
         )  # unbalanced, and not the rules' amount
         connection.execute(postings.delete().where(postings.c.order_ref == a2))  # an order without postings
+        # PostgreSQL's postings carry their order's province (0005): the posting is planted in A3's (Shanghai)
+        province = ("", "") if engine.dialect.name == "sqlite" else (", province", ", '31'")
         connection.execute(
-            insert(postings).values(
-                batch_id=result.batch_id,
-                order_ref=a3,
-                account="worker_share",
-                debit_fen=2,
-                credit_fen=0,
-                cover_day=dt.date(2025, 9, 1),
-            )
+            text(
+                f"INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day{province[0]}) "
+                f"VALUES (:batch, :a3, 'worker_share', 2, 0, :day{province[1]})"
+            ),
+            {"batch": result.batch_id, "a3": a3, "day": dt.date(2025, 9, 1)},
         )
         connection.execute(update(covered_days).values(orders=5))
     breaches = check(engine)

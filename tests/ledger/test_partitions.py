@@ -52,20 +52,20 @@ def test_a_months_orders_land_in_that_months_partitions(engine: Engine, compute:
     # the CST day decides: 23:50 on 31 August CST is August, 00:10 on 1 September CST (16:10 UTC on 31 August) is
     # September; the November partition does not exist until its first order arrives
     ingest(engine, platform, [order("AUG", **AUGUST), order("SEP", **SEPTEMBER)], compute, hasher)
-    assert homes(engine, "orders", "order_id") == {"AUG": "orders_y2025m08", "SEP": "orders_y2025m09"}
+    assert homes(engine, "orders", "order_id") == {"AUG": "orders_y2025m08_p31", "SEP": "orders_y2025m09_p31"}
     with engine.connect() as connection:
         assert partitions.existing_months(connection) == {dt.date(2025, 8, 1), dt.date(2025, 9, 1)}
     ingest(engine, platform, [order("NOV", **NOVEMBER)], compute, hasher)
-    assert homes(engine, "orders", "order_id")["NOV"] == "orders_y2025m11"
+    assert homes(engine, "orders", "order_id")["NOV"] == "orders_y2025m11_p31"
     with engine.connect() as connection:
         posted = connection.execute(
             text("SELECT o.order_id, p.tableoid::regclass::text FROM postings p JOIN orders o ON o.id = p.order_ref")
         ).all()
         days = connection.execute(text("SELECT day, tableoid::regclass::text FROM covered_days")).all()
     assert {(o, p) for o, p in posted} == {
-        ("AUG", "postings_y2025m08"),
-        ("SEP", "postings_y2025m09"),
-        ("NOV", "postings_y2025m11"),
+        ("AUG", "postings_y2025m08_p31"),
+        ("SEP", "postings_y2025m09_p31"),
+        ("NOV", "postings_y2025m11_p31"),
     }
     assert sorted((str(d), p) for d, p in days) == [
         ("2025-08-31", "covered_days_y2025m08"),
@@ -202,7 +202,7 @@ def test_a_ledger_of_0003_is_carried_over_into_partitions(
         )
     migrate(engine)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
         got = connection.execute(text("SELECT o.order_id, p.cover_day FROM postings p JOIN orders o "
                                       "ON o.id = p.order_ref AND o.cover_day = p.cover_day")).all()  # fmt: skip
     assert sorted((o, str(d)) for o, d in got) == [
@@ -210,7 +210,7 @@ def test_a_ledger_of_0003_is_carried_over_into_partitions(
     ]  # fmt: skip
     assert check(engine) == []
     if engine.dialect.name == "postgresql":
-        assert homes(engine, "orders", "order_id") == {"o1": "orders_y2025m08", "o2": "orders_y2025m09"}
+        assert homes(engine, "orders", "order_id") == {"o1": "orders_y2025m08_p31", "o2": "orders_y2025m09_p31"}
     # ingest goes on after the migration: the same order is a duplicate, a new one is recorded
     result = ingest(engine, platform, [order("N1")], compute, hasher)
     assert (result.accepted, result.duplicate) == (1, 0)

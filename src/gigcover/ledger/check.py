@@ -11,7 +11,8 @@
    paid has no payment postings.
 7. References: each order's platform, batch (of that platform) and worker exist; each posting's order exists, in the
    posting's batch and day; each covered day's worker and platform exist; on PostgreSQL each order has its
-   idempotency key in `order_keys` (same payload and day) and each key its order. The database enforces these with
+   idempotency key in `order_keys` (same payload and day) and each key its order, and each posting is filed under its
+   order's province (0005's sub-partitions). The database enforces these with
    foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration 0004: the ingest path writes
    them from rows of its own transaction, and the checks cost half the database's time), so they are verified here.
 """
@@ -254,6 +255,11 @@ _KEY_REFERENCES = (
         "idempotency key without its order",
         "SELECT k.platform_id, k.order_id FROM order_keys k WHERE NOT EXISTS (SELECT 1 FROM orders o "
         "WHERE o.platform_id = k.platform_id AND o.order_id = k.order_id AND o.cover_day = k.cover_day)",
+    ),
+    (  # 0005: an order's province is held to its region by a CHECK; its postings must be filed with it
+        "posting filed under another province than its order",
+        "SELECT p.id, p.order_ref FROM postings p JOIN orders o ON o.id = p.order_ref AND o.cover_day = p.cover_day "
+        "WHERE o.province <> p.province",
     ),
 )
 

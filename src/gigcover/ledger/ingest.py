@@ -97,7 +97,7 @@ def ingest_batch(
     parameter overrides (e.g. a worker share), as in `compute`; `now` the ledger's clock (for the future check)."""
     clock = now or dt.datetime.now(dt.UTC)
     prepared = _prepare(validate_columns(orders_in, clock), hasher)
-    partitions.ensure_months(engine, _months(prepared.columns.cover_day))
+    partitions.ensure_months(engine, _months_and_provinces(prepared.columns))
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             return _ingest_once(engine, platform_id, prepared, compute, overrides, clock)
@@ -171,10 +171,11 @@ def _iso_utc(instants: np.ndarray) -> list[str]:
     return [text[:19] if text.endswith(".000000") else text for text in exact]
 
 
-def _months(days: np.ndarray) -> list[dt.date]:
-    """The first day of each month the batch's CST days fall in."""
-    months: list[dt.date] = np.unique(days.astype("datetime64[M]")).astype("datetime64[D]").tolist()
-    return months
+def _months_and_provinces(columns: OrderColumns) -> set[tuple[dt.date, str]]:
+    """Each (first day of the month, province) the batch's orders fall in: their CST day's month and the first two
+    digits of their region."""
+    months: list[dt.date] = columns.cover_day.astype("datetime64[M]").astype("datetime64[D]").tolist()
+    return set(zip(months, (region[:2] for region in columns.region), strict=True))
 
 
 def _results(order_ids: list[str], new_ids: set[str]) -> list[OrderResult]:
@@ -287,20 +288,23 @@ _LEGS = " UNION ALL ".join(
 )
 _DEBIT = "CASE leg.n WHEN 1 THEN o.platform_fen WHEN 2 THEN o.worker_fen WHEN 3 THEN o.government_fen ELSE 0 END"
 _CREDIT = "CASE leg.n WHEN 4 THEN o.levy_fen ELSE 0 END"
-_POSTINGS = text(
-    f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day)
-SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}, o.cover_day
+_POSTINGS_SQL = f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day{{province}})
+SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}, o.cover_day{{o_province}}
 FROM orders o CROSS JOIN ({_LEGS}) leg
 WHERE o.batch_id = :batch_id AND o.cover_day BETWEEN :first AND :last AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT} + {_CREDIT} <> 0
 ORDER BY o.id, leg.n"""
-)
+_POSTINGS = {
+    "sqlite": text(_POSTINGS_SQL.format(province="", o_province="")),
+    # PostgreSQL (0005): a posting carries its order's province, so it lands in its order's (month, province)
+    "postgresql": text(_POSTINGS_SQL.format(province=", province", o_province=", o.province")),
+}
 
 
 def _insert_postings(connection: Connection, rows: dict[str, Any]) -> None:
     """Double entry per covered order of the batch: each payer's share debited (platform payable, worker share,
     government share), the levy credited to the fund; zero legs omitted. Read from the orders just inserted, whose
     amounts are the rules' (one statement)."""
-    connection.execute(_POSTINGS, rows)
+    connection.execute(_POSTINGS[connection.dialect.name], rows)
 
 
 _COVERED_DAYS = text(

@@ -222,25 +222,32 @@ claim_postings = Table(
 """A claim's payment, double entry: the fund debited, benefits paid (待遇支付) credited, in fen."""
 
 
-# -- PostgreSQL: monthly partitions (0004; gigcover.ledger.partitions) ------------------------------------------------
+# -- PostgreSQL: monthly partitions (0004), by province (0005; gigcover.ledger.partitions) ---------------------------
 PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     # table: (primary key, {index: columns}) on PostgreSQL; no other unique constraint, no foreign keys
     "orders": (
-        ("id", "cover_day"),
+        ("id", "cover_day", "province"),
         {
             "ix_orders_batch_id": ("batch_id",),
             "ix_orders_worker_id": ("worker_id",),
             "ix_orders_platform_day": ("platform_id", "cover_day"),
         },
     ),
-    "postings": (("id", "cover_day"), {"ix_postings_batch_id": ("batch_id",), "ix_postings_order_ref": ("order_ref",)}),
+    "postings": (
+        ("id", "cover_day", "province"),
+        {"ix_postings_batch_id": ("batch_id",), "ix_postings_order_ref": ("order_ref",)},
+    ),
     "covered_days": (("worker_id", "day", "platform_id"), {"ix_covered_days_day": ("day",)}),
 }
 
+PROVINCE_COLUMN = ("orders", "postings")
+"""PostgreSQL: the tables with a stored `province` (two digits of the order's region), each month's sub-partition key."""
+
 
 def postgresql_metadata() -> MetaData:
-    """The tables as migration 0004 leaves them on PostgreSQL: `orders`, `postings` and `covered_days` partitioned by
-    month (their primary keys contain the month's day; no foreign keys — `ledger check` verifies those references),
+    """The tables as migrations 0004 and 0005 leave them on PostgreSQL: `orders`, `postings` and `covered_days`
+    partitioned by month, the months of `orders` and `postings` by province (their primary keys contain the month's
+    day and the province; no foreign keys — `ledger check` verifies those references),
     and `order_keys` holding the idempotency key (platform, order id): unpartitioned, because a unique constraint on
     a partitioned table must contain its month and an order id is unique whatever its month. Every other table as
     `metadata` declares it."""
@@ -254,9 +261,13 @@ def postgresql_metadata() -> MetaData:
             Column(c.name, c.type, nullable=c.nullable, primary_key=c.name in key, server_default=c.server_default)
             for c in source.columns
         ]
+        if name in PROVINCE_COLUMN:  # 0005: the province each month is sub-partitioned by
+            columns.append(Column("province", String(2), nullable=False, primary_key=True))
         checks = [
             CheckConstraint(str(c.sqltext), name=c.name) for c in source.constraints if isinstance(c, CheckConstraint)
         ]
+        if name == "orders":
+            checks.append(CheckConstraint("province = left(region, 2)", name="province_of_region"))
         table = Table(name, shaped, *columns, *checks)
         for index_name, index_columns in indexes.items():
             Index(index_name, *(table.c[c] for c in index_columns))

@@ -5,7 +5,8 @@
   query over a JSON array of ids (`json_each`); new orders are written with one `executemany`.
 - PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
   unpartitioned idempotency key, migration 0004); new orders are copied (`COPY`) into a temporary staging table, their
-  keys inserted into `order_keys`, and the orders moved into the month-partitioned `orders` by one INSERT … SELECT.
+  keys inserted into `order_keys`, and the orders moved into `orders` (partitioned by month, then province: 0005)
+  by one INSERT … SELECT, which fills each order's `province` from its region.
   Two concurrent batches with the same new orders: the second waits on the unique index, then fails; `lost_a_race`
   tells the caller to try the batch again, when it finds the orders recorded.
 
@@ -160,9 +161,10 @@ ON CONFLICT (id_hash) DO NOTHING"""
 _KEYS = f"""INSERT INTO order_keys (platform_id, order_id, payload_hash, cover_day)
 SELECT %(platform_id)s, order_id, payload_hash, cover_day FROM {STAGING} ORDER BY row_no"""
 
-_MOVE_ORDERS = f"""INSERT INTO orders ({_ORDER_COLUMNS})
+_MOVE_ORDERS = f"""INSERT INTO orders ({_ORDER_COLUMNS}, province)
 SELECT %(platform_id)s, order_id, payload_hash, %(batch_id)s, worker_id, industry, region, accepted_at, completed_at,
-       cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen
+       cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen,
+       left(region, 2)
 FROM {STAGING}
 ORDER BY row_no"""
 

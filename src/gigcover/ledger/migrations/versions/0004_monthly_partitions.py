@@ -22,7 +22,7 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-from gigcover.ledger.partitions import create_month
+from gigcover.ledger.partitions import next_month, partition_name
 
 revision = "0004"
 down_revision = "0003"
@@ -76,6 +76,16 @@ _KEYS_AND_INDEXES = (
     "ALTER TABLE covered_days ADD CONSTRAINT pk_covered_days PRIMARY KEY (worker_id, day, platform_id)",
     "CREATE INDEX ix_covered_days_day ON covered_days (day)",
 )
+
+
+def create_month(connection: sa.Connection, month: dt.date) -> None:
+    """0004's months: one partition of each table a month, not sub-partitioned (0005 adds the provinces)."""
+    end = next_month(month)
+    for table in ("orders", "postings", "covered_days"):
+        connection.exec_driver_sql(
+            f"CREATE TABLE IF NOT EXISTS {partition_name(table, month)} PARTITION OF {table} "
+            f"FOR VALUES FROM ('{month.isoformat()}') TO ('{end.isoformat()}')"
+        )
 
 
 def upgrade() -> None:
