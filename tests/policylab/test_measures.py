@@ -159,8 +159,13 @@ def _with_histories() -> LabPopulation:
 
 
 def test_adequacy_from_the_lifetime_projection(law_model: Any) -> None:
+    """From 2026 on both stay in the employee scheme (joined without fail at the flexible base; the scenario's
+    future years), in Shanghai where they work: only the mover's earlier years in Shenzhen are lost."""
     population = _with_histories()
-    found = simulate(population, ["law-2026"], compute=gigcover.compute, compare_to=None)
+    law = builtin_scenarios(law_model)["law-2026"]
+    stays = {"compulsion": {"pension": "automatic"}, "scheme_choice": {"pension": "employee"}}
+    scenario = law.model_copy(update={"behaviour": {**law.behaviour, **stays}})
+    found = simulate(population, [scenario], compute=gigcover.compute, compare_to=None)
     rows = found.details[0]
     assert rows.replacement_rate is not None and rows.portability_loss is not None
     assert rows.portability_loss[0] > 0 == rows.portability_loss[1]  # only the mover loses

@@ -65,8 +65,15 @@ def test_the_replacement_rate_is_the_pension_over_the_average_wage_it_is_paid_on
     rate 0. Weights 1, 1, 1 and 4: sorted rates 0 (weight 4), then 0.3303 three times (1 each); half of the weight
     is 3.5, reached by the first: the weighted median is 0.
 
-    The old rate — the pension over the platform income — gave 1,912.46 / 150 = 12.7 for the first worker."""
-    scenario = builtin_scenarios(law_model)["law-2026"].model_copy(update={"overrides": ZERO})
+    The old rate — the pension over the platform income — gave 1,912.46 / 150 = 12.7 for the first worker.
+
+    The years from the scenario's date (2026–2030) follow the scenario: here the worker joins the employee scheme
+    without fail (pension `automatic`, scheme `employee`) at a declared base of 1.0 — in Ezhou, where they work
+    and hold hukou — the same years as the history's, so the figures above stand."""
+    continued = {"compulsion": {"pension": "automatic"}, "scheme_choice": {"pension": "employee"},
+                 "flexible_pension_base_index": 1.0}  # fmt: skip
+    law = builtin_scenarios(law_model)["law-2026"]
+    scenario = law.model_copy(update={"overrides": ZERO, "behaviour": {**law.behaviour, **continued}})
     population = _ezhou_workers([150.0, 7000.0, 15000.0, 7000.0], [20, 20, 20, 5], [1.0, 1.0, 1.0, 4.0])
     rows = evaluate(population, scenario, scenario.assumptions(), law_model, gigcover.compute)
     pension = 0.2 * 69476 / 12 + 0.08 * 1_222_956 / (132 - 7 * 4 / 12)

@@ -70,6 +70,7 @@ class Plan:
     behaviour: Behaviour | None
     layout: Layout
     projection: bool
+    seed: int = 2026  # the run's seed: the fund's Monte Carlo and the projection's take-up draw
 
 
 def chunk_aggregates(
@@ -87,7 +88,7 @@ def chunk_aggregates(
     for scenario in plan.scenarios:
         rows = evaluate(
             chunk, scenario, scenario.assumptions(plan.behaviour), model, compute,
-            projection=plan.projection, fixed_groups=groups,
+            projection=plan.projection, fixed_groups=groups, seed=plan.seed,
         )  # fmt: skip
         with stage("aggregation"):
             out.append(aggregate(rows, plan.layout))
@@ -124,7 +125,7 @@ def simulate_chunked(
     prepared_population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
     with stage("groups"):
         fixed = whole_population_groups(prepared_population)
-    plan = Plan(tuple(chosen), behaviour, layout(prepared_population, chosen, fixed), projection)
+    plan = Plan(tuple(chosen), behaviour, layout(prepared_population, chosen, fixed), projection, seed)
     bounds = chunk_bounds(len(prepared_population.weight), chunk_rows)
     if backend == "local":
         parts = _run_local(prepared_population, fixed, plan, compute, bounds, progress)

@@ -10,7 +10,8 @@ Per scenario, three calls to the rules:
 2. routes, contributions and subsidies of every scheme, with each worker's base (an employee's wage is their
    income; a flexible worker declares `flexible_pension_base_index` of the average wage);
 3. when the population carries contribution histories, the lifetime projection (pension at retirement, the
-   pension lost to moves and scheme switches).
+   pension lost to moves and scheme switches) — its past as the history has it, its future as the scenario makes
+   the worker do (`future_pension`, `with_future`).
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ class LabPopulation:
         return len(self.weight)
 
 
+DRAW_SEED = 2026
+"""The default seed of the per-worker take-up draw (a run's `seed` replaces it: the same seed, the same draws)."""
+
 SCHEME_OF_ITEM = {"medical": "medical", "pension": "pension"}
 EMPLOYEE, RESIDENT = 1, 2  # the scheme chosen on an individual route (0: none)
 
@@ -115,6 +119,8 @@ PASS2 = (
     "resident_medical_premium_annual",
     "resident_medical_subsidy_annual",
     "resident_pension_subsidy_annual",
+    "employee_pension_place",
+    "resident_pension_place",
     "unemployment_worker_contribution_monthly",
     "unemployment_employer_contribution_monthly",
     "work_injury_contribution_monthly",
@@ -251,9 +257,11 @@ def evaluate(
     *,
     projection: bool = True,
     fixed_groups: Mapping[str, Grouping] | None = None,
+    seed: int = DRAW_SEED,
 ) -> Rows:
     """The scenario on every row of the population (see the module's docstring). `fixed_groups` replaces groups
-    that must not move between scenarios (the age band, taken at one date for all)."""
+    that must not move between scenarios (the age band, taken at one date for all); `seed` seeds the per-worker
+    draw of pension take-up in the projection's future years (`take_up_draw`)."""
     n = len(population.weight)
     date = scenario.date if scenario.date is not None else population.date
     if date is None:
@@ -292,7 +300,10 @@ def evaluate(
     rows.scenario = scenario.name
     if projection and "contribution_history" in inputs:
         with stage("projection"):
-            _project(rows, inputs, population, compute, date, overrides, model)
+            future = future_pension(rows, found, first, inputs, population, tier, model, seed)
+            cut = future_from(date, population)
+            history = with_future(inputs["contribution_history"], cut, future)
+            _project(rows, {**inputs, "contribution_history": history}, population, compute, date, overrides, model)
     return rows
 
 
@@ -665,3 +676,164 @@ def _project(
     with np.errstate(divide="ignore", invalid="ignore"):
         rows.replacement_rate = np.where(base > 0, pension / base, np.nan)
     rows.portability_loss = np.asarray(found["portability_loss_monthly"], dtype=float) / discount
+
+
+# -- the projection's future years under the scenario ---------------------------------------------------------------
+# A contribution history is lived up to the population's date; from the scenario's date (never before the
+# population's) the years ahead follow what the scenario makes the worker do: the pension route and scheme the
+# measures above chose for the worker (through the employer at the base the rules clamp to the band; as an
+# individual in the employee scheme at the declared base, or in the resident scheme at the scenario's tier; or
+# nothing), taken up or not by a draw against the take-up probability of the behaviour model.
+_GOLDEN, _MIX1, _MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+_MASK = (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class FuturePension:
+    """Per worker, the pension scheme of the years ahead (the projection's codes: 0 none, 1 employee, 2 resident),
+    where (a region index; −1 for none), the base index of an employee year and the resident tier (yuan a year)."""
+
+    scheme: np.ndarray
+    region: np.ndarray
+    base_index: np.ndarray
+    tier: np.ndarray
+
+
+def take_up_draw(keys: np.ndarray, seed: int) -> np.ndarray:
+    """A uniform number in [0, 1) per worker, a function of the worker's key and the seed only (SplitMix64 of
+    key + seed × golden ratio; the top 53 bits): the same worker draws the same number in every scenario, every
+    chunk and every backend, so a run is reproducible and a chunked or Dask run equals the single pass, and a
+    worker who takes up the pension under a scenario with take-up p also takes it up under one with more."""
+    offset = np.uint64((int(seed) * _GOLDEN) & _MASK)
+    z = np.asarray(keys).astype(np.int64).astype(np.uint64) + offset
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
+    z = z ^ (z >> np.uint64(31))
+    drawn: np.ndarray = (z >> np.uint64(11)).astype(np.float64) * 2.0**-53
+    return drawn
+
+
+def worker_keys(population: PopulationLike) -> np.ndarray:
+    """Each row's key for the draw: `person_id` when the population has integer ids (a generated population), else
+    `row_number` (the row's place in the whole population, set before a run is split into chunks), else the
+    row's place in this population."""
+    for name in ("person_id", "row_number"):
+        values = population.columns.get(name)
+        if values is not None and np.asarray(values).dtype.kind in "iu":
+            return np.asarray(values, dtype=np.int64)
+    return np.arange(len(population.weight), dtype=np.int64)
+
+
+def future_pension(
+    rows: Rows, found: Mapping[str, np.ndarray], first: Mapping[str, np.ndarray], inputs: Mapping[str, Any],
+    population: PopulationLike, tier: Any, model: Model, seed: int,
+) -> FuturePension:  # fmt: skip
+    """The pension the scenario gives each worker in the years ahead, all from the rules' answers above:
+    - taken up when the worker's draw (`take_up_draw`) falls below the behaviour model's pension take-up;
+    - the scheme: employee through an employer (a labour relation; formalization) or employee/resident as the
+      individual route's chosen scheme (by cost, income or the scenario's rule; universal: resident);
+    - where: the rules' `employee_pension_place` / `resident_pension_place` (the place of work or the hukou place);
+    - the base index of an employee year: the rules' `pension_base_monthly` (the declared base — the wage for an
+      employee, `flexible_pension_base_index` for a flexible worker — clamped to the 60 %–300 % band) over
+      `pension_average_wage_monthly` at the place of work;
+    - the resident tier: the tier the scenario's costs use (`resident_pension_tier`: suggested, lowest or an amount).
+    A worker whose route or base the rules cannot give (no published figure) has no pension in the years ahead."""
+    from gigcover.rules.coverage import Place
+    from gigcover.rules.projection.schema import EMPLOYEE as P_EMPLOYEE
+    from gigcover.rules.projection.schema import NONE as P_NONE
+    from gigcover.rules.projection.schema import RESIDENT as P_RESIDENT
+
+    n = len(population.weight)
+    route, chosen = rows.route["pension"], rows.scheme.get("pension", np.zeros(n, dtype=np.int8))
+    taken = take_up_draw(worker_keys(population), seed) < rows.take_up["pension"]
+    employee = taken & ((route == ROUTE_EMPLOYER) | ((route == ROUTE_INDIVIDUAL) & (chosen == EMPLOYEE)))
+    resident = taken & (route == ROUTE_INDIVIDUAL) & (chosen == RESIDENT)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        index = _f(found, "pension_base_monthly", n) / _f(first, "pension_average_wage_monthly", n)
+    tiers = np.broadcast_to(np.asarray(tier, dtype=float), (n,))
+    employee &= np.isfinite(index) & (index > 0)
+    resident &= np.isfinite(tiers)
+    work = np.broadcast_to(np.asarray(model.regions.encode(population.region, "population.region")), (n,))
+    hukou = np.broadcast_to(
+        np.asarray(model.regions.encode(inputs["hukou_region"], "inputs.hukou_region"))
+        if "hukou_region" in inputs
+        else work,
+        (n,),
+    )
+
+    def place(name: str) -> np.ndarray:
+        code = np.broadcast_to(np.asarray(found[name]), (n,)).astype(np.int64)
+        return np.select([code == int(Place.WORK_PLACE), code == int(Place.HUKOU_PLACE)], [work, hukou], -1)
+
+    region = np.where(
+        employee, place("employee_pension_place"), np.where(resident, place("resident_pension_place"), -1)
+    )
+    employee &= region >= 0
+    resident &= region >= 0
+    scheme = np.select([employee, resident], [P_EMPLOYEE, P_RESIDENT], P_NONE).astype(np.int8)
+    return FuturePension(
+        scheme=scheme,
+        region=np.where(scheme != P_NONE, region, -1).astype(np.int64),
+        base_index=np.where(employee, index, 0.0),
+        tier=np.where(resident, tiers, 0.0),
+    )
+
+
+FUTURE_FROM = "history_future_from"
+"""A population column: per worker, the first year of the history that is planned rather than lived (a generated
+population's reference year, where its planned segment starts)."""
+
+
+def future_from(scenario_date: Any, population: PopulationLike) -> np.ndarray:
+    """Per worker, the first year the scenario decides: the year of the scenario's date, but never one before the
+    population's date or its `history_future_from` column (the years up to them are lived, whatever the
+    scenario)."""
+
+    def year(value: Any) -> int:
+        return int(np.datetime64(np.asarray(value).ravel()[0], "D").astype(dt.date).year)
+
+    n = len(population.weight)
+    cut = np.full(n, year(scenario_date), dtype=np.int64)
+    if population.date is not None:
+        cut = np.maximum(cut, year(population.date))
+    if FUTURE_FROM in population.columns:
+        cut = np.maximum(cut, np.asarray(population.columns[FUTURE_FROM], dtype=np.int64))
+    return cut
+
+
+def with_future(history: Any, cut: int | np.ndarray, future: FuturePension) -> Any:
+    """The histories with every year from `cut` (one year, or one per worker) on (or from the history's start, when later) replaced by one
+    segment in the worker's future scheme, place, base and tier, as long as the history ran on past `cut` — the
+    career's length is the history's (a generated population plans it to retirement); the scenario decides only
+    what is paid in it. The years before `cut` are kept as they are (a segment across `cut` is cut there)."""
+    from gigcover.rules.projection import HistoryColumns
+
+    h: HistoryColumns = history
+    n = len(h)
+    counts = np.bincount(h.person, minlength=n)
+    first = np.cumsum(counts) - counts
+    before = np.cumsum(h.years) - h.years
+    offset = before - np.repeat(before[first], counts)
+    segment_start = h.start_year[h.person] + offset
+    end = h.start_year + np.bincount(h.person, weights=h.years, minlength=n).astype(np.int64)
+    future_start = np.maximum(cut, h.start_year)
+    kept = np.clip(future_start[h.person] - segment_start, 0, h.years)
+    ahead = np.maximum(end - future_start, 0)
+    past, later = kept > 0, ahead > 0
+    people = np.arange(n)
+    person = np.concatenate([h.person[past], people[later]])
+    order = np.argsort(2 * person + np.concatenate([np.zeros(past.sum()), np.ones(later.sum())]), kind="stable")
+
+    def joined(old: np.ndarray, new: np.ndarray, dtype: Any) -> np.ndarray:
+        both: np.ndarray = np.concatenate([old[past].astype(dtype), new[later].astype(dtype)])[order]
+        return both
+
+    return HistoryColumns(
+        h.start_year, h.hukou, h.reference, h.account_start, h.resident_start,
+        person[order],
+        joined(kept, ahead, h.years.dtype),
+        joined(h.scheme, future.scheme, h.scheme.dtype),
+        joined(h.region, future.region, h.region.dtype),
+        joined(h.index, future.base_index, h.index.dtype),
+        joined(h.tier, future.tier, h.tier.dtype),
+    )  # fmt: skip

@@ -33,6 +33,7 @@ from gigcover.engine import InputValueError, Model
 from gigcover.policylab.behaviour import ITEMS, Behaviour
 from gigcover.policylab.fund import FundPrior, simulate_fund
 from gigcover.policylab.measures import (
+    FUTURE_FROM,
     Compute,
     Grouping,
     LabPopulation,
@@ -170,7 +171,7 @@ def simulate(
             progress(scenario.name, "rules")
         rows = evaluate(
             population, scenario, scenario.assumptions(behaviour), model, compute,
-            projection=projection, fixed_groups=fixed,
+            projection=projection, fixed_groups=fixed, seed=seed,
         )  # fmt: skip
         if progress:
             progress(scenario.name, "measures")
@@ -249,7 +250,9 @@ def _fixed_groups(population: PopulationLike, chosen: Sequence[LabScenario], com
 
 def prepared(population: PopulationLike, model: Model) -> LabPopulation:
     """The inputs checked and coded once (names → the engine's codes, places → region indices, text → fixed-width
-    strings), so each of the scenarios' calls to the rules starts from codes. A bad value is an error naming it."""
+    strings), so each of the scenarios' calls to the rules starts from codes. A bad value is an error naming it.
+    Each row gets its place in the whole population (`row_number`), the key of its take-up draw when the population
+    has no `person_id` — so a chunk's row draws what it draws in the single pass."""
     inputs: dict[str, Any] = {}
     for name, values in population.inputs.items():
         variable = model.variables.get(name)
@@ -264,9 +267,11 @@ def prepared(population: PopulationLike, model: Model) -> LabPopulation:
             array = array.astype(str)
         inputs[name] = variable.validate(array, model.regions, f"population.{name}")
     region = np.asarray(model.regions.encode(np.asarray(population.region), "population.region"))
+    columns = dict(population.columns)
+    columns.setdefault("row_number", np.arange(len(population.weight), dtype=np.int64))  # the take-up draw's key
     return LabPopulation(
         inputs=inputs, region=region, weight=np.asarray(population.weight, dtype=float),
-        columns=dict(population.columns), date=population.date,
+        columns=columns, date=population.date,
     )  # fmt: skip
 
 
@@ -540,4 +545,7 @@ def _generated_population(path: Path, histories: bool = True) -> LabPopulation:
     found = read_generated(path, histories=histories and segments.is_file())
     columns = dict(found.columns)
     columns["intensity"] = np.asarray(Intensity.ids(), dtype=object)[columns["intensity"].astype(np.int64)]
+    if "contribution_history" in found.inputs:  # lived up to the reference date; planned from its year on
+        year = int(str(np.asarray(found.date).ravel()[0])[:4])
+        columns[FUTURE_FROM] = np.full(len(found.weight), year, dtype=np.int16)
     return LabPopulation(inputs=found.inputs, region=found.region, weight=found.weight, columns=columns)
