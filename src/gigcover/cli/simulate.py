@@ -47,7 +47,12 @@ def simulate_command(
     replications: Annotated[
         int, typer.Option("--replications", help="Monte Carlo replications for the injury fund")
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the fund's Monte Carlo")] = 2026,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", help="seed of the fund's Monte Carlo and of the per-worker take-up draw of the projection"
+        ),
+    ] = 2026,
     baseline: Annotated[
         bool, typer.Option("--baseline/--no-baseline", help="also run baseline-2021 and the changes against it")
     ] = True,
