@@ -259,6 +259,21 @@ def test_switching_to_the_resident_scheme_loses_pension(model: Any) -> None:
     assert out["counterfactual_extra_contributions"] > 0  # the employee years cost more than the resident tiers
 
 
+@pytest.mark.parametrize("hist", LOSS_HISTORIES, ids=["moved-10-years", "moved-back-short", "switched", "three-moves"])
+def test_the_loss_to_moves_alone_is_the_no_moves_comparison(model: Any, hist: dict[str, Any]) -> None:
+    """`portability_loss_moves_monthly` (what the policy lab reports as rights lost to mobility) is the projection's
+    comparison without moves less its pension: the switch to the resident scheme is not in it."""
+    out = project(model, hist, outputs=["pension_projection", "portability_loss_moves_monthly"])
+    assert out["portability_loss_moves_monthly"] == out["pension_projection"]["portability_loss_moves_monthly"]
+
+
+def test_a_switch_in_one_place_is_no_loss_to_mobility(model: Any) -> None:
+    # Shanghai throughout, employee 10 years then resident 10: nothing moved, so the loss to moves is 0, while the
+    # loss to moves and switches counts the resident years against employee years at the floor (> 0).
+    out = project(model, LOSS_HISTORIES[2], outputs=["portability_loss_moves_monthly", "portability_loss_monthly"])
+    assert out["portability_loss_moves_monthly"] == 0.0 < out["portability_loss_monthly"]
+
+
 @given(
     region=st.sampled_from(REGIONS),
     start=st.integers(1995, 2025),

@@ -262,3 +262,18 @@ def portability_loss_monthly(v: Any, p: Any) -> Any:
     """The comparison without moves or switches less the history's pension (the paper's IV.3): only those two
     projections run, not the comparisons without moves alone or switches alone."""
     return _loss(v.pension_projection_no_moves_or_switches, v.pension_projection_as_given)
+
+
+@registry.formula(
+    "跨地区流动造成的养老金损失（月）",
+    "Pension lost to moves between places, per month",
+    "float",
+    inputs=("pension_projection_as_given", "pension_projection_no_moves"),
+    references=("pension_transfer_2009_66",),
+)
+def portability_loss_moves_monthly(v: Any, p: Any) -> Any:
+    """The comparison without moves (every year in one place, the same yuan bases and schemes) less the history's
+    pension: what moving costs under the transfer rules (转移接续, 国办发〔2009〕66号), without the part of
+    `portability_loss_monthly` that comes from years in the resident scheme instead of the employee one — a choice
+    of scheme, paid for with lower contributions, not a loss to mobility."""
+    return _loss(v.pension_projection_no_moves, v.pension_projection_as_given)
