@@ -539,13 +539,22 @@ def _generated_population(path: Path, histories: bool = True) -> LabPopulation:
     """A population of `gigcover population generate`: its inputs as codes, its place of work per row, its weights,
     its histories when the segments file is beside it, and its intensity by name for the groups."""
     from gigcover.policylab.population import read_population as read_generated
-    from gigcover.policylab.population.categories import Intensity
 
     segments = path.with_name(path.name.removesuffix(".parquet") + ".segments.parquet")
-    found = read_generated(path, histories=histories and segments.is_file())
+    return generated_lab_population(read_generated(path, histories=histories and segments.is_file()))
+
+
+def generated_lab_population(found: Any, date: Any = None) -> LabPopulation:
+    """The generator's output (`population.storage.EngineInputs`) as the lab reads it: its intensity by name for the
+    groups and, with histories, the year they were lived up to (the generator's reference date; the projection plans
+    from it on). `date`, when given, is the run's date for the scenarios that name none (the service's sample)."""
+    from gigcover.policylab.population.categories import Intensity
+
     columns = dict(found.columns)
     columns["intensity"] = np.asarray(Intensity.ids(), dtype=object)[columns["intensity"].astype(np.int64)]
     if "contribution_history" in found.inputs:  # lived up to the reference date; planned from its year on
         year = int(str(np.asarray(found.date).ravel()[0])[:4])
         columns[FUTURE_FROM] = np.full(len(found.weight), year, dtype=np.int16)
-    return LabPopulation(inputs=found.inputs, region=found.region, weight=found.weight, columns=columns)
+    return LabPopulation(
+        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=date
+    )

@@ -40,7 +40,7 @@ from gigcover.engine.regions import NATIONAL
 from gigcover.policylab.measures import Compute, LabPopulation
 from gigcover.policylab.report import Chart, charts
 from gigcover.policylab.scenarios import BASELINE, LabScenario, builtin_scenarios, parse_scenario
-from gigcover.policylab.simulate import Summary, simulate
+from gigcover.policylab.simulate import Summary, generated_lab_population, simulate
 
 __all__ = [
     "BUILTIN",
@@ -269,15 +269,10 @@ def sample(size: int) -> LabPopulation:
     """The calibrated sample of `size` rows (seed 2026), with histories for the projection; its arrays are
     read-only (a run never changes it)."""
     from gigcover.policylab.population import generate
-    from gigcover.policylab.population.categories import Intensity
     from gigcover.policylab.population.storage import engine_inputs
 
     found = engine_inputs(generate(size, SEED), histories=True)
-    columns = dict(found.columns)
-    columns["intensity"] = np.asarray(Intensity.ids(), dtype=object)[columns["intensity"].astype(np.int64)]
-    population = LabPopulation(
-        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=found.date
-    )
+    population = generated_lab_population(found, date=found.date)
     for array in (population.region, population.weight, *population.inputs.values(), *population.columns.values()):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)
