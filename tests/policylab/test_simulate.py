@@ -66,6 +66,7 @@ def test_the_cli_writes_a_tidy_summary_and_the_detail(population_file: Path, tmp
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert set(shown["all"]) == {"baseline-2021", "law-2026", "paper-package"}  # the baseline runs for the changes
+    assert set(shown["all"]["law-2026"]) == ISSUE_MEASURES | {"replacement_rate_median"}  # the report's headline
     with (out / "summary.csv").open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["scenario", "group", "measure", "value"]

@@ -4,6 +4,7 @@ DIR/report.html; in this process, or chunk by chunk on a Dask cluster (`--backen
 from __future__ import annotations
 
 import json
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,19 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from gigcover.engine.errors import GigcoverError, InputValueError
-
-HEADLINE = (
-    "coverage_occupational_injury",
-    "coverage_medical",
-    "coverage_pension",
-    "coverage_unemployment",
-    "contributions_worker",
-    "contributions_platform",
-    "contributions_government",
-    "worker_cost_share_of_income",
-    "injury_fund_break_even_per_order",
-    "injury_fund_deficit_probability",
-)
+from gigcover.policylab.report import HEADLINE, shown
 
 
 def _fail(exc: GigcoverError) -> NoReturn:
@@ -197,10 +186,4 @@ def _value(summary: Any, scenario: str, measure: str) -> float | None:
 
 
 def _shown(value: float | None, measure: str) -> str:
-    if value is None:
-        return "—"
-    if measure.startswith("contributions_"):
-        return f"{value / 1e8:,.2f} 亿"
-    if measure.endswith("_per_order"):
-        return f"{value:.4f}"
-    return f"{value:.1%}"
+    return shown(math.nan if value is None else value, measure)  # as report.html and /lab show it
