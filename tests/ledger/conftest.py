@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,6 +99,25 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     try:
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def postgres_ledger_at(database_url: str, revision: str, suffix: str) -> Iterator[Engine]:
+    """A ledger migrated to `revision` only, in a PostgreSQL schema beside the fixture's (its name + `suffix`),
+    dropped afterwards: the starting point of a migration test."""
+    schema = database_url.rsplit("%3D", 1)[1] + suffix
+    admin = connect(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = connect(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    try:
+        migrate(engine, revision)
+        yield engine
+    finally:
+        engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()

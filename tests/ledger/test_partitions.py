@@ -21,7 +21,7 @@ from gigcover.ledger.ingest import OrderConflict, ingest_batch
 from gigcover.ledger.platforms import add_platform
 from gigcover.ledger.schema import batches, covered_days, orders, postings
 
-from .conftest import POSTGRES_URL
+from .conftest import postgres_ledger_at
 from .ledger_cases import WORKER_B, order
 
 NOW = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
@@ -151,19 +151,8 @@ def ledger_0003(database_url: str, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    schema = database_url.rsplit("%3D", 1)[1] + "_old"
-    admin = connect(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        migrate(engine, "0003")
+    with postgres_ledger_at(database_url, "0003", "_old") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_a_ledger_of_0003_is_carried_over_into_partitions(

@@ -16,12 +16,12 @@ from gigcover.ledger import ingest as ingest_module
 from gigcover.ledger import partitions
 from gigcover.ledger.check import check
 from gigcover.ledger.contributions import Compute
-from gigcover.ledger.db import connect, migrate
+from gigcover.ledger.db import migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import OrderConflict, ingest_batch
 from gigcover.ledger.platforms import add_platform
 
-from .conftest import POSTGRES_URL
+from .conftest import postgres_ledger_at
 from .ledger_cases import WORKER_B, order
 
 NOW = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
@@ -174,19 +174,8 @@ def ledger_0004(database_url: str) -> Iterator[Engine]:
     """A ledger migrated to 0004 only, in a PostgreSQL schema beside the fixture's."""
     if database_url.startswith("sqlite"):
         pytest.skip("0005 changes nothing on SQLite")
-    schema = database_url.rsplit("%3D", 1)[1] + "_0004"
-    admin = connect(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    try:
-        migrate(engine, "0004")
+    with postgres_ledger_at(database_url, "0004", "_0004") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 _ROWS_0004 = (  # order id, region, CST day, levy fen: two months, three provinces
