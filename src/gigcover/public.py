@@ -172,21 +172,14 @@ class _RowPlan:
         (`evaluate_rows` with `explain=False`) are given one day for each span, the first of any of them."""
         if _constant(region) and _constant(day):
             return cls(None, Rows(np.ascontiguousarray(region), np.ascontiguousarray(day)))
-        # two stable passes on small integers (radix sorts, linear in the rows): by day, then by place
-        offset = (day - day.min()).astype(np.int64)
-        by_day = np.argsort(offset.astype(np.int16) if offset.max() < np.iinfo(np.int16).max else offset, kind="stable")
-        order = by_day[np.argsort(region[by_day], kind="stable")]
-        if together is not None:  # then by span of days, then by group: each group's span is a run of rows
-            span = np.searchsorted(bounds, day[order], side="right")
-            order = order[np.argsort(span, kind="stable")]
-            order = order[np.argsort(together[region[order]], kind="stable")]
-        ordered_region, ordered_day = region[order], day[order]
+        order = _computing_order(region, day, bounds, together)
+        ordered_region, ordered_day = (region, day) if order is None else (region[order], day[order])
         span = np.searchsorted(bounds, ordered_day, side="right")
         if together is not None:
             return cls(
                 order, Rows(ordered_region, _first_day_of(together[ordered_region], span, ordered_day), ordered_day)
             )
-        new_group = np.empty(len(order), dtype=bool)
+        new_group = np.empty(len(ordered_region), dtype=bool)
         new_group[0] = True
         new_group[1:] = (ordered_region[1:] != ordered_region[:-1]) | (span[1:] != span[:-1])
         starts = np.flatnonzero(new_group)
@@ -203,6 +196,38 @@ class _RowPlan:
             window[:] = values
         else:
             window[self.order] = values
+
+
+def _computing_order(
+    region: np.ndarray, day: np.ndarray, bounds: np.ndarray, together: np.ndarray | None
+) -> np.ndarray | None:
+    """The rows' numbers in computing order — by place, then day; with `together`, by group, span of days, place,
+    then day — or None when they already lie in it (the policy lab orders its population by place once, so its
+    calls need not gather every input and scatter every output)."""
+    span = np.searchsorted(bounds, day, side="right") if together is not None else None
+    keys = [region, day] if together is None else [together[region], span, region, day]
+    if _in_order(keys):
+        return None
+    # stable passes on small integers (radix sorts, linear in the rows): by day, then by place
+    offset = (day - day.min()).astype(np.int64)
+    by_day = np.argsort(offset.astype(np.int16) if offset.max() < np.iinfo(np.int16).max else offset, kind="stable")
+    order = by_day[np.argsort(region[by_day], kind="stable")]
+    if together is not None:  # then by span of days, then by group: each group's span is a run of rows
+        assert span is not None
+        order = order[np.argsort(span[order].astype(np.int32), kind="stable")]
+        order = order[np.argsort(together[region[order]], kind="stable")]
+    return order
+
+
+def _in_order(keys: list[np.ndarray]) -> bool:
+    """Whether the rows are sorted by the keys (the first the most significant)."""
+    fine = np.ones(len(keys[0]) - 1, dtype=bool)
+    decided = np.zeros_like(fine)
+    for key in keys:
+        before, after = key[:-1], key[1:]
+        fine &= decided | (before <= after)
+        decided |= before < after
+    return bool(fine.all())
 
 
 def _first_day_of(group: np.ndarray, span: np.ndarray, day: np.ndarray) -> np.ndarray:

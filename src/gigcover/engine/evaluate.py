@@ -1110,20 +1110,11 @@ def _place_signature(model: Model, sim: Simulation, code: str) -> tuple[Any, ...
     signature of `sim`'s own place get from its formulas the values they would get alone."""
     store = model.store
     found: list[Any] = [
-        None if sim.overlay.lookup(name, when, code) is not None else _stored_value(store, name, when, code)
+        None if sim.overlay.lookup(name, when, code) is not None else store.value_set_at(name, when, code)
         for name, when in sim.place_reads
     ]
     found.extend(store.first_date(name, code) for name in sim.place_first_dates)
     return tuple(found)
-
-
-def _stored_value(store: ParameterStore, name: str, when: dt.date, code: str) -> tuple[str, dt.date] | None:
-    """Which stored value a look-up finds (the region it is set for and its effective date), None if none is."""
-    try:
-        hit = store.lookup(name, when, code)
-    except NotInForceError:
-        return None
-    return hit.region, hit.effective_from
 
 
 def _computed_alone(
