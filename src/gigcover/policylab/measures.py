@@ -427,7 +427,7 @@ def _subsidised(
     option: _Option, item: Item, scheme: str, behaviour: Behaviour, where: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(worker, payer, government) a month on an individual route after the scenario's subsidies."""
-    worker, payer, government = option.worker.copy(), option.payer.copy(), option.government.copy()
+    worker, payer, government = option.worker, option.payer, option.government  # never changed in place
     for subsidy in behaviour.subsidies:
         if subsidy.item != item or subsidy.scheme not in ("any", scheme):
             continue
