@@ -1153,28 +1153,34 @@ def _constant_place(regions: np.ndarray) -> bool:
 
 @dataclass(frozen=True)
 class _LeftNaN:
-    """An output a group's place and date publish no figure for (`missing_as_nan`), and why."""
+    """An output a group's place and date publish no figure for (`missing_as_nan`), and why. The error's words and
+    look-up only, not the error: its traceback would hold the simulation's every array until the next collection."""
 
     output: str
-    error: NotInForceError
+    message: str
+    at_place_asked: tuple[str, object] | None
+
+    @classmethod
+    def of(cls, output: str, error: NotInForceError) -> _LeftNaN:
+        return cls(output, error.message, error.at_place_asked)
 
     def warning(self, model: Model, region: str, date: dt.date, rows: int, why: str | None = None) -> str:
         return (
             f"{self.output}: not computed for {model.regions.label(region)} on {date.isoformat()} "
-            f"({rows} rows left NaN): {why or self.error.message}"
+            f"({rows} rows left NaN): {why or self.message}"
         )
 
     def at(self, model: Model, region: str) -> str:
         """What the error says at another place whose look-ups agree (see `_province_group`)."""
-        if self.error.at_place_asked is None:
-            return self.error.message
-        name, date = self.error.at_place_asked
+        if self.at_place_asked is None:
+            return self.message
+        name, date = self.at_place_asked
         assert isinstance(date, dt.date)
         try:
             model.store.lookup(name, date, region)
         except NotInForceError as exc:
             return exc.message
-        return self.error.message
+        return self.message
 
 
 def _group_values(
@@ -1188,7 +1194,7 @@ def _group_values(
         except NotInForceError as exc:
             if not (missing_as_nan and model.variables[name].value_type == "float"):
                 raise
-            left.append(_LeftNaN(name, exc))
+            left.append(_LeftNaN.of(name, exc))
             value = np.nan
         if isinstance(value, dict):
             raise InputValueError(
