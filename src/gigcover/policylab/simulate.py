@@ -162,6 +162,7 @@ def simulate(
 
     model = model or default_model()
     population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
+    population = by_place(population, model)[0]
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
@@ -270,26 +271,26 @@ def prepared(population: PopulationLike, model: Model) -> LabPopulation:
     region = np.asarray(model.regions.encode(np.asarray(population.region), "population.region"))
     columns = dict(population.columns)
     columns.setdefault("row_number", np.arange(len(population.weight), dtype=np.int64))  # the take-up draw's key
-    found = LabPopulation(
+    return LabPopulation(
         inputs=inputs, region=region, weight=np.asarray(population.weight, dtype=float),
         columns=columns, date=population.date,
     )  # fmt: skip
-    return _by_place(found, model)
 
 
-def _by_place(population: LabPopulation, model: Model) -> LabPopulation:
-    """The rows in the order the rules compute them in — by province, then place of work — so that each call to
-    the rules takes its groups of rows as they lie, instead of gathering every input into that order and scattering
-    every output back (about a third of a run's time at a million rows, ten calls a run). Each row keeps its
-    `row_number` (its take-up draw's key, and its row in detail.parquet): the measures are sums and medians over
-    rows, whatever their order."""
+def by_place(population: LabPopulation, model: Model) -> tuple[LabPopulation, np.ndarray | None]:
+    """The rows in the order the rules compute them in — by province, then place of work — and that order (None:
+    already so), so that each call to the rules takes its groups of rows as they lie, instead of gathering every
+    input into that order and scattering every output back (about a third of a run's time at a million rows, ten
+    calls a run). Each row keeps its `row_number` (its take-up draw's key, and its row in detail.parquet): the
+    measures are sums and medians over rows, whatever their order. A chunked run orders each chunk (a copy of a
+    chunk, not of the whole population)."""
     region = np.asarray(population.region)
     n = len(population.weight)
     if region.ndim == 0 or n < 2:
-        return population
+        return population, None
     province = model.regions.province_index[region]
     if bool(((province[1:] > province[:-1]) | ((province[1:] == province[:-1]) & (region[1:] >= region[:-1]))).all()):
-        return population
+        return population, None
     order = np.lexsort((region, province))
 
     def arranged(values: Any) -> Any:
@@ -304,7 +305,7 @@ def _by_place(population: LabPopulation, model: Model) -> LabPopulation:
         weight=population.weight[order],
         columns={name: arranged(values) for name, values in population.columns.items()},
         date=population.date,
-    )
+    ), order
 
 
 def _check_population(population: PopulationLike) -> None:
