@@ -217,7 +217,9 @@ def test_compute_on_a_population_with_a_place_per_row_agrees_with_one_question_p
     # a sample of rows asked one by one, by name, gives the same answers
     table = pq.read_table(written)
     for row in range(0, 200_000, 19_999):
-        inputs = {name: table.column(name)[row].as_py() for name in pop.inputs if name != "birth_date"}
+        derived = ("birth_date", "daily_hours_one_employer", "weekly_hours_one_employer")  # not file columns
+        inputs = {name: table.column(name)[row].as_py() for name in pop.inputs if name not in derived}
+        inputs |= {name: pop.inputs[name][row].item() for name in derived[1:]}
         inputs["birth_date"] = str(pop.inputs["birth_date"][row])
         one = gigcover.calculate({"date": "2025-07-01", "region": inputs["work_region"], "inputs": inputs,
                                   "outputs": ["table2_cell", "employee_pension_access"]})  # fmt: skip

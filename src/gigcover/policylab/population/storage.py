@@ -266,10 +266,33 @@ def engine_inputs(population: Population, *, date: Any = None, histories: bool =
     inputs["monthly_orders"] = inputs["monthly_orders"].astype(float)
     inputs["original_retirement_age"] = inputs["original_retirement_age"].astype(np.int64)
     inputs["birth_date"] = _months(columns["birth_year"], columns["birth_month"])
+    inputs.update(hours_with_one_employer(columns["daily_hours"], columns["annual_days"]))
     if histories:
         inputs["contribution_history"] = history_columns(population, columns)
     when = date or dt.date.fromisoformat(population.metadata.get("reference_date", "2025-07-01"))
     return EngineInputs(inputs, columns["work_region"], np.datetime64(when, "D"), columns["weight"], columns)
+
+
+WEEKS_A_YEAR = 52
+"""The weeks a worker's order-taking days are spread over (the population gives days a year, not their weeks)."""
+
+
+def hours_with_one_employer(daily_hours: np.ndarray, annual_days: np.ndarray) -> dict[str, np.ndarray]:
+    """The rules' hours inputs of the part-time test (非全日制用工, 劳动合同法 art. 68: on average ≤ 4 h a day and
+    ≤ 24 h a week with one employer) from the population's hours on a day of work and days a year:
+
+    - `daily_hours_one_employer`: the hours of a working day (the average over the days worked);
+    - `weekly_hours_one_employer`: the year's hours over its 52 weeks (the days spread evenly over the year — an
+      ASSUMPTION: the population does not say in which weeks an occasional worker works).
+
+    All of a worker's platform hours count as hours with one employer: a worker on several platforms has fewer with
+    each, so part-time is if anything understated. The rules ask these only with `paid_hourly` (以小时计酬为主), which
+    no platform pays today (per order); a scenario that gives workers labour contracts decides it."""
+    daily = np.asarray(daily_hours, dtype=float)
+    return {
+        "daily_hours_one_employer": daily,
+        "weekly_hours_one_employer": daily * np.asarray(annual_days, dtype=float) / WEEKS_A_YEAR,
+    }
 
 
 def _months(year: np.ndarray, month: np.ndarray) -> np.ndarray:
