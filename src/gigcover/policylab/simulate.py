@@ -544,10 +544,11 @@ def _generated_population(path: Path, histories: bool = True) -> LabPopulation:
     return generated_lab_population(read_generated(path, histories=histories and segments.is_file()))
 
 
-def generated_lab_population(found: Any, date: Any = None) -> LabPopulation:
+def generated_lab_population(found: Any) -> LabPopulation:
     """The generator's output (`population.storage.EngineInputs`) as the lab reads it: its intensity by name for the
-    groups and, with histories, the year they were lived up to (the generator's reference date; the projection plans
-    from it on). `date`, when given, is the run's date for the scenarios that name none (the service's sample)."""
+    groups, its date (the generator's reference date: the rules' date of a scenario that names none, as for a
+    population file with a `date` column) and, with histories, the year they were lived up to (the projection plans
+    from it on). The CLI's file and the service's sample both come through here, so both carry the date."""
     from gigcover.policylab.population.categories import Intensity
 
     columns = dict(found.columns)
@@ -556,5 +557,5 @@ def generated_lab_population(found: Any, date: Any = None) -> LabPopulation:
         year = int(str(np.asarray(found.date).ravel()[0])[:4])
         columns[FUTURE_FROM] = np.full(len(found.weight), year, dtype=np.int16)
     return LabPopulation(
-        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=date
+        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=found.date
     )

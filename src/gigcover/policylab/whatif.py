@@ -272,7 +272,7 @@ def sample(size: int) -> LabPopulation:
     from gigcover.policylab.population.storage import engine_inputs
 
     found = engine_inputs(generate(size, SEED), histories=True)
-    population = generated_lab_population(found, date=found.date)
+    population = generated_lab_population(found)
     for array in (population.region, population.weight, *population.inputs.values(), *population.columns.values()):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)
