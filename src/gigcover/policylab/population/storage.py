@@ -203,6 +203,50 @@ def read(path: Path, columns: list[str] | None = None, *, segments: bool = True)
     return Population(people, history)
 
 
+def read_rows(path: Path, start: int, stop: int, *, segments: bool = True) -> Population:
+    """Workers `start`…`stop` of a population file and their segments, reading only the row groups that hold them
+    (a chunk of a run on a cluster reads its own rows: `policylab.chunked`)."""
+    people = row_range(open_file(path), start, stop)
+    if not segments:
+        return Population(people, pa.table({}))
+    try:
+        history = pq.ParquetFile(segments_path(path))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputValueError(f"{segments_path(path)}: no segments file beside {path} ({exc})",
+                              field="population.segments") from None  # fmt: skip
+    ids = people.column("person_id").to_numpy()
+    if not len(ids):
+        return Population(people, history.schema_arrow.empty_table())
+    return Population(people, _person_range(history, int(ids[0]), int(ids[-1])))
+
+
+def row_range(file: pq.ParquetFile, start: int, stop: int) -> pa.Table:
+    """Rows `start`…`stop` of a Parquet file, from the row groups that hold them only."""
+    sizes = np.asarray([file.metadata.row_group(i).num_rows for i in range(file.num_row_groups)], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    begins = ends - sizes
+    groups = [int(i) for i in np.flatnonzero((begins < stop) & (ends > start))]
+    if not groups:
+        return file.schema_arrow.empty_table()
+    table = file.read_row_groups(groups)
+    return table.slice(start - int(begins[groups[0]]), stop - start)
+
+
+def _person_range(file: pq.ParquetFile, low: int, high: int) -> pa.Table:
+    """The segments of persons `low`…`high` (inclusive; the file is sorted by person), from the row groups whose
+    statistics say they may hold them (all row groups when a group has none)."""
+    index = file.schema_arrow.get_field_index("person")
+    groups = []
+    for i in range(file.num_row_groups):
+        stats = file.metadata.row_group(i).column(index).statistics
+        if stats is None or not stats.has_min_max or (stats.min <= high and stats.max >= low):
+            groups.append(i)
+    table = file.read_row_groups(groups)
+    person = table.column("person").to_numpy()
+    first, last = np.searchsorted(person, low, side="left"), np.searchsorted(person, high, side="right")
+    return table.slice(int(first), int(last - first))
+
+
 def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None, name: str = "population") -> np.ndarray:
     """A dictionary column as the engine's codes (a Categorical's codes, or region indices); nulls as −1.
 
