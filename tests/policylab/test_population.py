@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -118,6 +119,35 @@ def test_chunking_changes_nothing_across_blocks() -> None:
         assert [c.people.num_rows for c in chunks[:-1]] == [chunk_rows] * (len(chunks) - 1)
         assert pa.concat_tables([c.people for c in chunks]).equals(whole.people)
         assert pa.concat_tables([c.segments for c in chunks]).equals(whole.segments)
+
+
+def _first_rows(population: Any, rows: int) -> tuple[pa.Table, pa.Table]:
+    """The first `rows` workers (without the weight, which is the total over the size) and their segments."""
+    people = population.people.slice(0, rows).drop_columns(["weight"]).combine_chunks()
+    ids = people.column("person_id").to_numpy()
+    person = population.segments.column("person").to_numpy()
+    return people, population.segments.take(np.flatnonzero(np.isin(person, ids))).combine_chunks()
+
+
+@settings(max_examples=8)
+@given(small=st.integers(1, 3_000), more=st.integers(1, 3_000), seed=st.integers(0, 2**32))
+def test_a_smaller_sample_is_the_first_rows_of_a_larger_one(small: int, more: int, seed: int) -> None:
+    """Every column of a worker (and their segments) depends only on the seed and the row number, not on how many
+    rows are drawn: the first N workers of a larger sample are the N-worker sample (before, every draw after the
+    first took as many numbers as the block had rows, so `monthly_orders`, incomes, places … all moved with the
+    size). Only the weight differs: the total over the size."""
+    larger = generate(small + more, seed)
+    people, segments = _first_rows(generate(small, seed), small)
+    assert (people, segments) == _first_rows(larger, small)
+
+
+def test_a_sample_within_one_block_is_the_start_of_one_across_blocks() -> None:
+    small, large = generate(700, seed=2026), generate(BLOCK_ROWS + 300, seed=2026)
+    assert _first_rows(small, 700) == _first_rows(large, 700)
+    orders = small.people.column("monthly_orders").to_numpy()
+    assert np.array_equal(orders, large.people.column("monthly_orders").to_numpy()[:700])
+    weight = small.people.column("weight").to_numpy()
+    assert weight[0] == pytest.approx(84_000_000 / 700) and np.ptp(weight) == 0
 
 
 @settings(max_examples=15)
