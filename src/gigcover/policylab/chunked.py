@@ -104,11 +104,10 @@ class PopulationFile:
 
 @dataclass(frozen=True)
 class DetailPart:
-    """Where a chunk writes its rows of detail.parquet: `folder/<scenario>-<chunk>.parquet`, rows from `first_row`."""
+    """Where a chunk writes its rows of detail.parquet: `folder/<scenario>-<chunk>.parquet`."""
 
     folder: Path
     chunk: int
-    first_row: int
 
     def path(self, scenario: int) -> Path:
         return self.folder / f"{scenario:03d}-{self.chunk:07d}.parquet"
@@ -138,7 +137,7 @@ def chunk_aggregates(
         if detail is not None:
             import pyarrow.parquet as pq
 
-            pq.write_table(detail_table(rows, detail.first_row), detail.path(index), compression="zstd")
+            pq.write_table(detail_table(rows), detail.path(index), compression="zstd")
     return out
 
 
@@ -146,12 +145,16 @@ def file_chunk_aggregates(
     source: PopulationFile, start: int, stop: int, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
     detail: DetailPart | None = None,
 ) -> list[Aggregates]:  # fmt: skip
-    """`chunk_aggregates` on rows `start`…`stop` of a population file, read where the chunk runs."""
+    """`chunk_aggregates` on rows `start`…`stop` of a population file, read where the chunk runs. `fixed`: the
+    whole-population groups of those rows in the file's order; the chunk holds its rows in the order the lab
+    computes them (by place: `prepared`), and each row's `row_number` says where it was."""
     from gigcover.rules.model import default_model
 
     with stage("read"):
         chunk = source.rows(start, stop, default_model())
-    return chunk_aggregates(chunk, fixed, plan, compute, detail)
+    where = np.asarray(chunk.columns["row_number"], dtype=np.int64) - start
+    groups = {name: Grouping(grouping.codes[where], grouping.labels) for name, grouping in fixed.items()}
+    return chunk_aggregates(chunk, groups, plan, compute, detail)
 
 
 def simulate_chunked(
@@ -194,6 +197,8 @@ def simulate_chunked(
     plan = Plan(tuple(chosen), behaviour, layout(whole, chosen, fixed), projection, seed)
     bounds = chunk_bounds(len(whole.weight), chunk_rows)
     source = population if isinstance(population, PopulationFile) else whole
+    if isinstance(population, PopulationFile):  # the chunks are the file's row ranges: its groups in file order
+        fixed = in_file_order(fixed, np.asarray(whole.columns["row_number"], dtype=np.int64))
     run = _run_local if backend == "local" else _run_dask
     folder = None if detail is None else detail.with_name(detail.name + ".parts")
     made = folder is not None and not folder.parent.exists()  # a failed run leaves no folder it made
@@ -279,6 +284,17 @@ def chunk_of(population: LabPopulation, start: int, stop: int) -> LabPopulation:
     )
 
 
+def in_file_order(fixed: Mapping[str, Grouping], row_number: np.ndarray) -> dict[str, Grouping]:
+    """Groups of rows held in another order (`prepared` orders them by place) put back in the order of the rows as
+    given: row `row_number[i]` gets the group of held row i."""
+    out: dict[str, Grouping] = {}
+    for name, grouping in fixed.items():
+        codes = np.empty_like(grouping.codes)
+        codes[row_number] = grouping.codes
+        out[name] = Grouping(codes, grouping.labels)
+    return out
+
+
 def _fixed_chunk(fixed: Mapping[str, Grouping], start: int, stop: int) -> dict[str, Grouping]:
     return {k: Grouping(g.codes[start:stop], g.labels) for k, g in fixed.items()}
 
@@ -292,7 +308,7 @@ def _tasks(
     """Per chunk: the function to run and its arguments (the rows themselves, or the file and the row range),
     and where it writes its detail."""
     for index, (start, stop) in enumerate(bounds):
-        part = None if folder is None else DetailPart(folder, index, start)
+        part = None if folder is None else DetailPart(folder, index)
         groups = _fixed_chunk(fixed, start, stop)
         if isinstance(source, PopulationFile):
             yield file_chunk_aggregates, (source, start, stop, groups), part
@@ -309,7 +325,7 @@ def join_detail(folder: Path, scenarios: int, chunks: int, path: Path) -> None:
     try:
         for scenario in range(scenarios):
             for chunk in range(chunks):
-                table = pq.read_table(DetailPart(folder, chunk, 0).path(scenario))
+                table = pq.read_table(DetailPart(folder, chunk).path(scenario))
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema, compression="zstd")
                 writer.write_table(table.cast(writer.schema))

@@ -181,6 +181,7 @@ class Rows:
     replacement_rate: np.ndarray | None = None
     portability_loss: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
+    row_number: np.ndarray | None = None  # each row's place in the population as given (the lab orders rows by place)
 
     @property
     def coverage(self) -> dict[str, np.ndarray]:
@@ -298,6 +299,7 @@ def evaluate(
     with stage("behaviour"):  # routes, the scheme chosen, take-up, amounts by payer × take-up
         rows = _combine(found, income, tier, behaviour, inputs, population, model, n, groups)
     rows.scenario = scenario.name
+    rows.row_number = population.columns.get("row_number")
     if projection and "contribution_history" in inputs:
         with stage("projection"):
             future = future_pension(rows, found, first, inputs, population, tier, model, seed)
@@ -425,7 +427,7 @@ def _subsidised(
     option: _Option, item: Item, scheme: str, behaviour: Behaviour, where: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(worker, payer, government) a month on an individual route after the scenario's subsidies."""
-    worker, payer, government = option.worker.copy(), option.payer.copy(), option.government.copy()
+    worker, payer, government = option.worker, option.payer, option.government  # never changed in place
     for subsidy in behaviour.subsidies:
         if subsidy.item != item or subsidy.scheme not in ("any", scheme):
             continue
