@@ -273,15 +273,19 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[list[tuple[i
     """The distinct (a, b) pairs — in the order they first appear for a few people, sorted for many — and for each
     person the number of its pair (the order decides the order the pairs' values are read in, as before)."""
     firsts, seconds = np.asarray(first, dtype=np.int64).ravel(), np.asarray(second, dtype=np.int64).ravel()
-    if firsts.size < 4096:  # few people: a dict is cheaper than sorting pairs
-        numbers: dict[tuple[int, int], int] = {}
-        rows = zip(firsts.tolist(), seconds.tolist(), strict=True)
-        inverse = np.asarray([numbers.setdefault(pair, len(numbers)) for pair in rows], dtype=np.intp)
-        return list(numbers), inverse
+    if firsts.size == 0:
+        return [], np.zeros(0, dtype=np.intp)
     low_first, low_second = int(firsts.min()), int(seconds.min())
     span = int(seconds.max()) - low_second + 1
     # one integer per pair, in the order of the pairs (a 1-D unique, not a row-wise one)
     keys = (firsts - low_first) * span + (seconds - low_second)
+    if firsts.size < 4096:  # few people: the pairs in the order they first appear
+        distinct, where, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(where, kind="stable")  # distinct pairs by first appearance
+        number = np.empty_like(order)
+        number[order] = np.arange(len(order))
+        pairs = [(k // span + low_first, k % span + low_second) for k in distinct[order].tolist()]
+        return pairs, number[inverse.ravel()]
     top = int(keys.max()) + 1
     if top <= 4 * keys.size + 65_536:  # small keys (places × years): which are present, without sorting
         present = np.zeros(top, dtype=bool)
@@ -310,7 +314,7 @@ def _benefit_bases(
         if row is None:
             row = rows[r] = _shared_row(p, tables, "benefit", codes[r])
         values[i] = row.values[year - ROW_FIRST_YEAR]
-        reads.add(row.reads(year, year), row.warnings)
+        reads.add_span(row.reads(year, year), row.warnings)
     reads.register(p)
     spread: np.ndarray = values[inverse] if len(pairs) else np.zeros(len(inverse))
     return spread

@@ -88,7 +88,19 @@ class HistoryColumns:
         return first
 
     def take_rows(self, rows: np.ndarray | slice) -> HistoryColumns:
-        """The histories of some people (a slice or row numbers), their segments renumbered."""
+        """The histories of some people (a slice or row numbers), their segments renumbered. A run of people (a
+        slice, as the engine hands over a place's rows in order) takes views of a run of segments."""
+        if isinstance(rows, slice) and rows.step in (None, 1):
+            start, stop, _ = rows.indices(len(self))
+            stop = max(start, stop)
+            low = int(self._first_segment[start]) if start < len(self) else len(self.person)
+            high = int(self._first_segment[stop - 1] + self._segment_counts[stop - 1]) if stop > start else low
+            run = slice(low, high)
+            return HistoryColumns(
+                self.start_year[start:stop], self.hukou[start:stop], self.reference[start:stop],
+                self.account_start[start:stop], self.resident_start[start:stop], self.person[run] - start,
+                self.years[run], self.scheme[run], self.region[run], self.index[run], self.tier[run],
+            )  # fmt: skip
         picked = np.arange(len(self))[rows] if isinstance(rows, slice) else np.asarray(rows, dtype=np.int64)
         counts = self._segment_counts[picked]
         segment_rows = np.repeat(self._first_segment[picked], counts) + _ranks(counts)

@@ -254,30 +254,44 @@ ROW_FIRST_YEAR, ROW_LAST_YEAR = 1992, 2100  # histories start from 1992 (the sch
 HitKey = tuple[str, str, dt.date]
 
 
+@dataclass(frozen=True)
+class _Span:
+    """The parameter values a row read for a span of years, in the order it first read them, and whether any was read
+    past its period (see `_Reads`)."""
+
+    hits: dict[HitKey, ParameterHit]
+    stale: bool
+
+    @classmethod
+    def of(cls, reads: Iterable[tuple[HitKey, ParameterHit]]) -> _Span:
+        hits = dict(reads)
+        return cls(hits, any(hit.stale for hit in hits.values()))
+
+
 @dataclass
 class _Row:
     values: np.ndarray  # by year from ROW_FIRST_YEAR
     served: list[tuple[int, int, HitKey, ParameterHit]]  # (first year, last year) each parameter value was read for
     warnings: list[str]
     # the reads of a span of years, worked out once per span (a population's groups mostly share a few spans)
-    spans: dict[tuple[int, int], list[tuple[HitKey, ParameterHit]]] = field(default_factory=dict)
+    spans: dict[tuple[int, int], _Span] = field(default_factory=dict)
 
-    def reads(self, first_year: int, last_year: int) -> list[tuple[HitKey, ParameterHit]]:
+    def reads(self, first_year: int, last_year: int) -> _Span:
         """The parameter values read for the years `first_year`…`last_year`, in the order the row first read them."""
         found = self.spans.get((first_year, last_year))
         if found is None:
-            found = self.spans[(first_year, last_year)] = [
+            found = self.spans[(first_year, last_year)] = _Span.of(
                 (key, hit) for low, high, key, hit in self.served if low <= last_year and high >= first_year
-            ]
+            )
         return found
 
     def replay(self, p: Any, first_year: int, years: int, reads: _Reads | None = None) -> np.ndarray:
         """The values of `years` from `first_year`, their reads registered in the call (or gathered in `reads`)."""
         last = first_year + years - 1
         if reads is None:
-            p.replay(Recording(hits=[hit for _, hit in self.reads(first_year, last)], warnings=self.warnings))
+            p.replay(Recording(hits=list(self.reads(first_year, last).hits.values()), warnings=self.warnings))
         else:
-            reads.add(self.reads(first_year, last), self.warnings)
+            reads.add_span(self.reads(first_year, last), self.warnings)
         return self.values[first_year - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1]
 
 
@@ -292,6 +306,7 @@ class _Reads:
     def __init__(self) -> None:
         self.hits: dict[HitKey, ParameterHit] = {}
         self.warnings: dict[str, None] = {}
+        self.stale = False  # whether any value kept was read past its period
 
     def add(self, reads: Iterable[tuple[HitKey, ParameterHit] | None], warnings: Iterable[str] = ()) -> None:
         known = self.hits
@@ -302,13 +317,24 @@ class _Reads:
             before = known.get(key)
             if before is None or not before.stale or hit.stale:
                 known[key] = hit
+                self.stale = self.stale or hit.stale
+        for message in warnings:
+            self.warnings[message] = None
+
+    def add_span(self, span: _Span, warnings: Iterable[str] = ()) -> None:
+        """A row's reads of a span: with no read past its period on either side, each later read replaces the one
+        kept, which is what `dict.update` does (keeping the order of first reads)."""
+        if span.stale or self.stale:
+            self.add(span.hits.items(), warnings)
+            return
+        self.hits.update(span.hits)
         for message in warnings:
             self.warnings[message] = None
 
     def register(self, p: Any) -> None:
         if self.hits or self.warnings:
             p.replay(Recording(hits=list(self.hits.values()), warnings=list(self.warnings)))
-        self.hits, self.warnings = {}, {}
+        self.hits, self.warnings, self.stale = {}, {}, False
 
 
 def _build_row(p: Any, cell: Callable[[int], Cell]) -> _Row:
@@ -384,7 +410,7 @@ def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray
         shared = _shared_rows(p, tables, kind)
         rows = [_shared_row(p, tables, kind, code, shared) for code in tables.codes]
         for row in rows:
-            reads.add(row.reads(first, last), row.warnings)
+            reads.add_span(row.reads(first, last), row.warnings)
         found.append(np.stack([row.values[first - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1] for row in rows]))
     interest = _shared_row(p, tables, "interest", "").replay(p, first, years, reads)
     reads.register(p)
