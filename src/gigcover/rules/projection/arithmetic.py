@@ -51,8 +51,13 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     resident_years = resident.sum(axis=1).astype(float)
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
-    stints = _Stints.of(plans, employee)
-    place = _pension_place(p, plans, stints, people.birth_year, people.male)
+    # a history in one place (the comparison without moves: every year in the hukou region) has no move: the pension
+    # is paid there and nothing is transferred, without the matrices of stints
+    settled = plans.row_region is not None and bool(np.array_equal(plans.row_region, plans.hukou))
+    stints = None if settled else _Stints.of(plans, employee)
+    place = (
+        _settled_place(p, plans) if stints is None else _pension_place(p, plans, stints, people.birth_year, people.male)
+    )
     retiring = np.asarray(retirement_year)
     shared = retiring.size > 0 and _shares_rows(p, int(retiring.min()), int(retiring.max()))
     pension_base = _benefit_bases(p, tables, plans.codes, place, retirement_year, shared)
@@ -99,7 +104,9 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
         "pension_monthly": np.round(pension, 2),
         "employee_basic_monthly": np.round(np.where(eligible, basic, 0.0), 2),
         "worker_contributions": np.round(worker_paid, 2),
-        "pooled_transfer": np.round(_pooled_transfers(p, stints, yearly, calendar), 2),
+        "pooled_transfer": np.round(
+            _no_transfers(p, n, calendar) if stints is None else _pooled_transfers(p, stints, yearly, calendar), 2
+        ),
     }
     if account_path is not None and resident_path is not None:
         found["balance_path"] = np.round(account_path + resident_path, 2)
@@ -399,6 +406,15 @@ def _pension_place(p: Any, plans: Plans, stints: _Stints, birth_year: np.ndarray
     return np.where((chosen == hukou_prov) | ~seen, plans.hukou, region_there)
 
 
+def _settled_place(p: Any, plans: Plans) -> np.ndarray:
+    """`_pension_place` for histories whose every year with a scheme is in the hukou region: the hukou province is
+    the last and only one, so the pension is paid at the hukou region (the same parameters read, in the same order)."""
+    p("pension.employee.temporary_account_ages")
+    p("pension.employee.pension_place_min_years")
+    settled: np.ndarray = plans.hukou
+    return settled
+
+
 def _last_where(mask: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row, `values` in the last column where `mask` holds, and whether it holds anywhere."""
     rows = np.arange(mask.shape[0])
@@ -456,6 +472,14 @@ def _pooled_transfers(p: Any, stints: _Stints, yearly: np.ndarray, calendar: np.
     rows = np.arange(len(last_move))
     before = np.where(last_move > first, counted[rows, np.maximum(last_move - first - 1, 0)], 0.0)
     return before * float(p("pension.employee.pooled_transfer_rate"))
+
+
+def _no_transfers(p: Any, people: int, calendar: np.ndarray) -> np.ndarray:
+    """`_pooled_transfers` for histories without a move between provinces: nothing (the same parameters read)."""
+    first = int(np.searchsorted(calendar, int(p("pension.employee.pooled_transfer_first_year"))))
+    if first < len(calendar):
+        p("pension.employee.pooled_transfer_rate")
+    return np.zeros(people)
 
 
 def without_moves(plans: Plans, wages: np.ndarray) -> Plans:
