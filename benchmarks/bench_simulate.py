@@ -9,7 +9,9 @@ Each run is a fresh process (its peak RSS is its own). Peers, checked equal befo
   the only way 10 M fits): every value within 1e-11 relative (sums of a million terms differ only in the order of additions: 4e-12 at 1 M);
 - Dask (`--backend dask`: a LocalCluster of 2 processes × 1 thread started for the run, as the CLI does) vs the
   same chunks in one process: equal bit for bit;
-- the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal.
+- the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal;
+- `--parts places`: the places of a province computed together (what `compute(explain=False)` does) vs one
+  simulation per place (the engine's grouping switched off in the peer's process): summary.csv equal bit for bit.
 
 The run mirrors `gigcover simulate` (cli/simulate.py _run: `read_population`, the scenarios resolved, `simulate` or
 `simulate_chunked`, `to_csv`, `write_detail`, `render`) without the progress bar. The load average is printed with
@@ -36,7 +38,7 @@ from typing import Any
 import numpy as np
 
 SCENARIOS = ["baseline-2021", "law-2026", "paper-package", "formalization", "universal"]
-PARTS = ("e2e", "peers", "projection", "fund", "dask")
+PARTS = ("e2e", "peers", "projection", "fund", "dask", "places")
 
 
 def _usage() -> dict[str, float]:
@@ -72,6 +74,14 @@ def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lea
     from gigcover.policylab.simulate import read_population, simulate
     from gigcover.rules.model import default_model
 
+    if mode.endswith("-alone"):  # the peer of `--parts places`: one simulation per place, as before the grouping
+        import functools
+
+        import gigcover.public
+        from gigcover.engine.evaluate import evaluate_rows
+
+        gigcover.public.evaluate_rows = functools.partial(evaluate_rows, together=False)  # type: ignore[assignment]
+        mode = mode.removesuffix("-alone")
     timing.enable()
     phases: dict[str, float] = {}
     start = time.perf_counter()
@@ -282,6 +292,18 @@ def main() -> None:
             same, worst, differing = compare(local, folder / f"out-{size}-dask")
             print(_line(f"  Dask, LocalCluster 2 × 1 thread (started for the run), chunks of {args.chunk_rows:,}", d))
             print(f"    equal to the chunks in one process: bit for bit {differing == 0} ({differing} values differ)")
+        if "places" in args.parts:
+            together = folder / f"out-{size}-{mode}-together"
+            alone = folder / f"out-{size}-{mode}-alone"
+            r = _child("run", str(path), str(together), mode, "0", str(args.chunk_rows))
+            a = _child("run", str(path), str(alone), f"{mode}-alone", "0", str(args.chunk_rows))
+            same, worst, differing = compare(together, alone)
+            print(_line(f"{size:,} workers × 5 scenarios, the places of a province together, {mode}", r))
+            print(_line("  peer: one simulation per place", a))
+            print(
+                f"    summary.csv bit for bit: {differing == 0} ({differing} values differ, largest {worst:.1e}); "
+                f"run {a['run_s'] / r['run_s']:.2f}× faster together, total {a['total_s'] / r['total_s']:.2f}×"
+            )
     if "projection" in args.parts:
         size = min([s for s in args.sizes if s >= args.projection_rows] or [max(args.sizes)])
         path = folder / f"pop-{size}.parquet"

@@ -312,3 +312,31 @@ def test_unknown_source() -> None:
 def test_shipped_graph_is_valid(model: Any) -> None:
     assert find_cycle(model.variables) is None
     check_graph(model.variables, model.store.parameters, model.sources)
+
+
+def test_which_value_a_lookup_finds_is_said_without_the_hit(model: Any) -> None:
+    """`value_set_at` (how places are compared, evaluate._place_signature) names the value `lookup` returns —
+    its region and effective date — and None exactly where `lookup` says nothing is in force."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from gigcover.engine.errors import NotInForceError
+
+    store = model.store
+    places = [r for r in store.regions.codes if r.endswith("00")][:400]
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        name=st.sampled_from(sorted(store.parameters)),
+        day=st.dates(dt.date(2015, 1, 1), dt.date(2027, 12, 31)),
+        place=st.sampled_from(places),
+    )
+    def agree(name: str, day: dt.date, place: str) -> None:
+        try:
+            hit = store.lookup(name, day, place)
+        except NotInForceError:
+            assert store.value_set_at(name, day, place) is None
+            return
+        assert store.value_set_at(name, day, place) == (hit.region, hit.effective_from)
+
+    agree()

@@ -92,18 +92,20 @@ def test_account_at_the_end_of_the_tables_span(model: Model, birth: str, expecte
 
 # -- which parameter values a projection reports as read ----------------------------------------------------------
 # Hubei as a whole (420000) has no average of its own (its figures are by city tier): the national private-sector
-# average stands in. Its 2019 figure (53604, UNVERIFIED) is the one in force mid-2019, and no later year reads it (2020
-# has its own). A history starting in 2019 reads it (the warning names it); one starting in 2020 does not.
-UNVERIFIED_2019 = "wages.private_sector_average_annual = 53604 (from 2019-01-01) is UNVERIFIED"
+# average stands in. Its 2019 figure (53604) is the one in force mid-2019, and no later year reads it (2020 has its
+# own). A history starting in 2019 reads it (the trace names that value); one starting in 2020 does not.
+PRIVATE_2019 = ("wages.private_sector_average_annual", "2019-01-01")
 
 
-@pytest.mark.parametrize(("start", "warned"), [(2019, True), (2020, False)])
-def test_a_value_is_reported_read_only_by_a_projection_spanning_its_years(
-    model: Model, start: int, warned: bool
-) -> None:
+def _parameter_values_read(answer: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(p["name"], str(p["effective_from"])) for step in answer["trace"] for p in step.get("parameters") or []}
+
+
+@pytest.mark.parametrize(("start", "read"), [(2019, True), (2020, False)])
+def test_a_value_is_reported_read_only_by_a_projection_spanning_its_years(model: Model, start: int, read: bool) -> None:
     inputs = {"contribution_history": history(start, "420000", employee(5, "420000")), **MAN_1970}
-    answer = calc(model, DATE, "420000", inputs, ["projected_account_balance"])
-    assert any(UNVERIFIED_2019 in w for w in answer["warnings"]) is warned
+    answer = calc(model, DATE, "420000", inputs, ["projected_account_balance"], trace=True)
+    assert (PRIVATE_2019 in _parameter_values_read(answer)) is read
 
 
 # -- today's money ------------------------------------------------------------------------------------------------

@@ -254,3 +254,27 @@ def test_trace_cites_the_decision() -> None:
     assert entry["references"][0]["key"] == "retirement_2024_decision.delay"
     assert answer["verification"]["weakest"] == "V2"
     assert not [w for w in answer["warnings"] if "UNVERIFIED" in w]
+
+
+# -- months of many people: arithmetic on the characters equals parsing each text ------------------------------------
+_MONTH_LIKE = st.one_of(
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(lambda d: d.isoformat()[:7]),
+    st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat),
+    st.sampled_from(["2023-02-29", "2023-13", "2023-00", "0000-05", "2024-02-30", "2023-1", "2023/01", "２０２３-01",
+                     "2023-01-32", "2023-04-31", "abcd-ef", "2023-01-00"]),
+)  # fmt: skip
+
+
+@given(texts=st.lists(_MONTH_LIKE, min_size=65, max_size=120), width=st.sampled_from([None, "U7", "U10", "U12"]))
+def test_months_of_many_people_equal_one_parse_each(texts: list[str], width: str | None) -> None:
+    from gigcover.rules.retirement.age import _parse_month, month_index
+
+    array = np.asarray(texts) if width is None else np.asarray(texts, dtype=width)
+    expected = [_parse_month(str(text)) for text in array.tolist()]
+    if None in expected:  # a bad one is named by its position, whichever path computed the rest
+        with pytest.raises(InputValueError, match=r"birth_date\[\d+\]") as refused:
+            month_index(array, "birth_date")
+        position = int(str(refused.value.details["field"]).removeprefix("birth_date[").removesuffix("]"))
+        assert expected[position] is None
+        return
+    assert month_index(array, "birth_date").tolist() == expected

@@ -84,8 +84,9 @@ def compute(
 
     `explain=False`: the same values without the walk back to what decided them — no warnings of parameter values
     or defaults (only those of amounts left NaN) and no verification level (`"weakest": None`); for callers that
-    only add the values up (the policy lab), it saves 6–26 % of the time on a population spread over many
-    places."""
+    only add the values up (the policy lab, the ledger's pricing). Then the places of one province are also computed
+    together wherever the parameters they read agree (see `evaluate_rows`): the same values, far fewer simulations
+    for a population spread over many places."""
     if missing not in ("raise", "nan"):
         raise InputValueError(f"missing: expected 'raise' or 'nan', got {shown(missing)}", field="missing")
     if not isinstance(inputs, Mapping):
@@ -106,7 +107,9 @@ def compute(
     unverified: set[str] = set()
     for start in range(0, n, max(1, chunk_rows)):
         stop = min(n, start + chunk_rows)
-        plan = _RowPlan.of(regions[start:stop], when[start:stop], bounds)
+        plan = _RowPlan.of(
+            regions[start:stop], when[start:stop], bounds, None if explain else model.regions.province_index
+        )
         chunk = {k: (plan.arrange(_rows(v, start, stop)) if _per_row(v, n) else v) for k, v in given.items()}
         result = evaluate_rows(
             model, plan.rows, chunk, names, overlay, missing_as_nan=missing == "nan", explain=explain
@@ -162,16 +165,21 @@ class _RowPlan:
     rows: Rows
 
     @classmethod
-    def of(cls, region: np.ndarray, day: np.ndarray, bounds: np.ndarray) -> _RowPlan:
+    def of(
+        cls, region: np.ndarray, day: np.ndarray, bounds: np.ndarray, together: np.ndarray | None = None
+    ) -> _RowPlan:
+        """`together` (a key per region index, e.g. its province): the places of one key that are computed together
+        (`evaluate_rows` with `explain=False`) are given one day for each span, the first of any of them."""
         if _constant(region) and _constant(day):
             return cls(None, Rows(np.ascontiguousarray(region), np.ascontiguousarray(day)))
-        # two stable passes on small integers (radix sorts, linear in the rows): by day, then by place
-        offset = (day - day.min()).astype(np.int64)
-        by_day = np.argsort(offset.astype(np.int16) if offset.max() < np.iinfo(np.int16).max else offset, kind="stable")
-        order = by_day[np.argsort(region[by_day], kind="stable")]
-        ordered_region, ordered_day = region[order], day[order]
+        order = _computing_order(region, day, bounds, together)
+        ordered_region, ordered_day = (region, day) if order is None else (region[order], day[order])
         span = np.searchsorted(bounds, ordered_day, side="right")
-        new_group = np.empty(len(order), dtype=bool)
+        if together is not None:
+            return cls(
+                order, Rows(ordered_region, _first_day_of(together[ordered_region], span, ordered_day), ordered_day)
+            )
+        new_group = np.empty(len(ordered_region), dtype=bool)
         new_group[0] = True
         new_group[1:] = (ordered_region[1:] != ordered_region[:-1]) | (span[1:] != span[:-1])
         starts = np.flatnonzero(new_group)
@@ -188,6 +196,47 @@ class _RowPlan:
             window[:] = values
         else:
             window[self.order] = values
+
+
+def _computing_order(
+    region: np.ndarray, day: np.ndarray, bounds: np.ndarray, together: np.ndarray | None
+) -> np.ndarray | None:
+    """The rows' numbers in computing order — by place, then day; with `together`, by group, span of days, place,
+    then day — or None when they already lie in it (the policy lab orders its population by place once, so its
+    calls need not gather every input and scatter every output)."""
+    span = np.searchsorted(bounds, day, side="right") if together is not None else None
+    keys = [region, day] if together is None else [together[region], span, region, day]
+    if _in_order(keys):
+        return None
+    # stable passes on small integers (radix sorts, linear in the rows): by day, then by place
+    offset = (day - day.min()).astype(np.int64)
+    by_day = np.argsort(offset.astype(np.int16) if offset.max() < np.iinfo(np.int16).max else offset, kind="stable")
+    order = by_day[np.argsort(region[by_day], kind="stable")]
+    if together is not None:  # then by span of days, then by group: each group's span is a run of rows
+        assert span is not None
+        order = order[np.argsort(span[order].astype(np.int32), kind="stable")]
+        order = order[np.argsort(together[region[order]], kind="stable")]
+    return order
+
+
+def _in_order(keys: list[np.ndarray]) -> bool:
+    """Whether the rows are sorted by the keys (the first the most significant)."""
+    fine = np.ones(len(keys[0]) - 1, dtype=bool)
+    decided = np.zeros_like(fine)
+    for key in keys:
+        before, after = key[:-1], key[1:]
+        fine &= decided | (before <= after)
+        decided |= before < after
+    return bool(fine.all())
+
+
+def _first_day_of(group: np.ndarray, span: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """For each row, the first day of any row of its group in its span of days."""
+    key = group.astype(np.int64) * (int(span.max()) + 1) + span
+    distinct, inverse = np.unique(key, return_inverse=True)
+    first = np.full(len(distinct), np.iinfo(np.int64).max)
+    np.minimum.at(first, inverse, day.astype(np.int64))
+    return first[inverse].astype("datetime64[D]")
 
 
 def _constant(values: np.ndarray) -> bool:

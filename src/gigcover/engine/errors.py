@@ -101,6 +101,9 @@ class NotInForceError(InputValueError):
     """A parameter has no value in force on the date asked (e.g. a date before the rule existed)."""
 
     kind = "not_in_force"
+    # (parameter, date) when the value was looked up at the place asked about (not at a place the formula named):
+    # the same look-up at another place says what that place is missing (see evaluate._province_group)
+    at_place_asked: tuple[str, object] | None = None
 
 
 class RegionError(InputValueError):

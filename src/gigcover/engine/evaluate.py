@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class Model:
     # tables derived from stored parameter values (dense arrays by code, projection tables): parameter data, kept for
     # the model's life like the store itself; never values computed for a person
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    # the sets of outputs found to read the place asked about: not tried again for the places of a province together
+    # (see `_province_group`; a saving only: a set not in it is tried and checked)
+    place_readers: set[frozenset[str]] = field(default_factory=set, repr=False)
 
     @property
     def regions(self) -> RegionTable:
@@ -69,6 +73,11 @@ class Model:
 
     def citation(self, key: str) -> dict[str, object]:
         return self.sources[key].to_dict(key)
+
+    @functools.cached_property
+    def call_region_inputs(self) -> tuple[str, ...]:
+        """The inputs whose default is the place asked about (e.g. the place of work)."""
+        return tuple(name for name, var in self.variables.items() if var.default is CALL_REGION)
 
 
 @dataclass
@@ -129,6 +138,11 @@ class Simulation:
         self.reads: dict[str, Reads] = {}  # what each computed variable read, for the rows each read decides
         self.asked: dict[str, None] = {}  # the outputs asked of this simulation, in order
         self._decided: tuple[tuple[Any, ...], Decided] | None = None
+        # how the values depend on the call's own place (see `_same_lookups`): the parameters looked up there (by
+        # name and date), the first dates asked there, and whether a formula read the place itself
+        self.place_reads: dict[tuple[str, dt.date], None] = {}
+        self.place_first_dates: dict[str, None] = {}
+        self.place_read = False
 
     def variant(self, changed: Mapping[str, Any]) -> Simulation:
         """The same worker, place, date and overlay with some inputs changed (a what-if): a simulation that starts
@@ -163,7 +177,14 @@ class Simulation:
         if name not in reader.parameters:
             raise RuntimeError(f"{reader.name} reads parameter {name!r} without declaring it")
         when, where = date or self.date, region or self.region
-        hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
+        if region is None:
+            self.place_reads[(name, when)] = None
+        try:
+            hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
+        except NotInForceError as exc:
+            if region is None:
+                exc.at_place_asked = (name, when)
+            raise
         if projected and hit.stale:  # the caller grows the value beyond its period: an assumption it states itself
             hit = dataclasses.replace(hit, read_on=None)
         self.note_hit((name, hit.region, hit.effective_from), hit)
@@ -220,6 +241,7 @@ class Simulation:
     def _default(self, var: Variable) -> Any:
         value: Any
         if var.default is CALL_REGION:
+            self.place_read = True
             if self.region == NATIONAL:
                 raise MissingInputError(f"{var.name} is needed and no region was given", missing=[var.name])
             value = self.model.regions.position[self.region]
@@ -443,6 +465,8 @@ class Params:
 
     def first_date(self, name: str, region: str | None = None) -> dt.date | None:
         """The earliest effective date of any value that `region` can fall back to (None if there is none)."""
+        if region is None:
+            self._sim.place_first_dates[name] = None
         return self._sim.model.store.first_date(name, region or self._sim.region)
 
     def optional(self, name: str, date: dt.date | None = None) -> Any:
@@ -472,11 +496,22 @@ class Params:
 
     @property
     def region(self) -> str:
+        self._sim.place_read = True
+        return self._sim.region
+
+    @property
+    def region_for_warning(self) -> str:
+        """The place asked about, for the words of a warning only: no value may depend on it (unlike `region`, a
+        read of it does not keep the places of a province from being computed together, whose warnings of this kind
+        are not said: see `evaluate_rows`)."""
         return self._sim.region
 
     @property
     def memo(self) -> dict[tuple[Any, ...], Any]:
-        """A cache shared by calls on the same model, for results that depend only on parameters (not overlaid)."""
+        """A cache shared by calls on the same model, for results that depend only on parameters (not overlaid).
+        What a cached result read is not looked up again, so a call that uses the cache counts as depending on its
+        place (it is never computed for the places of a province together: see `evaluate_rows`)."""
+        self._sim.place_read = True
         return self._sim.model.memo
 
     @property
@@ -704,13 +739,17 @@ class Rows:
     # (see ParameterStore.change_dates); a group whose formulas read the date itself is computed again at these
     exact_day: np.ndarray | None = None
 
-    def groups(self) -> Iterator[tuple[np.ndarray | slice, int, np.datetime64]]:
+    def groups(self, by: np.ndarray | None = None) -> Iterator[tuple[np.ndarray | slice, int, np.datetime64]]:
         """(rows, region index, day) for each distinct place and date: parameters are resolved once per group.
+
+        `by` (a key per region index, e.g. its province) groups the places of one key together: the region given is
+        then that of the group's first row, the one it is computed at (see `evaluate_rows`).
 
         Rows already in order of place and day (as `gigcover.compute` hands them over) come as slices, so their
         inputs are views, not copies."""
         span = int((self.day.max() - self.day.min()).astype(int)) + 1
-        key = self.region.astype(np.int64) * span + (self.day - self.day.min()).astype(np.int64)
+        place = self.region if by is None else by[self.region]
+        key = place.astype(np.int64) * span + (self.day - self.day.min()).astype(np.int64)
         if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
             bounds = [0, *(np.flatnonzero(np.diff(key)) + 1).tolist(), len(key)]
             for start, stop in itertools.pairwise(bounds):
@@ -722,6 +761,9 @@ class Rows:
         for g, start in enumerate(np.concatenate(([0], ends[:-1])).tolist()):
             rows = order[start : ends[g]]
             yield rows, int(self.region[first[g]]), self.day[first[g]]
+
+    def subset(self, picked: np.ndarray | slice) -> Rows:
+        return Rows(self.region[picked], self.day[picked], None if self.exact_day is None else self.exact_day[picked])
 
 
 def place_and_date(
@@ -877,95 +919,282 @@ def evaluate_rows(
     trace: bool = False,
     missing_as_nan: bool = False,
     explain: bool = True,
+    together: bool = True,
 ) -> RowsResult:
     """Outputs for rows that differ in place and date: one simulation per distinct (place, date), each on its rows,
     the values scattered back in row order. Warnings and verification are those of the groups, together.
 
     `explain=False` skips walking back from the outputs to what decided them (the warnings of parameter values and
     defaults, and the verification level): the values are the same, the warnings only those of amounts left NaN,
-    and the verification `{"weakest": None, ...}` (not computed) — for callers that only add the values up.
+    and the verification `{"weakest": None, ...}` (not computed) — for callers that only add the values up. Then
+    (unless `together=False`) the places of one province are also computed together, at one of them, wherever that
+    gives each the values it would get alone (see `_province_group`).
 
     With `missing_as_nan`, an amount the law of a row's place and date gives no figure for (NotInForce: e.g. a
     province that publishes no contribution base) is NaN for those rows, and a warning names the place and date;
     otherwise the call fails as a single question would."""
     n = len(rows.region)
-    parts: dict[str, list[tuple[np.ndarray | slice, Any]]] = {name: [] for name in outputs}
-    warnings: dict[str, int] = {}
-    levels: list[str] = []
-    unverified: set[str] = set()
-    traced: list[dict[str, Any]] = []
-    for picked, region_index, day in rows.groups():  # picked: a slice or row numbers
-        code = model.regions.codes[region_index]
+    found = _Found({name: [] for name in outputs})
+    merging = together and not explain and not trace and frozenset(outputs) not in model.place_readers
+    for picked, region_index, day in rows.groups(by=model.regions.province_index if merging else None):
+        if merging and not _constant_place(rows.region[picked]):
+            if frozenset(outputs) in model.place_readers:  # found in an earlier group: place by place
+                where = _row_numbers(picked, n)
+                _computed_alone(model, rows, where, inputs, outputs, overlay, missing_as_nan, found, together=False)
+            else:
+                _province_group(model, rows, picked, region_index, day, inputs, outputs, overlay, missing_as_nan, found)
+            continue
         given = {name: _take(value, picked, n) for name, value in inputs.items()}
         if "work_region" in inputs:
             given["work_region"] = region_index
-        when = day.astype(dt.date)
-        spans_days = rows.exact_day is not None and bool((rows.exact_day[picked] != day).any())
-        sim = Simulation(model, when, code, given, overlay, trace=trace)
-        said: list[str] = []
-        try:
-            values, failure = _group_values(model, sim, outputs, missing_as_nan, said, _count(picked, n)), None
-        except GigcoverError as exc:  # at the day standing for the span: only final if the date itself was not read
-            values, failure = {}, exc
-        dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.date_reads > 0)]
-        if spans_days and dated:
-            assert rows.exact_day is not None
-            exact = evaluate_rows(
-                model, Rows(rows.region[picked], rows.exact_day[picked]), given, dated, overlay, trace, missing_as_nan,
-                explain,
-            )  # fmt: skip
-            values.update(exact.values)
-            _add_counts(warnings, exact.warning_rows)
-            if explain:
-                levels.append(exact.verification["weakest"])
-                unverified.update(exact.verification["unverified_parameters"])
-            traced.extend(exact.trace)
-            if len(dated) == len(outputs):
-                for name in outputs:
-                    parts[name].append((picked, values[name]))
-                continue
-            failure = None
-        if failure is not None:
-            raise failure
-        rows_here = _count(picked, n)
-        _add_counts(warnings, dict.fromkeys(said, rows_here))
-        for name in outputs:
-            parts[name].append((picked, values[name]))
-        if code == NATIONAL:
-            _add_counts(warnings, {"no region given: national values used": rows_here})
-        if explain:
-            _add_counts(warnings, sim.warnings_by_rows())
-            check = sim.verification()
-            levels.append(check["weakest"])
-            unverified.update(check["unverified_parameters"])
-        if trace:
-            at = {"date": when.isoformat(), "region": code, "rows": np.arange(n)[picked].tolist()}
-            traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
+        sim = Simulation(model, day.astype(dt.date), model.regions.codes[region_index], given, overlay, trace=trace)
+        _one_group(model, rows, picked, sim, outputs, missing_as_nan, explain, found)
     return RowsResult(
-        values={name: _scatter(found, n) for name, found in parts.items()},
-        warning_rows=warnings,
+        values={name: _scatter(parts, n) for name, parts in found.parts.items()},
+        warning_rows=found.warnings,
         verification={
-            "weakest": max(levels, key=VERIFICATION_ORDER.__getitem__, default="V1") if explain else None,
-            "unverified_parameters": sorted(unverified),
+            "weakest": max(found.levels, key=VERIFICATION_ORDER.__getitem__, default="V1") if explain else None,
+            "unverified_parameters": sorted(found.unverified),
         },
-        trace=traced,
+        trace=found.traced,
     )
 
 
+@dataclass
+class _Found:
+    """What `evaluate_rows` gathers from its groups: each output's values by rows, and what the answer says besides."""
+
+    parts: dict[str, list[tuple[np.ndarray | slice, Any]]]
+    warnings: dict[str, int] = field(default_factory=dict)
+    levels: list[str] = field(default_factory=list)
+    unverified: set[str] = field(default_factory=set)
+    traced: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, picked: np.ndarray | slice, values: Mapping[str, Any]) -> None:
+        for name, parts in self.parts.items():
+            parts.append((picked, values[name]))
+
+    def take(self, other: RowsResult, explain: bool) -> None:
+        _add_counts(self.warnings, other.warning_rows)
+        if explain:
+            self.levels.append(other.verification["weakest"])
+            self.unverified.update(other.verification["unverified_parameters"])
+        self.traced.extend(other.trace)
+
+
+def _one_group(
+    model: Model,
+    rows: Rows,
+    picked: np.ndarray | slice,
+    sim: Simulation,
+    outputs: list[str],
+    missing_as_nan: bool,
+    explain: bool,
+    found: _Found,
+) -> None:
+    """The outputs of the rows `picked`, computed in `sim` (their place and the day standing for their span of days),
+    added to `found`; outputs that read the date itself are computed again at the rows' own days."""
+    n = len(rows.region)
+    rows_here = _count(picked, n)
+    spans_days = rows.exact_day is not None and bool((rows.exact_day[picked] != rows.day[picked]).any())
+    left: list[_LeftNaN] = []
+    try:
+        (values, left), failure = _group_values(model, sim, outputs, missing_as_nan), None
+    except GigcoverError as exc:  # at the day standing for the span: only final if the date itself was not read
+        values, failure = {}, exc
+    dated = [name for name in outputs if name in sim.date_dependent or (failure is not None and sim.date_reads > 0)]
+    if spans_days and dated:
+        assert rows.exact_day is not None
+        exact = evaluate_rows(
+            model, Rows(rows.region[picked], rows.exact_day[picked]), sim.given, dated, sim.overlay, sim.tracing,
+            missing_as_nan, explain,
+        )  # fmt: skip
+        values.update(exact.values)
+        found.take(exact, explain)
+        if len(dated) == len(outputs):
+            found.add(picked, values)
+            return
+        failure = None
+    if failure is not None:
+        raise failure
+    _add_counts(found.warnings, {nan.warning(model, sim.region, sim.date, rows_here): rows_here for nan in left})
+    found.add(picked, values)
+    if sim.region == NATIONAL:
+        _add_counts(found.warnings, {"no region given: national values used": rows_here})
+    if explain:
+        _add_counts(found.warnings, sim.warnings_by_rows())
+        check = sim.verification()
+        found.levels.append(check["weakest"])
+        found.unverified.update(check["unverified_parameters"])
+    if sim.tracing:
+        at = {"date": sim.date.isoformat(), "region": sim.region, "rows": _row_numbers(picked, n).tolist()}
+        found.traced.extend({**entry.to_dict(), "at": at} for entry in sim.trace)
+
+
+def _province_group(
+    model: Model,
+    rows: Rows,
+    picked: np.ndarray | slice,
+    region_index: int,
+    day: np.datetime64,
+    inputs: Mapping[str, Any],
+    outputs: list[str],
+    overlay: Overlay | None,
+    missing_as_nan: bool,
+    found: _Found,
+) -> None:
+    """The rows of several places of one province (one span of days), computed in one simulation at the place of
+    the first row (`region_index`), then checked place by place.
+
+    A place's rows are right if every parameter the simulation looked up at its own place (name and date) is, for
+    that place, the same stored value (same region and effective date: a prefecture without its own figure falls back
+    to the province's, as the place computed at does), the same first dates were asked, and no formula read the place
+    itself (`p.region`, a cached table, an input defaulting to the place): then each formula, on those rows, read the
+    same values as it would have at that place (the values of a row depend on its inputs and those values only). Inputs
+    that default to the place are given row by row. The places that differ are computed again, together where they
+    agree with each other; a failure (whose error names the place) has every place of the group computed on its own.
+    An amount left NaN is said for each place that agrees, in the words of its own look-up."""
+    n = len(rows.region)
+    regions_here = rows.region[picked]
+    given = {name: _take(value, picked, n) for name, value in inputs.items()}
+    for name in model.call_region_inputs:
+        if name not in inputs or name == "work_region":
+            given[name] = regions_here
+    sim = Simulation(model, day.astype(dt.date), model.regions.codes[region_index], given, overlay)
+    try:
+        values, left = _group_values(model, sim, outputs, missing_as_nan)
+    except GigcoverError:
+        values, left = {}, []
+    where = _row_numbers(picked, n)
+    if sim.place_read:
+        model.place_readers.add(frozenset(outputs))
+    if not values or sim.place_read:
+        _computed_alone(model, rows, where, inputs, outputs, overlay, missing_as_nan, found, together=False)
+        return
+    counts = np.bincount(regions_here)  # by region index (a few thousand): linear, where np.unique would sort
+    places = np.flatnonzero(counts)
+    counts = counts[places]
+    signatures = {code: _place_signature(model, sim, model.regions.codes[code]) for code in places.tolist()}
+    own = _place_signature(model, sim, sim.region)
+    dated = [name for name in outputs if name in sim.date_dependent]
+    if dated and rows.exact_day is not None and bool((rows.exact_day[picked] != day).any()):
+        exact = evaluate_rows(
+            model, Rows(regions_here, rows.exact_day[picked]), given, dated, overlay, missing_as_nan=missing_as_nan,
+            explain=False,
+        )  # fmt: skip
+        values.update(exact.values)
+        found.take(exact, explain=False)
+    found.add(picked, values)
+    for code, rows_there in zip(places.tolist(), counts.tolist(), strict=True):
+        there = model.regions.codes[code]
+        if signatures[code] == own:
+            _add_counts(
+                found.warnings,
+                {nan.warning(model, there, sim.date, rows_there, nan.at(model, there)): rows_there for nan in left},
+            )
+    # the places that differ, in sets that agree with each other on what this simulation looked up: each computed
+    # together (and checked again: with other rows, formulas may look up more)
+    differ: dict[tuple[Any, ...], list[int]] = {}
+    for code, signature in signatures.items():
+        if signature != own:
+            differ.setdefault(signature, []).append(code)
+    for codes in differ.values():
+        _computed_alone(
+            model, rows, where[np.isin(regions_here, codes)], inputs, outputs, overlay, missing_as_nan, found
+        )
+
+
+def _place_signature(model: Model, sim: Simulation, code: str) -> tuple[Any, ...]:
+    """What each parameter `sim` looked up at its own place gives at `code` (the stored value's region and effective
+    date, or None; an overlay's value is the same everywhere), and the first dates it asked there: places with the
+    signature of `sim`'s own place get from its formulas the values they would get alone."""
+    store = model.store
+    found: list[Any] = [
+        None if sim.overlay.lookup(name, when, code) is not None else store.value_set_at(name, when, code)
+        for name, when in sim.place_reads
+    ]
+    found.extend(store.first_date(name, code) for name in sim.place_first_dates)
+    return tuple(found)
+
+
+def _computed_alone(
+    model: Model,
+    rows: Rows,
+    subset: np.ndarray,
+    inputs: Mapping[str, Any],
+    outputs: list[str],
+    overlay: Overlay | None,
+    missing_as_nan: bool,
+    found: _Found,
+    together: bool = True,
+) -> None:
+    """Rows of a province group computed again (`together=False`: place by place; else the places that agree with
+    the first of them together, as in `_province_group`); added after the group's values, which they replace."""
+    n = len(rows.region)
+    result = evaluate_rows(
+        model, rows.subset(subset), {name: _take(value, subset, n) for name, value in inputs.items()}, outputs,
+        overlay, missing_as_nan=missing_as_nan, explain=False, together=together,
+    )  # fmt: skip
+    found.add(subset, result.values)
+    found.take(result, explain=False)
+
+
+def _row_numbers(picked: np.ndarray | slice, n: int) -> np.ndarray:
+    """The row numbers of `picked` (a slice becomes the range it covers)."""
+    if isinstance(picked, slice):
+        start, stop, step = picked.indices(n)
+        return np.arange(start, stop, step)
+    return picked
+
+
+def _constant_place(regions: np.ndarray) -> bool:
+    return len(regions) == 0 or bool((regions == regions[0]).all())
+
+
+@dataclass(frozen=True)
+class _LeftNaN:
+    """An output a group's place and date publish no figure for (`missing_as_nan`), and why. The error's words and
+    look-up only, not the error: its traceback would hold the simulation's every array until the next collection."""
+
+    output: str
+    message: str
+    at_place_asked: tuple[str, object] | None
+
+    @classmethod
+    def of(cls, output: str, error: NotInForceError) -> _LeftNaN:
+        return cls(output, error.message, error.at_place_asked)
+
+    def warning(self, model: Model, region: str, date: dt.date, rows: int, why: str | None = None) -> str:
+        return (
+            f"{self.output}: not computed for {model.regions.label(region)} on {date.isoformat()} "
+            f"({rows} rows left NaN): {why or self.message}"
+        )
+
+    def at(self, model: Model, region: str) -> str:
+        """What the error says at another place whose look-ups agree (see `_province_group`)."""
+        if self.at_place_asked is None:
+            return self.message
+        name, date = self.at_place_asked
+        assert isinstance(date, dt.date)
+        try:
+            model.store.lookup(name, date, region)
+        except NotInForceError as exc:
+            return exc.message
+        return self.message
+
+
 def _group_values(
-    model: Model, sim: Simulation, outputs: list[str], missing_as_nan: bool, warnings: list[str], rows: int
-) -> dict[str, Any]:
+    model: Model, sim: Simulation, outputs: list[str], missing_as_nan: bool
+) -> tuple[dict[str, Any], list[_LeftNaN]]:
     values: dict[str, Any] = {}
+    left: list[_LeftNaN] = []
     for name in outputs:
         try:
             value = sim.compute(name)
         except NotInForceError as exc:
             if not (missing_as_nan and model.variables[name].value_type == "float"):
                 raise
-            warnings.append(
-                f"{name}: not computed for {model.regions.label(sim.region)} on {sim.date.isoformat()} "
-                f"({rows} rows left NaN): {exc.message}"
-            )
+            left.append(_LeftNaN.of(name, exc))
             value = np.nan
         if isinstance(value, dict):
             raise InputValueError(
@@ -973,7 +1202,7 @@ def _group_values(
                 field="outputs",
             )
         values[name] = value
-    return values
+    return values, left
 
 
 def _add_counts(into: dict[str, int], more: Mapping[str, int]) -> None:

@@ -327,6 +327,7 @@ class ParameterStore:
     missing: dict[str, list[Missing]] = field(default_factory=dict)  # by parameter name: searches that found nothing
     _memo: dict[tuple[str, dt.date, str], ParameterHit] = field(default_factory=dict, repr=False)
     _first_dates: dict[tuple[str, str], dt.date | None] = field(default_factory=dict, repr=False)
+    _set_at: dict[tuple[str, dt.date, str], tuple[str, dt.date] | None] = field(default_factory=dict, repr=False)
     _change_dates: dict[frozenset[str], np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -414,6 +415,22 @@ class ParameterStore:
         if hit is None:
             hit = self._memo[key] = self._lookup(name, date, region)
         return hit
+
+    def value_set_at(self, name: str, date: dt.date, region: str) -> tuple[str, dt.date] | None:
+        """Which stored value `lookup` finds — the region it is set for and its effective date — or None where none
+        is in force; memoised, and without building the hit or the error (places are compared this way by the
+        thousand: see evaluate._place_signature)."""
+        key = (name, date, region)
+        if key in self._set_at:
+            return self._set_at[key]
+        parameter, found = self.get(name), None
+        for place in self.regions.fallback_chain(region):
+            latest = latest_on_or_before(parameter.series_for(place.code)[0], date)
+            if latest is not None:
+                found = place.code, latest[0]
+                break
+        self._set_at[key] = found
+        return found
 
     def _lookup(self, name: str, date: dt.date, region: str) -> ParameterHit:
         parameter = self.get(name)

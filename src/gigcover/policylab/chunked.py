@@ -46,6 +46,7 @@ from gigcover.policylab.simulate import (
     Summary,
     _fixed_groups,
     aggregate,
+    by_place,
     changes,
     finish,
     setup,
@@ -82,6 +83,9 @@ def chunk_aggregates(
     from gigcover.rules.model import default_model
 
     model = default_model()
+    chunk, order = by_place(chunk, model)
+    if order is not None:
+        fixed = {name: Grouping(grouping.codes[order], grouping.labels) for name, grouping in fixed.items()}
     with stage("groups"):
         groups = {**_fixed_groups(chunk, plan.scenarios, compute), **fixed}
     out: list[Aggregates] = []

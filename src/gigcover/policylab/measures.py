@@ -137,7 +137,8 @@ PROJECTION = (
 )
 # The engine projects the rows of one place (and date) together, as people × years matrices (the calendar years from
 # the earliest start to the latest retirement: 1992–2070 for the generated population, ~160 MB a float matrix for
-# 250,000 workers, about ten alive at once). All rows go in one call when no place has more workers than this; otherwise calls of this many rows.
+# 250,000 workers, about ten alive at once). All rows go in one call when no place has more workers than this;
+# otherwise calls of this many rows.
 PROJECTION_PLACE_ROWS = 250_000
 
 
@@ -195,6 +196,7 @@ class Rows:
     replacement_rate: np.ndarray | None = None
     portability_loss: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
+    row_number: np.ndarray | None = None  # each row's place in the population as given (the lab orders rows by place)
 
     @property
     def coverage(self) -> dict[str, np.ndarray]:
@@ -312,6 +314,7 @@ def evaluate(
     with stage("behaviour"):  # routes, the scheme chosen, take-up, amounts by payer × take-up
         rows = _combine(found, income, tier, behaviour, inputs, population, model, n, groups)
     rows.scenario = scenario.name
+    rows.row_number = population.columns.get("row_number")
     if projection and "contribution_history" in inputs:
         with stage("projection"):
             future = future_pension(rows, found, first, inputs, population, tier, model, seed)
@@ -439,7 +442,7 @@ def _subsidised(
     option: _Option, item: Item, scheme: str, behaviour: Behaviour, where: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(worker, payer, government) a month on an individual route after the scenario's subsidies."""
-    worker, payer, government = option.worker.copy(), option.payer.copy(), option.government.copy()
+    worker, payer, government = option.worker, option.payer, option.government  # never changed in place
     for subsidy in behaviour.subsidies:
         if subsidy.item != item or subsidy.scheme not in ("any", scheme):
             continue

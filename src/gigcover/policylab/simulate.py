@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from gigcover.engine import InputValueError, Model
+from gigcover.engine.variables import is_row_table
 from gigcover.policylab.behaviour import ITEMS, Behaviour
 from gigcover.policylab.fund import FundPrior, simulate_fund
 from gigcover.policylab.measures import (
@@ -115,7 +116,7 @@ def _detail_columns(rows: Rows) -> dict[str, Any]:
     n = len(rows.weight)
     columns: dict[str, Any] = {
         "scenario": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int8)), pa.array([rows.scenario])),
-        "row": np.arange(n, dtype=np.int64),
+        "row": np.arange(n, dtype=np.int64) if rows.row_number is None else rows.row_number,
         "weight": rows.weight,
         "monthly_income": rows.income,
     }
@@ -161,6 +162,7 @@ def simulate(
 
     model = model or default_model()
     population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
+    population = by_place(population, model)[0]
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
@@ -275,6 +277,37 @@ def prepared(population: PopulationLike, model: Model) -> LabPopulation:
     )  # fmt: skip
 
 
+def by_place(population: LabPopulation, model: Model) -> tuple[LabPopulation, np.ndarray | None]:
+    """The rows in the order the rules compute them in — by province, then place of work — and that order (None:
+    already so), so that each call to the rules takes its groups of rows as they lie, instead of gathering every
+    input into that order and scattering every output back (about a third of a run's time at a million rows, ten
+    calls a run). Each row keeps its `row_number` (its take-up draw's key, and its row in detail.parquet): the
+    measures are sums and medians over rows, whatever their order. A chunked run orders each chunk (a copy of a
+    chunk, not of the whole population)."""
+    region = np.asarray(population.region)
+    n = len(population.weight)
+    if region.ndim == 0 or n < 2:
+        return population, None
+    province = model.regions.province_index[region]
+    if bool(((province[1:] > province[:-1]) | ((province[1:] == province[:-1]) & (region[1:] >= region[:-1]))).all()):
+        return population, None
+    order = np.lexsort((region, province))
+
+    def arranged(values: Any) -> Any:
+        if is_row_table(values) and len(values) == n:
+            return values.take_rows(order)
+        array = np.asarray(values) if isinstance(values, np.ndarray) else values
+        return array[order] if isinstance(array, np.ndarray) and array.ndim and len(array) == n else values
+
+    return LabPopulation(
+        inputs={name: arranged(values) for name, values in population.inputs.items()},
+        region=region[order],
+        weight=population.weight[order],
+        columns={name: arranged(values) for name, values in population.columns.items()},
+        date=population.date,
+    ), order
+
+
 def _check_population(population: PopulationLike) -> None:
     n = len(population.weight)
     if n == 0:
@@ -363,9 +396,10 @@ def aggregate(rows: Rows, layout: Layout) -> Aggregates:
     index = _layout_index(rows, layout, n)
     g = 1 + sum(len(labels) for _, labels in layout)
     w = rows.weight
+    cells = _Cells.of(index, g)
 
     def total(values: np.ndarray) -> np.ndarray:
-        return _sum_by(index, w * values, g)
+        return cells.sum(w * values) if cells is not None else _sum_by(index, w * values, g)
 
     sums = {
         "workers": total(np.ones(n)),
@@ -382,9 +416,9 @@ def aggregate(rows: Rows, layout: Layout) -> Aggregates:
     }
     loss = rows.portability_loss if rows.portability_loss is not None else np.full(n, np.nan)
     known = ~np.isnan(loss)
-    sums["portability_loss_weighted"] = _sum_by(index, np.where(known, w * loss, 0.0), g)
-    sums["portability_loss_known"] = _sum_by(index, np.where(known, w, 0.0), g)
-    counts = _sum_by(index, np.ones(n), g)
+    sums["portability_loss_weighted"] = total(np.where(known, loss, 0.0))
+    sums["portability_loss_known"] = total(known.astype(float))
+    counts = cells.sum(np.ones(n)) if cells is not None else _sum_by(index, np.ones(n), g)
     replacement = None
     if rows.replacement_rate is not None:
         keep = ~np.isnan(rows.replacement_rate) & (w > 0)
@@ -459,6 +493,47 @@ def measure(
     with stage("aggregation"):
         totals = aggregate(rows, layout)
     return finish(layout, totals, replications=replications, seed=seed, prior=prior)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Rows numbered by their cell — one combination of every dimension's label — so a sum by group is one pass
+    over the rows (a sum per cell) and then, per dimension, a sum over the few thousand cells: instead of a pass
+    over the rows for every dimension of every measure."""
+
+    cell: np.ndarray  # each row's cell
+    margins: tuple[tuple[np.ndarray, int], ...]  # per dimension: each cell's label number, the group offset
+    cells: int
+    groups: int
+
+    LARGEST = 1 << 20  # more cells than this (many labels): sums per dimension instead
+
+    @classmethod
+    def of(cls, index: list[tuple[np.ndarray, int]], groups: int) -> _Cells | None:
+        sizes = [int(codes.max(initial=0)) + 1 for codes, _ in index[1:]]
+        count = int(np.prod(sizes, dtype=np.float64)) if sizes else 1
+        if count > cls.LARGEST:
+            return None
+        cell = np.zeros(len(index[0][0]), dtype=np.int64)
+        for (codes, _), size in zip(index[1:], sizes, strict=True):
+            cell *= size
+            cell += codes
+        numbers = np.arange(count, dtype=np.int64)
+        margins = []
+        for k in range(len(sizes) - 1, -1, -1):  # the last dimension varies fastest
+            numbers, label = np.divmod(numbers, sizes[k])
+            margins.append((label, index[k + 1][1]))
+        return cls(cell, tuple(reversed(margins)), count, groups)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Σ values by group: `all` first, then each dimension's labels at their offsets."""
+        by_cell = np.bincount(self.cell, weights=values, minlength=self.cells)
+        out = np.zeros(self.groups)
+        out[0] = by_cell.sum()
+        for label, offset in self.margins:
+            found = np.bincount(label, weights=by_cell)
+            out[offset : offset + len(found)] += found
+        return out
 
 
 def _sum_by(index: Iterable[tuple[np.ndarray, int]], values: np.ndarray, groups: int) -> np.ndarray:

@@ -79,7 +79,7 @@ def _medical_base(v: Inputs, p: Params) -> Array:
     ceiling = p.optional("medical.employee.flexible.base_ceiling_monthly")
     if floor is None or ceiling is None:
         p.warn(
-            f"employee_medical_flexible_monthly: the region {p.region} sets its own medical base band (60–300 % of the "
+            f"employee_medical_flexible_monthly: the region {p.region_for_warning} sets its own medical base band (60–300 % of the "
             f"city's 上上年度 全口径 average), but no figure is in the parameters for {p.date.isoformat()}; the "
             "pension base stands in"
         )
@@ -112,7 +112,7 @@ def resident_medical_premium_annual(v: Inputs, p: Params) -> float:
     national = hit is not None and hit.region == NATIONAL
     if national and p.optional("medical.resident.premium_set_locally_by_age"):
         p.warn(
-            f"resident_medical_premium_annual: the region {p.region} sets its own resident-medical premiums by age "
+            f"resident_medical_premium_annual: the region {p.region_for_warning} sets its own resident-medical premiums by age "
             "group; they are not in the parameters, so the national minimum stands in"
         )
     return premium

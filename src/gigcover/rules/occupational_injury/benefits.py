@@ -22,7 +22,7 @@ def _pooling_area_private_wage_monthly(p: Params) -> float:
     hit = _prior_year_hit(p, PRIVATE_WAGE)
     if hit.region == NATIONAL:
         p.warn(
-            f"occupational injury: no 城镇私营单位就业人员平均工资 for the pooling area (统筹地区) of {p.region} in the "
+            f"occupational injury: no 城镇私营单位就业人员平均工资 for the pooling area (统筹地区) of {p.region_for_warning} in the "
             "parameters; the national figure stands in (人社厅函〔2025〕79号 uses the pooling area's)"
         )
     return float(hit.value) / 12

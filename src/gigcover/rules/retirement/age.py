@@ -77,6 +77,9 @@ def month_index(raw: Any, field: str) -> Any:
             if index is None:
                 raise _bad_month(_at(field, position, array.size), array.ravel()[position].item())
         return np.asarray(indexes, dtype=np.int64).reshape(array.shape)
+    fast = _ascii_months(array)
+    if fast is not None:
+        return fast
     texts = array.astype(str)
     distinct, inverse = np.unique(texts, return_inverse=True)
     table = np.empty(len(distinct), dtype=np.int64)
@@ -87,6 +90,32 @@ def month_index(raw: Any, field: str) -> Any:
             raise _bad_month(_at(field, first, array.size), text)
         table[i] = index
     return table[inverse.reshape(array.shape)]
+
+
+def _ascii_months(array: np.ndarray) -> np.ndarray | None:
+    """Month counts of fixed-width "YYYY-MM" or "YYYY-MM-DD" texts in ASCII digits (a population's birth dates) by
+    arithmetic on their characters, where sorting a million texts to parse each distinct one costs ~10×; None when
+    any value is not such a text or not a real month or day (the general path then names it)."""
+    width = array.dtype.itemsize // 4
+    if array.dtype.kind != "U" or width not in (7, 10) or array.size == 0:
+        return None
+    chars = np.ascontiguousarray(array).reshape(-1).view(np.uint32).reshape(-1, width)
+    dashes = chars[:, [4, 7]] if width == 10 else chars[:, [4]]
+    digits = chars[:, [0, 1, 2, 3, 5, 6, 8, 9] if width == 10 else [0, 1, 2, 3, 5, 6]].astype(np.int64) - ord("0")
+    if (dashes != ord("-")).any() or ((digits < 0) | (digits > 9)).any():
+        return None
+    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
+    month = digits[:, 4] * 10 + digits[:, 5]
+    if ((year < 1) | (month < 1) | (month > 12)).any():
+        return None
+    index = year * 12 + month - 1
+    if width == 10:
+        day = digits[:, 6] * 10 + digits[:, 7]
+        first = (index - 1970 * 12).astype("datetime64[M]")
+        length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+        if ((day < 1) | (day > length)).any():
+            return None
+    return index.reshape(array.shape)
 
 
 def month_text(index: Any) -> Any:
