@@ -7,14 +7,17 @@ workers; the fund's Monte Carlo at 1,000 replications; and the same run on a loc
 Each run is a fresh process (its peak RSS is its own). Peers, checked equal before the ratios are printed:
 - single pass (`simulate`, the CLI's `--backend local`) vs chunks in one process (`simulate_chunked(backend="local")`,
   the only way 10 M fits): every value within 1e-11 relative (sums of a million terms differ only in the order of additions: 4e-12 at 1 M);
-- Dask (`--backend dask`: a LocalCluster of 2 processes × 1 thread started for the run, as the CLI does) vs the
-  same chunks in one process: equal bit for bit;
+- Dask (`--backend dask`: a LocalCluster of 2 processes × 1 thread started for the run, as the CLI does: each chunk
+  reads its own Parquet row groups, detail.parquet written from the chunks' parts) vs the chunks in one process:
+  equal within 1e-11 (the chunks hold other rows: the lab orders the rows it holds by place); `dask-file` (the same
+  without detail.parquet) vs `dask-shipped` (the driver reads every row and ships the chunks, as before): the same
+  work, bit for bit against the chunks in one process when shipped;
 - the fund's Monte Carlo (one array operation) vs a loop over the groups drawing the same numbers: equal;
 - `--parts places`: the places of a province computed together (what `compute(explain=False)` does) vs one
   simulation per place (the engine's grouping switched off in the peer's process): summary.csv equal bit for bit.
 
-The run mirrors `gigcover simulate` (cli/simulate.py _run: `read_population`, the scenarios resolved, `simulate` or
-`simulate_chunked`, `to_csv`, `write_detail`, `render`) without the progress bar. The load average is printed with
+The run mirrors `gigcover simulate` (cli/simulate.py _run: `read_population` — with Dask `PopulationFile` and its
+overview —, the scenarios resolved, `simulate` or `simulate_chunked`, `to_csv`, `write_detail`, `render`) without the progress bar. The load average is printed with
 each figure: the machine's two cores may be shared.
 
 Run: .venv/bin/python benchmarks/bench_simulate.py --sizes 1000000 10000000 [--folder DIR] [--parts ...]
@@ -52,11 +55,12 @@ def _usage() -> dict[str, float]:
     }
 
 
-def generate(size: int, path: Path) -> dict[str, float]:
+def generate(size: int, path: Path, chunk_rows: int) -> dict[str, float]:
+    """The population for seed 2026, in row groups of the runs' chunk size (a Dask chunk then reads one group)."""
     from gigcover.policylab.population import write_population
 
     start = time.perf_counter()
-    write_population(path, size, seed=2026)
+    write_population(path, size, seed=2026, chunk_rows=chunk_rows)
     return {"generate_s": time.perf_counter() - start, **_usage()}
 
 
@@ -68,7 +72,7 @@ def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lea
     from gigcover.advisor.model import default_model as full_model
     from gigcover.cli.simulate import _places
     from gigcover.policylab import timing
-    from gigcover.policylab.chunked import simulate_chunked
+    from gigcover.policylab.chunked import PopulationFile, simulate_chunked
     from gigcover.policylab.report import ReportContext, render
     from gigcover.policylab.scenarios import resolve
     from gigcover.policylab.simulate import read_population, simulate
@@ -89,15 +93,22 @@ def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lea
     chosen = [resolve(name, model) for name in SCENARIOS]
     phases["start_s"] = time.perf_counter() - start
     mark = time.perf_counter()
-    people = read_population(path, model, histories=projection or not lean)
+    histories = projection or not lean
+    source = PopulationFile(path, histories=histories)
+    # dask (as the CLI): the driver reads the overview, each chunk its own row groups; dask-shipped (its peer, the
+    # way before): the driver reads every row and ships each chunk to the workers
+    # (dask-file: as dask without writing detail.parquet — the like-for-like comparison with dask-shipped)
+    from_file = mode in ("dask", "dask-file")
+    people = source.overview(model)[0] if from_file else read_population(path, model, histories=histories)
     phases["read_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
     if mode == "single":
         summary = simulate(people, chosen, compute=gigcover.compute, model=model, projection=projection)
     else:
         summary = simulate_chunked(
-            people, chosen, compute=gigcover.compute, model=model, backend="local" if mode == "chunked" else "dask",
-            chunk_rows=chunk_rows, projection=projection,
+            source if from_file else people, chosen, compute=gigcover.compute, model=model,
+            backend="local" if mode == "chunked" else "dask", chunk_rows=chunk_rows, projection=projection,
+            detail=out / "detail.parquet" if mode == "dask" else None,
         )  # fmt: skip
     phases["run_s"] = time.perf_counter() - mark
     mark = time.perf_counter()
@@ -246,7 +257,7 @@ def main() -> None:
     if args.one:
         kind, *rest = args.one
         if kind == "generate":
-            result: dict[str, Any] = generate(int(rest[0]), Path(rest[1]))
+            result: dict[str, Any] = generate(int(rest[0]), Path(rest[1]), int(rest[2]))
         elif kind == "run":
             result = run(Path(rest[0]), Path(rest[1]), rest[2], rest[3] == "1", int(rest[4]), rest[5:] == ["lean"])
         elif kind == "projection":
@@ -260,7 +271,7 @@ def main() -> None:
     for size in args.sizes:
         path = folder / f"pop-{size}.parquet"
         if not path.is_file():
-            made = _child("generate", str(size), str(path))
+            made = _child("generate", str(size), str(path), str(args.chunk_rows))
             print(f"{size:,} workers generated: {made['generate_s']:.1f} s, peak RSS {made['peak_mb']:,.0f} MB")
         chunked = size > args.single_max
         mode = "chunked" if chunked else "single"
@@ -288,10 +299,15 @@ def main() -> None:
             local = folder / f"out-{size}-chunked"
             if not (local / "summary.csv").is_file():
                 _child("run", str(path), str(local), "chunked", "0", str(args.chunk_rows))
-            d = _child("run", str(path), str(folder / f"out-{size}-dask"), "dask", "0", str(args.chunk_rows))
-            same, worst, differing = compare(local, folder / f"out-{size}-dask")
-            print(_line(f"  Dask, LocalCluster 2 × 1 thread (started for the run), chunks of {args.chunk_rows:,}", d))
-            print(f"    equal to the chunks in one process: bit for bit {differing == 0} ({differing} values differ)")
+            for dask_mode, said in (("dask", "each chunk reads its row groups, detail.parquet written"),
+                                    ("dask-file", "each chunk reads its row groups, no detail.parquet"),
+                                    ("dask-shipped", "peer: the driver reads every row and ships the chunks")):  # fmt: skip
+                out = folder / f"out-{size}-{dask_mode}"
+                d = _child("run", str(path), str(out), dask_mode, "0", str(args.chunk_rows))
+                same, worst, differing = compare(local, out)
+                print(_line(f"  Dask, LocalCluster 2 × 1 thread, chunks of {args.chunk_rows:,} ({said})", d))
+                print(f"    equal to the chunks in one process within 1e-11: {same} ({differing} values not bit for "
+                      f"bit, largest relative difference {worst:.1e})")  # fmt: skip
         if "places" in args.parts:
             together = folder / f"out-{size}-{mode}-together"
             alone = folder / f"out-{size}-{mode}-alone"

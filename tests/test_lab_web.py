@@ -379,3 +379,95 @@ def test_the_run_is_in_the_openapi(app: Any) -> None:
     assert body["per_order_amount"]["anyOf"][0]["maximum"] == whatif.MAX_PER_ORDER
     assert body["size"]["anyOf"][0]["maximum"] == whatif.SIZE_CAP
     assert "/lab" not in schema["paths"]  # the page is not part of the JSON API
+
+
+# -- the lab's limits from `gigcover serve` and the environment ------------------------------------------------------
+LAB_ENV = ("GIGCOVER_LAB_MAX_ROWS", "GIGCOVER_LAB_MAX_PROJECTION_ROWS", "GIGCOVER_LAB_MAX_SECONDS")
+
+
+def test_the_lab_limits_come_from_the_options_else_the_environment_else_the_defaults() -> None:
+    assert LabLimits.configured({}, env={}) == LabLimits()
+    env = {"GIGCOVER_LAB_MAX_ROWS": "8000", "GIGCOVER_LAB_MAX_SECONDS": " 45.5 "}
+    assert LabLimits.configured({}, env=env) == LabLimits(max_rows=8_000, max_projection_rows=2_000, max_seconds=45.5)
+    options = {"max_rows": 6_000, "max_projection_rows": None, "max_seconds": 30.0}
+    assert LabLimits.configured(options, env=env) == LabLimits(max_rows=6_000, max_seconds=30.0)  # the option wins
+    # a row cap below the default projection cap takes the projection cap down with it (unless given)
+    assert LabLimits.configured({"max_rows": 1_000}, env={}).max_projection_rows == 1_000
+    assert LabLimits.configured({"max_rows": 1_000, "max_projection_rows": 600}, env={}).max_projection_rows == 600
+    limits = LabLimits(max_rows=4_000, max_projection_rows=900, max_seconds=12.5)
+    assert LabLimits.configured({}, env=limits.as_env()) == limits  # what serve hands its worker processes
+
+
+@pytest.mark.parametrize(
+    ("options", "env", "named"),
+    [
+        ({"max_rows": 100}, {}, "--lab-max-rows: 100 is out of range (500–20,000 rows)"),
+        ({"max_rows": 30_000}, {}, "--lab-max-rows: 30,000 is out of range"),
+        ({"max_projection_rows": 5_000, "max_rows": 3_000}, {}, "--lab-max-projection-rows: 5,000 is out of range"),
+        ({"max_seconds": 0.0}, {}, "--lab-max-seconds: must be more than 0"),
+        ({"max_seconds": float("nan")}, {}, "--lab-max-seconds: expected a number of seconds"),
+        ({}, {"GIGCOVER_LAB_MAX_ROWS": "lots"}, "GIGCOVER_LAB_MAX_ROWS: expected a whole number, got 'lots'"),
+        ({}, {"GIGCOVER_LAB_MAX_SECONDS": "soon"}, "GIGCOVER_LAB_MAX_SECONDS: expected a number of seconds"),
+        ({}, {"GIGCOVER_LAB_MAX_SECONDS": "inf"}, "GIGCOVER_LAB_MAX_SECONDS: expected a number of seconds"),
+        ({}, {"GIGCOVER_LAB_MAX_ROWS": "400"}, "GIGCOVER_LAB_MAX_ROWS: 400 is out of range"),
+    ],
+)
+def test_a_bad_lab_limit_is_named_by_where_it_came_from(
+    options: dict[str, Any], env: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        LabLimits.configured(options, env=env)
+    assert str(caught.value).startswith(named)
+
+
+def _serve(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, *args: str, env: dict[str, str] | None = None
+) -> tuple[Any, list[tuple[Any, dict[str, Any]]]]:
+    """`gigcover serve ARGS` with uvicorn.run recorded, not run; the service's variables blank but for `env` (serve
+    sets some for its worker processes: all are put back after the test)."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from gigcover.cli import app as cli
+
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append((target, kw)))
+    monkeypatch.delenv("GIGCOVER_ID_HASH_KEY", raising=False)
+    for name in (*LAB_ENV, "GIGCOVER_DATABASE_URL", "GIGCOVER_MAX_BODY_BYTES", "GIGCOVER_ROUTE_BODY_BYTES",
+                 "GIGCOVER_MAX_PEOPLE", "GIGCOVER_MAX_TRACED_PEOPLE", "GIGCOVER_THREADS"):  # fmt: skip
+        monkeypatch.setenv(name, (env or {}).get(name, ""))
+    result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'lab.db'}", *args])
+    return result, calls
+
+
+def test_serve_gives_the_app_the_lab_limits_of_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    env = {"GIGCOVER_LAB_MAX_ROWS": "9000"}  # the option wins
+    result, calls = _serve(monkeypatch, tmp_path, "--lab-max-rows", "5000", "--lab-max-seconds", "30", env=env)
+    assert result.exit_code == 0, result.output
+    ((app, _),) = calls
+    assert app.state.lab_limits == LabLimits(max_rows=5_000, max_projection_rows=2_000, max_seconds=30.0)
+
+
+def test_serve_hands_the_lab_limits_to_its_worker_processes(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    result, calls = _serve(monkeypatch, tmp_path, "--workers", "2", "--lab-max-projection-rows", "700")
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0][0] == "gigcover.api:create_app"  # each process builds its app from the environment
+    assert LabLimits.configured() == LabLimits(max_projection_rows=700)
+
+
+def test_serve_refuses_bad_lab_limits_and_starts_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    result, calls = _serve(monkeypatch, tmp_path, "--lab-max-rows", "100")
+    assert result.exit_code == 2 and "--lab-max-rows: 100 is out of range" in result.output and not calls
+    result, calls = _serve(monkeypatch, tmp_path, env={"GIGCOVER_LAB_MAX_SECONDS": "soon"})
+    assert result.exit_code == 2 and "GIGCOVER_LAB_MAX_SECONDS: expected a number" in result.output and not calls
+
+
+def test_an_app_without_lab_limits_reads_them_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server process started by uvicorn with `--workers N` builds its app with `create_app()`: the lab's caps are
+    the environment's (here 1,000 rows), read once."""
+    monkeypatch.setenv("GIGCOVER_LAB_MAX_ROWS", "1000")
+    app = create_app()
+    with TestClient(app) as client:
+        problem = client.post("/v1/lab/runs", json={"scenarios": ["law-2026"], "size": 1_500}).json()
+    assert problem["field"] == "size" and problem["limit"] == 1_000
+    assert app.state.lab_limits == LabLimits(max_rows=1_000, max_projection_rows=1_000)

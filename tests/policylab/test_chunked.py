@@ -204,7 +204,29 @@ def test_cli_dask_alone_starts_a_local_cluster_and_matches_the_local_run(tmp_pat
     assert on_dask.exit_code == 0, on_dask.output
     assert (tmp_path / "dask" / "summary.csv").read_bytes() == (tmp_path / "local" / "summary.csv").read_bytes()
     assert (tmp_path / "dask" / "report.html").is_file()
-    assert not (tmp_path / "dask" / "detail.parquet").exists()  # the rows stay on the workers
+    # each chunk wrote its rows of detail.parquet where it ran; joined in order, the local run's table
+    _same_detail(tmp_path / "dask" / "detail.parquet", tmp_path / "local" / "detail.parquet")
+    assert not (tmp_path / "dask" / "detail.parquet.parts").exists()
+
+
+def _by_row(table: pa.Table) -> pa.Table:
+    """The detail's rows by scenario (in the order run), then by `row` (a chunked run holds each chunk's rows by
+    place, the single pass all rows by place)."""
+    names = table.column("scenario").to_pylist()
+    order = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    rank = np.asarray([order[name] for name in names])
+    return table.take(np.lexsort((table.column("row").to_numpy(), rank)))
+
+
+def _same_detail(path: Path, expected: Path) -> None:
+    got, want = _by_row(pq.read_table(path)), _by_row(pq.read_table(expected))
+    assert got.column_names == want.column_names and got.num_rows == want.num_rows > 0
+    for name in want.column_names:
+        a, b = got.column(name), want.column(name)
+        if pa.types.is_floating(b.type):  # bit for bit, a NaN (no projection) equal to a NaN
+            assert np.array_equal(a.to_numpy(), b.to_numpy(), equal_nan=True), name
+        else:
+            assert a.to_pylist() == b.to_pylist(), name
 
 
 def test_cli_dask_scheduler_runs_chunks_on_the_cluster(tmp_path: Path, dask_client: Any) -> None:
@@ -216,10 +238,10 @@ def test_cli_dask_scheduler_runs_chunks_on_the_cluster(tmp_path: Path, dask_clie
     assert result.exit_code == 0, result.output
     with (tmp_path / "run" / "summary.csv").open(encoding="utf-8") as f:
         written = {(r["scenario"], r["group"], r["measure"]): r["value"] for r in csv.DictReader(f)}
-    from gigcover.policylab.simulate import read_population
+    from gigcover.policylab.chunked import PopulationFile
 
-    expected = simulate_chunked(
-        read_population(population), ["law-2026"], compute=gigcover.compute, replications=100, chunk_rows=25
+    expected = simulate_chunked(  # the same chunks of the file, in this process
+        PopulationFile(population), ["law-2026"], compute=gigcover.compute, replications=100, chunk_rows=25
     )
     assert written == {(s, g, m): "" if math.isnan(v) else repr(float(v)) for s, g, m, v in expected.records}
 
@@ -243,3 +265,94 @@ def test_cli_bad_backend_or_scheduler_is_a_clear_error_and_writes_nothing(
     error = json.loads(result.stderr.strip().splitlines()[-1])
     assert error["field"] == field and words in error["message"]
     assert not (tmp_path / "run").exists()
+
+
+# -- a population file: each chunk reads its own row groups -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def generated_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated population of 200 workers written in row groups of 70 (70, 70, 60), with its segments."""
+    from gigcover.policylab.population import write_population
+
+    path = tmp_path_factory.mktemp("file") / "pop.parquet"
+    write_population(path, 200, seed=5, chunk_rows=70)
+    assert pq.ParquetFile(path).num_row_groups == 3
+    return path
+
+
+def test_a_chunk_reads_its_rows_and_their_segments_from_the_row_groups_holding_them(generated_file: Path) -> None:
+    from gigcover.policylab.population import storage
+
+    whole = storage.read(generated_file)
+    for start, stop in ((0, 50), (50, 100), (65, 75), (140, 200), (199, 200)):
+        part = storage.read_rows(generated_file, start, stop)
+        assert part.people.equals(whole.people.slice(start, stop - start).combine_chunks()), (start, stop)
+        person = whole.segments.column("person").to_numpy()
+        ids = whole.people.column("person_id").to_numpy()[start:stop]
+        mine = np.flatnonzero(np.isin(person, ids))
+        assert part.segments.num_rows == len(mine)
+        assert part.segments.equals(whole.segments.take(mine).combine_chunks())
+
+
+def test_a_file_run_adds_up_to_the_single_pass_with_its_detail(generated_file: Path, tmp_path: Path) -> None:
+    """Chunks of 50 across row groups of 70, each read from the file, projection on: the single pass's summary
+    (counts and medians equal, sums to 1e-12 relative: another order of additions), and detail.parquet the single
+    pass's table, row for row."""
+    from gigcover.policylab.chunked import PopulationFile
+    from gigcover.policylab.simulate import read_population
+
+    population = read_population(generated_file)
+    single = simulate(population, SCENARIOS, compute=gigcover.compute, replications=50)
+    detail = tmp_path / "out" / "detail.parquet"
+    from_file = simulate_chunked(
+        PopulationFile(generated_file), SCENARIOS, compute=gigcover.compute, replications=50, chunk_rows=50,
+        detail=detail,
+    )  # fmt: skip
+    assert [r[:3] for r in from_file.records] == [r[:3] for r in single.records]
+    for got, want in zip(from_file.records, single.records, strict=True):
+        if got[2].endswith("_change_vs_baseline") or got[2].startswith("injury_fund"):
+            assert got[3] == pytest.approx(want[3], rel=1e-9, abs=1e-9, nan_ok=True), got[:3]
+        elif got[2] in ("workers", "replacement_rate_median"):
+            assert _bit_equal(got[3], want[3]), got[:3]
+        else:
+            assert got[3] == pytest.approx(want[3], rel=1e-12, nan_ok=True), got[:3]
+    assert from_file.notes == single.notes == []  # the histories were read: adequacy measured
+    assert not math.isnan(from_file.value("formalization", "all", "replacement_rate_median"))
+    single.write_detail(tmp_path / "single.parquet")
+    _same_detail(detail, tmp_path / "single.parquet")
+    assert not (tmp_path / "out" / "detail.parquet.parts").exists()
+
+
+def test_a_file_run_on_dask_equals_the_local_one_exactly(
+    generated_file: Path, tmp_path: Path, dask_client: Any
+) -> None:
+    from gigcover.policylab.chunked import PopulationFile
+
+    def run(backend: str) -> Summary:
+        return simulate_chunked(
+            PopulationFile(generated_file), SCENARIOS, compute=gigcover.compute, replications=50, chunk_rows=50,
+            backend=backend, client=dask_client if backend == "dask" else None, detail=tmp_path / backend / "d.parquet",
+        )  # fmt: skip
+
+    local, on_dask = run("local"), run("dask")
+    assert [r[:3] for r in on_dask.records] == [r[:3] for r in local.records]
+    assert all(_bit_equal(a[3], b[3]) for a, b in zip(on_dask.records, local.records, strict=True))
+    _same_detail(tmp_path / "dask" / "d.parquet", tmp_path / "local" / "d.parquet")
+
+
+def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    """A value the rules refuse is found where the chunk reads it: the error names it, and the output folder the
+    run made (for detail.parquet) is gone."""
+    from gigcover.policylab.chunked import PopulationFile
+
+    population = random_population(20, seed=3)
+    columns: dict[str, Any] = {name: np.asarray(v).astype(str) if np.asarray(v).dtype.kind in "OU" else np.asarray(v)
+                               for name, v in {**population.inputs, **population.columns}.items()}  # fmt: skip
+    columns["industry"] = np.where(np.arange(20) == 17, "space_travel", columns["industry"])
+    columns |= {"region": np.asarray(population.region).astype(str), "weight": population.weight}
+    pq.write_table(pa.table(columns), tmp_path / "bad.parquet", row_group_size=10)
+    with pytest.raises(InputValueError, match="space_travel"):
+        simulate_chunked(
+            PopulationFile(tmp_path / "bad.parquet"), ["law-2026"], compute=gigcover.compute, replications=10,
+            chunk_rows=10, detail=tmp_path / "out" / "detail.parquet",
+        )  # fmt: skip
+    assert not (tmp_path / "out").exists()

@@ -82,3 +82,49 @@ def test_simulate_without_the_projection_gives_the_same_other_measures(generated
     assert lean.get(("law-2026", "all", "replacement_rate_median"), "") == ""  # not computed
     kept = {key: value for key, value in full.items() if not any(key[2].startswith(m) for m in from_projection)}
     assert kept and all(lean[key] == value for key, value in kept.items())
+
+
+def _dated_scenario(tmp_path: Path, name: str, date: str | None) -> Path:
+    """law-2026's file with another name and `date` (none: the key left out)."""
+    import yaml
+
+    from gigcover.policylab.scenarios import builtin_scenarios
+    from gigcover.rules.model import default_model
+
+    raw = builtin_scenarios(default_model())["law-2026"].model_dump(mode="json", exclude_defaults=True)
+    raw.pop("date")
+    raw["name"] = name
+    if date is not None:
+        raw["date"] = date
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_generated_population_carries_its_date_to_the_lab(generated: Path, tmp_path: Path) -> None:
+    """The generator's reference date (the file's metadata; no `date` column) is the lab population's date, from
+    the file (the CLI) and in the service's sample alike. A scenario file that names no date runs at it — the
+    same figures as the same file dated with it — where it used to stop with "names no date, and the population
+    has none"."""
+    import pyarrow.parquet as pq
+
+    from gigcover.policylab.whatif import sample
+
+    reference = pq.read_schema(generated).metadata[b"reference_date"].decode()
+    assert read_population(generated).date == np.datetime64(reference, "D")
+    assert sample(500).date == np.datetime64(reference, "D")
+
+    def summary(scenario: Path) -> dict[tuple[str, str], str]:
+        out = tmp_path / scenario.stem
+        args = ["simulate", "--population", str(generated), "--scenario", str(scenario), "--out", str(out),
+                "--no-baseline", "--no-projection", "--replications", "20"]  # fmt: skip
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows = csv.DictReader((out / "summary.csv").open(encoding="utf-8"))
+        return {(r["group"], r["measure"]): r["value"] for r in rows}
+
+    undated = summary(_dated_scenario(tmp_path, "undated", None))
+    dated = summary(_dated_scenario(tmp_path, "dated", reference))
+    assert undated and undated == dated
+    later = summary(_dated_scenario(tmp_path, "later", "2026-12-01"))
+    assert later[("all", "coverage_occupational_injury")] != undated[("all", "coverage_occupational_injury")]

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -120,6 +121,35 @@ def test_chunking_changes_nothing_across_blocks() -> None:
         assert pa.concat_tables([c.segments for c in chunks]).equals(whole.segments)
 
 
+def _first_rows(population: Any, rows: int) -> tuple[pa.Table, pa.Table]:
+    """The first `rows` workers (without the weight, which is the total over the size) and their segments."""
+    people = population.people.slice(0, rows).drop_columns(["weight"]).combine_chunks()
+    ids = people.column("person_id").to_numpy()
+    person = population.segments.column("person").to_numpy()
+    return people, population.segments.take(np.flatnonzero(np.isin(person, ids))).combine_chunks()
+
+
+@settings(max_examples=8)
+@given(small=st.integers(1, 3_000), more=st.integers(1, 3_000), seed=st.integers(0, 2**32))
+def test_a_smaller_sample_is_the_first_rows_of_a_larger_one(small: int, more: int, seed: int) -> None:
+    """Every column of a worker (and their segments) depends only on the seed and the row number, not on how many
+    rows are drawn: the first N workers of a larger sample are the N-worker sample (before, every draw after the
+    first took as many numbers as the block had rows, so `monthly_orders`, incomes, places … all moved with the
+    size). Only the weight differs: the total over the size."""
+    larger = generate(small + more, seed)
+    people, segments = _first_rows(generate(small, seed), small)
+    assert (people, segments) == _first_rows(larger, small)
+
+
+def test_a_sample_within_one_block_is_the_start_of_one_across_blocks() -> None:
+    small, large = generate(700, seed=2026), generate(BLOCK_ROWS + 300, seed=2026)
+    assert _first_rows(small, 700) == _first_rows(large, 700)
+    orders = small.people.column("monthly_orders").to_numpy()
+    assert np.array_equal(orders, large.people.column("monthly_orders").to_numpy()[:700])
+    weight = small.people.column("weight").to_numpy()
+    assert weight[0] == pytest.approx(84_000_000 / 700) and np.ptp(weight) == 0
+
+
 @settings(max_examples=15)
 @given(size=st.integers(1, 3_000), chunk_rows=st.integers(1, 3_500), seed=st.integers(0, 2**32))
 def test_chunks_of_any_size_concatenate_to_the_population(size: int, chunk_rows: int, seed: int) -> None:
@@ -217,7 +247,9 @@ def test_compute_on_a_population_with_a_place_per_row_agrees_with_one_question_p
     # a sample of rows asked one by one, by name, gives the same answers
     table = pq.read_table(written)
     for row in range(0, 200_000, 19_999):
-        inputs = {name: table.column(name)[row].as_py() for name in pop.inputs if name != "birth_date"}
+        derived = ("birth_date", "daily_hours_one_employer", "weekly_hours_one_employer")  # not file columns
+        inputs = {name: table.column(name)[row].as_py() for name in pop.inputs if name not in derived}
+        inputs |= {name: pop.inputs[name][row].item() for name in derived[1:]}
         inputs["birth_date"] = str(pop.inputs["birth_date"][row])
         one = gigcover.calculate({"date": "2025-07-01", "region": inputs["work_region"], "inputs": inputs,
                                   "outputs": ["table2_cell", "employee_pension_access"]})  # fmt: skip

@@ -88,6 +88,8 @@ def test_formalization_sets_exactly_what_it_says(law_model: Any) -> None:
     before = population.inputs["contract_counterparty"]
     expected = np.where(managed & (before == "none"), "platform", before)
     assert list(inputs["contract_counterparty"]) == list(expected)
+    # paid by the hour (the part-time form, 劳动合同法 art. 68), so the rules' hours test decides part-time or not
+    assert inputs["paid_hourly"].tolist() == managed.tolist()
     untouched = set(population.inputs) - {"has_labor_contract", "contract_counterparty"}
     assert all(inputs[k] is population.inputs[k] for k in untouched)
     assert population.inputs["contract_counterparty"] is before  # the population itself is not changed

@@ -31,11 +31,26 @@ def serve(
     threads: Annotated[
         int | None, typer.Option("--threads", help="worker threads computing the rules per process (default 4)", min=1)
     ] = None,
+    lab_max_rows: Annotated[
+        int | None,
+        typer.Option("--lab-max-rows", help="largest /lab sample, rows (500–20,000; default 20,000)"),
+    ] = None,
+    lab_max_projection_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--lab-max-projection-rows",
+            help="largest /lab sample with the lifetime projection (500 to --lab-max-rows; default 2,000)",
+        ),
+    ] = None,
+    lab_max_seconds: Annotated[
+        float | None, typer.Option("--lab-max-seconds", help="time cap of one /lab run, seconds (default 180)")
+    ] = None,
 ) -> None:
     """Serve the web advisor at / and the JSON API under /v1 (OpenAPI at /openapi.json, docs at /docs).
 
     Limits also come from the environment: GIGCOVER_MAX_BODY_BYTES, GIGCOVER_ROUTE_BODY_BYTES,
-    GIGCOVER_MAX_PEOPLE, GIGCOVER_MAX_TRACED_PEOPLE, GIGCOVER_THREADS (the options win)."""
+    GIGCOVER_MAX_PEOPLE, GIGCOVER_MAX_TRACED_PEOPLE, GIGCOVER_THREADS, and the policy lab's GIGCOVER_LAB_MAX_ROWS,
+    GIGCOVER_LAB_MAX_PROJECTION_ROWS, GIGCOVER_LAB_MAX_SECONDS (the options win)."""
     import dataclasses
     import os
 
@@ -43,6 +58,7 @@ def serve(
 
     from gigcover import cli
     from gigcover.api import ServiceLimits, create_app
+    from gigcover.policylab.whatif import LabLimits
 
     try:  # bad rule data or settings: one clear line, before any server starts
         model = cli.default_model()  # looked up on the package: the one place a caller (or a test) swaps it
@@ -57,6 +73,8 @@ def serve(
             max_people=max_people or base.max_people,
             threads=threads or base.threads,
         )
+        lab = {"max_rows": lab_max_rows, "max_projection_rows": lab_max_projection_rows, "max_seconds": lab_max_seconds}
+        lab_limits = LabLimits.configured(lab)
     except ValueError as exc:
         typer.echo(f"gigcover: cannot start: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -64,8 +82,12 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"gigcover: http://{shown}:{port}/ (API docs http://{shown}:{port}/docs; Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(model, db_url=db, limits=limits), host=host, port=port)
+        app = create_app(model, db_url=db, limits=limits)
+        app.state.lab_limits = lab_limits
+        uvicorn.run(app, host=host, port=port)
         return
-    os.environ.update(limits.as_env())  # each worker process builds its own app: limits and database by environment
+    os.environ.update(
+        limits.as_env() | lab_limits.as_env()
+    )  # each worker process builds its own app: limits and database by environment
     os.environ["GIGCOVER_DATABASE_URL"] = db
     uvicorn.run("gigcover.api:create_app", factory=True, host=host, port=port, workers=workers)

@@ -99,7 +99,7 @@ def _check_args(out: Path, replications: int, backend: str, scheduler: str | Non
 def _run(run: Run) -> Any:
     import gigcover
     from gigcover.advisor.model import default_model as full_model
-    from gigcover.policylab.chunked import simulate_chunked
+    from gigcover.policylab.chunked import PopulationFile, simulate_chunked
     from gigcover.policylab.report import ReportContext, render
     from gigcover.policylab.scenarios import BASELINE, resolve
     from gigcover.policylab.simulate import read_population, simulate
@@ -107,14 +107,17 @@ def _run(run: Run) -> Any:
 
     model = default_model()
     chosen = [resolve(name, model) for name in run.scenarios]  # every scenario checked before any work
-    people = read_population(run.population, model, histories=run.projection)  # no projection: skip the segments
+    source = PopulationFile(run.population, histories=run.projection)  # no projection: skip the segments
+    # on Dask each chunk reads its own rows where it runs: here only the columns the whole-population groups need
+    people = read_population(run.population, model, histories=run.projection) if run.backend == "local" else None
+    overview = people if people is not None else source.overview(model)[0]
     compare_to = BASELINE if run.baseline else None
     scenario_count = len(chosen) + (1 if run.baseline and BASELINE not in [s.name for s in chosen] else 0)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeElapsedColumn(), console=Console(stderr=True), transient=False,
     ) as bar:  # fmt: skip
-        if run.backend == "local":
+        if people is not None:
             task = bar.add_task(f"simulating {len(people.weight):,} rows", total=2 * scenario_count + 2)
 
             def advance(name: str, step: str) -> None:
@@ -125,18 +128,18 @@ def _run(run: Run) -> Any:
                 replications=run.replications, seed=run.seed, projection=run.projection, progress=advance,
             )  # fmt: skip
         else:
-            chunks = -(-len(people.weight) // run.chunk_rows)
+            chunks = -(-len(overview.weight) // run.chunk_rows)
             task = bar.add_task(f"{chunks} chunks of ≤ {run.chunk_rows:,} rows on Dask", total=chunks + 2)
 
             def chunk_done(done: int, total: int) -> None:
                 bar.update(task, completed=done, description=f"chunks done: {done}/{total}")
 
+            detail = run.out / "detail.parquet"  # each chunk writes its part beside it; joined in order at the end
             summary = simulate_chunked(
-                people, chosen, compute=gigcover.compute, model=model, compare_to=compare_to, backend="dask",
+                source, chosen, compute=gigcover.compute, model=model, compare_to=compare_to, backend="dask",
                 scheduler=run.scheduler, chunk_rows=run.chunk_rows, replications=run.replications, seed=run.seed,
-                projection=run.projection, progress=chunk_done,
+                projection=run.projection, progress=chunk_done, detail=detail,
             )  # fmt: skip
-            summary.notes.append("detail.parquet: not written with --backend dask (the rows stay on the workers)")
         bar.update(task, description="writing summary.csv, detail.parquet and report.html")
         run.out.mkdir(exist_ok=True)
         summary.to_csv(run.out / "summary.csv")
@@ -145,7 +148,7 @@ def _run(run: Run) -> Any:
         bar.update(task, advance=1, description="report.html")
         known = {s.name: s for s in chosen}  # a user's scenario file is not found again by its name
         resolved = [known[name] if name in known else resolve(name, model) for name in summary.scenarios]
-        context = ReportContext(resolved, len(people.weight), _places(people.region, model), full_model())
+        context = ReportContext(resolved, len(overview.weight), _places(overview.region, model), full_model())
         (run.out / "report.html").write_text(render(summary, context), encoding="utf-8")
         bar.update(task, advance=1, description="done")
     return summary

@@ -16,13 +16,22 @@ million workers × 5 scenarios; a national run of 84 million rows would want a m
 
 Groups that depend on the whole population — the weighted income deciles and the intensity labels — are fixed
 before the split, so a chunk's worker lands in the same group as in a single pass.
+
+A population file (`PopulationFile`, what `gigcover simulate --backend dask` gives) is not read by the driver: it
+reads the few columns the whole-population groups need (`population_overview`), and each chunk reads its own rows
+from the Parquet row groups that hold them (and, for a generated file, their segments) where it runs — on a
+cluster, every worker must see the file at the same path. With `detail`, each chunk writes its rows of
+`detail.parquet` (one part per scenario, beside the file), and the driver joins the parts in the single pass's
+order (scenario by scenario, rows in order): the same table as `simulate` writes.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -48,7 +57,11 @@ from gigcover.policylab.simulate import (
     aggregate,
     by_place,
     changes,
+    detail_table,
     finish,
+    population_overview,
+    prepared,
+    read_population_rows,
     setup,
 )
 from gigcover.policylab.timing import stage
@@ -74,11 +87,40 @@ class Plan:
     seed: int = 2026  # the run's seed: the fund's Monte Carlo and the projection's take-up draw
 
 
+@dataclass(frozen=True)
+class PopulationFile:
+    """A population Parquet file that each chunk reads its own rows of (`read_population_rows`), where it runs;
+    `histories`: read the contribution histories (a generated file's segments) for the projection."""
+
+    path: Path
+    histories: bool = True
+
+    def overview(self, model: Model) -> tuple[LabPopulation, bool]:
+        """The columns the driver needs (`population_overview`), and whether the chunks read histories."""
+        return population_overview(self.path, model, histories=self.histories)
+
+    def rows(self, start: int, stop: int, model: Model) -> LabPopulation:
+        return prepared(read_population_rows(self.path, start, stop, model, histories=self.histories), model)
+
+
+@dataclass(frozen=True)
+class DetailPart:
+    """Where a chunk writes its rows of detail.parquet: `folder/<scenario>-<chunk>.parquet`."""
+
+    folder: Path
+    chunk: int
+
+    def path(self, scenario: int) -> Path:
+        return self.folder / f"{scenario:03d}-{self.chunk:07d}.parquet"
+
+
 def chunk_aggregates(
-    chunk: LabPopulation, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute
-) -> list[Aggregates]:
-    """The chunk function: every scenario of the plan on one chunk → its aggregates (one per scenario, in order).
-    Runs in-process or on a Dask worker; it imports the rules where it runs."""
+    chunk: LabPopulation, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
+    detail: DetailPart | None = None,
+) -> list[Aggregates]:  # fmt: skip
+    """The chunk function: every scenario of the plan on one chunk → its aggregates (one per scenario, in order),
+    and with `detail` its rows of detail.parquet written as parts. Runs in-process or on a Dask worker; it imports
+    the rules where it runs."""
     from gigcover.policylab.measures import evaluate
     from gigcover.rules.model import default_model
 
@@ -89,18 +131,38 @@ def chunk_aggregates(
     with stage("groups"):
         groups = {**_fixed_groups(chunk, plan.scenarios, compute), **fixed}
     out: list[Aggregates] = []
-    for scenario in plan.scenarios:
+    for index, scenario in enumerate(plan.scenarios):
         rows = evaluate(
             chunk, scenario, scenario.assumptions(plan.behaviour), model, compute,
             projection=plan.projection, fixed_groups=groups, seed=plan.seed,
         )  # fmt: skip
         with stage("aggregation"):
             out.append(aggregate(rows, plan.layout))
+        if detail is not None:
+            import pyarrow.parquet as pq
+
+            pq.write_table(detail_table(rows), detail.path(index), compression="zstd")
     return out
 
 
+def file_chunk_aggregates(
+    source: PopulationFile, start: int, stop: int, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
+    detail: DetailPart | None = None,
+) -> list[Aggregates]:  # fmt: skip
+    """`chunk_aggregates` on rows `start`…`stop` of a population file, read where the chunk runs. `fixed`: the
+    whole-population groups of those rows in the file's order; the chunk holds its rows in the order the lab
+    computes them (by place: `prepared`), and each row's `row_number` says where it was."""
+    from gigcover.rules.model import default_model
+
+    with stage("read"):
+        chunk = source.rows(start, stop, default_model())
+    where = np.asarray(chunk.columns["row_number"], dtype=np.int64) - start
+    groups = {name: Grouping(grouping.codes[where], grouping.labels) for name, grouping in fixed.items()}
+    return chunk_aggregates(chunk, groups, plan, compute, detail)
+
+
 def simulate_chunked(
-    population: PopulationLike,
+    population: PopulationLike | PopulationFile,
     scenarios: Sequence[str | LabScenario],
     *,
     compute: Compute,
@@ -116,25 +178,45 @@ def simulate_chunked(
     prior: FundPrior | None = None,
     projection: bool = True,
     progress: ChunkDone | None = None,
+    detail: Path | None = None,
 ) -> Summary:
-    """`simulate`'s summary (no row detail), computed chunk by chunk: in this process (`local`), or on a Dask
-    cluster (`dask`: the scheduler at `scheduler`, a `client` already connected, or else a LocalCluster started
-    for the run and closed after it)."""
+    """`simulate`'s summary (no rows kept in memory), computed chunk by chunk: in this process (`local`), or on a
+    Dask cluster (`dask`: the scheduler at `scheduler`, a `client` already connected, or else a LocalCluster
+    started for the run and closed after it). `population`: the rows, or a `PopulationFile` whose chunks read
+    their own rows. `detail`: write detail.parquet there (as `Summary.write_detail` does after `simulate`)."""
     from gigcover.rules.model import default_model
 
     check_backend(backend, scheduler)
     if chunk_rows < 1:
         raise InputValueError(f"chunk_rows: must be at least 1, got {chunk_rows}", field="chunk_rows")
     model = model or default_model()
-    prepared_population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
-    with stage("groups"):
-        fixed = whole_population_groups(prepared_population)
-    plan = Plan(tuple(chosen), behaviour, layout(prepared_population, chosen, fixed), projection, seed)
-    bounds = chunk_bounds(len(prepared_population.weight), chunk_rows)
-    if backend == "local":
-        parts = _run_local(prepared_population, fixed, plan, compute, bounds, progress)
+    if isinstance(population, PopulationFile):
+        with stage("read"):
+            overview, histories = population.overview(model)
+        whole, chosen, notes = setup(overview, scenarios, model, compare_to, projection, histories)
     else:
-        parts = _run_dask(prepared_population, fixed, plan, compute, bounds, scheduler, client, progress)
+        whole, chosen, notes = setup(population, scenarios, model, compare_to, projection)
+    with stage("groups"):
+        fixed = whole_population_groups(whole)
+    plan = Plan(tuple(chosen), behaviour, layout(whole, chosen, fixed), projection, seed)
+    bounds = chunk_bounds(len(whole.weight), chunk_rows)
+    source = population if isinstance(population, PopulationFile) else whole
+    if isinstance(population, PopulationFile):  # the chunks are the file's row ranges: its groups in file order
+        fixed = in_file_order(fixed, np.asarray(whole.columns["row_number"], dtype=np.int64))
+    run = _run_local if backend == "local" else _run_dask
+    folder = None if detail is None else detail.with_name(detail.name + ".parts")
+    made = folder is not None and not folder.parent.exists()  # a failed run leaves no folder it made
+    try:
+        parts = run(source, fixed, plan, compute, bounds, folder, scheduler, client, progress)
+        if detail is not None and folder is not None:
+            join_detail(folder, len(chosen), len(bounds), detail)
+    except BaseException:
+        if made and folder is not None:
+            shutil.rmtree(folder.parent, ignore_errors=True)
+        raise
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     with stage("aggregation"):
         totals = combine(parts)
     records: list[tuple[str, str, str, float]] = []
@@ -206,32 +288,75 @@ def chunk_of(population: LabPopulation, start: int, stop: int) -> LabPopulation:
     )
 
 
+def in_file_order(fixed: Mapping[str, Grouping], row_number: np.ndarray) -> dict[str, Grouping]:
+    """Groups of rows held in another order (`prepared` orders them by place) put back in the order of the rows as
+    given: row `row_number[i]` gets the group of held row i."""
+    out: dict[str, Grouping] = {}
+    for name, grouping in fixed.items():
+        codes = np.empty_like(grouping.codes)
+        codes[row_number] = grouping.codes
+        out[name] = Grouping(codes, grouping.labels)
+    return out
+
+
 def _fixed_chunk(fixed: Mapping[str, Grouping], start: int, stop: int) -> dict[str, Grouping]:
     return {k: Grouping(g.codes[start:stop], g.labels) for k, g in fixed.items()}
 
 
-def _chunks(
-    population: LabPopulation, fixed: Mapping[str, Grouping], bounds: Sequence[tuple[int, int]]
-) -> Iterator[tuple[LabPopulation, dict[str, Grouping]]]:
-    for start, stop in bounds:
-        yield chunk_of(population, start, stop), _fixed_chunk(fixed, start, stop)
+Source = LabPopulation | PopulationFile
+
+
+def _tasks(
+    source: Source, fixed: Mapping[str, Grouping], bounds: Sequence[tuple[int, int]], folder: Path | None
+) -> Iterator[tuple[Callable[..., list[Aggregates]], tuple[Any, ...], DetailPart | None]]:
+    """Per chunk: the function to run and its arguments (the rows themselves, or the file and the row range),
+    and where it writes its detail."""
+    for index, (start, stop) in enumerate(bounds):
+        part = None if folder is None else DetailPart(folder, index)
+        groups = _fixed_chunk(fixed, start, stop)
+        if isinstance(source, PopulationFile):
+            yield file_chunk_aggregates, (source, start, stop, groups), part
+        else:
+            yield chunk_aggregates, (chunk_of(source, start, stop), groups), part
+
+
+def join_detail(folder: Path, scenarios: int, chunks: int, path: Path) -> None:
+    """The chunks' parts joined into `path` in the single pass's order: scenario by scenario, chunks in order (one
+    part in memory at a time)."""
+    import pyarrow.parquet as pq
+
+    writer: Any = None
+    try:
+        for scenario in range(scenarios):
+            for chunk in range(chunks):
+                table = pq.read_table(DetailPart(folder, chunk).path(scenario))
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _run_local(
-    population: LabPopulation, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
-    bounds: Sequence[tuple[int, int]], progress: ChunkDone | None,
+    source: Source, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
+    bounds: Sequence[tuple[int, int]], folder: Path | None, scheduler: str | None, client: Any,
+    progress: ChunkDone | None,
 ) -> list[list[Aggregates]]:  # fmt: skip
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
     parts = []
-    for done, (chunk, groups) in enumerate(_chunks(population, fixed, bounds), start=1):
-        parts.append(chunk_aggregates(chunk, groups, plan, compute))
+    for done, (function, arguments, part) in enumerate(_tasks(source, fixed, bounds, folder), start=1):
+        parts.append(function(*arguments, plan, compute, part))
         if progress:
             progress(done, len(bounds))
     return parts
 
 
 def _run_dask(
-    population: LabPopulation, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
-    bounds: Sequence[tuple[int, int]], scheduler: str | None, client: Any, progress: ChunkDone | None,
+    source: Source, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
+    bounds: Sequence[tuple[int, int]], folder: Path | None, scheduler: str | None, client: Any,
+    progress: ChunkDone | None,
 ) -> list[list[Aggregates]]:  # fmt: skip
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -254,10 +379,12 @@ def _run_dask(
                 f"--scheduler: no Dask scheduler answered at {scheduler} ({exc})", field="scheduler"
             ) from None
     try:
+        if folder is not None:  # connected: now the run writes
+            folder.mkdir(parents=True, exist_ok=True)
         shared = client.scatter(plan, broadcast=True)
         futures = [
-            client.submit(chunk_aggregates, chunk, groups, shared, compute, pure=False)
-            for chunk, groups in _chunks(population, fixed, bounds)
+            client.submit(function, *arguments, shared, compute, part, pure=False)
+            for function, arguments, part in _tasks(source, fixed, bounds, folder)
         ]
         for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
             if progress:

@@ -95,19 +95,26 @@ class Summary:
 
     def write_detail(self, path: Path) -> None:
         """One row per worker and scenario: weight, groups, take-up and route per item, expected amounts by payer."""
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
         writer: Any = None
         try:
             for rows in self.details:
-                table = pa.table(_detail_columns(rows))
+                table = detail_table(rows)
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema, compression="zstd")
                 writer.write_table(table.cast(writer.schema))
         finally:
             if writer is not None:
                 writer.close()
+
+
+def detail_table(rows: Rows) -> Any:
+    """`detail.parquet`'s rows of one scenario (an Arrow table); `row` is each row's place in the population as given
+    (`row_number`: a chunk's rows say where they are in the whole)."""
+    import pyarrow as pa
+
+    return pa.table(_detail_columns(rows))
 
 
 def _detail_columns(rows: Rows) -> dict[str, Any]:
@@ -206,9 +213,11 @@ def setup(
     model: Model,
     compare_to: str | None,
     projection: bool,
+    histories: bool | None = None,
 ) -> tuple[LabPopulation, list[LabScenario], list[str]]:
     """The population checked and coded, the scenarios resolved (the baseline first when compared to and not
-    asked for), and the run's notes."""
+    asked for), and the run's notes. `histories` says whether the rows carry contribution histories when the
+    population given is not the rows themselves (a file's overview: `population_overview`)."""
     _check_population(population)
     prepared_population = prepared(population, model)
     if not scenarios:
@@ -221,7 +230,9 @@ def setup(
     if compare_to is not None and compare_to not in names:
         chosen.insert(0, resolve(compare_to, model))
     notes: list[str] = []
-    if "contribution_history" not in population.inputs or not projection:
+    if histories is None:
+        histories = "contribution_history" in population.inputs
+    if not histories or not projection:
         notes.append(
             "replacement_rate_median, portability_loss_monthly_mean: not computed — the population has no "
             "contribution histories (contribution_history)"
@@ -573,20 +584,92 @@ def read_population(path: Path, model: Model | None = None, *, histories: bool =
     reader, with the contribution histories of its `.segments.parquet` for the projection's measures —
     unless `histories` is false (a run without the projection): at 10 M workers the 38 M segments take 19 s and
     hold 6.4 GB where the workers alone take 6 s and 1.6 GB."""
+    from gigcover.rules.model import default_model
+
+    file = _open_population(path)
+    if _generated(file):
+        return _generated_population(path, histories)
+    return _plain_population(file.read(), path, model or default_model())
+
+
+def read_population_rows(
+    path: Path, start: int, stop: int, model: Model | None = None, *, histories: bool = True
+) -> LabPopulation:
+    """Rows `start`…`stop` of a population file, as `read_population` reads the whole file, from the Parquet row
+    groups that hold them only (and, for a generated file, their segments); `row_number` (the take-up draw's key
+    when there is no `person_id`) is each row's place in the whole file. A chunk of a run reads its rows so."""
+    from gigcover.policylab.population.storage import engine_inputs, read_rows, row_range
+    from gigcover.rules.model import default_model
+
+    file = _open_population(path)
+    if _generated(file):
+        segments = histories and _segments_file(path).is_file()
+        found = engine_inputs(read_rows(path, start, stop, segments=segments), histories=segments)
+        population = generated_lab_population(found)
+    else:
+        population = _plain_population(row_range(file, start, stop), path, model or default_model())
+    population.columns["row_number"] = np.arange(start, stop, dtype=np.int64)
+    return population
+
+
+OVERVIEW_COLUMNS = ("weight", "monthly_income", "region", "work_region", "date", "intensity", "industry")
+"""What a chunked run's driver reads of a population file: the weights and incomes (the income deciles over the
+whole population), the places (the report), the intensity labels and whether there is an industry (the groups)."""
+
+
+def population_overview(
+    path: Path, model: Model | None = None, *, histories: bool = True
+) -> tuple[LabPopulation, bool]:
+    """The population file's columns of `OVERVIEW_COLUMNS` as a lab population (the engine inputs among them only),
+    checked as `read_population` checks a file, and whether a run with `histories` reads contribution histories."""
+    from gigcover.policylab.population import storage
+    from gigcover.policylab.population.categories import Intensity
+    from gigcover.rules.model import default_model
+
+    file = _open_population(path)
+    names = file.schema_arrow.names
+    if not _generated(file):
+        columns = [name for name in OVERVIEW_COLUMNS if name in names]
+        return _plain_population(file.read(columns=columns), path, model or default_model()), False
+    table = storage.read(
+        path, ["weight", "monthly_income", "intensity", "work_region", "industry"], segments=False
+    ).people
+    region = storage.codes(table.column("work_region"), name="work_region")
+    intensity = storage.codes(table.column("intensity"), Intensity, "intensity").astype(np.int64)
+    reference = (file.schema_arrow.metadata or {}).get(b"reference_date", b"2025-07-01").decode()
+    overview = LabPopulation(
+        inputs={"industry": storage.codes(table.column("industry"), storage.CATEGORIES["industry"], "industry")},
+        region=region, weight=table.column("weight").to_numpy(),
+        columns={"monthly_income": table.column("monthly_income").to_numpy(),
+                 "intensity": np.asarray(Intensity.ids(), dtype=object)[intensity]},
+        date=np.datetime64(reference, "D"),
+    )  # fmt: skip
+    return overview, histories and _segments_file(path).is_file()
+
+
+def _open_population(path: Path) -> Any:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from gigcover.rules.model import default_model
-
-    model = model or default_model()
     if not path.is_file():
         raise InputValueError(f"--population: {path}: no such file", field="population")
     try:
-        table = pq.read_table(path)
+        return pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputValueError(f"--population: {path}: not a Parquet file ({exc})", field="population") from None
-    if b"gigcover.population" in (table.schema.metadata or {}):
-        return _generated_population(path, histories)
+
+
+def _generated(file: Any) -> bool:
+    return b"gigcover.population" in (file.schema_arrow.metadata or {})
+
+
+def _segments_file(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(".parquet") + ".segments.parquet")
+
+
+def _plain_population(table: Any, path: Path, model: Model) -> LabPopulation:
+    import pyarrow as pa
+
     columns: dict[str, np.ndarray] = {}
     for name in table.column_names:
         column = table.column(name)
@@ -615,14 +698,14 @@ def _generated_population(path: Path, histories: bool = True) -> LabPopulation:
     its histories when the segments file is beside it, and its intensity by name for the groups."""
     from gigcover.policylab.population import read_population as read_generated
 
-    segments = path.with_name(path.name.removesuffix(".parquet") + ".segments.parquet")
-    return generated_lab_population(read_generated(path, histories=histories and segments.is_file()))
+    return generated_lab_population(read_generated(path, histories=histories and _segments_file(path).is_file()))
 
 
-def generated_lab_population(found: Any, date: Any = None) -> LabPopulation:
+def generated_lab_population(found: Any) -> LabPopulation:
     """The generator's output (`population.storage.EngineInputs`) as the lab reads it: its intensity by name for the
-    groups and, with histories, the year they were lived up to (the generator's reference date; the projection plans
-    from it on). `date`, when given, is the run's date for the scenarios that name none (the service's sample)."""
+    groups, its date (the generator's reference date: the rules' date of a scenario that names none, as for a
+    population file with a `date` column) and, with histories, the year they were lived up to (the projection plans
+    from it on). The CLI's file and the service's sample both come through here, so both carry the date."""
     from gigcover.policylab.population.categories import Intensity
 
     columns = dict(found.columns)
@@ -631,5 +714,5 @@ def generated_lab_population(found: Any, date: Any = None) -> LabPopulation:
         year = int(str(np.asarray(found.date).ravel()[0])[:4])
         columns[FUTURE_FROM] = np.full(len(found.weight), year, dtype=np.int16)
     return LabPopulation(
-        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=date
+        inputs=dict(found.inputs), region=found.region, weight=found.weight, columns=columns, date=found.date
     )

@@ -25,9 +25,10 @@ The sample: `gigcover population generate`'s population of `size` rows for seed 
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -44,6 +45,7 @@ from gigcover.policylab.simulate import Summary, generated_lab_population, simul
 
 __all__ = [
     "BUILTIN",
+    "LAB_LIMIT_SETTINGS",
     "LabEdits",
     "LabInputError",
     "LabLimits",
@@ -149,17 +151,92 @@ class LabRunRequest(LabEdits):
         return (tuple(self.scenarios), tuple(sorted(self.edits().items())), self.size, self.projection)
 
 
+LAB_LIMIT_SETTINGS: dict[str, tuple[str, str]] = {
+    "max_rows": ("--lab-max-rows", "GIGCOVER_LAB_MAX_ROWS"),
+    "max_projection_rows": ("--lab-max-projection-rows", "GIGCOVER_LAB_MAX_PROJECTION_ROWS"),
+    "max_seconds": ("--lab-max-seconds", "GIGCOVER_LAB_MAX_SECONDS"),
+}
+"""Each lab limit's `gigcover serve` option and environment variable (the option wins)."""
+
+
+class LabLimitError(ValueError):
+    """A lab limit out of range: `name` is the limit (a field of `LabLimits`)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
 @dataclass(frozen=True)
 class LabLimits:
-    """What one run may take: sample rows (fewer with the projection) and seconds of computing."""
+    """What one run may take: sample rows (fewer with the projection) and seconds of computing.
+
+    A service takes them from `gigcover serve --lab-max-rows / --lab-max-projection-rows / --lab-max-seconds`, or
+    the environment (`LAB_LIMIT_SETTINGS`; `LabLimits.configured`), or in Python `app.state.lab_limits`."""
 
     max_rows: int = SIZE_CAP
     max_projection_rows: int = 2_000
     max_seconds: float = 180.0
 
     def __post_init__(self) -> None:
-        if not MIN_SIZE <= self.max_projection_rows <= self.max_rows <= SIZE_CAP or self.max_seconds <= 0:
-            raise ValueError(f"lab limits: need {MIN_SIZE} ≤ projection rows ≤ rows ≤ {SIZE_CAP} and seconds > 0")
+        for name in ("max_rows", "max_projection_rows"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer):
+                raise LabLimitError(name, f"expected a whole number, got {value!r}")
+        if not MIN_SIZE <= self.max_rows <= SIZE_CAP:
+            raise LabLimitError("max_rows", f"{self.max_rows:,} is out of range ({MIN_SIZE:,}–{SIZE_CAP:,} rows)")
+        if not MIN_SIZE <= self.max_projection_rows <= self.max_rows:
+            raise LabLimitError(
+                "max_projection_rows",
+                f"{self.max_projection_rows:,} is out of range ({MIN_SIZE:,} to the row cap, {self.max_rows:,})",
+            )
+        seconds = self.max_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not math.isfinite(seconds):
+            raise LabLimitError("max_seconds", f"expected a number of seconds, got {seconds!r}")
+        if seconds <= 0:
+            raise LabLimitError("max_seconds", f"must be more than 0, got {seconds:g}")
+
+    @classmethod
+    def configured(
+        cls, options: Mapping[str, int | float | None] | None = None, env: Mapping[str, str] | None = None
+    ) -> LabLimits:
+        """The limits from `options` (by field name; None: not given), else the environment (`LAB_LIMIT_SETTINGS`),
+        else the defaults. A row cap below the default projection cap, with no projection cap given, lowers the
+        projection cap with it. A bad value is a `ValueError` naming the option or variable it came from."""
+        env = os.environ if env is None else env
+        values: dict[str, int | float] = {}
+        source: dict[str, str] = {}
+        for name, (option, variable) in LAB_LIMIT_SETTINGS.items():
+            given = (options or {}).get(name)
+            raw = env.get(variable, "").strip()
+            if given is not None:
+                values[name], source[name] = given, option
+            elif raw:
+                values[name], source[name] = _parsed(raw, name, variable), variable
+        if "max_rows" in values and "max_projection_rows" not in values:
+            values["max_projection_rows"] = min(cls.max_projection_rows, int(values["max_rows"]))
+            source["max_projection_rows"] = source["max_rows"]
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except LabLimitError as exc:
+            raise ValueError(f"{source.get(exc.name, exc.name)}: {exc.message}") from None
+
+    def as_env(self) -> dict[str, str]:
+        """The environment that gives these limits to server processes started by uvicorn (`--workers N`)."""
+        return {
+            LAB_LIMIT_SETTINGS["max_rows"][1]: str(int(self.max_rows)),
+            LAB_LIMIT_SETTINGS["max_projection_rows"][1]: str(int(self.max_projection_rows)),
+            LAB_LIMIT_SETTINGS["max_seconds"][1]: repr(float(self.max_seconds)),
+        }
+
+
+def _parsed(raw: str, name: str, variable: str) -> int | float:
+    try:
+        return int(raw) if name != "max_seconds" else float(raw)
+    except ValueError:
+        kind = "a whole number" if name != "max_seconds" else "a number of seconds"
+        raise ValueError(f"{variable}: expected {kind}, got {raw[:40]!r}") from None
 
 
 class LabInputError(InputValueError):
@@ -272,7 +349,7 @@ def sample(size: int) -> LabPopulation:
     from gigcover.policylab.population.storage import engine_inputs
 
     found = engine_inputs(generate(size, SEED), histories=True)
-    population = generated_lab_population(found, date=found.date)
+    population = generated_lab_population(found)
     for array in (population.region, population.weight, *population.inputs.values(), *population.columns.values()):
         if isinstance(array, np.ndarray):
             array.setflags(write=False)

@@ -185,8 +185,12 @@ def _lang(raw: object) -> Lang:
 
 
 def lab_limits(app: FastAPI) -> LabLimits:
+    """The app's lab limits: `app.state.lab_limits` (set by `gigcover serve`, or in Python), else the environment's
+    (`GIGCOVER_LAB_MAX_ROWS`, … — a server process started by uvicorn with `--workers N`), read once and kept."""
     limits = getattr(app.state, "lab_limits", None)
-    return limits if isinstance(limits, LabLimits) else LabLimits()
+    if not isinstance(limits, LabLimits):
+        limits = app.state.lab_limits = LabLimits.configured()
+    return limits
 
 
 # -- the form ------------------------------------------------------------------------------------------------------

@@ -203,6 +203,50 @@ def read(path: Path, columns: list[str] | None = None, *, segments: bool = True)
     return Population(people, history)
 
 
+def read_rows(path: Path, start: int, stop: int, *, segments: bool = True) -> Population:
+    """Workers `start`…`stop` of a population file and their segments, reading only the row groups that hold them
+    (a chunk of a run on a cluster reads its own rows: `policylab.chunked`)."""
+    people = row_range(open_file(path), start, stop)
+    if not segments:
+        return Population(people, pa.table({}))
+    try:
+        history = pq.ParquetFile(segments_path(path))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputValueError(f"{segments_path(path)}: no segments file beside {path} ({exc})",
+                              field="population.segments") from None  # fmt: skip
+    ids = people.column("person_id").to_numpy()
+    if not len(ids):
+        return Population(people, history.schema_arrow.empty_table())
+    return Population(people, _person_range(history, int(ids[0]), int(ids[-1])))
+
+
+def row_range(file: pq.ParquetFile, start: int, stop: int) -> pa.Table:
+    """Rows `start`…`stop` of a Parquet file, from the row groups that hold them only."""
+    sizes = np.asarray([file.metadata.row_group(i).num_rows for i in range(file.num_row_groups)], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    begins = ends - sizes
+    groups = [int(i) for i in np.flatnonzero((begins < stop) & (ends > start))]
+    if not groups:
+        return file.schema_arrow.empty_table()
+    table = file.read_row_groups(groups)
+    return table.slice(start - int(begins[groups[0]]), stop - start)
+
+
+def _person_range(file: pq.ParquetFile, low: int, high: int) -> pa.Table:
+    """The segments of persons `low`…`high` (inclusive; the file is sorted by person), from the row groups whose
+    statistics say they may hold them (all row groups when a group has none)."""
+    index = file.schema_arrow.get_field_index("person")
+    groups = []
+    for i in range(file.num_row_groups):
+        stats = file.metadata.row_group(i).column(index).statistics
+        if stats is None or not stats.has_min_max or (stats.min <= high and stats.max >= low):
+            groups.append(i)
+    table = file.read_row_groups(groups)
+    person = table.column("person").to_numpy()
+    first, last = np.searchsorted(person, low, side="left"), np.searchsorted(person, high, side="right")
+    return table.slice(int(first), int(last - first))
+
+
 def codes(column: pa.ChunkedArray, enum: type[Categorical] | None = None, name: str = "population") -> np.ndarray:
     """A dictionary column as the engine's codes (a Categorical's codes, or region indices); nulls as −1.
 
@@ -266,10 +310,33 @@ def engine_inputs(population: Population, *, date: Any = None, histories: bool =
     inputs["monthly_orders"] = inputs["monthly_orders"].astype(float)
     inputs["original_retirement_age"] = inputs["original_retirement_age"].astype(np.int64)
     inputs["birth_date"] = _months(columns["birth_year"], columns["birth_month"])
+    inputs.update(hours_with_one_employer(columns["daily_hours"], columns["annual_days"]))
     if histories:
         inputs["contribution_history"] = history_columns(population, columns)
     when = date or dt.date.fromisoformat(population.metadata.get("reference_date", "2025-07-01"))
     return EngineInputs(inputs, columns["work_region"], np.datetime64(when, "D"), columns["weight"], columns)
+
+
+WEEKS_A_YEAR = 52
+"""The weeks a worker's order-taking days are spread over (the population gives days a year, not their weeks)."""
+
+
+def hours_with_one_employer(daily_hours: np.ndarray, annual_days: np.ndarray) -> dict[str, np.ndarray]:
+    """The rules' hours inputs of the part-time test (非全日制用工, 劳动合同法 art. 68: on average ≤ 4 h a day and
+    ≤ 24 h a week with one employer) from the population's hours on a day of work and days a year:
+
+    - `daily_hours_one_employer`: the hours of a working day (the average over the days worked);
+    - `weekly_hours_one_employer`: the year's hours over its 52 weeks (the days spread evenly over the year — an
+      ASSUMPTION: the population does not say in which weeks an occasional worker works).
+
+    All of a worker's platform hours count as hours with one employer: a worker on several platforms has fewer with
+    each, so part-time is if anything understated. The rules ask these only with `paid_hourly` (以小时计酬为主), which
+    no platform pays today (per order); a scenario that gives workers labour contracts decides it."""
+    daily = np.asarray(daily_hours, dtype=float)
+    return {
+        "daily_hours_one_employer": daily,
+        "weekly_hours_one_employer": daily * np.asarray(annual_days, dtype=float) / WEEKS_A_YEAR,
+    }
 
 
 def _months(year: np.ndarray, month: np.ndarray) -> np.ndarray:
