@@ -127,11 +127,12 @@ def run(path: Path, out: Path, mode: str, projection: bool, chunk_rows: int, lea
 
 def projection(path: Path, rows: int, peer_rows: int) -> dict[str, Any]:
     """The lab's projection outputs for the first `rows` workers of the file at law-2026's date, as `evaluate` asks
-    for them (chunks of 50,000, `explain=False`); the peer, on the first `peer_rows`: the same call with the
-    default `explain=True` (the walk back to what decided each value: warnings, verification), checked equal."""
+    for them (`projection_chunk_rows`: all at once unless a place has more than 250,000 workers; `explain=False`);
+    the peer, on the first `peer_rows`: the same call with the default `explain=True` (the walk back to what decided
+    each value: warnings, verification), checked equal."""
     import gigcover
     from gigcover.policylab.chunked import chunk_of
-    from gigcover.policylab.measures import PROJECTION
+    from gigcover.policylab.measures import PROJECTION, projection_chunk_rows
     from gigcover.policylab.simulate import prepared, read_population
     from gigcover.rules.model import default_model
 
@@ -143,7 +144,7 @@ def projection(path: Path, rows: int, peer_rows: int) -> dict[str, Any]:
         start = time.perf_counter()
         found = gigcover.compute(
             dict(part.inputs), list(PROJECTION), date="2026-12-01", region=part.region, decode=True, missing="nan",
-            chunk_rows=50_000, explain=explain,
+            chunk_rows=projection_chunk_rows(part.region, count), explain=explain,
         )  # fmt: skip
         return time.perf_counter() - start, found
 
@@ -156,7 +157,8 @@ def projection(path: Path, rows: int, peer_rows: int) -> dict[str, Any]:
         np.array_equal(np.asarray(lab[k]), np.asarray(peer[k])) for k in PROJECTION if k != "statutory_retirement_date"
     )
     same = same and np.array_equal(lab["statutory_retirement_date"], peer["statutory_retirement_date"])
-    return {"projection_s": seconds, "rows": rows, "peer_rows": peer_rows, "lab_s": lab_s, "peer_s": peer_s,
+    chunk = projection_chunk_rows(chunk_of(people, 0, rows).region, rows)
+    return {"projection_s": seconds, "rows": rows, "chunk_rows": chunk, "peer_rows": peer_rows, "lab_s": lab_s, "peer_s": peer_s,
             "same": bool(same), **usage, "load": os.getloadavg()[0]}  # fmt: skip
 
 
@@ -323,7 +325,8 @@ def main() -> None:
         path = folder / f"pop-{size}.parquet"
         p = _child("projection", str(path), str(args.projection_rows), str(args.projection_peer_rows))
         print(
-            f"projection of {p['rows']:,} workers (the lab's four outputs, chunks of 50,000): {p['projection_s']:.1f} s; "
+            f"projection of {p['rows']:,} workers (the lab's four outputs, chunks of {p['chunk_rows']:,}): "
+            f"{p['projection_s']:.1f} s; "
             f"CPU {p['cpu_s']:.1f} s; peak RSS {p['peak_mb']:,.0f} MB; load {p['load']:.1f}\n"
             f"    {p['peer_rows']:,} workers: explain=False (the lab) {p['lab_s']:.1f} s vs explain=True (the default) "
             f"{p['peer_s']:.1f} s, {p['peer_s'] / p['lab_s']:.2f}×; equal: {p['same']}"

@@ -226,13 +226,13 @@ def test_resident_pension_after_conversion_by_hand(model: Any) -> None:
     # (8211 × 5 + 9339 + 10338 + 11396 + 12183 + 12307) × 0.96 = 96618 × 0.96 = 92753.28. Resident 2025–2029 at
     # tier 300 + subsidy 30: 5 × 330 = 1650. 10 employee years < 16, combined 15 → resident pension:
     # central minimum in force in the retirement year (the latest published, 163 from 2026-01-01; no growth assumed)
-    # + Shanghai's top-up 1367 (1490 − 123 for 2024, the last published; read with a "沿用" warning)
-    # + (92753.28 + 1650) ÷ 139 = 163 + 1367 + 679.160… = 2209.16.
+    # + Shanghai's top-up 1412 (1555 − 143 for 2025, the last published; read with a "沿用" warning)
+    # + (92753.28 + 1650) ÷ 139 = 163 + 1412 + 679.160… = 2254.16.
     hist = history(2015, "310000", employee(10, "310000"), resident(5, "310000"))
     out = project(model, hist, overrides={**ZERO, "projection.resident_account_interest": 0})
     assert out["projected_pension_scheme"] == "resident"
     assert out["projected_account_balance"] == 92753.28
-    assert out["projected_pension_monthly"] == 2209.16
+    assert out["projected_pension_monthly"] == 2254.16
 
 
 # -- portability loss ----------------------------------------------------------------------------------------------------------

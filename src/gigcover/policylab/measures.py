@@ -135,6 +135,21 @@ PROJECTION = (
     "portability_loss_moves_monthly",
     "statutory_retirement_date",
 )
+# The engine projects the rows of one place (and date) together, as people × years matrices (the calendar years from
+# the earliest start to the latest retirement: 1992–2070 for the generated population, ~160 MB a float matrix for
+# 250,000 workers, about ten alive at once). All rows go in one call when no place has more workers than this;
+# otherwise calls of this many rows.
+PROJECTION_PLACE_ROWS = 250_000
+
+
+def projection_chunk_rows(region: Any, n: int) -> int:
+    """Rows per call of the projection: all `n` when no place of work (`region`: one per row, or one for all) has more
+    than `PROJECTION_PLACE_ROWS` workers — then no place's matrices exceed that bound, however the rows are ordered —
+    else `PROJECTION_PLACE_ROWS`. Fewer calls: each call reads the projection's tables once per place it holds
+    (≈ 300 regions of histories for each of the 337 places of work of the generated population)."""
+    places = np.asarray(region)
+    largest = n if places.ndim == 0 else int(np.unique(places, return_counts=True)[1].max(initial=0))
+    return max(n, 1) if largest <= PROJECTION_PLACE_ROWS else PROJECTION_PLACE_ROWS
 
 
 @dataclass(frozen=True)
@@ -668,7 +683,8 @@ def _project(
     own `portability_loss_monthly_today`."""
     found = compute(
         dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
-        decode=True, missing="nan", chunk_rows=50_000, explain=False,
+        decode=True, missing="nan", chunk_rows=projection_chunk_rows(population.region, len(population.weight)),
+        explain=False,
     )  # fmt: skip
     day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
     hit = Overlay.parse(dict(overrides) or None, model.store).lookup("projection.wage_growth", day, NATIONAL)

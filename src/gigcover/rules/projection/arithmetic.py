@@ -9,9 +9,21 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine import Recording
 from gigcover.rules.pension.employee.benefit import divisor_for
 from gigcover.rules.projection.schema import EMPLOYEE, NONE, RESIDENT
-from gigcover.rules.projection.tables import People, Plans, _minimum_years, _row, _Tables
+from gigcover.rules.projection.tables import (
+    ROW_FIRST_YEAR,
+    People,
+    Plans,
+    _minimum_years,
+    _national_row,
+    _Reads,
+    _row,
+    _shared_row,
+    _shares_rows,
+    _Tables,
+)
 
 
 def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, np.ndarray]:
@@ -39,9 +51,16 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     resident_years = resident.sum(axis=1).astype(float)
     average_index = np.where(employee_years > 0, (index * employee).sum(axis=1) / np.maximum(employee_years, 1), 0.0)
 
-    stints = _Stints.of(plans, employee)
-    place = _pension_place(p, plans, stints, people.birth_year, people.male)
-    pension_base = _per_pair(place, retirement_year, lambda r, y: _benefit_base(p, tables, plans.codes[r], y))
+    # a history in one place (the comparison without moves: every year in the hukou region) has no move: the pension
+    # is paid there and nothing is transferred, without the matrices of stints
+    settled = plans.row_region is not None and bool(np.array_equal(plans.row_region, plans.hukou))
+    stints = None if settled else _Stints.of(plans, employee)
+    place = (
+        _settled_place(p, plans) if stints is None else _pension_place(p, plans, stints, people.birth_year, people.male)
+    )
+    retiring = np.asarray(retirement_year)
+    shared = retiring.size > 0 and _shares_rows(p, int(retiring.min()), int(retiring.max()))
+    pension_base = _benefit_bases(p, tables, plans.codes, place, retirement_year, shared)
     basic = pension_base * (1 + average_index) / 2 * employee_years * 0.01
     divisor = np.asarray(
         divisor_for(
@@ -53,18 +72,18 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
     )
     employee_pension = basic + (account + resident_account) / divisor  # 17号 art. 5: resident account merges
     table = {int(k): float(x) for k, x in dict(p("retirement.minimum_contribution_years")).items()}
-    minimum = _per_pair(retirement_year, retirement_year, lambda y, _: _minimum_years(table, y))
+    by_year = _distinct_pairs(retirement_year, retirement_year)  # the distinct retirement years, for two look-ups
+    minimum = _per_pair(retirement_year, retirement_year, lambda y, _: _minimum_years(table, y), by_year)
     eligible = employee_years >= minimum - 1e-9
     combined_years = employee_years + resident_years
     # paid from the retirement year: the central minimum in force then (the latest published, with no growth assumed),
     # as the employee side takes the 计发基数 of the retirement year; before the resident scheme existed (its first
     # central minimum, 国发〔2009〕32号 from 2009-09-01) there is no resident pension to fall back on (NaN: not open)
-    central = _per_pair(retirement_year, retirement_year, lambda y, _: _central_minimum(p, y))
-    resident_basic = central + _per_pair(
-        plans.hukou,
-        plans.hukou,
-        lambda h, _: float(p.at("pension.resident.local_top_up_monthly", p.date, plans.codes[h])),
-    )
+    reads = _Reads() if shared else None
+    central = _per_pair(retirement_year, retirement_year, lambda y, _: _central_minimum(p, y, reads), by_year)
+    if reads is not None:
+        reads.register(p)
+    resident_basic = central + _local_top_ups(p, plans.codes, plans.hukou)
     resident_pension = resident_basic + (resident_account + account) / float(p("pension.resident.account_divisor"))
     resident_ok = ~eligible & (combined_years >= float(p("pension.resident.minimum_years"))) & ~np.isnan(central)
     scheme = np.where(eligible, "employee", np.where(resident_ok, "resident", "none"))
@@ -85,7 +104,9 @@ def project(p: Any, people: People, plans: Plans, tables: _Tables) -> dict[str, 
         "pension_monthly": np.round(pension, 2),
         "employee_basic_monthly": np.round(np.where(eligible, basic, 0.0), 2),
         "worker_contributions": np.round(worker_paid, 2),
-        "pooled_transfer": np.round(_pooled_transfers(p, stints, yearly, calendar), 2),
+        "pooled_transfer": np.round(
+            _no_transfers(p, n, calendar) if stints is None else _pooled_transfers(p, stints, yearly, calendar), 2
+        ),
     }
     if account_path is not None and resident_path is not None:
         found["balance_path"] = np.round(account_path + resident_path, 2)
@@ -183,10 +204,18 @@ def _jan1(year: int) -> dt.date:
     return dt.date(int(year), 1, 1)
 
 
-def _central_minimum(p: Any, year: int) -> float:
+def _central_minimum(p: Any, year: int, reads: _Reads | None = None) -> float:
     """The central minimum resident basic pension (基础养老金最低标准) in force on 1 January of `year`; NaN before the
-    resident scheme's first value (a retirement then has no resident pension)."""
+    resident scheme's first value (a retirement then has no resident pension). With `reads` (the call shares rows),
+    from the shared row, its read gathered there."""
     name = "pension.resident.central_basic_monthly"
+    if reads is not None:
+        row = _national_row(p, name)
+        read = row.year_reads(year)
+        if read is not None:
+            p.date  # noqa: B018 — the call reads a value by date, as `p.hit` below would say
+            reads.add((read,))
+            return float(row.values[year - ROW_FIRST_YEAR])
     hit = p.hit(name, _jan1(year))
     if hit is not None:
         return float(hit.value)
@@ -198,17 +227,28 @@ def _central_minimum(p: Any, year: int) -> float:
 
 def _account_rates(p: Any, calendar: np.ndarray) -> np.ndarray:
     """The share of the base credited to the personal account, year by year (11 % 1998–2005, 8 % from 2006); a year
-    before the first published rate takes the first."""
+    before the first published rate takes the first. From the shared row of the rates when the call shares rows and
+    some year of the span has a rate; its reads registered as reading the years one by one would."""
     name = "pension.employee.flexible.account_rate"
-    rates = []
+    first_year, last_year = int(calendar[0]), int(calendar[-1])
+    if _shares_rows(p, first_year, last_year):
+        row = _national_row(p, name)
+        found = row.values[first_year - ROW_FIRST_YEAR : last_year - ROW_FIRST_YEAR + 1]
+        published = ~np.isnan(found)
+        if published.any():
+            p.date  # noqa: B018 — the call reads values by date, as `p.hit` below would say
+            p.replay(Recording(hits=[hit for _, hit in row.reads(first_year, last_year)]))
+            rates: np.ndarray = np.where(published, found, found[np.argmax(published)])
+            return rates
+    listed = []
     for year in calendar.tolist():
         hit = p.hit(name, _jan1(year))
-        rates.append(None if hit is None else float(hit.value))
-    first = next((r for r in rates if r is not None), None)
+        listed.append(None if hit is None else float(hit.value))
+    first = next((r for r in listed if r is not None), None)
     if first is None:  # the whole span lies before the first published rate (a history wholly before 1998)
         first_day = p.first_date(name)
         first = float(p(name) if first_day is None else p.hit(name, first_day).value)  # p(name) names what is missing
-    return np.asarray([first if r is None else r for r in rates])
+    return np.asarray([first if r is None else r for r in listed])
 
 
 def _accumulate(start: np.ndarray, credits: np.ndarray, growth: np.ndarray) -> np.ndarray:
@@ -225,22 +265,90 @@ def _accumulate(start: np.ndarray, credits: np.ndarray, growth: np.ndarray) -> n
     return np.asarray(factor * (np.asarray(start)[:, None] + np.cumsum(credits / factor, axis=1)))
 
 
-def _per_pair(first: np.ndarray, second: np.ndarray, value: Any) -> np.ndarray:
-    """value(a, b) for each person, computed once per distinct (a, b) pair: lookups are per place and year."""
-    firsts, seconds = np.asarray(first, dtype=np.int64).ravel(), np.asarray(second, dtype=np.int64).ravel()
-    if firsts.size < 4096:  # few people: a dict is cheaper than sorting pairs
-        cache: dict[tuple[int, int], float] = {}
-        for key in zip(firsts.tolist(), seconds.tolist(), strict=True):
-            if key not in cache:
-                cache[key] = float(value(*key))
-        return np.asarray([cache[key] for key in zip(firsts.tolist(), seconds.tolist(), strict=True)])
-    low = min(int(firsts.min()), int(seconds.min()))
-    span = int(seconds.max()) - low + 1
-    keys = (firsts - low) * span + (seconds - low)  # one integer per pair: a 1-D unique, not a row-wise one
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    values = np.asarray([float(value(int(k // span + low), int(k % span + low))) for k in distinct.tolist()])
-    spread: np.ndarray = values[inverse.ravel()]
+def _per_pair(
+    first: np.ndarray, second: np.ndarray, value: Any, distinct: tuple[list[tuple[int, int]], np.ndarray] | None = None
+) -> np.ndarray:
+    """value(a, b) for each person, computed once per distinct (a, b) pair: lookups are per place and year
+    (`distinct`: the pairs, when already found)."""
+    pairs, inverse = _distinct_pairs(first, second) if distinct is None else distinct
+    values = np.asarray([float(value(a, b)) for a, b in pairs])
+    spread: np.ndarray = values[inverse] if len(pairs) else np.zeros(len(inverse))
     return spread
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The distinct (a, b) pairs — in the order they first appear for a few people, sorted for many — and for each
+    person the number of its pair (the order decides the order the pairs' values are read in, as before)."""
+    firsts, seconds = np.asarray(first, dtype=np.int64).ravel(), np.asarray(second, dtype=np.int64).ravel()
+    if firsts.size == 0:
+        return [], np.zeros(0, dtype=np.intp)
+    low_first, low_second = int(firsts.min()), int(seconds.min())
+    span = int(seconds.max()) - low_second + 1
+    # one integer per pair, in the order of the pairs (a 1-D unique, not a row-wise one)
+    keys = (firsts - low_first) * span + (seconds - low_second)
+    if firsts.size < 4096:  # few people: the pairs in the order they first appear
+        distinct, where, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(where, kind="stable")  # distinct pairs by first appearance
+        number = np.empty_like(order)
+        number[order] = np.arange(len(order))
+        pairs = [(k // span + low_first, k % span + low_second) for k in distinct[order].tolist()]
+        return pairs, number[inverse.ravel()]
+    top = int(keys.max()) + 1
+    if top <= 4 * keys.size + 65_536:  # small keys (places × years): which are present, without sorting
+        present = np.zeros(top, dtype=bool)
+        present[keys] = True
+        distinct = np.flatnonzero(present)
+        number = np.cumsum(present, dtype=np.intp) - 1
+        inverse = number[keys]
+    else:
+        distinct, inverse = np.unique(keys, return_inverse=True)
+    pairs = [(k // span + low_first, k % span + low_second) for k in distinct.tolist()]
+    return pairs, inverse.ravel()
+
+
+def _benefit_bases(
+    p: Any, tables: _Tables, codes: list[str], place: np.ndarray, retirement_year: np.ndarray, shared: bool
+) -> np.ndarray:
+    """The 计发基数 of each person's paying place in the retirement year (`_benefit_base` per distinct pair; when the
+    call shares rows, each place's row fetched once and the pairs' reads registered at once)."""
+    if not shared:
+        return _per_pair(place, retirement_year, lambda r, y: _benefit_base(p, tables, codes[r], y))
+    pairs, inverse = _distinct_pairs(place, retirement_year)
+    reads, rows = _Reads(), dict[int, Any]()
+    values = np.empty(len(pairs))
+    for i, (r, year) in enumerate(pairs):
+        row = rows.get(r)
+        if row is None:
+            row = rows[r] = _shared_row(p, tables, "benefit", codes[r])
+        values[i] = row.values[year - ROW_FIRST_YEAR]
+        reads.add_span(row.reads(year, year), row.warnings)
+    reads.register(p)
+    spread: np.ndarray = values[inverse] if len(pairs) else np.zeros(len(inverse))
+    return spread
+
+
+def _local_top_ups(p: Any, codes: list[str], hukou: np.ndarray) -> np.ndarray:
+    """The local top-up of the resident basic pension (地方加发) in force on the question's date in each person's
+    hukou place, read once per place; not overlaid, from values kept for the model (the reads registered at once)."""
+    name, day = "pension.resident.local_top_up_monthly", p.date
+    if p.overlaid:
+        return _per_pair(hukou, hukou, lambda h, _: float(p.at(name, day, codes[h])))
+    reads = _Reads()
+
+    def top_up(h: int, _: int) -> float:
+        key = ("projection_top_up", day, codes[h])
+        hit = p.memo.get(key)
+        if hit is None:
+            with p.detached():
+                hit = p.memo[key] = p.hit(name, day, codes[h])
+            if hit is None:  # nothing in force there: the engine's error, naming the parameter and place
+                p.at(name, day, codes[h])
+        reads.add((((hit.name, hit.region, hit.effective_from), hit),))
+        return float(hit.value)
+
+    found = _per_pair(hukou, hukou, top_up)
+    reads.register(p)
+    return found
 
 
 def _province(code: str) -> str:
@@ -298,6 +406,15 @@ def _pension_place(p: Any, plans: Plans, stints: _Stints, birth_year: np.ndarray
     return np.where((chosen == hukou_prov) | ~seen, plans.hukou, region_there)
 
 
+def _settled_place(p: Any, plans: Plans) -> np.ndarray:
+    """`_pension_place` for histories whose every year with a scheme is in the hukou region: the hukou province is
+    the last and only one, so the pension is paid at the hukou region (the same parameters read, in the same order)."""
+    p("pension.employee.temporary_account_ages")
+    p("pension.employee.pension_place_min_years")
+    settled: np.ndarray = plans.hukou
+    return settled
+
+
 def _last_where(mask: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row, `values` in the last column where `mask` holds, and whether it holds anywhere."""
     rows = np.arange(mask.shape[0])
@@ -318,9 +435,10 @@ def _first_year_at_age(first_year: int, birth_year: np.ndarray, age: np.ndarray,
     return first_column
 
 
-def _benefit_base(p: Any, tables: _Tables, code: str, year: int) -> float:
-    """The 计发基数 of the paying place in the retirement year (a shared row, like the wage tables)."""
-    return float(_row(p, tables, "benefit", code, year, 1)[0])
+def _benefit_base(p: Any, tables: _Tables, code: str, year: int, reads: _Reads | None = None) -> float:
+    """The 计发基数 of the paying place in the retirement year (a shared row, like the wage tables; its reads
+    gathered in `reads` when given)."""
+    return float(_row(p, tables, "benefit", code, year, 1, reads)[0])
 
 
 def _previous_province(prov: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -354,6 +472,14 @@ def _pooled_transfers(p: Any, stints: _Stints, yearly: np.ndarray, calendar: np.
     rows = np.arange(len(last_move))
     before = np.where(last_move > first, counted[rows, np.maximum(last_move - first - 1, 0)], 0.0)
     return before * float(p("pension.employee.pooled_transfer_rate"))
+
+
+def _no_transfers(p: Any, people: int, calendar: np.ndarray) -> np.ndarray:
+    """`_pooled_transfers` for histories without a move between provinces: nothing (the same parameters read)."""
+    first = int(np.searchsorted(calendar, int(p("pension.employee.pooled_transfer_first_year"))))
+    if first < len(calendar):
+        p("pension.employee.pooled_transfer_rate")
+    return np.zeros(people)
 
 
 def without_moves(plans: Plans, wages: np.ndarray) -> Plans:

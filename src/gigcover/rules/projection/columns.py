@@ -13,6 +13,7 @@ The same limits as the JSON schema apply (years 1–70, base index 0–10, tier 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -74,15 +75,38 @@ class HistoryColumns:
             start.astype(np.int64), hukou, reference, account, resident, person, years, scheme, region, index, tier
         )
 
+    @functools.cached_property
+    def _segment_counts(self) -> np.ndarray:
+        """How many segments each person has (worked out once: the engine takes a chunk's rows place by place)."""
+        counts: np.ndarray = np.bincount(self.person, minlength=len(self))
+        return counts
+
+    @functools.cached_property
+    def _first_segment(self) -> np.ndarray:
+        """Each person's first segment row (segments are grouped by person, ascending)."""
+        first: np.ndarray = np.cumsum(self._segment_counts) - self._segment_counts
+        return first
+
     def take_rows(self, rows: np.ndarray | slice) -> HistoryColumns:
-        """The histories of some people (a slice or row numbers), their segments renumbered."""
+        """The histories of some people (a slice or row numbers), their segments renumbered. A run of people (a
+        slice, as the engine hands over a place's rows in order) takes views of a run of segments."""
+        if isinstance(rows, slice) and rows.step in (None, 1):
+            start, stop, _ = rows.indices(len(self))
+            stop = max(start, stop)
+            low = int(self._first_segment[start]) if start < len(self) else len(self.person)
+            high = int(self._first_segment[stop - 1] + self._segment_counts[stop - 1]) if stop > start else low
+            run = slice(low, high)
+            return HistoryColumns(
+                self.start_year[start:stop], self.hukou[start:stop], self.reference[start:stop],
+                self.account_start[start:stop], self.resident_start[start:stop], self.person[run] - start,
+                self.years[run], self.scheme[run], self.region[run], self.index[run], self.tier[run],
+            )  # fmt: skip
         picked = np.arange(len(self))[rows] if isinstance(rows, slice) else np.asarray(rows, dtype=np.int64)
-        first = np.searchsorted(self.person, np.arange(len(self)), side="left")
-        counts = np.bincount(self.person, minlength=len(self))
-        segment_rows = np.repeat(first[picked], counts[picked]) + _ranks(counts[picked])
+        counts = self._segment_counts[picked]
+        segment_rows = np.repeat(self._first_segment[picked], counts) + _ranks(counts)
         return HistoryColumns(
             self.start_year[picked], self.hukou[picked], self.reference[picked], self.account_start[picked],
-            self.resident_start[picked], np.repeat(np.arange(len(picked)), counts[picked]), self.years[segment_rows],
+            self.resident_start[picked], np.repeat(np.arange(len(picked)), counts), self.years[segment_rows],
             self.scheme[segment_rows], self.region[segment_rows], self.index[segment_rows], self.tier[segment_rows],
         )  # fmt: skip
 
@@ -94,14 +118,17 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_reference: str, regions: RegionTable) -> Plans:
+def layout(
+    columns: HistoryColumns, retirement_year: np.ndarray, default_reference: str | None, regions: RegionTable
+) -> Plans:
     """`tables.Plans` (people × calendar years from the earliest start to the latest retirement), truncated at
     retirement: the matrices `tables.build_plans` makes from JSON histories (years after retirement hold no scheme,
     region, index or tier), without the years after everyone's retirement that build_plans keeps for the yearly
     paths of one person.
 
     A person's row is a run of pieces — the years before the start, each segment's years before retirement, the
-    rest — so each matrix is one `np.repeat` of a value per piece, written in order (no scatter per year)."""
+    rest — so each matrix is one `np.repeat` of a value per piece, written in order (no scatter per year).
+    `default_reference` stands in for the histories that name no reference region (None: every one names one)."""
     n, person = len(columns), columns.person
     counts = np.bincount(person, minlength=n)
     first_segment = np.cumsum(counts) - counts
@@ -114,7 +141,10 @@ def layout(columns: HistoryColumns, retirement_year: np.ndarray, default_referen
     retirement = np.asarray(retirement_year)[person]
     kept = np.clip(np.minimum(offset + columns.years, retirement) - offset, 0, columns.years)
     active = (columns.scheme != NONE) & (kept > 0)
-    reference = np.where(columns.reference >= 0, columns.reference, regions.position[default_reference])
+    if default_reference is None:  # every history names its reference region
+        reference = columns.reference
+    else:
+        reference = np.where(columns.reference >= 0, columns.reference, regions.position[default_reference])
     # regions as positions in the short list of codes present, as build_plans numbers them
     present = np.unique(np.concatenate([columns.region[active], columns.hukou, reference]))
     position = np.full(len(regions.codes), -1, dtype=np.int32)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -251,60 +251,212 @@ class _Tables:
 # projections (baseline only); a projection replays only the parameter reads of the years it uses.
 ROW_FIRST_YEAR, ROW_LAST_YEAR = 1992, 2100  # histories start from 1992 (the schema's floor); later years: direct
 
+HitKey = tuple[str, str, dt.date]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The parameter values a row read for a span of years, in the order it first read them, and whether any was read
+    past its period (see `_Reads`)."""
+
+    hits: dict[HitKey, ParameterHit]
+    stale: bool
+
+    @classmethod
+    def of(cls, reads: Iterable[tuple[HitKey, ParameterHit]]) -> _Span:
+        hits = dict(reads)
+        return cls(hits, any(hit.stale for hit in hits.values()))
+
 
 @dataclass
 class _Row:
     values: np.ndarray  # by year from ROW_FIRST_YEAR
-    served: list[tuple[int, int, ParameterHit]]  # (first year, last year) each parameter value was read for
+    served: list[tuple[int, int, HitKey, ParameterHit]]  # (first year, last year) each parameter value was read for
     warnings: list[str]
+    # the reads of a span of years, worked out once per span (a population's groups mostly share a few spans)
+    spans: dict[tuple[int, int], _Span] = field(default_factory=dict)
 
-    def replay(self, p: Any, first_year: int, years: int) -> np.ndarray:
+    def reads(self, first_year: int, last_year: int) -> _Span:
+        """The parameter values read for the years `first_year`…`last_year`, in the order the row first read them."""
+        found = self.spans.get((first_year, last_year))
+        if found is None:
+            found = self.spans[(first_year, last_year)] = _Span.of(
+                (key, hit) for low, high, key, hit in self.served if low <= last_year and high >= first_year
+            )
+        return found
+
+    def replay(self, p: Any, first_year: int, years: int, reads: _Reads | None = None) -> np.ndarray:
+        """The values of `years` from `first_year`, their reads registered in the call (or gathered in `reads`)."""
         last = first_year + years - 1
-        hits = [hit for low, high, hit in self.served if low <= last and high >= first_year]
-        p.replay(Recording(hits=hits, warnings=self.warnings))
+        if reads is None:
+            p.replay(Recording(hits=list(self.reads(first_year, last).hits.values()), warnings=self.warnings))
+        else:
+            reads.add_span(self.reads(first_year, last), self.warnings)
         return self.values[first_year - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1]
+
+
+class _Reads:
+    """Parameter values and warnings read from shared rows, registered in the call at once (`register`).
+
+    The engine keeps, for each stored value (name, region, effective date), the last read of it — a read past the
+    value's period once made is kept (`Simulation.note_hit`) — and remembers the order values were first read in.
+    Gathering the reads here with the same rule and registering each value once leaves the call exactly as reading
+    them one by one would, without the engine's bookkeeping per read (a projection reads a few hundred rows)."""
+
+    def __init__(self) -> None:
+        self.hits: dict[HitKey, ParameterHit] = {}
+        self.warnings: dict[str, None] = {}
+        self.stale = False  # whether any value kept was read past its period
+
+    def add(self, reads: Iterable[tuple[HitKey, ParameterHit] | None], warnings: Iterable[str] = ()) -> None:
+        known = self.hits
+        for read in reads:
+            if read is None:
+                continue
+            key, hit = read
+            before = known.get(key)
+            if before is None or not before.stale or hit.stale:
+                known[key] = hit
+                self.stale = self.stale or hit.stale
+        for message in warnings:
+            self.warnings[message] = None
+
+    def add_span(self, span: _Span, warnings: Iterable[str] = ()) -> None:
+        """A row's reads of a span: with no read past its period on either side, each later read replaces the one
+        kept, which is what `dict.update` does (keeping the order of first reads)."""
+        if span.stale or self.stale:
+            self.add(span.hits.items(), warnings)
+            return
+        self.hits.update(span.hits)
+        for message in warnings:
+            self.warnings[message] = None
+
+    def register(self, p: Any) -> None:
+        if self.hits or self.warnings:
+            p.replay(Recording(hits=list(self.hits.values()), warnings=list(self.warnings)))
+        self.hits, self.warnings, self.stale = {}, {}, False
 
 
 def _build_row(p: Any, cell: Callable[[int], Cell]) -> _Row:
     """cell(year) for every year of the span, with the years each parameter value was read for (kept apart from the
     call that happens to build the row: it replays only its own years)."""
     values = np.zeros(ROW_LAST_YEAR - ROW_FIRST_YEAR + 1)
-    served: dict[tuple[str, str, dt.date], list[Any]] = {}
+    served: dict[HitKey, list[Any]] = {}
     with p.detached() as record:
         for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
             values[t], hits = cell(year)
             for hit in hits:
-                span = served.setdefault((hit.name, hit.region, hit.effective_from), [year, year, hit])
+                key = (hit.name, hit.region, hit.effective_from)
+                span = served.setdefault(key, [year, year, key, hit])
                 span[1] = year
-    return _Row(values, [(low, high, hit) for low, high, hit in served.values()], record.warnings)
+    return _Row(values, [(low, high, key, hit) for low, high, key, hit in served.values()], record.warnings)
 
 
-def _row(p: Any, tables: _Tables, kind: str, code: str, first_year: int, years: int) -> np.ndarray:
-    """One region's (or, for interest, the nation's) values of a table for `years` from `first_year`: from the shared
-    row (its reads of those years replayed), or computed for this call alone when overlaid or outside the span."""
-    cells = {
-        "wages": tables.wage_cell,
-        "floors": tables.floor_cell,
-        "interest": tables.interest_cell,
-        "benefit": tables.benefit_cell,
-    }
-    cell = cells[kind]
-    within = first_year >= ROW_FIRST_YEAR and first_year + years - 1 <= ROW_LAST_YEAR
-    if p.overlaid or not within:
-        return np.asarray([cell(code, first_year + t)[0] for t in range(years)], dtype=float)
-    key = ("projection_row", kind, code, tables.growth, tables.floor_ratio)
-    row = p.memo.get(key)
+CELLS = {
+    "wages": _Tables.wage_cell,
+    "floors": _Tables.floor_cell,
+    "interest": _Tables.interest_cell,
+    "benefit": _Tables.benefit_cell,
+}
+
+
+def _shared_rows(p: Any, tables: _Tables, kind: str) -> dict[str, _Row]:
+    """The shared rows of one kind of table, by region code (filled as regions are asked for)."""
+    key = ("projection_rows", kind, tables.growth, tables.floor_ratio)
+    rows = p.memo.get(key)
+    if rows is None:
+        rows = p.memo[key] = {}
+    return cast(dict[str, _Row], rows)
+
+
+def _shared_row(p: Any, tables: _Tables, kind: str, code: str, rows: dict[str, _Row] | None = None) -> _Row:
+    """One region's shared row of a table (built on first use, its reads kept apart: see `_build_row`)."""
+    rows = _shared_rows(p, tables, kind) if rows is None else rows
+    row = rows.get(code)
     if row is None:
-        row = p.memo[key] = _build_row(p, lambda year: cell(code, year))
-    return cast(np.ndarray, row.replay(p, first_year, years))
+        cell = CELLS[kind]
+        row = rows[code] = _build_row(p, lambda year: cell(tables, code, year))
+    return row
+
+
+def _shares_rows(p: Any, first_year: int, last_year: int) -> bool:
+    """Whether a call reads the shared rows for these years (not when overlaid, nor outside the rows' span)."""
+    return not p.overlaid and first_year >= ROW_FIRST_YEAR and last_year <= ROW_LAST_YEAR
+
+
+def _row(
+    p: Any, tables: _Tables, kind: str, code: str, first_year: int, years: int, reads: _Reads | None = None
+) -> np.ndarray:
+    """One region's (or, for interest, the nation's) values of a table for `years` from `first_year`: from the shared
+    row (its reads of those years replayed, or gathered in `reads`), or computed for this call alone when overlaid or
+    outside the span."""
+    if not _shares_rows(p, first_year, first_year + years - 1):
+        return np.asarray([CELLS[kind](tables, code, first_year + t)[0] for t in range(years)], dtype=float)
+    return _shared_row(p, tables, kind, code).replay(p, first_year, years, reads)
 
 
 def _tables(p: Any, tables: _Tables) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Wages, floors (region × year) and interest (by year)."""
-    span = tables.first_year, tables.years
-    wages = np.stack([_row(p, tables, "wages", code, *span) for code in tables.codes])
-    floors = np.stack([_row(p, tables, "floors", code, *span) for code in tables.codes])
-    return wages, floors, _row(p, tables, "interest", "", *span)
+    first, years = tables.first_year, tables.years
+    last = first + years - 1
+    if not _shares_rows(p, first, last):
+        wages = np.stack([_row(p, tables, "wages", code, first, years) for code in tables.codes])
+        floors = np.stack([_row(p, tables, "floors", code, first, years) for code in tables.codes])
+        return wages, floors, _row(p, tables, "interest", "", first, years)
+    # from the shared rows, their reads gathered and registered at once (as replaying them row by row would)
+    reads = _Reads()
+    found = []
+    for kind in ("wages", "floors"):
+        shared = _shared_rows(p, tables, kind)
+        rows = [_shared_row(p, tables, kind, code, shared) for code in tables.codes]
+        for row in rows:
+            reads.add_span(row.reads(first, last), row.warnings)
+        found.append(np.stack([row.values[first - ROW_FIRST_YEAR : last - ROW_FIRST_YEAR + 1] for row in rows]))
+    interest = _shared_row(p, tables, "interest", "").replay(p, first, years, reads)
+    reads.register(p)
+    return found[0], found[1], interest
+
+
+@dataclass
+class _NationalRow:
+    """A national value in force on 1 January of each year of the rows' span, with the value each year read (None:
+    nothing in force then), for the yearly look-ups a projection makes (the account rate, the central minimum)."""
+
+    values: np.ndarray  # by year from ROW_FIRST_YEAR; NaN where nothing is in force
+    hits: list[ParameterHit | None]
+    # the reads of a span of years, gathered once per span (see `_Reads`)
+    spans: dict[tuple[int, int], list[tuple[HitKey, ParameterHit]]] = field(default_factory=dict)
+
+    def reads(self, first_year: int, last_year: int) -> list[tuple[HitKey, ParameterHit]]:
+        """What reading each year of `first_year`…`last_year` in turn reads, gathered (see `_Reads`)."""
+        found = self.spans.get((first_year, last_year))
+        if found is None:
+            gathered = _Reads()
+            gathered.add(self.year_reads(year) for year in range(first_year, last_year + 1))
+            found = self.spans[(first_year, last_year)] = list(gathered.hits.items())
+        return found
+
+    def year_reads(self, year: int) -> tuple[HitKey, ParameterHit] | None:
+        hit = self.hits[year - ROW_FIRST_YEAR]
+        return None if hit is None else ((hit.name, hit.region, hit.effective_from), hit)
+
+
+def _national_row(p: Any, name: str) -> _NationalRow:
+    """The shared row of a national parameter on 1 January of each year (built once, like the wage rows; not for an
+    overlaid call: see `_shares_rows`)."""
+    key = ("projection_national_row", name)
+    row = p.memo.get(key)
+    if row is None:
+        values = np.full(ROW_LAST_YEAR - ROW_FIRST_YEAR + 1, np.nan)
+        hits: list[ParameterHit | None] = []
+        with p.detached():
+            for t, year in enumerate(range(ROW_FIRST_YEAR, ROW_LAST_YEAR + 1)):
+                hit = p.hit(name, dt.date(year, 1, 1))
+                hits.append(hit)
+                if hit is not None:
+                    values[t] = float(hit.value)
+        row = p.memo[key] = _NationalRow(values, hits)
+    return cast(_NationalRow, row)
 
 
 def _minimum_years(rows: dict[int, float], year: int) -> float:

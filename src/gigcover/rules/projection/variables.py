@@ -52,11 +52,12 @@ def contribution_history_years(v: Any, p: Any) -> Any:
     retirement_month = np.broadcast_to(month_index(retirement, "statutory_retirement_date"), (people,))
     retirement_year = retirement_month // 12
     age_months = np.broadcast_to(np.asarray(v.statutory_retirement_age_months, dtype=float), (people,))
-    plans = (
-        layout(given, retirement_year, p.region, p.regions)
-        if columns
-        else build_plans(histories, retirement_year, p.region)
-    )
+    # the place of the question is the reference region only of histories that name none: a population whose
+    # histories all name theirs is projected the same whatever place it is asked at
+    if columns:
+        plans = layout(given, retirement_year, p.region if bool((given.reference < 0).any()) else None, p.regions)
+    else:
+        plans = build_plans(histories, retirement_year, p.region)
     male = np.broadcast_to(np.asarray(v.original_retirement_age) == 60, (people,))
     birth_year = (retirement_month - age_months) // 12
     wages, floors, rates = _tables(p, _Tables(p, plans.codes, plans.first_year, plans.scheme.shape[1]))
