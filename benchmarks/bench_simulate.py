@@ -251,7 +251,9 @@ def main() -> None:
     parser.add_argument("--projection-rows", type=int, default=1_000_000)
     parser.add_argument("--projection-peer-rows", type=int, default=100_000)
     parser.add_argument("--with-projection", action="store_true", help="e2e with the projection too (1 M only)")
-    parser.add_argument("--lean", action="store_true", help="e2e also without reading the histories")
+    parser.add_argument(
+        "--lean", action="store_true", help="e2e also without reading the histories; Dask runs without them"
+    )
     parser.add_argument("--one", nargs="+")
     args = parser.parse_args()
     if args.one:
@@ -303,7 +305,7 @@ def main() -> None:
                                     ("dask-file", "each chunk reads its row groups, no detail.parquet"),
                                     ("dask-shipped", "peer: the driver reads every row and ships the chunks")):  # fmt: skip
                 out = folder / f"out-{size}-{dask_mode}"
-                d = _child("run", str(path), str(out), dask_mode, "0", str(args.chunk_rows))
+                d = _child("run", str(path), str(out), dask_mode, "0", str(args.chunk_rows), *(["lean"] * args.lean))
                 same, worst, differing = compare(local, out)
                 print(_line(f"  Dask, LocalCluster 2 × 1 thread, chunks of {args.chunk_rows:,} ({said})", d))
                 print(f"    equal to the chunks in one process within 1e-11: {same} ({differing} values not bit for "
