@@ -212,7 +212,7 @@ def test_a_failure_mid_batch_leaves_nothing_written(
     def crash(*args: Any) -> None:  # after the batch, workers and orders are inserted, before the postings
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(ingest_module, "_insert_postings", crash)
+    monkeypatch.setattr(ingest_module.store, "insert_postings", crash)
     with pytest.raises(RuntimeError, match="injected"):
         ingest(engine, meituan, [order("A2", worker_id_number=WORKER_B), order("A3")], compute, hasher)
     assert counts(engine) == before
@@ -385,12 +385,12 @@ def test_a_batch_that_loses_a_race_is_tried_again_from_the_start(
     real_insert = ingest_module.store.insert_orders
     attempts: list[int] = []
 
-    def first_attempt_loses(connection: Any, new: Any) -> None:
+    def first_attempt_loses(connection: Any, new: Any, workers: Any) -> Any:
         attempts.append(len(new.columns))
         if len(attempts) == 1:
-            real_insert(connection, new)  # written, then lost: the transaction must roll all of it back
+            real_insert(connection, new, workers)  # written, then lost: the transaction must roll all of it back
             raise IntegrityError("INSERT INTO orders …", {}, _Race())
-        real_insert(connection, new)
+        return real_insert(connection, new, workers)
 
     monkeypatch.setattr(ingest_module.store, "insert_orders", first_attempt_loses)
     result = ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
@@ -404,7 +404,7 @@ def test_any_other_database_error_is_raised_at_once(
 ) -> None:
     calls: list[int] = []
 
-    def broken(connection: Any, new: Any) -> None:
+    def broken(connection: Any, new: Any, workers: Any) -> None:
         calls.append(1)
         raise IntegrityError("INSERT INTO orders …", {}, Exception("NOT NULL constraint failed"))
 
