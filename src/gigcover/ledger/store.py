@@ -112,12 +112,31 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
 
 def worker_ids(connection: Connection, id_hash: list[str]) -> np.ndarray:
     """Each order's worker id (int64, in the batch's order), registering the workers seen for the first time (实名:
-    one worker across platforms)."""
-    distinct = sorted(set(id_hash))
-    if connection.dialect.name == "postgresql":
-        by_hash = _worker_ids_postgresql(connection, distinct)
-    else:
-        by_hash = _worker_ids_sqlite(connection, distinct)
+    one worker across platforms).
+
+    The known workers are looked up first and only the others inserted (most of a day's workers worked the day
+    before: one index probe each instead of two). A worker a concurrent batch is registering: the insert waits for
+    it and skips it, and the last lookup (a fresh snapshot) finds it."""
+    postgresql = connection.dialect.name == "postgresql"
+    lookup, insert = (
+        (_KNOWN_WORKERS_POSTGRESQL, _NEW_WORKERS_POSTGRESQL)
+        if postgresql
+        else (_KNOWN_WORKERS_SQLITE, _NEW_WORKERS_SQLITE)
+    )
+
+    by_hash: dict[str, int] = {}
+
+    def found(statement: str, hashes: list[str]) -> None:
+        rows = connection.exec_driver_sql(statement, (hashes if postgresql else json.dumps(hashes),))
+        by_hash.update((str(id_hash), int(worker)) for id_hash, worker in rows)
+
+    found(lookup, sorted(set(id_hash)))
+    missing = sorted(set(id_hash) - by_hash.keys())
+    if missing:
+        found(insert, missing)
+        still = [h for h in missing if h not in by_hash]
+        if still:
+            found(lookup, still)
     return np.fromiter(map(by_hash.__getitem__, id_hash), np.int64, len(id_hash))
 
 
@@ -241,17 +260,9 @@ ORDER BY worker_id, cover_day, platform_id
 ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
 
 
-def _worker_ids_sqlite(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
-    """id hash → worker id, inserting the hashes not yet known (two statements over a JSON array)."""
-    hashes = json.dumps(id_hashes)
-    connection.exec_driver_sql(
-        "INSERT INTO workers (id_hash) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id_hash) DO NOTHING",
-        (hashes,),
-    )
-    rows = connection.exec_driver_sql(
-        "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))", (hashes,)
-    )
-    return {str(id_hash): int(worker_id) for id_hash, worker_id in rows}
+_KNOWN_WORKERS_SQLITE = "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))"
+_NEW_WORKERS_SQLITE = """INSERT INTO workers (id_hash) SELECT value FROM json_each(?) WHERE true
+ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 
 
 def _sqlite_datetimes(instants: np.ndarray) -> list[str]:
@@ -260,11 +271,9 @@ def _sqlite_datetimes(instants: np.ndarray) -> list[str]:
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------------------------
-_NEW_WORKERS = """INSERT INTO workers (id_hash)
-SELECT h FROM unnest(%s::text[]) AS h
-WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.id_hash = h)
-ORDER BY h
-ON CONFLICT (id_hash) DO NOTHING"""
+_KNOWN_WORKERS_POSTGRESQL = "SELECT id_hash, id FROM workers WHERE id_hash = ANY(%s::text[])"
+_NEW_WORKERS_POSTGRESQL = """INSERT INTO workers (id_hash) SELECT h FROM unnest(%s::text[]) AS h ORDER BY h
+ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 
 _ORDER_REFS = "SELECT array_agg(nextval('orders_id_seq') ORDER BY n) FROM generate_series(1, %s) AS n"
 
@@ -280,13 +289,21 @@ COPY_CHUNK_ROWS = 1_000
 
 
 def _copy(connection: Connection, statement: str, lines: Iterable[str]) -> None:
-    """`COPY … FROM STDIN` of text-format lines on the connection's own transaction, sent in chunks."""
+    """`COPY … FROM STDIN` of text-format lines on the connection's own transaction, sent in chunks.
+
+    COPY runs on the driver's cursor, outside SQLAlchemy, so the driver's errors are raised as SQLAlchemy would
+    raise them (`DBAPIError`, e.g. `IntegrityError` for a unique violation): the caller's retry of a batch that lost
+    a race (`lost_a_race`) sees them like any other statement's."""
     driver = connection.connection.driver_connection
     assert driver is not None
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     rows = iter(lines)
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        while chunk := "".join(islice(rows, COPY_CHUNK_ROWS)):
-            copy.write(chunk)
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            while chunk := "".join(islice(rows, COPY_CHUNK_ROWS)):
+                copy.write(chunk)
+    except dbapi_error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi_error) from error
 
 
 def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
@@ -370,11 +387,3 @@ def _insert_postings_postgresql(connection: Connection, new: NewOrders, order_re
             )
         ),
     )
-
-
-def _worker_ids_postgresql(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
-    """id hash → worker id, inserting the hashes not yet known (two statements over an array: index lookups, whatever
-    the size of the table). A hash a concurrent batch is inserting: this one waits for it, then finds it."""
-    connection.exec_driver_sql(_NEW_WORKERS, (id_hashes,))
-    rows = connection.exec_driver_sql("SELECT id_hash, id FROM workers WHERE id_hash = ANY(%s::text[])", (id_hashes,))
-    return {str(id_hash): int(worker_id) for id_hash, worker_id in rows}
