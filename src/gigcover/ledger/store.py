@@ -1,20 +1,20 @@
 """The ingest path's bulk reads and writes, by each database's fastest route (issue 11, storage).
 
-The rows of a batch are all built here from its columns and amounts (numpy), and nothing just written is read back:
-each new order's row id is known before it is written (SQLite: the next rowids, under the write lock; PostgreSQL:
-drawn from the orders' sequence in one statement), so the postings that refer to it and the covered days are
-computed in memory and sent alongside.
+Nothing just written is read back: each new order's row id is known before it is written (SQLite: the next rowids,
+under the write lock; PostgreSQL: drawn from the orders' sequence in one statement), so the postings that refer to
+it and the covered days are derived without looking the orders up again.
 
 - SQLite: the batch's transaction takes the write lock at once (BEGIN IMMEDIATE), so the duplicate check and the writes
   see one ledger and concurrent writers queue (busy timeout) instead of racing; recorded orders are looked up by one
-  query over a JSON array of ids (`json_each`); orders, postings and covered days are each written with one
-  `executemany` (a covered day as an upsert).
+  query over a JSON array of ids (`json_each`); the orders are written with one `executemany`, their postings and
+  covered days by one INSERT … SELECT each over the new rowids (in-process, cheaper than sending the rows: measured).
 - PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
   unpartitioned idempotency key, migration 0004); the new orders' keys are copied (`COPY`) into `order_keys` first,
-  then the orders and their postings are copied straight into `orders` and `postings` (partitioned by month, then
-  province: 0005; COPY routes each row to its partition), and the covered days are upserted from arrays (`unnest`).
-  Two concurrent batches with the same new orders: the second waits on `order_keys`' unique index, then fails;
-  `lost_a_race` tells the caller to try the batch again, when it finds the orders recorded.
+  then the orders and their postings (built with numpy: `postings_of`) are copied straight into `orders` and
+  `postings` (partitioned by month, then province: 0005; COPY routes each row to its partition), in chunks, and the
+  covered days (`covered_days_of`) are upserted from arrays (`unnest`). Two concurrent batches with the same new
+  orders: the second waits on `order_keys`' unique index, then fails; `lost_a_race` tells the caller to try the batch
+  again, when it finds the orders recorded.
 
 Values are written as SQLAlchemy would write them (times as UTC, SQLite's text forms), so every other query reads
 them as before.
