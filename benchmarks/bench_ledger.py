@@ -7,7 +7,9 @@ Prints, per database and batch size:
    written);
 3. the peer: the first slice's ingest path (kept below, only here: per-order pydantic validation, SQLAlchemy
    multi-row INSERTs with RETURNING, per-row postings), on the same orders in a database of its own;
-4. where the time goes in one new batch: validation, hashing and fingerprints, the rules (`compute`), the database;
+4. where the time goes in new batches: each function of the ingest path timed (`STAGES`: validation, hashes and
+   fingerprints, pricing and the rules in it, the duplicate lookup, workers, orders, postings, covered days; the rest)
+   and, on a PostgreSQL server on this machine, its server process's CPU time a batch;
 5. with `--writers N` (default 2): N processes ingesting distinct batches into one ledger at once, orders/s in all.
 
 Before timing, a sample of batches (new, a repeat inside a batch, a replay) is ingested by both paths into two fresh
@@ -28,7 +30,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import statistics
 import tempfile
 import time
 import uuid
@@ -46,11 +47,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 import gigcover
 from gigcover.ledger import ids, partitions
 from gigcover.ledger.audit import record
-from gigcover.ledger.contract import OrderIn, validate_batch, validate_columns
+from gigcover.ledger.contract import OrderIn, validate_batch
 from gigcover.ledger.contributions import OUTPUTS, Compute, OrderAmounts, _fen
 from gigcover.ledger.db import connect, migrate
 from gigcover.ledger.ids import IdHasher
-from gigcover.ledger.ingest import UnknownPlatform, _prepare, ingest_batch
+from gigcover.ledger.ingest import UnknownPlatform, ingest_batch
 from gigcover.ledger.platforms import add_platform
 from gigcover.ledger.schema import Account, batches, covered_days, orders, platforms, postings, workers
 
@@ -229,39 +230,80 @@ def bytes_per_order(engine: Engine) -> float:
     return float(size) / max(int(recorded), 1)
 
 
+STAGES = {  # stage: (module, function) of the ingest path, each timed around its calls
+    "validate": ("ingest", "validate_columns"),
+    "hash": ("ingest", "_prepare"),
+    "pricing": ("ingest", "_amounts"),
+    "rules": ("ingest", "per_order_amounts"),  # inside pricing
+    "lookup": ("store", "recorded_payloads"),
+    "workers": ("store", "worker_ids"),
+    "orders": ("store", "insert_orders"),
+    "postings": ("store", "insert_postings"),
+    "covered_days": ("store", "add_covered_days"),
+}
+
+
 def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, float]:
-    """One new batch, stage by stage (ms; medians of a few batches)."""
+    """New batches, stage by stage: ms a batch of each function of the ingest path (`STAGES`, timed around its
+    calls), `rest` (the batch row, audit entry, results, commit), and on PostgreSQL `server_cpu`: the CPU time of the
+    batch's server process, read from /proc when the server runs on this machine (else absent)."""
+    from gigcover.ledger import ingest, store
+
+    modules = {"ingest": ingest, "store": store}
     batch_list = make_batches(size * 5, size, seed=11)
-    stages: dict[str, list[float]] = {"validate": [], "hash": [], "rules": [], "database": []}
+    totals: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+    originals = {stage: getattr(modules[m], f) for stage, (m, f) in STAGES.items()}
+
+    def timed(stage: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[stage] += time.perf_counter() - t0
+
+        return wrapper
+
     with database(kind, postgres_url) as engine:
         platform = add_platform(engine, "美团", "meituan").id
         ingest_new(engine, platform, make_batches(200, 200, seed=99)[0])
-        for batch in batch_list:
+        backend = _server_stat(engine)
+        cpu_before = _cpu_seconds(backend)
+        for stage, (module, function) in STAGES.items():
+            setattr(modules[module], function, timed(stage, originals[stage]))
+        try:
             t0 = time.perf_counter()
-            columns = validate_columns(batch, NOW)
-            t1 = time.perf_counter()
-            _prepare(columns, HASHER)
-            t2 = time.perf_counter()
-            gigcover.compute(
-                {
-                    "industry": np.asarray(columns.industry, dtype=object),
-                    "platform": "meituan",
-                    "has_labor_relation": False,
-                    "monthly_orders": 1.0,
-                },
-                list(OUTPUTS),
-                date=columns.cover_day,
-                region=np.asarray(columns.region, dtype=object),
-                missing="nan",
-            )
-            t3 = time.perf_counter()
-            ingest_new(engine, platform, batch)
-            t4 = time.perf_counter()
-            stages["validate"].append(t1 - t0)
-            stages["hash"].append(t2 - t1)
-            stages["rules"].append(t3 - t2)
-            stages["database"].append((t4 - t3) - (t3 - t0))  # the whole ingest less the stages above
-    return {stage: statistics.median(values) * 1000 for stage, values in stages.items()}
+            for batch in batch_list:
+                ingest_new(engine, platform, batch)
+            whole = time.perf_counter() - t0
+        finally:
+            for stage, (module, function) in STAGES.items():
+                setattr(modules[module], function, originals[stage])
+        cpu_after = _cpu_seconds(backend)
+    named = sum(seconds for stage, seconds in totals.items() if stage != "rules")
+    found = {stage: seconds * 1000 / len(batch_list) for stage, seconds in totals.items()}
+    found["rest"] = (whole - named) * 1000 / len(batch_list)
+    found["batch"] = whole * 1000 / len(batch_list)
+    if cpu_before is not None and cpu_after is not None:
+        found["server_cpu"] = (cpu_after - cpu_before) * 1000 / len(batch_list)
+    return found
+
+
+def _server_stat(engine: Engine) -> Path | None:
+    """PostgreSQL on this machine: /proc's file of the server process the engine's (one, reused) connection has."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        stat = Path(f"/proc/{connection.exec_driver_sql('SELECT pg_backend_pid()').scalar_one()}/stat")
+    return stat if stat.exists() else None
+
+
+def _cpu_seconds(stat: Path | None) -> float | None:
+    """User + system CPU seconds of a process from its /proc stat file (fields 14 and 15)."""
+    if stat is None or not stat.exists():
+        return None
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _writer(url: str, platform: int, batch_list: list[list[dict[str, Any]]], start: Any) -> None:
@@ -343,7 +385,7 @@ def main() -> None:
                 f" replayed {replay_rate:>9,.0f}/s | previous path: new {peer_new:>8,.0f}/s, replayed {peer_replay:>8,.0f}/s"
                 f" | ×{new_rate / peer_new:.1f} new, ×{replay_rate / peer_replay:.1f} replayed"
             )
-            print("           one new batch (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+            print("           a new batch (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
             if options.writers > 1:
                 together = writers_run(
                     kind, options.postgres, options.writers, make_batches(options.orders, size, seed=5)

@@ -8,6 +8,10 @@ the per-order response built, serialized, sent and parsed by the client. Several
 
 The peer is the storage layer: the same batches through `ingest_batch` called in-process (no HTTP) into a fresh
 database of the same kind, timed in the same run; the ratio HTTP / storage is what the service costs on top.
+Before anything is timed, both paths record the same sample (new batches, a batch replayed with a repeat inside it)
+into two fresh ledgers of each database, and the run stops unless they hold the same: each batch's accepted and
+duplicate counts, the levy in fen per platform × province × industry (orders and the fund's postings), and the
+covered days (worker, day, platform, orders).
 
 `--profile`: a second server, with one connection posting one batch at a time, whose stages are timed inside the
 server process (wall time per stage, summed over the batches): the body's JSON parsing, authentication, validation
@@ -38,6 +42,7 @@ from typing import Any
 
 import httpx
 from bench_ledger import database, ingest_new, make_batches
+from sqlalchemy import Engine, text
 
 from gigcover.ledger.platforms import add_platform
 
@@ -229,6 +234,72 @@ def storage_run(kind: str, postgres: str, batch_list: list[list[dict[str, Any]]]
         return sum(map(len, batch_list)) / (time.perf_counter() - t0)
 
 
+# -- the peer computes the same ---------------------------------------------------------------------------------
+def ledger_summary(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """What a ledger holds, in terms both paths share (no surrogate keys): levies and covered days."""
+    queries = {
+        "levy by platform, province, industry (orders)": (
+            "SELECT p.name, substr(o.region, 1, 2), o.industry, count(*), sum(o.levy_fen), sum(o.platform_fen),"
+            " sum(o.worker_fen), sum(o.government_fen) FROM orders o JOIN platforms p ON p.id = o.platform_id"
+            " WHERE o.covered = 1 GROUP BY p.name, substr(o.region, 1, 2), o.industry"
+        ),
+        "fund credits by platform, province, industry (postings)": (
+            "SELECT p.name, substr(o.region, 1, 2), o.industry, sum(s.credit_fen) FROM postings s"
+            " JOIN orders o ON o.id = s.order_ref JOIN platforms p ON p.id = o.platform_id"
+            " WHERE s.account = 'occupational_injury_fund' GROUP BY p.name, substr(o.region, 1, 2), o.industry"
+        ),
+        "covered days": (
+            "SELECT w.id_hash, c.day, p.name, c.orders FROM covered_days c JOIN workers w ON w.id = c.worker_id"
+            " JOIN platforms p ON p.id = c.platform_id"
+        ),
+        "orders not covered": "SELECT count(*) FROM orders WHERE covered = 0",
+    }
+    with engine.connect() as connection:
+        return {
+            name: sorted(tuple(str(value) for value in row) for row in connection.execute(text(sql)))
+            for name, sql in queries.items()
+        }
+
+
+def check_same_ledger(kind: str, postgres: str) -> None:
+    """The HTTP path and the storage path record a sample into two fresh ledgers; stop unless they hold the same."""
+    sample = make_batches(2_500, 1_000, seed=41)
+    sample.append(sample[0][:300] + sample[0][:20] + make_batches(30, 30, seed=42)[0])  # a replay, repeats, new
+    counts: dict[str, list[tuple[int, int]]] = {}
+    held: dict[str, dict[str, list[tuple[Any, ...]]]] = {}
+    with database(kind, postgres) as engine:
+        platform = add_platform(engine, "美团", "meituan")
+        server, base = start_server(engine.url.render_as_string(hide_password=False), 1)
+        try:
+            headers = {"Authorization": f"Bearer {platform.key}"}
+            with httpx.Client(base_url=base, headers=headers, timeout=300) as http:
+                answers = [http.post("/v1/orders:batch", json={"orders": batch}) for batch in sample]
+        finally:
+            stop_server(server)
+        if any(answer.status_code != 200 for answer in answers):
+            raise SystemExit(
+                f"{kind}: the sample through HTTP failed: {answers[0].status_code} {answers[0].text[:200]}"
+            )
+        counts["http"] = [(answer.json()["accepted"], answer.json()["duplicate"]) for answer in answers]
+        held["http"] = ledger_summary(engine)
+    with database(kind, postgres) as engine:
+        platform_id = add_platform(engine, "美团", "meituan").id
+        results = [ingest_new(engine, platform_id, batch) for batch in sample]
+        counts["storage"] = [(result.accepted, result.duplicate) for result in results]
+        held["storage"] = ledger_summary(engine)
+    if counts["http"] != counts["storage"]:
+        raise SystemExit(f"{kind}: accepted/duplicate differ: HTTP {counts['http']}, storage {counts['storage']}")
+    for name, rows in held["storage"].items():
+        if held["http"][name] != rows:
+            raise SystemExit(f"{kind}: the HTTP path and the storage path recorded different {name}")
+    levy = sum(int(row[4]) for row in held["storage"]["levy by platform, province, industry (orders)"])
+    print(
+        f"  {kind}: HTTP and storage recorded the same ledger for {sum(map(len, sample)):,d} orders "
+        f"(accepted/duplicate {counts['storage']}, levy {levy:,d} fen, "
+        f"{len(held['storage']['covered days']):,d} covered days)"
+    )
+
+
 def profile_run(kind: str, postgres: str, batch_list: list[list[dict[str, Any]]], folder: Path) -> None:
     """One connection, one batch at a time, stages timed inside the server: ms per batch and shares."""
     stages_file = folder / f"{kind}-{STAGE_REPORT}"
@@ -288,6 +359,9 @@ def main() -> None:
     import tempfile
 
     size = options.batch_size
+    print("checking that the HTTP path and the storage path record the same ledger:")
+    for kind in options.databases.split(","):
+        check_same_ledger(kind, options.postgres)
     for kind in options.databases.split(","):
         batch_list = make_batches(options.orders, size, seed=21)
         storage = max(storage_run(kind, options.postgres, batch_list) for _ in range(options.repeat))

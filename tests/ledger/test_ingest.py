@@ -212,7 +212,7 @@ def test_a_failure_mid_batch_leaves_nothing_written(
     def crash(*args: Any) -> None:  # after the batch, workers and orders are inserted, before the postings
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(ingest_module, "_insert_postings", crash)
+    monkeypatch.setattr(ingest_module.store, "insert_postings", crash)
     with pytest.raises(RuntimeError, match="injected"):
         ingest(engine, meituan, [order("A2", worker_id_number=WORKER_B), order("A3")], compute, hasher)
     assert counts(engine) == before
@@ -385,12 +385,12 @@ def test_a_batch_that_loses_a_race_is_tried_again_from_the_start(
     real_insert = ingest_module.store.insert_orders
     attempts: list[int] = []
 
-    def first_attempt_loses(connection: Any, new: Any) -> None:
+    def first_attempt_loses(connection: Any, new: Any, workers: Any) -> Any:
         attempts.append(len(new.columns))
         if len(attempts) == 1:
-            real_insert(connection, new)  # written, then lost: the transaction must roll all of it back
+            real_insert(connection, new, workers)  # written, then lost: the transaction must roll all of it back
             raise IntegrityError("INSERT INTO orders …", {}, _Race())
-        real_insert(connection, new)
+        return real_insert(connection, new, workers)
 
     monkeypatch.setattr(ingest_module.store, "insert_orders", first_attempt_loses)
     result = ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
@@ -399,12 +399,38 @@ def test_a_batch_that_loses_a_race_is_tried_again_from_the_start(
     assert check(engine) == []
 
 
+def test_a_batch_whose_keys_collide_in_the_database_is_tried_again_and_finds_them_recorded(
+    engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a concurrent batch recorded A1 between this batch's lookup and its writes: the lookup is made to miss it once,
+    # so the keys' COPY (PostgreSQL) or the orders' INSERT (SQLite) meets the unique key
+    ingest(engine, meituan, [order("A1")], compute, hasher)
+    real_lookup = ingest_module.store.recorded_payloads
+    lookups: list[int] = []
+
+    def misses_once(connection: Any, platform: int, order_ids: list[str]) -> dict[str, str]:
+        lookups.append(len(order_ids))
+        return {} if len(lookups) == 1 else real_lookup(connection, platform, order_ids)
+
+    monkeypatch.setattr(ingest_module.store, "recorded_payloads", misses_once)
+    before = counts(engine)
+    if engine.dialect.name == "sqlite":  # the write lock makes this impossible: the error is raised, not retried
+        with pytest.raises(IntegrityError):
+            ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)
+        assert counts(engine) == before
+        return
+    result = ingest(engine, meituan, [order("A1"), order("A2")], compute, hasher)  # PostgreSQL: lost a race, retried
+    assert (result.accepted, result.duplicate, lookups) == (1, 1, [2, 2])
+    assert counts(engine)["orders"] == before["orders"] + 1
+    assert check(engine) == []
+
+
 def test_any_other_database_error_is_raised_at_once(
     engine: Engine, meituan: int, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[int] = []
 
-    def broken(connection: Any, new: Any) -> None:
+    def broken(connection: Any, new: Any, workers: Any) -> None:
         calls.append(1)
         raise IntegrityError("INSERT INTO orders …", {}, Exception("NOT NULL constraint failed"))
 

@@ -152,7 +152,7 @@ def test_a_batch_over_two_months_and_three_provinces_is_atomic(
     def crash(*_: Any) -> None:  # after the orders and postings of every sub-partition are written, before the rest
         raise _Crash("the process dies here")
 
-    monkeypatch.setattr(ingest_module, "_add_covered_days", crash)
+    monkeypatch.setattr(ingest_module.store, "add_covered_days", crash)
     with pytest.raises(_Crash):
         ingest(engine, platform, batch, compute, hasher)
     assert counts(engine) == before  # nothing in any partition, nor the keys, the batch or its audit entry

@@ -52,6 +52,7 @@ class Compute(Protocol):
         region: Any = ...,
         overrides: Mapping[str, Any] | None = ...,
         missing: str = ...,
+        explain: bool = ...,
     ) -> Mapping[str, np.ndarray]: ...
 
 
@@ -111,6 +112,7 @@ def per_order_amounts(
         region=np.asarray(regions, dtype=object)[first],
         overrides=overrides,
         missing="nan",
+        explain=False,  # values only: the ledger posts amounts and keeps no warnings or verification levels
     )
     covered = np.fromiter((len(payers) > 0 for payers in found["occupational_injury_payers"]), bool, len(first))
     amounts = {

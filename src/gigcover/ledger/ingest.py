@@ -10,8 +10,10 @@
   write lock first (BEGIN IMMEDIATE), so the duplicate check and the writes see the same ledger; on PostgreSQL a
   batch that loses a race to a concurrent batch with the same new orders (or a deadlock) is retried from the start,
   where it finds them recorded.
-- Bulk writes (`store`): SQLite `executemany` in the one transaction; PostgreSQL `COPY` into a temporary staging table
-  then one INSERT … SELECT. Postings and covered days are derived from the inserted orders by one INSERT … SELECT each.
+- Bulk writes (`store`), nothing just written read back: each new order's row id is known before it is written, so
+  its postings and its worker's covered day are derived with it. SQLite: the orders by one `executemany`, postings and
+  covered days by one INSERT … SELECT each over the new rowids (in-process). PostgreSQL: `COPY` straight into
+  `order_keys`, `orders` and `postings` (partitioned; COPY routes the rows), covered days upserted from arrays.
 - Postings: for each covered order, each payer's share is debited to its account (platform payable 平台应缴, worker
   share 个人应缴, government share 财政补贴) and the levy credited to the occupational-injury fund (职业伤害保障基金).
 - Covered days (按日参保): a worker is covered on each CST day on which they accepted a covered order on any platform;
@@ -30,7 +32,7 @@ from operator import methodcaller
 from typing import Any, Literal
 
 import numpy as np
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from gigcover.ledger import partitions, store
@@ -39,7 +41,7 @@ from gigcover.ledger.bands import bands_for_orders
 from gigcover.ledger.contract import OrderColumns, validate_columns
 from gigcover.ledger.contributions import Compute, OrderAmounts, per_order_amounts
 from gigcover.ledger.ids import IdHasher
-from gigcover.ledger.schema import Account, batches, platforms
+from gigcover.ledger.schema import batches, platforms
 
 MAX_ATTEMPTS = 5
 """Times a batch is tried when it loses a race with a concurrent batch (PostgreSQL); then the error is raised."""
@@ -136,9 +138,12 @@ def _prepare(columns: OrderColumns, hasher: IdHasher) -> _Prepared:
     """Hash each distinct worker once; fingerprint each order."""
     distinct = list(dict.fromkeys(columns.worker_id_number))
     by_number = dict(zip(distinct, hasher.hash_canonical(distinct), strict=True))
-    id_hash = [by_number[number] for number in columns.worker_id_number]
-    first = {order_id: row for row, order_id in reversed(list(enumerate(columns.order_id)))}
-    return _Prepared(columns, id_hash, payload_hashes(columns, id_hash), sorted(first.values()))
+    id_hash = list(map(by_number.__getitem__, columns.worker_id_number))
+    n = len(columns)
+    # each id's first row: walking backwards, an earlier row overwrites a later one's entry
+    first = dict(zip(reversed(columns.order_id), range(n - 1, -1, -1), strict=True))
+    rows = list(range(n)) if len(first) == n else sorted(first.values())  # no repeats (the common case): every row
+    return _Prepared(columns, id_hash, payload_hashes(columns, id_hash), rows)
 
 
 def payload_hashes(columns: OrderColumns, id_hash: list[str]) -> list[str]:
@@ -256,21 +261,18 @@ def _write(
             .returning(batches.c.id)
         ).scalar_one()
     )
-    store.insert_orders(
-        connection,
-        store.NewOrders(
-            platform_id,
-            batch_id,
-            columns,
-            [prepared.id_hash[i] for i in new],
-            [prepared.payload_hash[i] for i in new],
-            amounts,
-        ),
+    new_orders = store.NewOrders(
+        platform_id,
+        batch_id,
+        columns,
+        [prepared.id_hash[i] for i in new],
+        [prepared.payload_hash[i] for i in new],
+        amounts,
     )
-    # the batch's rows, found by its id within its days (on PostgreSQL: only the partitions of its months are read)
-    rows = {"batch_id": batch_id, "first": columns.cover_day.min().item(), "last": columns.cover_day.max().item()}
-    _insert_postings(connection, rows)
-    _add_covered_days(connection, rows)
+    workers = store.worker_ids(connection, new_orders.id_hash)
+    order_refs = store.insert_orders(connection, new_orders, workers)
+    store.insert_postings(connection, new_orders, order_refs)
+    store.add_covered_days(connection, new_orders, order_refs, workers)
     record(
         connection,
         f"platform:{platform_id}",
@@ -278,46 +280,3 @@ def _write(
         {"batch_id": batch_id, "accepted": len(new), "duplicate": duplicate, "levy_fen": int(amounts.levy.sum())},
     )
     return batch_id
-
-
-_LEGS = " UNION ALL ".join(
-    f"SELECT {number} AS n, '{account.value}' AS account"
-    for number, account in enumerate(
-        (Account.PLATFORM_PAYABLE, Account.WORKER_SHARE, Account.GOVERNMENT_SHARE, Account.FUND), start=1
-    )
-)
-_DEBIT = "CASE leg.n WHEN 1 THEN o.platform_fen WHEN 2 THEN o.worker_fen WHEN 3 THEN o.government_fen ELSE 0 END"
-_CREDIT = "CASE leg.n WHEN 4 THEN o.levy_fen ELSE 0 END"
-_POSTINGS_SQL = f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day{{province}})
-SELECT o.batch_id, o.id, leg.account, {_DEBIT}, {_CREDIT}, o.cover_day{{o_province}}
-FROM orders o CROSS JOIN ({_LEGS}) leg
-WHERE o.batch_id = :batch_id AND o.cover_day BETWEEN :first AND :last AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT} + {_CREDIT} <> 0
-ORDER BY o.id, leg.n"""
-_POSTINGS = {
-    "sqlite": text(_POSTINGS_SQL.format(province="", o_province="")),
-    # PostgreSQL (0005): a posting carries its order's province, so it lands in its order's (month, province)
-    "postgresql": text(_POSTINGS_SQL.format(province=", province", o_province=", o.province")),
-}
-
-
-def _insert_postings(connection: Connection, rows: dict[str, Any]) -> None:
-    """Double entry per covered order of the batch: each payer's share debited (platform payable, worker share,
-    government share), the levy credited to the fund; zero legs omitted. Read from the orders just inserted, whose
-    amounts are the rules' (one statement)."""
-    connection.execute(_POSTINGS[connection.dialect.name], rows)
-
-
-_COVERED_DAYS = text(
-    """INSERT INTO covered_days (worker_id, day, platform_id, orders)
-SELECT worker_id, cover_day, platform_id, count(*) FROM orders
-WHERE batch_id = :batch_id AND cover_day BETWEEN :first AND :last AND covered = 1
-GROUP BY worker_id, cover_day, platform_id
-ORDER BY worker_id, cover_day, platform_id
-ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
-)
-
-
-def _add_covered_days(connection: Connection, rows: dict[str, Any]) -> None:
-    """Count the batch's covered orders per worker, CST day and platform into `covered_days` (按日参保): a new row,
-    or added to the day's count (one statement)."""
-    connection.execute(_COVERED_DAYS, rows)

@@ -185,6 +185,7 @@ def _with_month_formula(rows: list[LevyRow], compute: Compute) -> list[LevyRow]:
         date=np.asarray([row.first_day for row in rows], dtype="datetime64[D]"),
         region=np.asarray([row.province for row in rows], dtype=object),
         missing="nan",
+        explain=False,  # values only: the statement's warnings are its own (rounding), not the rules'
     )
     per_order = found["occupational_injury_levy_per_order"]
     monthly = found["occupational_injury_monthly_levy"]

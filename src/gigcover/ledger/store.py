@@ -1,14 +1,20 @@
 """The ingest path's bulk reads and writes, by each database's fastest route (issue 11, storage).
 
+Nothing just written is read back: each new order's row id is known before it is written (SQLite: the next rowids,
+under the write lock; PostgreSQL: drawn from the orders' sequence in one statement), so the postings that refer to
+it and the covered days are derived without looking the orders up again.
+
 - SQLite: the batch's transaction takes the write lock at once (BEGIN IMMEDIATE), so the duplicate check and the writes
   see one ledger and concurrent writers queue (busy timeout) instead of racing; recorded orders are looked up by one
-  query over a JSON array of ids (`json_each`); new orders are written with one `executemany`.
+  query over a JSON array of ids (`json_each`); the orders are written with one `executemany`, their postings and
+  covered days by one INSERT … SELECT each over the new rowids (in-process, cheaper than sending the rows: measured).
 - PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
-  unpartitioned idempotency key, migration 0004); new orders are copied (`COPY`) into a temporary staging table, their
-  keys inserted into `order_keys`, and the orders moved into `orders` (partitioned by month, then province: 0005)
-  by one INSERT … SELECT, which fills each order's `province` from its region.
-  Two concurrent batches with the same new orders: the second waits on the unique index, then fails; `lost_a_race`
-  tells the caller to try the batch again, when it finds the orders recorded.
+  unpartitioned idempotency key, migration 0004); the new orders' keys are copied (`COPY`) into `order_keys` first,
+  then the orders and their postings (built with numpy: `postings_of`) are copied straight into `orders` and
+  `postings` (partitioned by month, then province: 0005; COPY routes each row to its partition), in chunks, and the
+  covered days (`covered_days_of`) are upserted from arrays (`unnest`). Two concurrent batches with the same new
+  orders: the second waits on `order_keys`' unique index, then fails; `lost_a_race` tells the caller to try the batch
+  again, when it finds the orders recorded.
 
 Values are written as SQLAlchemy would write them (times as UTC, SQLite's text forms), so every other query reads
 them as before.
@@ -17,7 +23,9 @@ them as before.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 from sqlalchemy import Connection
@@ -25,15 +33,17 @@ from sqlalchemy.exc import DBAPIError
 
 from gigcover.ledger.contract import OrderColumns
 from gigcover.ledger.contributions import OrderAmounts
+from gigcover.ledger.schema import Account
 
 RACE_SQLSTATES = frozenset({"23505", "40P01", "40001"})
 """PostgreSQL: unique violation (a concurrent batch recorded the same order or worker first), deadlock detected,
 serialization failure. Each means: roll back and try the batch again."""
 
-STAGING = "ingest_orders_staging"
+LEG_ACCOUNTS = (Account.PLATFORM_PAYABLE, Account.WORKER_SHARE, Account.GOVERNMENT_SHARE, Account.FUND)
+"""The legs of an order's postings, in the order they are written: the three payers' debits, then the fund's credit."""
 
 _ORDER_COLUMNS = (
-    "platform_id, order_id, payload_hash, batch_id, worker_id, industry, region, accepted_at, completed_at, "
+    "id, platform_id, order_id, payload_hash, batch_id, worker_id, industry, region, accepted_at, completed_at, "
     "cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen"
 )
 
@@ -48,6 +58,25 @@ class NewOrders:
     id_hash: list[str]
     payload_hash: list[str]
     amounts: OrderAmounts
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A batch's postings, double entry (one row each, in the order written: by order, then leg)."""
+
+    order_row: np.ndarray  # int64: the row of its order among the batch's new orders
+    leg: np.ndarray  # int64: index into LEG_ACCOUNTS
+    debit_fen: np.ndarray  # int64
+    credit_fen: np.ndarray  # int64
+
+
+@dataclass(frozen=True)
+class CoveredDays:
+    """A batch's covered orders counted per worker and CST day (one row each, ordered by worker then day)."""
+
+    worker_id: np.ndarray  # int64
+    day: np.ndarray  # datetime64[D]
+    orders: np.ndarray  # int64
 
 
 def lost_a_race(error: DBAPIError) -> bool:
@@ -81,23 +110,114 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
     return {str(order_id): str(payload) for order_id, payload in rows}
 
 
-def insert_orders(connection: Connection, new: NewOrders) -> None:
-    """Register the workers seen for the first time (实名: one worker across platforms) and insert the orders, in the
-    batch's order."""
+def worker_ids(connection: Connection, id_hash: list[str]) -> np.ndarray:
+    """Each order's worker id (int64, in the batch's order), registering the workers seen for the first time (实名:
+    one worker across platforms).
+
+    The known workers are looked up first and only the others inserted (most of a day's workers worked the day
+    before: one index probe each instead of two). A worker a concurrent batch is registering: the insert waits for
+    it and skips it, and the last lookup (a fresh snapshot) finds it."""
+    postgresql = connection.dialect.name == "postgresql"
+    lookup, insert = (
+        (_KNOWN_WORKERS_POSTGRESQL, _NEW_WORKERS_POSTGRESQL)
+        if postgresql
+        else (_KNOWN_WORKERS_SQLITE, _NEW_WORKERS_SQLITE)
+    )
+
+    by_hash: dict[str, int] = {}
+
+    def found(statement: str, hashes: list[str]) -> None:
+        rows = connection.exec_driver_sql(statement, (hashes if postgresql else json.dumps(hashes),))
+        by_hash.update((str(id_hash), int(worker)) for id_hash, worker in rows)
+
+    found(lookup, sorted(set(id_hash)))
+    missing = sorted(set(id_hash) - by_hash.keys())
+    if missing:
+        found(insert, missing)
+        still = [h for h in missing if h not in by_hash]
+        if still:
+            found(lookup, still)
+    return np.fromiter(map(by_hash.__getitem__, id_hash), np.int64, len(id_hash))
+
+
+def insert_orders(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
+    """Insert the orders in the batch's order; their row ids (int64, increasing in the batch's order)."""
     if connection.dialect.name == "postgresql":
-        _insert_orders_postgresql(connection, new)
+        return _insert_orders_postgresql(connection, new, workers)
+    return _insert_orders_sqlite(connection, new, workers)
+
+
+def insert_postings(connection: Connection, new: NewOrders, order_refs: np.ndarray) -> None:
+    """Insert the batch's postings (each refers to its order's row id and carries its order's day).
+
+    SQLite derives them from the orders just written, found by their rowids (one INSERT … SELECT, in-process:
+    cheaper than sending it the rows); PostgreSQL is sent the same rows (`postings_of`) by COPY."""
+    if connection.dialect.name == "postgresql":
+        legs = postings_of(new.amounts)
+        if len(legs.leg):
+            _insert_postings_postgresql(connection, new, order_refs, legs)
     else:
-        _insert_orders_sqlite(connection, new)
+        connection.exec_driver_sql(_POSTINGS_SQLITE, (int(order_refs[0]), int(order_refs[-1])))
+
+
+def add_covered_days(connection: Connection, new: NewOrders, order_refs: np.ndarray, workers: np.ndarray) -> None:
+    """Add each (worker, CST day)'s orders to the platform's `covered_days` row, creating it if new (按日参保); rows
+    in (worker, day) order, so concurrent batches lock them in the same order. SQLite counts them from the orders
+    just written (by rowid, one INSERT … SELECT); PostgreSQL is sent them as arrays (`covered_days_of`)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(_COVERED_DAYS_SQLITE, (int(order_refs[0]), int(order_refs[-1])))
+        return
+    days = covered_days_of(workers, new.columns.cover_day, new.amounts.covered)
+    if not len(days.orders):
+        return
+    connection.exec_driver_sql(
+        _UPSERT_DAYS_POSTGRESQL,
+        {
+            "platform_id": new.platform_id,
+            "workers": days.worker_id.tolist(),
+            "days": days.day.astype(np.int64).tolist(),
+            "orders": days.orders.tolist(),
+        },
+    )
+
+
+def postings_of(amounts: OrderAmounts) -> Postings:
+    """Double entry per covered order with a levy: each payer's share debited (platform payable, worker share,
+    government share), the levy credited to the fund; zero legs omitted. By order, then leg (`LEG_ACCOUNTS`)."""
+    legs = np.stack([amounts.platform, amounts.worker, amounts.government, amounts.levy], axis=1)
+    present = (amounts.covered & (amounts.levy != 0))[:, None] & (legs != 0)
+    order_row, leg = np.nonzero(present)  # row-major: each order's legs together, in leg order
+    amount = legs[order_row, leg]
+    fund = leg == len(LEG_ACCOUNTS) - 1
+    return Postings(
+        order_row.astype(np.int64), leg.astype(np.int64), np.where(fund, 0, amount), np.where(fund, amount, 0)
+    )
+
+
+def covered_days_of(workers: np.ndarray, days: np.ndarray, covered: np.ndarray) -> CoveredDays:
+    """The covered orders counted per worker and CST day (按日参保), ordered by worker then day."""
+    worker, day = workers[covered], days[covered].astype(np.int64)
+    by_worker_day = np.lexsort((day, worker))
+    worker, day = worker[by_worker_day], day[by_worker_day]
+    new_group = np.ones(len(worker), dtype=bool)
+    new_group[1:] = (worker[1:] != worker[:-1]) | (day[1:] != day[:-1])
+    starts = np.flatnonzero(new_group)
+    counts = np.diff(np.r_[starts, len(worker)])
+    return CoveredDays(worker[starts], day[starts].astype("datetime64[D]"), counts.astype(np.int64))
 
 
 # -- SQLite ---------------------------------------------------------------------------------------------------------
-def _insert_orders_sqlite(connection: Connection, new: NewOrders) -> None:
-    worker_ids = _worker_ids_sqlite(connection, sorted(set(new.id_hash)))
+def _insert_orders_sqlite(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
+    """The rows take the next rowids (what SQLite itself would give them: the write lock is held since BEGIN
+    IMMEDIATE, and an INTEGER PRIMARY KEY without AUTOINCREMENT is the largest rowid + 1)."""
+    last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM orders").scalar_one()
+    refs = np.arange(int(last) + 1, int(last) + 1 + len(new.columns), dtype=np.int64)
     columns, amounts = new.columns, new.amounts
     rows = zip(
+        refs.tolist(),
         columns.order_id,
         new.payload_hash,
-        [worker_ids[h] for h in new.id_hash],
+        workers.tolist(),
         columns.industry,
         columns.region,
         _sqlite_datetimes(columns.accepted_at),
@@ -115,22 +235,34 @@ def _insert_orders_sqlite(connection: Connection, new: NewOrders) -> None:
     )
     connection.exec_driver_sql(
         f"INSERT INTO orders ({_ORDER_COLUMNS}) "
-        f"VALUES ({int(new.platform_id)}, ?, ?, {int(new.batch_id)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"VALUES (?, {int(new.platform_id)}, ?, ?, {int(new.batch_id)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         list(rows),
     )
+    return refs
 
 
-def _worker_ids_sqlite(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
-    """id hash → worker id, inserting the hashes not yet known (two statements over a JSON array)."""
-    hashes = json.dumps(id_hashes)
-    connection.exec_driver_sql(
-        "INSERT INTO workers (id_hash) SELECT value FROM json_each(?) WHERE true ON CONFLICT (id_hash) DO NOTHING",
-        (hashes,),
-    )
-    rows = connection.exec_driver_sql(
-        "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))", (hashes,)
-    )
-    return {str(id_hash): int(worker_id) for id_hash, worker_id in rows}
+_LEGS_SQL = " UNION ALL ".join(
+    f"SELECT {n} AS n, '{account.value}' AS account" for n, account in enumerate(LEG_ACCOUNTS)
+)
+_DEBIT_SQL = "CASE leg.n WHEN 0 THEN o.platform_fen WHEN 1 THEN o.worker_fen WHEN 2 THEN o.government_fen ELSE 0 END"
+_CREDIT_SQL = "CASE leg.n WHEN 3 THEN o.levy_fen ELSE 0 END"
+_POSTINGS_SQLITE = f"""INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day)
+SELECT o.batch_id, o.id, leg.account, {_DEBIT_SQL}, {_CREDIT_SQL}, o.cover_day
+FROM orders o CROSS JOIN ({_LEGS_SQL}) leg
+WHERE o.id BETWEEN ? AND ? AND o.covered = 1 AND o.levy_fen <> 0 AND {_DEBIT_SQL} + {_CREDIT_SQL} <> 0
+ORDER BY o.id, leg.n"""
+
+_COVERED_DAYS_SQLITE = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
+SELECT worker_id, cover_day, platform_id, count(*) FROM orders
+WHERE id BETWEEN ? AND ? AND covered = 1
+GROUP BY worker_id, cover_day, platform_id
+ORDER BY worker_id, cover_day, platform_id
+ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
+
+
+_KNOWN_WORKERS_SQLITE = "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))"
+_NEW_WORKERS_SQLITE = """INSERT INTO workers (id_hash) SELECT value FROM json_each(?) WHERE true
+ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 
 
 def _sqlite_datetimes(instants: np.ndarray) -> list[str]:
@@ -139,72 +271,83 @@ def _sqlite_datetimes(instants: np.ndarray) -> list[str]:
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------------------------
-_CREATE_STAGING = f"""CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (
-    row_no integer NOT NULL, order_id text NOT NULL, payload_hash text NOT NULL, worker_id bigint NOT NULL,
-    industry text NOT NULL, region text NOT NULL, accepted_at timestamptz NOT NULL, completed_at timestamptz NOT NULL,
-    cover_day date NOT NULL, covered integer NOT NULL, levy_fen bigint NOT NULL, platform_fen bigint NOT NULL,
-    worker_fen bigint NOT NULL, government_fen bigint NOT NULL, high_band integer NOT NULL,
-    floating_ratio_bp integer NOT NULL, base_fen bigint NOT NULL
-) ON COMMIT DELETE ROWS"""
+_KNOWN_WORKERS_POSTGRESQL = "SELECT id_hash, id FROM workers WHERE id_hash = ANY(%s::text[])"
+_NEW_WORKERS_POSTGRESQL = """INSERT INTO workers (id_hash) SELECT h FROM unnest(%s::text[]) AS h ORDER BY h
+ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 
-_STAGING_COLUMNS = (
-    "row_no, order_id, payload_hash, worker_id, industry, region, accepted_at, completed_at, cover_day, covered, "
-    "levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen"
-)
+_ORDER_REFS = "SELECT array_agg(nextval('orders_id_seq') ORDER BY n) FROM generate_series(1, %s) AS n"
 
-_NEW_WORKERS = """INSERT INTO workers (id_hash)
-SELECT h FROM unnest(%s::text[]) AS h
-WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.id_hash = h)
-ORDER BY h
-ON CONFLICT (id_hash) DO NOTHING"""
-
-_KEYS = f"""INSERT INTO order_keys (platform_id, order_id, payload_hash, cover_day)
-SELECT %(platform_id)s, order_id, payload_hash, cover_day FROM {STAGING} ORDER BY row_no"""
-
-_MOVE_ORDERS = f"""INSERT INTO orders ({_ORDER_COLUMNS}, province)
-SELECT %(platform_id)s, order_id, payload_hash, %(batch_id)s, worker_id, industry, region, accepted_at, completed_at,
-       cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen,
-       left(region, 2)
-FROM {STAGING}
-ORDER BY row_no"""
+_UPSERT_DAYS_POSTGRESQL = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
+SELECT w, DATE '1970-01-01' + d, %(platform_id)s, n
+FROM unnest(%(workers)s::bigint[], %(days)s::integer[], %(orders)s::integer[]) AS t(w, d, n)
+ORDER BY w, d
+ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
 
 
-def _insert_orders_postgresql(connection: Connection, new: NewOrders) -> None:
-    worker_ids = _worker_ids_postgresql(connection, sorted(set(new.id_hash)))
-    connection.exec_driver_sql(_CREATE_STAGING)
+COPY_CHUNK_ROWS = 1_000
+"""Rows sent to the server at a time by a COPY: it inserts each chunk while the next one is being formatted."""
+
+
+def _copy(connection: Connection, statement: str, lines: Iterable[str]) -> None:
+    """`COPY … FROM STDIN` of text-format lines on the connection's own transaction, sent in chunks.
+
+    COPY runs on the driver's cursor, outside SQLAlchemy, so the driver's errors are raised as SQLAlchemy would
+    raise them (`DBAPIError`, e.g. `IntegrityError` for a unique violation): the caller's retry of a batch that lost
+    a race (`lost_a_race`) sees them like any other statement's."""
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({_STAGING_COLUMNS}) FROM STDIN") as copy:
-        copy.write(_copy_text(new, [worker_ids[h] for h in new.id_hash]))
-    keys = {"platform_id": new.platform_id, "batch_id": new.batch_id}
-    connection.exec_driver_sql(_KEYS, keys)  # the idempotency key: a concurrent batch's same order fails here (23505)
-    moved = connection.exec_driver_sql(_MOVE_ORDERS, keys)
-    if moved.rowcount != len(new.columns):
-        raise RuntimeError(f"staged {len(new.columns)} orders but moved {moved.rowcount}")
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    rows = iter(lines)
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            while chunk := "".join(islice(rows, COPY_CHUNK_ROWS)):
+                copy.write(chunk)
+    except dbapi_error as error:
+        raise DBAPIError.instance(statement, None, error, dbapi_error) from error
 
 
-def _worker_ids_postgresql(connection: Connection, id_hashes: list[str]) -> dict[str, int]:
-    """id hash → worker id, inserting the hashes not yet known (two statements over an array: index lookups, whatever
-    the size of the table). A hash a concurrent batch is inserting: this one waits for it, then finds it."""
-    connection.exec_driver_sql(_NEW_WORKERS, (id_hashes,))
-    rows = connection.exec_driver_sql("SELECT id_hash, id FROM workers WHERE id_hash = ANY(%s::text[])", (id_hashes,))
-    return {str(id_hash): int(worker_id) for id_hash, worker_id in rows}
+def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
+    """The idempotency keys first (a concurrent batch's same order fails there: 23505), then the orders, each with a
+    row id drawn from the orders' sequence (one statement for the batch) and its province."""
+    drawn = connection.exec_driver_sql(_ORDER_REFS, (len(new.columns),)).scalar_one()
+    refs = np.asarray(drawn, dtype=np.int64)
+    columns = new.columns
+    days = np.datetime_as_string(columns.cover_day, unit="D").tolist()
+    order_ids = [order_id.replace("\\", "\\\\") for order_id in columns.order_id]
+    _copy(
+        connection,
+        "COPY order_keys (platform_id, order_id, payload_hash, cover_day) FROM STDIN",
+        (
+            f"{new.platform_id}\t{order_id}\t{payload}\t{day}\n"
+            for order_id, payload, day in zip(order_ids, new.payload_hash, days, strict=True)
+        ),
+    )
+    _copy(
+        connection,
+        f"COPY orders ({_ORDER_COLUMNS}, province) FROM STDIN",
+        _orders_copy_lines(new, refs, workers, order_ids, days),
+    )
+    return refs
 
 
-def _copy_text(new: NewOrders, worker_ids: list[int]) -> str:
-    """The new orders in COPY's text format: tab-separated, one line each; a backslash (the only character of the
-    order ids, hashes, codes, times and numbers that the format escapes) doubled."""
+def _orders_copy_lines(
+    new: NewOrders, refs: np.ndarray, workers: np.ndarray, order_ids: list[str], days: list[str]
+) -> Iterator[str]:
+    """The orders in COPY's text format: tab-separated, one line each; a backslash (the only character of the order
+    ids, hashes, codes, times and numbers that the format escapes) doubled in `order_ids`."""
     columns, amounts = new.columns, new.amounts
+    head = f"\t{new.platform_id}\t"
+    batch = f"\t{new.batch_id}\t"
     fields = zip(
-        range(len(columns)),
-        (order_id.replace("\\", "\\\\") for order_id in columns.order_id),
+        refs.tolist(),
+        order_ids,
         new.payload_hash,
-        worker_ids,
+        workers.tolist(),
         columns.industry,
         columns.region,
         np.datetime_as_string(columns.accepted_at, unit="us").tolist(),
         np.datetime_as_string(columns.completed_at, unit="us").tolist(),
-        np.datetime_as_string(columns.cover_day, unit="D").tolist(),
+        days,
         amounts.covered.astype(np.int64).tolist(),
         amounts.levy.tolist(),
         amounts.platform.tolist(),
@@ -215,8 +358,32 @@ def _copy_text(new: NewOrders, worker_ids: list[int]) -> str:
         amounts.base.tolist(),
         strict=True,
     )
-    return "".join(
-        f"{row}\t{order_id}\t{payload}\t{worker}\t{industry}\t{region}\t{a}+00\t{c}+00\t{day}\t{covered}\t"
-        f"{levy}\t{platform}\t{worker_fen}\t{government}\t{band}\t{ratio}\t{base}\n"
-        for row, order_id, payload, worker, industry, region, a, c, day, covered, levy, platform, worker_fen, government, band, ratio, base in fields
+    return (
+        f"{ref}{head}{order_id}\t{payload}{batch}{worker}\t{industry}\t{region}\t{a}+00\t{c}+00\t{day}\t{covered}\t"
+        f"{levy}\t{platform}\t{worker_fen}\t{government}\t{band}\t{ratio}\t{base}\t{region[:2]}\n"
+        for ref, order_id, payload, worker, industry, region, a, c, day, covered, levy, platform, worker_fen, government, band, ratio, base in fields
+    )
+
+
+def _insert_postings_postgresql(connection: Connection, new: NewOrders, order_refs: np.ndarray, legs: Postings) -> None:
+    """Each posting carries its order's day and province, so it lands in its order's (month, province)."""
+    accounts = np.array([account.value for account in LEG_ACCOUNTS], dtype=object)
+    days = np.datetime_as_string(new.columns.cover_day[legs.order_row], unit="D").tolist()
+    regions = new.columns.region
+    batch = f"{new.batch_id}\t"
+    _copy(
+        connection,
+        "COPY postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day, province) FROM STDIN",
+        (
+            f"{batch}{ref}\t{account}\t{debit}\t{credit}\t{day}\t{regions[row][:2]}\n"
+            for ref, account, debit, credit, day, row in zip(
+                order_refs[legs.order_row].tolist(),
+                accounts[legs.leg].tolist(),
+                legs.debit_fen.tolist(),
+                legs.credit_fen.tolist(),
+                days,
+                legs.order_row.tolist(),
+                strict=True,
+            )
+        ),
     )

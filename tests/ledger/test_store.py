@@ -1,0 +1,104 @@
+"""The rows the ingest path derives in memory before writing (`store.postings_of`, `store.covered_days_of`), checked
+against a per-order reading of the rules of double entry and of covered days; and a batch sent in several COPY
+chunks, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+
+from gigcover.ledger import store
+from gigcover.ledger.check import check
+from gigcover.ledger.contributions import Compute, OrderAmounts
+from gigcover.ledger.ids import IdHasher
+from gigcover.ledger.ingest import ingest_batch
+from gigcover.ledger.platforms import add_platform
+
+from .ledger_cases import WORKER_A, WORKER_B, id_number, order
+
+NOW = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
+
+# an order: covered or not, and its payers' shares in fen (the levy is their sum, as the rules guarantee)
+ORDER = st.tuples(st.booleans(), st.integers(0, 30), st.integers(0, 3), st.integers(0, 3))
+
+
+def amounts_of(rows: list[tuple[bool, int, int, int]]) -> OrderAmounts:
+    covered = np.array([row[0] for row in rows], dtype=bool)
+    platform, worker, government = (np.array([row[i] for row in rows], dtype=np.int64) for i in (1, 2, 3))
+    levy = np.where(covered, platform + worker + government, 0)
+    zero = np.zeros(len(rows), np.int64)
+    return OrderAmounts(
+        covered,
+        levy,
+        levy,
+        np.where(covered, platform, 0),
+        np.where(covered, worker, 0),
+        np.where(covered, government, 0),
+        zero.astype(bool),
+        zero,
+    )
+
+
+@given(st.lists(ORDER, max_size=40))
+def test_postings_are_each_orders_legs_in_order_with_zero_legs_left_out(rows: list[tuple[bool, int, int, int]]) -> None:
+    amounts = amounts_of(rows)
+    legs = store.postings_of(amounts)
+    expected = []
+    for row, (covered, *shares) in enumerate(rows):
+        levy = sum(shares)
+        if not covered or levy == 0:
+            continue
+        expected += [(row, leg, fen, 0) for leg, fen in enumerate(shares) if fen]
+        expected.append((row, 3, 0, levy))  # the fund credited the levy
+    found = list(
+        zip(legs.order_row.tolist(), legs.leg.tolist(), legs.debit_fen.tolist(), legs.credit_fen.tolist(), strict=True)
+    )
+    assert found == expected
+    assert int(legs.debit_fen.sum()) == int(legs.credit_fen.sum()) == int(amounts.levy[amounts.covered].sum())
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 3), st.booleans()), max_size=40))
+def test_covered_days_count_each_workers_covered_orders_per_day_in_worker_then_day_order(
+    rows: list[tuple[int, int, bool]],
+) -> None:
+    workers = np.array([row[0] for row in rows], dtype=np.int64)
+    days = np.datetime64("2025-08-30", "D") + np.array([row[1] for row in rows], dtype=np.int64)
+    covered = np.array([row[2] for row in rows], dtype=bool)
+    found = store.covered_days_of(workers, days.astype("datetime64[D]"), covered)
+    expected = sorted(
+        Counter((w, np.datetime64("2025-08-30", "D") + d) for w, d, c in rows if c).items(), key=lambda kv: kv[0]
+    )
+    assert list(zip(found.worker_id.tolist(), found.day.tolist(), found.orders.tolist(), strict=True)) == [
+        (w, d.item(), n) for (w, d), n in expected
+    ]
+
+
+def test_a_batch_sent_in_several_copy_chunks_is_recorded_whole(
+    engine: Engine, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "COPY_CHUNK_ROWS", 3)  # PostgreSQL: 10 orders, 17 postings in chunks of 3 rows
+    platform = add_platform(engine, "美团", "meituan").id
+    other_worker = id_number("50010319950615789")
+    batch: list[dict[str, Any]] = [
+        order(f"C{i}", worker_id_number=(WORKER_A, WORKER_B, other_worker)[i % 3], region=("310000", "620000")[i % 2])
+        for i in range(10)
+    ]
+    result = ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW)
+    assert (result.accepted, result.duplicate) == (10, 0)
+    with engine.connect() as connection:
+        recorded = connection.execute(text("SELECT order_id, covered, levy_fen FROM orders ORDER BY id")).all()
+        days = connection.execute(text("SELECT orders FROM covered_days ORDER BY orders")).scalars().all()
+        fund = connection.execute(
+            text("SELECT sum(credit_fen) FROM postings WHERE account = 'occupational_injury_fund'")
+        ).scalar_one()
+    # in the batch's order; Shanghai (31) covered at 7 fen, Gansu (62) outside the pilot in September 2025
+    assert [(row[0], row[1], row[2]) for row in recorded] == [(f"C{i}", 1 - i % 2, 7 * (1 - i % 2)) for i in range(10)]
+    assert int(fund) == 35 and sorted(days) == [1, 2, 2]  # C0, C6 (worker A); C2, C8 (other); C4 (B)
+    assert check(engine) == []
