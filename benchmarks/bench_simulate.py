@@ -254,6 +254,7 @@ def main() -> None:
     parser.add_argument(
         "--lean", action="store_true", help="e2e also without reading the histories; Dask runs without them"
     )
+    parser.add_argument("--dask-modes", nargs="+", default=["dask", "dask-file", "dask-shipped"])
     parser.add_argument("--one", nargs="+")
     args = parser.parse_args()
     if args.one:
@@ -300,10 +301,13 @@ def main() -> None:
         if "dask" in args.parts and size <= args.dask_max:
             local = folder / f"out-{size}-chunked"
             if not (local / "summary.csv").is_file():
-                _child("run", str(path), str(local), "chunked", "0", str(args.chunk_rows))
+                r = _child("run", str(path), str(local), "chunked", "0", str(args.chunk_rows), *(["lean"] * args.lean))
+                print(_line(f"  the chunks of {args.chunk_rows:,} in one process (the Dask runs' peer)", r))
             for dask_mode, said in (("dask", "each chunk reads its row groups, detail.parquet written"),
                                     ("dask-file", "each chunk reads its row groups, no detail.parquet"),
                                     ("dask-shipped", "peer: the driver reads every row and ships the chunks")):  # fmt: skip
+                if dask_mode not in args.dask_modes:
+                    continue
                 out = folder / f"out-{size}-{dask_mode}"
                 d = _child("run", str(path), str(out), dask_mode, "0", str(args.chunk_rows), *(["lean"] * args.lean))
                 same, worst, differing = compare(local, out)

@@ -34,3 +34,15 @@ def test_too_many_cells_fall_back_to_sums_by_dimension() -> None:
     codes = np.arange(2000, dtype=np.int64)
     index = [(np.zeros(2000, dtype=np.int64), 0), (codes, 1), (codes, 2001)]
     assert _Cells.of(index, 4001) is None  # 2000 × 2000 cells
+
+
+@settings(max_examples=60, deadline=None)
+@given(labels=st.lists(st.sampled_from(["frequent", "occasional", "regular", "", "高频", "b", "a"]), max_size=300))
+def test_groups_of_labels_held_as_objects_are_those_of_np_unique(labels: list[str]) -> None:
+    from gigcover.policylab.measures import Grouping
+
+    values = np.asarray(labels, dtype=object)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    found = Grouping.of(values)
+    assert found.labels == tuple(str(v) for v in distinct.tolist())
+    assert found.codes.tolist() == inverse.reshape(-1).tolist()
