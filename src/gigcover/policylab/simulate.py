@@ -169,12 +169,16 @@ def simulate(
 
     model = model or default_model()
     population, chosen, notes = setup(population, scenarios, model, compare_to, projection)
-    population = by_place(population, model)[0]
     records: list[tuple[str, str, str, float]] = []
     details: list[Rows] = []
     measured: dict[str, dict[tuple[str, str], float]] = {}
     with stage("groups"):  # the same for every scenario: computed once
-        fixed = {**_fixed_groups(population, chosen, compute), **whole_population_groups(population)}
+        # in the rows' order as given (income ties are ranked by it), as a chunked run does, then ordered by place
+        whole = whole_population_groups(population)
+        population, order = by_place(population, model)
+        if order is not None:
+            whole = {name: Grouping(grouping.codes[order], grouping.labels) for name, grouping in whole.items()}
+        fixed = {**_fixed_groups(population, chosen, compute), **whole}
     for scenario in chosen:
         if progress:
             progress(scenario.name, "rules")
