@@ -63,6 +63,7 @@ from gigcover.policylab.simulate import (
     prepared,
     read_population_rows,
     setup,
+    write_tables,
 )
 from gigcover.policylab.timing import stage
 from gigcover.rules.coverage import Table2Cell
@@ -325,17 +326,8 @@ def join_detail(folder: Path, scenarios: int, chunks: int, path: Path) -> None:
     part in memory at a time)."""
     import pyarrow.parquet as pq
 
-    writer: Any = None
-    try:
-        for scenario in range(scenarios):
-            for chunk in range(chunks):
-                table = pq.read_table(DetailPart(folder, chunk).path(scenario))
-                if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-                writer.write_table(table.cast(writer.schema))
-    finally:
-        if writer is not None:
-            writer.close()
+    parts = (DetailPart(folder, chunk).path(scenario) for scenario in range(scenarios) for chunk in range(chunks))
+    write_tables(path, (pq.read_table(part) for part in parts))
 
 
 def _run_local(

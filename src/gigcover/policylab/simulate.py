@@ -95,18 +95,23 @@ class Summary:
 
     def write_detail(self, path: Path) -> None:
         """One row per worker and scenario: weight, groups, take-up and route per item, expected amounts by payer."""
-        import pyarrow.parquet as pq
+        write_tables(path, (detail_table(rows) for rows in self.details))
 
-        writer: Any = None
-        try:
-            for rows in self.details:
-                table = detail_table(rows)
-                if writer is None:
-                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-                writer.write_table(table.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
+
+def write_tables(path: Path, tables: Iterable[Any]) -> None:
+    """Tables into one Parquet file (zstd), one after another, each cast to the first's schema; one table in memory
+    at a time. Nothing is written when there are none."""
+    import pyarrow.parquet as pq
+
+    writer: Any = None
+    try:
+        for table in tables:
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table.cast(writer.schema))
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def detail_table(rows: Rows) -> Any:
