@@ -46,3 +46,16 @@ def test_groups_of_labels_held_as_objects_are_those_of_np_unique(labels: list[st
     found = Grouping.of(values)
     assert found.labels == tuple(str(v) for v in distinct.tolist())
     assert found.codes.tolist() == inverse.reshape(-1).tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(
+        st.sampled_from([0.0, 1.5, 2.0, 3.25, -1.0, 7.0, float("nan")]) | st.floats(-1e6, 1e6), min_size=1, max_size=300
+    )
+)
+def test_the_deciles_order_is_the_stable_sort(values: list[float]) -> None:
+    from gigcover.policylab.measures import _stable_order
+
+    array = np.asarray(values)
+    assert _stable_order(array).tolist() == np.argsort(array, kind="stable").tolist()

@@ -666,13 +666,31 @@ def age_bands(age: np.ndarray) -> Grouping:
 
 def _deciles(income: np.ndarray, weight: np.ndarray) -> Grouping:
     """Weighted income deciles, "1" (lowest) to "10"."""
-    order = np.argsort(income, kind="stable")
+    order = _stable_order(income)
     cumulative = np.cumsum(weight[order])
     total = cumulative[-1] if len(cumulative) else 0.0
     rank = np.empty(len(income))
     rank[order] = (cumulative - weight[order] / 2) / (total if total > 0 else 1.0)
     decile = np.minimum((rank * 10).astype(np.int64), 9)
     return Grouping(decile, tuple(str(d) for d in range(1, 11)))
+
+
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """np.argsort(values, kind="stable"): an unstable sort (about twice as fast on ten million floats), then each run
+    of equal values put back in row order — or the stable sort itself where many values tie (rounded incomes), for
+    which it is the faster."""
+    order = np.argsort(values)
+    ordered = values[order]
+    tied = np.zeros(len(values), dtype=bool)
+    same = (ordered[1:] == ordered[:-1]) | (np.isnan(ordered[1:]) & np.isnan(ordered[:-1]))  # NaNs last, in row order
+    tied[1:] |= same
+    tied[:-1] |= same
+    if np.count_nonzero(tied) > len(values) // 20:
+        return np.argsort(values, kind="stable")
+    if tied.any():
+        at = np.flatnonzero(tied)
+        order[at] = order[at][np.lexsort((order[at], ordered[at]))]
+    return order
 
 
 def _project(
