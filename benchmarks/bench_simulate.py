@@ -320,6 +320,10 @@ def main() -> None:
             r = _child("run", str(path), str(together), mode, "0", str(args.chunk_rows))
             a = _child("run", str(path), str(alone), f"{mode}-alone", "0", str(args.chunk_rows))
             same, worst, differing = compare(together, alone)
+            if differing:  # a peer must compute the same thing: no ratio for different answers
+                raise SystemExit(
+                    f"the places together differ from one per place: {differing} values, up to {worst:.1e}"
+                )
             print(_line(f"{size:,} workers × 5 scenarios, the places of a province together, {mode}", r))
             print(_line("  peer: one simulation per place", a))
             print(

@@ -935,10 +935,11 @@ def evaluate_rows(
     otherwise the call fails as a single question would."""
     n = len(rows.region)
     found = _Found({name: [] for name in outputs})
-    merging = together and not explain and not trace and frozenset(outputs) not in model.place_readers
+    asked = frozenset(outputs)
+    merging = together and not explain and not trace and asked not in model.place_readers
     for picked, region_index, day in rows.groups(by=model.regions.province_index if merging else None):
         if merging and not _constant_place(rows.region[picked]):
-            if frozenset(outputs) in model.place_readers:  # found in an earlier group: place by place
+            if asked in model.place_readers:  # found in an earlier group of this call: place by place
                 where = _row_numbers(picked, n)
                 _computed_alone(model, rows, where, inputs, outputs, overlay, missing_as_nan, found, together=False)
             else:
@@ -1063,12 +1064,13 @@ def _province_group(
     sim = Simulation(model, day.astype(dt.date), model.regions.codes[region_index], given, overlay)
     try:
         values, left = _group_values(model, sim, outputs, missing_as_nan)
-    except GigcoverError:
-        values, left = {}, []
+        failed = False
+    except GigcoverError:  # said again, naming its own place, when the places are computed one by one
+        values, left, failed = {}, [], True
     where = _row_numbers(picked, n)
     if sim.place_read:
         model.place_readers.add(frozenset(outputs))
-    if not values or sim.place_read:
+    if failed or sim.place_read:
         _computed_alone(model, rows, where, inputs, outputs, overlay, missing_as_nan, found, together=False)
         return
     counts = np.bincount(regions_here)  # by region index (a few thousand): linear, where np.unique would sort

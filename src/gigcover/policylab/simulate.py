@@ -316,8 +316,9 @@ def by_place(population: LabPopulation, model: Model) -> tuple[LabPopulation, np
     def arranged(values: Any) -> Any:
         if is_row_table(values) and len(values) == n:
             return values.take_rows(order)
-        array = np.asarray(values) if isinstance(values, np.ndarray) else values
-        return array[order] if isinstance(array, np.ndarray) and array.ndim and len(array) == n else values
+        if isinstance(values, np.ndarray) and values.ndim and len(values) == n:
+            return values[order]
+        return values  # one value for every row
 
     return LabPopulation(
         inputs={name: arranged(values) for name, values in population.inputs.items()},

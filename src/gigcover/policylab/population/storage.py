@@ -198,9 +198,14 @@ def read(path: Path, columns: list[str] | None = None, *, segments: bool = True)
     try:
         history = pq.read_table(segments_path(path))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputValueError(f"{segments_path(path)}: no segments file beside {path} ({exc})",
-                              field="population.segments") from None  # fmt: skip
+        raise _no_segments(path, exc) from None
     return Population(people, history)
+
+
+def _no_segments(path: Path, exc: Exception) -> InputValueError:
+    return InputValueError(
+        f"{segments_path(path)}: no segments file beside {path} ({exc})", field="population.segments"
+    )
 
 
 def read_rows(path: Path, start: int, stop: int, *, segments: bool = True) -> Population:
@@ -212,8 +217,7 @@ def read_rows(path: Path, start: int, stop: int, *, segments: bool = True) -> Po
     try:
         history = pq.ParquetFile(segments_path(path))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InputValueError(f"{segments_path(path)}: no segments file beside {path} ({exc})",
-                              field="population.segments") from None  # fmt: skip
+        raise _no_segments(path, exc) from None
     ids = people.column("person_id").to_numpy()
     if not len(ids):
         return Population(people, history.schema_arrow.empty_table())
