@@ -80,6 +80,18 @@ def test_the_weights_stand_for_the_84_million(population: Population) -> None:
     assert np.all(weight == 84_000_000 / 200_000)
 
 
+def test_labour_contracts_go_to_workers_who_work_most_days(population: Population) -> None:
+    """A labour contract is full-time work (a part-time one is paid by the hour, 劳动合同法 第六十八条): no occasional
+    worker (1–30 days a year) holds one, full-time workers hold more than regular ones (calibration:
+    contract_by_intensity), and the delivery contract margin (~10 %) is kept (checked with the others above)."""
+    people = population.people
+    contract = people.column("has_labor_contract").to_numpy()
+    days = people.column("annual_days").to_numpy()
+    assert not contract[days <= 30].any()
+    regular, full_time = contract[(days > 30) & (days <= 260)].mean(), contract[days > 260].mean()
+    assert 0 < regular < full_time
+
+
 def test_a_margin_moved_in_the_calibration_moves_the_population() -> None:
     """The generator draws from the calibration file: raise a target and the population follows it."""
     base = default_calibration()

@@ -127,6 +127,7 @@ class Model:
     platform: np.ndarray  # [industry, platform]
     form: np.ndarray  # [industry, form]
     contract: np.ndarray  # [form]
+    contract_weight: np.ndarray  # [intensity], mean 1 over the intensity shares
     male: np.ndarray  # [industry]
     rural: np.ndarray  # [industry]
     women_age: np.ndarray  # [industry]
@@ -170,6 +171,15 @@ def _shares(calibration: Calibration, margin: str, enum: Any) -> np.ndarray:
     return shares
 
 
+def _mean_one(weights: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """`weights` scaled to a mean of 1 over `shares` (a relative weight keeps the margin it multiplies)."""
+    mean = float(weights @ shares)
+    if mean <= 0:
+        raise ValueError("calibration: contract_by_intensity gives every intensity a weight of 0")
+    scaled: np.ndarray = weights / mean
+    return scaled
+
+
 def _model(calibration: Calibration) -> Model:
     c = calibration
     places = Places.of(c)
@@ -188,6 +198,7 @@ def _model(calibration: Calibration) -> Model:
         platform=_table(c.value("platform_by_industry"), Industry, Platform, "other"),
         form=_table(c.value("form_by_industry"), Industry, PlatformForm, "crowdsourced"),
         contract=_by(PlatformForm, c.value("contract_by_form")),
+        contract_weight=_mean_one(_by(Intensity, c.value("contract_by_intensity")), _shares(c, "intensity", Intensity)),
         male=_by(Industry, c.value("male_share")),
         rural=_by(Industry, c.value("rural_share")),
         women_age=_by(Industry, c.value("original_retirement_age_women")),
@@ -253,7 +264,7 @@ def _work(model: Model, rng: np.random.Generator, n: int, out: dict[str, np.ndar
     intensity = _categorical(rng, model.intensity, n)
     platform = _conditional(rng, model.platform, industry)
     form = _conditional(rng, model.form, industry)
-    contract = rng.random(n) < model.contract[form]
+    contract = rng.random(n) < np.minimum(model.contract[form] * model.contract_weight[intensity], 1.0)
     counterparty = np.where(
         contract,
         np.where(form == PlatformForm.DIRECT, Counterparty.PLATFORM, Counterparty.CONTRACTOR),
