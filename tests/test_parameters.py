@@ -16,7 +16,7 @@ from gigcover.advisor.model import load_model
 from gigcover.engine.errors import ModelDefinitionError, ParameterFileError
 from gigcover.engine.graph import check_graph, find_cycle
 from gigcover.engine.parameters import ParameterStore
-from gigcover.engine.regions import region_table
+from gigcover.engine.regions import NATIONAL, region_table
 from gigcover.engine.variables import Variable
 
 LEVELS = {"V1", "V2", "V3", "UNVERIFIED"}
@@ -105,6 +105,21 @@ def test_parameters_the_brief_relies_on(model: Any) -> None:
         "nonlocal_urban_no_labor": 3,
         "nonlocal_rural_no_labor": 4,
     }
+
+
+def test_published_account_interest_rates_by_year(model: Any) -> None:
+    # 职工基本养老保险个人账户记账利率 as the local social-insurance offices restate the national figure (V3; the
+    # 人社部/财政部 notices themselves were not read): 2021 6.69 % (开平), 2022 6.12 % (鹤山), 2023 3.97 % (丰城),
+    # 2024 2.62 % (揭阳), 2025 1.5 % (丰城's 2025 disclosure, corroborated by the 2025 annual disclosures a calculator
+    # cites). 2026 has no published figure: the projection assumption is used instead, and is said to be one.
+    rate = "pension.employee.account_interest_rate"
+    published = {2021: 0.0669, 2022: 0.0612, 2023: 0.0397, 2024: 0.0262, 2025: 0.015}
+    for year, value in published.items():
+        hit = model.store.lookup(rate, dt.date(year, 6, 30), NATIONAL)
+        assert (hit.effective_from, hit.value, hit.verified) == (dt.date(year, 1, 1), value, "V3")
+    assert model.store.lookup(rate, dt.date(2026, 6, 30), NATIONAL).effective_from == dt.date(2025, 1, 1)
+    assumed = model.store.lookup("pension.employee.account_interest_assumption", dt.date(2026, 6, 30), NATIONAL)
+    assert (assumed.effective_from, assumed.verified) == (dt.date(2026, 1, 1), "UNVERIFIED")
 
 
 def test_loading_twice_gives_equal_stores(model: Any) -> None:
