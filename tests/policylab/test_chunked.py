@@ -209,6 +209,47 @@ def test_cli_dask_alone_starts_a_local_cluster_and_matches_the_local_run(tmp_pat
     assert not (tmp_path / "dask" / "detail.parquet.parts").exists()
 
 
+def test_cli_local_above_chunk_rows_runs_in_chunks_with_the_one_pass_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local run of more rows than --chunk-rows goes chunk by chunk in this process (a population of millions
+    fits in memory): the same measures as the one pass (sums in another order: within 1e-11), the same detail."""
+    from gigcover.policylab import chunked
+
+    population = _population_file(tmp_path)  # 60 rows
+    one_pass = _simulate("--population", str(population), "--out", str(tmp_path / "one"))
+    assert one_pass.exit_code == 0, one_pass.output
+    calls: list[int] = []
+    real = chunked.simulate_chunked
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs["chunk_rows"])
+        assert kwargs["backend"] == "local"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chunked, "simulate_chunked", watched)
+    in_chunks = _simulate("--population", str(population), "--out", str(tmp_path / "chunks"), "--chunk-rows", "25")
+    assert in_chunks.exit_code == 0, in_chunks.output
+    assert calls == [25]
+    with (tmp_path / "one" / "summary.csv").open(encoding="utf-8") as f:
+        want = {(r["scenario"], r["group"], r["measure"]): r["value"] for r in csv.DictReader(f)}
+    with (tmp_path / "chunks" / "summary.csv").open(encoding="utf-8") as f:
+        got = {(r["scenario"], r["group"], r["measure"]): r["value"] for r in csv.DictReader(f)}
+    assert got.keys() == want.keys()
+    for key, value in want.items():
+        if value == "":
+            assert got[key] == "", key
+        else:
+            assert float(got[key]) == pytest.approx(float(value), rel=1e-11, abs=1e-12), key
+    _same_detail(tmp_path / "chunks" / "detail.parquet", tmp_path / "one" / "detail.parquet")
+    assert (tmp_path / "chunks" / "report.html").is_file()
+    calls.clear()  # at or under --chunk-rows: the one pass
+    assert (
+        _simulate("--population", str(population), "--out", str(tmp_path / "o2"), "--chunk-rows", "60").exit_code == 0
+    )
+    assert calls == []
+
+
 def _by_row(table: pa.Table) -> pa.Table:
     """The detail's rows by scenario (in the order run), then by `row` (a chunked run holds each chunk's rows by
     place, the single pass all rows by place)."""

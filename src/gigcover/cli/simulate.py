@@ -50,13 +50,26 @@ def simulate_command(
     ] = True,
     json_out: Annotated[bool, typer.Option("--json", help="print the `all` group as JSON")] = False,
     backend: Annotated[
-        str, typer.Option("--backend", help="local (this process, one pass) or dask (chunks on a Dask cluster)")
+        str,
+        typer.Option(
+            "--backend",
+            help="local (this process: one pass, or chunks above --chunk-rows) or dask (chunks on a cluster)",
+        ),
     ] = "local",
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="Dask scheduler address (host:port); without it a LocalCluster is started"),
     ] = None,
-    chunk_rows: Annotated[int, typer.Option("--chunk-rows", help="rows per chunk with --backend dask")] = 100_000,
+    chunk_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--chunk-rows",
+            help=(
+                "rows per chunk: with dask 100,000 by default; with local a population of more rows than this "
+                "(default 1,000,000) runs chunk by chunk in this process, in less memory"
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Run reform scenarios on a population: coverage, contributions by payer, cost share, adequacy, the injury fund."""
     try:
@@ -79,14 +92,29 @@ class Run:
     projection: bool
     backend: str
     scheduler: str | None
-    chunk_rows: int
+    chunk_rows: int | None
+
+    @property
+    def rows_per_chunk(self) -> int:
+        """`--chunk-rows`, or its default for the backend: small chunks spread over a cluster's workers; in this
+        process one pass up to a million rows (a chunk computes every place of the rows it holds, so small chunks
+        repeat that work)."""
+        if self.chunk_rows is not None:
+            return self.chunk_rows
+        return DASK_CHUNK_ROWS if self.backend == "dask" else LOCAL_CHUNK_ROWS
 
 
-def _check_args(out: Path, replications: int, backend: str, scheduler: str | None, chunk_rows: int) -> None:
+DASK_CHUNK_ROWS = 100_000
+LOCAL_CHUNK_ROWS = 1_000_000
+"""Above this many rows a local run goes chunk by chunk: 10 M workers in one pass held 13.4 GB (five scenarios'
+rows kept for detail.parquet), in chunks of 1 M about 3.5 GB (BENCHMARKS.md)."""
+
+
+def _check_args(out: Path, replications: int, backend: str, scheduler: str | None, chunk_rows: int | None) -> None:
     from gigcover.policylab.chunked import check_backend
 
     check_backend(backend, scheduler)
-    if chunk_rows < 1:
+    if chunk_rows is not None and chunk_rows < 1:
         raise InputValueError(f"--chunk-rows: must be at least 1, got {chunk_rows}", field="chunk_rows")
     if replications < 1:
         raise InputValueError(f"--replications: must be at least 1, got {replications}", field="replications")
@@ -108,8 +136,9 @@ def _run(run: Run) -> Any:
     model = default_model()
     chosen = [resolve(name, model) for name in run.scenarios]  # every scenario checked before any work
     source = PopulationFile(run.population, histories=run.projection)  # no projection: skip the segments
-    # on Dask each chunk reads its own rows where it runs: here only the columns the whole-population groups need
-    people = read_population(run.population, model, histories=run.projection) if run.backend == "local" else None
+    # chunked, each chunk reads its own rows where it runs: here only the columns the whole-population groups need
+    one_pass = run.backend == "local" and not _more_rows_than(run.population, run.rows_per_chunk)
+    people = read_population(run.population, model, histories=run.projection) if one_pass else None
     overview = people if people is not None else source.overview(model)[0]
     compare_to = BASELINE if run.baseline else None
     scenario_count = len(chosen) + (1 if run.baseline and BASELINE not in [s.name for s in chosen] else 0)
@@ -128,16 +157,17 @@ def _run(run: Run) -> Any:
                 replications=run.replications, seed=run.seed, projection=run.projection, progress=advance,
             )  # fmt: skip
         else:
-            chunks = -(-len(overview.weight) // run.chunk_rows)
-            task = bar.add_task(f"{chunks} chunks of ≤ {run.chunk_rows:,} rows on Dask", total=chunks + 2)
+            chunks = -(-len(overview.weight) // run.rows_per_chunk)
+            where = "on Dask" if run.backend == "dask" else "in this process"
+            task = bar.add_task(f"{chunks} chunks of ≤ {run.rows_per_chunk:,} rows {where}", total=chunks + 2)
 
             def chunk_done(done: int, total: int) -> None:
                 bar.update(task, completed=done, description=f"chunks done: {done}/{total}")
 
             detail = run.out / "detail.parquet"  # each chunk writes its part beside it; joined in order at the end
             summary = simulate_chunked(
-                source, chosen, compute=gigcover.compute, model=model, compare_to=compare_to, backend="dask",
-                scheduler=run.scheduler, chunk_rows=run.chunk_rows, replications=run.replications, seed=run.seed,
+                source, chosen, compute=gigcover.compute, model=model, compare_to=compare_to, backend=run.backend,
+                scheduler=run.scheduler, chunk_rows=run.rows_per_chunk, replications=run.replications, seed=run.seed,
                 projection=run.projection, progress=chunk_done, detail=detail,
             )  # fmt: skip
         bar.update(task, description="writing summary.csv, detail.parquet and report.html")
@@ -152,6 +182,18 @@ def _run(run: Run) -> Any:
         (run.out / "report.html").write_text(render(summary, context), encoding="utf-8")
         bar.update(task, advance=1, description="done")
     return summary
+
+
+def _more_rows_than(path: Path, rows: int) -> bool:
+    """Whether the population file holds more than `rows` rows (its Parquet footer says). False when the file
+    cannot be opened: the one-pass reader then names what is wrong with it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return bool(pq.ParquetFile(path).metadata.num_rows > rows)
+    except (pa.ArrowInvalid, OSError):
+        return False
 
 
 def _places(region: Any, model: Any) -> list[str]:
