@@ -191,16 +191,25 @@ class Behaviour(_Strict):
         costs = {
             item: np.where(voluntary[item], np.nan_to_num(np.asarray(worker_cost[item], float)), 0.0) for item in order
         }
+        divisor = np.where(income > 0, income, 0.0)
+        if self.bundling == "bundled":  # every item weighed by the same total: one curve for all
+            willing = self.willing(_share(sum(costs.values(), np.zeros(len(income))), divisor))
+            for item in order:
+                out[item] = np.where(voluntary[item], self.awareness[item] * willing, out[item])
+            return
         running = np.zeros(len(income))
-        total = sum(costs.values(), np.zeros(len(income)))
         for item in order:
             running = running + costs[item]
-            weighed = total if self.bundling == "bundled" else running
-            with np.errstate(divide="ignore", invalid="ignore"):
-                share = np.where(weighed > 0, weighed / np.where(income > 0, income, 0.0), 0.0)
-            share = np.where(np.isnan(share), np.inf, share)
-            p = self.awareness[item] * self.willing(share)
+            p = self.awareness[item] * self.willing(_share(running, divisor))
             out[item] = np.where(voluntary[item], p, out[item])
+
+
+def _share(cost: np.ndarray, income: np.ndarray) -> np.ndarray:
+    """Cost over income; 0 when there is no cost, infinite when there is a cost and no income."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share: np.ndarray = np.where(cost > 0, cost / income, 0.0)
+    share[np.isnan(share)] = np.inf
+    return share
 
 
 def validated(values: Mapping[str, Any], where: str) -> Behaviour:

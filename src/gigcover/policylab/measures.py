@@ -535,9 +535,12 @@ def _combine(
     take_up = behaviour.take_up(routes, worker_cost, income)
     totals = [np.zeros(n), np.zeros(n), np.zeros(n)]
     for item in ITEMS:
-        held = routes[item] != ROUTE_NONE
+        unheld = routes[item] == ROUTE_NONE
+        yearly = 12 * take_up[item]
         for k in range(3):
-            totals[k] += 12 * take_up[item] * np.where(held, np.nan_to_num(amounts[item][k]), 0.0)
+            amount = np.nan_to_num(amounts[item][k])  # a copy: the amounts are never changed in place
+            amount[unheld] = 0.0
+            totals[k] += np.multiply(yearly, amount, out=amount)
     levy = np.nan_to_num(_f(found, "occupational_injury_monthly_levy", n))
     orders = np.broadcast_to(np.asarray(inputs.get("monthly_orders", 0.0), dtype=float), (n,))
     in_fund = np.where(routes["injury"] == ROUTE_PLATFORM, take_up["injury"], 0.0)
