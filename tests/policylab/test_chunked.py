@@ -397,6 +397,14 @@ def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(tmp_path: Pat
             chunk_rows=10, detail=tmp_path / "out" / "detail.parquet",
         )  # fmt: skip
     assert not (tmp_path / "out").exists()
+    # a folder that was there stays, without a half-written detail.parquet (the first chunk's rows were written)
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(InputValueError, match="space_travel"):
+        simulate_chunked(
+            PopulationFile(tmp_path / "bad.parquet"), ["law-2026"], compute=gigcover.compute, replications=10,
+            chunk_rows=10, detail=tmp_path / "kept" / "detail.parquet",
+        )  # fmt: skip
+    assert list((tmp_path / "kept").iterdir()) == []
 
 
 def test_income_ties_fall_in_the_same_deciles_in_one_pass_and_in_chunks() -> None:

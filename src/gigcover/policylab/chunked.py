@@ -20,13 +20,17 @@ before the split, so a chunk's worker lands in the same group as in a single pas
 A population file (`PopulationFile`, what `gigcover simulate --backend dask` gives) is not read by the driver: it
 reads the few columns the whole-population groups need (`population_overview`), and each chunk reads its own rows
 from the Parquet row groups that hold them (and, for a generated file, their segments) where it runs — on a
-cluster, every worker must see the file at the same path. With `detail`, each chunk writes its rows of
+cluster, every worker must see the file at the same path. With `detail` on Dask, each chunk writes its rows of
 `detail.parquet` (one part per scenario, beside the file), and the driver joins the parts in the single pass's
-order (scenario by scenario, rows in order): the same table as `simulate` writes.
+order (scenario by scenario, rows in order): the same table as `simulate` writes. In this process (`local`) the
+chunks' rows are appended to the file as they come instead (chunk by chunk, scenario by scenario within a chunk:
+the same rows in another order, each with its `scenario` and `row`), so nothing is written twice — at 10 M
+workers the parts and their join took 50 s of a 90 s run.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -64,6 +68,7 @@ from gigcover.policylab.simulate import (
     read_population_rows,
     setup,
     write_tables,
+    writer_options,
 )
 from gigcover.policylab.timing import stage
 from gigcover.rules.coverage import Table2Cell
@@ -114,10 +119,45 @@ class DetailPart:
     def path(self, scenario: int) -> Path:
         return self.folder / f"{scenario:03d}-{self.chunk:07d}.parquet"
 
+    def write(self, scenario: int, table: Any) -> None:
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, self.path(scenario), **writer_options(table.schema))
+
+
+class DetailStream:
+    """detail.parquet of a run in this process: every chunk's rows appended as they come, to a file beside `path`
+    that takes its name when the run ends (`finish`) and is removed if it fails (`abandon`): never a half file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(path.name + ".partial")
+        self._writer: Any = None
+
+    def write(self, scenario: int, table: Any) -> None:
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.partial, table.schema, **writer_options(table.schema))
+        self._writer.write_table(table.cast(self._writer.schema))
+
+    def finish(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            os.replace(self.partial, self.path)
+
+    def abandon(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self.partial.unlink(missing_ok=True)
+
+
+DetailSink = DetailPart | DetailStream
+
 
 def chunk_aggregates(
     chunk: LabPopulation, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
-    detail: DetailPart | None = None,
+    detail: DetailSink | None = None,
 ) -> list[Aggregates]:  # fmt: skip
     """The chunk function: every scenario of the plan on one chunk → its aggregates (one per scenario, in order),
     and with `detail` its rows of detail.parquet written as parts. Runs in-process or on a Dask worker; it imports
@@ -140,15 +180,13 @@ def chunk_aggregates(
         with stage("aggregation"):
             out.append(aggregate(rows, plan.layout))
         if detail is not None:
-            import pyarrow.parquet as pq
-
-            pq.write_table(detail_table(rows), detail.path(index), compression="zstd")
+            detail.write(index, detail_table(rows))
     return out
 
 
 def file_chunk_aggregates(
     source: PopulationFile, start: int, stop: int, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
-    detail: DetailPart | None = None,
+    detail: DetailSink | None = None,
 ) -> list[Aggregates]:  # fmt: skip
     """`chunk_aggregates` on rows `start`…`stop` of a population file, read where the chunk runs. `fixed`: the
     whole-population groups of those rows in the file's order; the chunk holds its rows in the order the lab
@@ -204,20 +242,16 @@ def simulate_chunked(
     source = population if isinstance(population, PopulationFile) else whole
     if isinstance(population, PopulationFile):  # the chunks are the file's row ranges: its groups in file order
         fixed = in_file_order(fixed, np.asarray(whole.columns["row_number"], dtype=np.int64))
-    run = _run_local if backend == "local" else _run_dask
-    folder = None if detail is None else detail.with_name(detail.name + ".parts")
-    made = folder is not None and not folder.parent.exists()  # a failed run leaves no folder it made
+    made = detail is not None and not detail.parent.exists()  # a failed run leaves no folder it made
     try:
-        parts = run(source, fixed, plan, compute, bounds, folder, scheduler, client, progress)
-        if detail is not None and folder is not None:
-            join_detail(folder, len(chosen), len(bounds), detail)
+        if backend == "local":
+            parts = _run_local(source, fixed, plan, compute, bounds, detail, progress)
+        else:
+            parts = _run_dask(source, fixed, plan, compute, bounds, detail, scheduler, client, progress)
     except BaseException:
-        if made and folder is not None:
-            shutil.rmtree(folder.parent, ignore_errors=True)
+        if made and detail is not None:
+            shutil.rmtree(detail.parent, ignore_errors=True)
         raise
-    finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
     with stage("aggregation"):
         totals = combine(parts)
     records: list[tuple[str, str, str, float]] = []
@@ -308,12 +342,13 @@ Source = LabPopulation | PopulationFile
 
 
 def _tasks(
-    source: Source, fixed: Mapping[str, Grouping], bounds: Sequence[tuple[int, int]], folder: Path | None
-) -> Iterator[tuple[Callable[..., list[Aggregates]], tuple[Any, ...], DetailPart | None]]:
+    source: Source, fixed: Mapping[str, Grouping], bounds: Sequence[tuple[int, int]],
+    sink: Callable[[int], DetailSink | None],
+) -> Iterator[tuple[Callable[..., list[Aggregates]], tuple[Any, ...], DetailSink | None]]:  # fmt: skip
     """Per chunk: the function to run and its arguments (the rows themselves, or the file and the row range),
-    and where it writes its detail."""
+    and where it writes its detail (`sink(chunk)`)."""
     for index, (start, stop) in enumerate(bounds):
-        part = None if folder is None else DetailPart(folder, index)
+        part = sink(index)
         groups = _fixed_chunk(fixed, start, stop)
         if isinstance(source, PopulationFile):
             yield file_chunk_aggregates, (source, start, stop, groups), part
@@ -332,20 +367,46 @@ def join_detail(folder: Path, scenarios: int, chunks: int, path: Path) -> None:
 
 def _run_local(
     source: Source, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
-    bounds: Sequence[tuple[int, int]], folder: Path | None, scheduler: str | None, client: Any,
-    progress: ChunkDone | None,
+    bounds: Sequence[tuple[int, int]], detail: Path | None, progress: ChunkDone | None,
 ) -> list[list[Aggregates]]:  # fmt: skip
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+    stream = None
+    if detail is not None:
+        detail.parent.mkdir(parents=True, exist_ok=True)
+        stream = DetailStream(detail)
     parts = []
-    for done, (function, arguments, part) in enumerate(_tasks(source, fixed, bounds, folder), start=1):
-        parts.append(function(*arguments, plan, compute, part))
-        if progress:
-            progress(done, len(bounds))
+    try:
+        for done, (function, arguments, part) in enumerate(_tasks(source, fixed, bounds, lambda _: stream), start=1):
+            parts.append(function(*arguments, plan, compute, part))
+            if progress:
+                progress(done, len(bounds))
+    except BaseException:
+        if stream is not None:
+            stream.abandon()
+        raise
+    if stream is not None:
+        stream.finish()
     return parts
 
 
 def _run_dask(
+    source: Source, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
+    bounds: Sequence[tuple[int, int]], detail: Path | None, scheduler: str | None, client: Any,
+    progress: ChunkDone | None,
+) -> list[list[Aggregates]]:  # fmt: skip
+    """The chunks on a Dask cluster; with `detail`, each chunk writes its parts in `detail.parts/` where it runs
+    and the driver joins them (`join_detail`)."""
+    folder = None if detail is None else detail.with_name(detail.name + ".parts")
+    try:
+        parts = _on_dask(source, fixed, plan, compute, bounds, folder, scheduler, client, progress)
+        if detail is not None and folder is not None:
+            join_detail(folder, len(plan.scenarios), len(bounds), detail)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+    return parts
+
+
+def _on_dask(
     source: Source, fixed: Mapping[str, Grouping], plan: Plan, compute: Compute,
     bounds: Sequence[tuple[int, int]], folder: Path | None, scheduler: str | None, client: Any,
     progress: ChunkDone | None,
@@ -376,7 +437,9 @@ def _run_dask(
         shared = client.scatter(plan, broadcast=True)
         futures = [
             client.submit(function, *arguments, shared, compute, part, pure=False)
-            for function, arguments, part in _tasks(source, fixed, bounds, folder)
+            for function, arguments, part in _tasks(
+                source, fixed, bounds, lambda chunk: None if folder is None else DetailPart(folder, chunk)
+            )
         ]
         for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
             if progress:
