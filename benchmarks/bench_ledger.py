@@ -249,7 +249,7 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
     """New batches, stage by stage: ms a batch of each function of the ingest path (`STAGES`, timed around its
     calls), `rest` (the batch row, audit entry, results, commit), `client_cpu` (this process's CPU time a batch), and on
     PostgreSQL `server_cpu`: the CPU time of the batch's server process, read from /proc when the server runs on this
-    machine (else absent)."""
+    machine (else absent), and `wal_bytes_an_order`: the server's WAL written meanwhile (by every session), an order."""
     from gigcover.ledger import ingest, store
 
     modules = {"ingest": ingest, "store": store}
@@ -272,6 +272,7 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
         ingest_new(engine, platform, make_batches(200, 200, seed=99)[0])
         backend = _server_stat(engine)
         cpu_before = _cpu_seconds(backend)
+        wal_before = _wal_position(engine)
         for stage, (module, function) in STAGES.items():
             setattr(modules[module], function, timed(stage, originals[stage]))
         try:
@@ -283,6 +284,7 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
             for stage, (module, function) in STAGES.items():
                 setattr(modules[module], function, originals[stage])
         cpu_after = _cpu_seconds(backend)
+        wal_after = _wal_position(engine)
     named = sum(seconds for stage, seconds in totals.items() if stage != "rules")
     found = {stage: seconds * 1000 / len(batch_list) for stage, seconds in totals.items()}
     found["rest"] = (whole - named) * 1000 / len(batch_list)
@@ -290,7 +292,17 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
     found["client_cpu"] = client_cpu * 1000 / len(batch_list)
     if cpu_before is not None and cpu_after is not None:
         found["server_cpu"] = (cpu_after - cpu_before) * 1000 / len(batch_list)
+    if wal_before is not None and wal_after is not None:
+        found["wal_bytes_an_order"] = (wal_after - wal_before) / sum(map(len, batch_list))
     return found
+
+
+def _wal_position(engine: Engine) -> int | None:
+    """PostgreSQL: the server's current WAL position in bytes (None on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn").scalar_one())
 
 
 def _server_stat(engine: Engine) -> Path | None:
