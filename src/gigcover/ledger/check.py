@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, lite
 
 from gigcover.ledger.levies import posted_levies, statement_rows
 from gigcover.ledger.schema import Account, claim_postings, claims, covered_days, orders, postings
+from gigcover.ledger.store import LEG_ACCOUNTS
 
 
 @dataclass(frozen=True)
@@ -68,17 +69,18 @@ def _unbalanced(connection: Connection) -> list[Breach]:
 GroupKey = tuple[int, int, str, str, dt.date]
 """An account group of postings: batch, platform, province, industry, first day of the month."""
 
-LEGS = (Account.PLATFORM_PAYABLE, Account.WORKER_SHARE, Account.GOVERNMENT_SHARE, Account.FUND)
-
 
 def _order_postings(connection: Connection) -> list[Breach]:
+    """Each account group whose postings differ from the sums of its covered orders' amounts (either side may be
+    missing: postings without orders, orders without postings)."""
     posted, owed = _posted_by_group(connection), _owed_by_group(connection)
     nothing = (0, 0, 0, 0)
     return [
         Breach(
             "order_postings",
             f"batch {key[0]} platform {key[1]} province {key[2]} {key[3]} {key[4]:%Y-%m}: postings "
-            f"{_legs_text(posted.get(key, nothing))}, its orders' amounts from the rules {_legs_text(owed.get(key, nothing))}",
+            f"{_legs_text(posted.get(key, nothing))}, its orders' amounts from the rules "
+            f"{_legs_text(owed.get(key, nothing))}",
         )
         for key in sorted(set(posted) | set(owed))
         if posted.get(key, nothing) != owed.get(key, nothing)
@@ -97,7 +99,7 @@ def _posted_by_group(connection: Connection) -> dict[GroupKey, tuple[int, ...]]:
         return func.sum(case((postings.c.account == account.value, side), else_=literal(0)))
 
     keys = (postings.c.batch_id, postings.c.platform_id, postings.c.province, postings.c.industry, postings.c.month)
-    rows = connection.execute(select(*keys, *(leg(account) for account in LEGS)).group_by(*keys))
+    rows = connection.execute(select(*keys, *(leg(account) for account in LEG_ACCOUNTS)).group_by(*keys))
     return {(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4]): tuple(int(v) for v in r[5:]) for r in rows}
 
 
