@@ -6,7 +6,8 @@ Prints, per database and batch size:
 2. replayed batches: the same batches again (every order a duplicate: validated, fingerprinted, looked up, nothing
    written);
 3. the peer: the first slice's ingest path (kept below, only here: per-order pydantic validation, SQLAlchemy
-   multi-row INSERTs with RETURNING, per-row postings), on the same orders in a database of its own;
+   multi-row INSERTs with RETURNING, postings summed per account group order by order), on the same orders in a
+   database of its own;
 4. where the time goes in new batches: each function of the ingest path timed (`STAGES`: validation, hashes and
    fingerprints, pricing and the rules in it, the duplicate lookup, workers, orders, postings, covered days; the rest)
    and, on a PostgreSQL server on this machine, its server process's CPU time a batch;
@@ -66,7 +67,7 @@ RESTORED_KEYS = (
     "ALTER TABLE orders ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
     "ALTER TABLE orders ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE postings ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
-    "ALTER TABLE postings ADD FOREIGN KEY (order_ref, cover_day, province) REFERENCES orders (id, cover_day, province)",
+    "ALTER TABLE postings ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE covered_days ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
 )
@@ -155,7 +156,8 @@ def snapshot(engine: Engine) -> dict[str, Any]:
                 " FROM orders o JOIN workers w ON w.id = o.worker_id"
             ),
             "postings": rows(
-                "SELECT o.order_id, p.account, p.debit_fen, p.credit_fen FROM postings p JOIN orders o ON o.id = p.order_ref"
+                "SELECT b.accepted, p.platform_id, p.province, p.industry, p.month, p.account, p.debit_fen, p.credit_fen"
+                " FROM postings p JOIN batches b ON b.id = p.batch_id"
             ),
             "covered_days": rows(
                 "SELECT w.id_hash, c.day, c.platform_id, c.orders FROM covered_days c JOIN workers w ON w.id = c.worker_id"
@@ -245,8 +247,9 @@ STAGES = {  # stage: (module, function) of the ingest path, each timed around it
 
 def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, float]:
     """New batches, stage by stage: ms a batch of each function of the ingest path (`STAGES`, timed around its
-    calls), `rest` (the batch row, audit entry, results, commit), and on PostgreSQL `server_cpu`: the CPU time of the
-    batch's server process, read from /proc when the server runs on this machine (else absent)."""
+    calls), `rest` (the batch row, audit entry, results, commit), `client_cpu` (this process's CPU time a batch), and on
+    PostgreSQL `server_cpu`: the CPU time of the batch's server process, read from /proc when the server runs on this
+    machine (else absent), and `wal_bytes_an_order`: the server's WAL written meanwhile (by every session), an order."""
     from gigcover.ledger import ingest, store
 
     modules = {"ingest": ingest, "store": store}
@@ -269,24 +272,37 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
         ingest_new(engine, platform, make_batches(200, 200, seed=99)[0])
         backend = _server_stat(engine)
         cpu_before = _cpu_seconds(backend)
+        wal_before = _wal_position(engine)
         for stage, (module, function) in STAGES.items():
             setattr(modules[module], function, timed(stage, originals[stage]))
         try:
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.process_time()
             for batch in batch_list:
                 ingest_new(engine, platform, batch)
-            whole = time.perf_counter() - t0
+            whole, client_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         finally:
             for stage, (module, function) in STAGES.items():
                 setattr(modules[module], function, originals[stage])
         cpu_after = _cpu_seconds(backend)
+        wal_after = _wal_position(engine)
     named = sum(seconds for stage, seconds in totals.items() if stage != "rules")
     found = {stage: seconds * 1000 / len(batch_list) for stage, seconds in totals.items()}
     found["rest"] = (whole - named) * 1000 / len(batch_list)
     found["batch"] = whole * 1000 / len(batch_list)
+    found["client_cpu"] = client_cpu * 1000 / len(batch_list)
     if cpu_before is not None and cpu_after is not None:
         found["server_cpu"] = (cpu_after - cpu_before) * 1000 / len(batch_list)
+    if wal_before is not None and wal_after is not None:
+        found["wal_bytes_an_order"] = (wal_after - wal_before) / sum(map(len, batch_list))
     return found
+
+
+def _wal_position(engine: Engine) -> int | None:
+    """PostgreSQL: the server's current WAL position in bytes (None on SQLite)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn").scalar_one())
 
 
 def _server_stat(engine: Engine) -> Path | None:
@@ -397,7 +413,7 @@ def main() -> None:
 # (gigcover/ledger/ingest.py before the bulk path: the same contract, one order at a time)
 LOOKUP_CHUNK = 1_000
 PG_TABLES = MetaData()
-for _table in (orders, postings):  # 0005: on PostgreSQL with the province each month is sub-partitioned by
+for _table in (orders,):  # 0005: on PostgreSQL with the province each month is sub-partitioned by
     Table(_table.name, PG_TABLES, *(Column(c.name, c.type, primary_key=c.primary_key) for c in _table.columns),
           Column("province", String(2)))  # fmt: skip
 
@@ -599,14 +615,14 @@ def _write(
         ).scalar_one()
     )
     worker_ids = _worker_ids(connection, sorted({p.id_hash for p in new}))
-    order_refs = _insert_orders(connection, platform_id, batch_id, new, amounts, worker_ids)
+    _insert_orders(connection, platform_id, batch_id, new, amounts, worker_ids)
     if connection.dialect.name == "postgresql":  # 0004: the idempotency key beside the partitioned orders
         keys = [{"platform_id": platform_id, "order_id": p.order.order_id, "payload_hash": p.payload_hash,
                  "cover_day": p.order.cover_day} for p in new]  # fmt: skip
         connection.execute(
             text("INSERT INTO order_keys VALUES (:platform_id, :order_id, :payload_hash, :cover_day)"), keys
         )
-    _insert_postings(connection, batch_id, order_refs, [(p.order.cover_day, p.order.region[:2]) for p in new], amounts)
+    _insert_postings(connection, platform_id, batch_id, new, amounts)
     _add_covered_days(connection, platform_id, new, amounts, worker_ids)
     record(
         connection,
@@ -678,42 +694,35 @@ def _insert_orders(
 
 
 def _insert_postings(
-    connection: Connection,
-    batch_id: int,
-    order_refs: list[int],
-    days: list[tuple[dt.date, str]],
-    amounts: OrderAmounts,
+    connection: Connection, platform_id: int, batch_id: int, new: list[_Prepared], amounts: OrderAmounts
 ) -> None:
-    """Double entry per covered order: each payer's share debited, the levy credited to the fund (zero legs omitted)."""
-    rows: list[dict[str, Any]] = []
-    for i, ref in enumerate(order_refs):
+    """Double entry per account group (0006), read order by order: each covered order's payers' shares added to its
+    group's debits and its levy to the group's credit to the fund; zero sums omitted."""
+    groups: dict[tuple[str, str, dt.date], list[int]] = {}
+    for i, p in enumerate(new):
         if not amounts.covered[i] or amounts.levy[i] == 0:
             continue
-        legs = (
-            (Account.PLATFORM_PAYABLE, int(amounts.platform[i]), 0),
-            (Account.WORKER_SHARE, int(amounts.worker[i]), 0),
-            (Account.GOVERNMENT_SHARE, int(amounts.government[i]), 0),
-            (Account.FUND, 0, int(amounts.levy[i])),
-        )
-        rows.extend(
-            _posting(batch_id, ref, days[i][0], account, debit, credit)
-            | ({"province": days[i][1]} if connection.dialect.name == "postgresql" else {})
-            for account, debit, credit in legs
-            if debit or credit
-        )
+        group = groups.setdefault((p.order.region[:2], p.order.industry, p.order.cover_day.replace(day=1)), [0] * 4)
+        for leg, fen in enumerate((amounts.platform[i], amounts.worker[i], amounts.government[i], amounts.levy[i])):
+            group[leg] += int(fen)
+    accounts = (Account.PLATFORM_PAYABLE, Account.WORKER_SHARE, Account.GOVERNMENT_SHARE, Account.FUND)
+    rows = [
+        {
+            "batch_id": batch_id,
+            "platform_id": platform_id,
+            "province": province,
+            "industry": industry,
+            "month": month,
+            "account": account.value,
+            "debit_fen": 0 if account is Account.FUND else fen,
+            "credit_fen": fen if account is Account.FUND else 0,
+        }
+        for (province, industry, month), sums in sorted(groups.items())
+        for account, fen in zip(accounts, sums, strict=True)
+        if fen
+    ]
     if rows:
-        _insert_many(connection, PG_TABLES.tables["postings"] if "province" in rows[0] else postings, rows)
-
-
-def _posting(batch_id: int, order_ref: int, day: dt.date, account: Account, debit: int, credit: int) -> dict[str, Any]:
-    return {
-        "batch_id": batch_id,
-        "order_ref": order_ref,
-        "cover_day": day,
-        "account": account.value,
-        "debit_fen": debit,
-        "credit_fen": credit,
-    }
+        _insert_many(connection, postings, rows)
 
 
 def _add_covered_days(

@@ -244,9 +244,9 @@ def ledger_summary(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             " WHERE o.covered = 1 GROUP BY p.name, substr(o.region, 1, 2), o.industry"
         ),
         "fund credits by platform, province, industry (postings)": (
-            "SELECT p.name, substr(o.region, 1, 2), o.industry, sum(s.credit_fen) FROM postings s"
-            " JOIN orders o ON o.id = s.order_ref JOIN platforms p ON p.id = o.platform_id"
-            " WHERE s.account = 'occupational_injury_fund' GROUP BY p.name, substr(o.region, 1, 2), o.industry"
+            "SELECT p.name, s.province, s.industry, sum(s.credit_fen) FROM postings s"
+            " JOIN platforms p ON p.id = s.platform_id"
+            " WHERE s.account = 'occupational_injury_fund' GROUP BY p.name, s.province, s.industry"
         ),
         "covered days": (
             "SELECT w.id_hash, c.day, p.name, c.orders FROM covered_days c JOIN workers w ON w.id = c.worker_id"

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, func, insert, select, text, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from gigcover.ledger import ingest as ingest_module
@@ -45,13 +45,29 @@ def counts(engine: Engine) -> dict[str, int]:
 
 
 def legs(engine: Engine, order_id: str) -> set[tuple[str, int, int]]:
+    """The postings of the order's account group: its batch, province, industry and month (0006)."""
     with engine.connect() as connection:
+        recorded = connection.execute(select(orders).where(orders.c.order_id == order_id)).one()
         rows = connection.execute(
-            select(postings.c.account, postings.c.debit_fen, postings.c.credit_fen)
-            .join(orders, orders.c.id == postings.c.order_ref)
-            .where(orders.c.order_id == order_id)
+            select(postings.c.account, postings.c.debit_fen, postings.c.credit_fen).where(
+                postings.c.batch_id == recorded.batch_id,
+                postings.c.province == recorded.region[:2],
+                postings.c.industry == recorded.industry,
+                postings.c.month == recorded.cover_day.replace(day=1),
+            )
         )
         return {(row.account, row.debit_fen, row.credit_fen) for row in rows}
+
+
+def amounts(engine: Engine, order_id: str) -> tuple[int, int, int, int]:
+    """The order's own amounts as recorded on it: levy, platform, worker and government shares (fen)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(orders.c.levy_fen, orders.c.platform_fen, orders.c.worker_fen, orders.c.government_fen).where(
+                orders.c.order_id == order_id
+            )
+        ).one()
+    return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 # -- amounts, worked by hand from the parameters ----------------------------------------------------------------
@@ -281,35 +297,38 @@ def test_a_mixed_batch_keeps_every_invariant(engine: Engine, meituan: int, compu
 
 
 def test_check_finds_planted_breaches(engine: Engine, meituan: int, compute: Compute, hasher: IdHasher) -> None:
-    result = ingest(engine, meituan, [order("A1"), order("A2"), order("A3")], compute, hasher)
+    first = ingest(engine, meituan, [order("A1"), order("A2"), order("A3")], compute, hasher)
+    second = ingest(engine, meituan, [order("B1")], compute, hasher)
     with engine.begin() as connection:
-        a1, a2, a3 = (
-            connection.execute(select(orders.c.id).where(orders.c.order_id == o)).scalar_one()
-            for o in ("A1", "A2", "A3")
-        )
         connection.execute(
-            update(postings).where(postings.c.order_ref == a1, postings.c.credit_fen > 0).values(credit_fen=8)
-        )  # unbalanced, and not the rules' amount
-        connection.execute(postings.delete().where(postings.c.order_ref == a2))  # an order without postings
-        # PostgreSQL's postings carry their order's province (0005): the posting is planted in A3's (Shanghai)
-        province = ("", "") if engine.dialect.name == "sqlite" else (", province", ", '31'")
-        connection.execute(
-            text(
-                f"INSERT INTO postings (batch_id, order_ref, account, debit_fen, credit_fen, cover_day{province[0]}) "
-                f"VALUES (:batch, :a3, 'worker_share', 2, 0, :day{province[1]})"
-            ),
-            {"batch": result.batch_id, "a3": a3, "day": dt.date(2025, 9, 1)},
+            update(postings)
+            .where(postings.c.batch_id == first.batch_id, postings.c.credit_fen > 0)
+            .values(credit_fen=postings.c.credit_fen + 1)
+        )  # unbalanced, and not the sum of the orders' amounts
+        connection.execute(postings.delete().where(postings.c.batch_id == second.batch_id))  # orders without postings
+        connection.execute(  # postings without orders: no ride-hailing order in the first batch
+            insert(postings).values(
+                batch_id=first.batch_id,
+                platform_id=meituan,
+                province="31",
+                industry="ride_hailing",
+                month=dt.date(2025, 9, 1),
+                account="worker_share",
+                debit_fen=2,
+                credit_fen=0,
+            )
         )
         connection.execute(update(covered_days).values(orders=5))
     breaches = check(engine)
     found = {(b.invariant, b.detail.split(":")[0]) for b in breaches}
-    assert ("balanced", f"batch {result.batch_id}") in found
+    assert ("balanced", f"batch {first.batch_id}") in found
     assert ("balanced", "all postings") in found
-    assert ("order_postings", f"platform {meituan} order A1") in found
-    assert ("order_postings", f"platform {meituan} order A2") in found
-    assert ("order_postings", f"platform {meituan} order A3") in found
+    group = f"platform {meituan} province 31"
+    assert ("order_postings", f"batch {first.batch_id} {group} food_delivery 2025-09") in found
+    assert ("order_postings", f"batch {second.batch_id} {group} food_delivery 2025-09") in found
+    assert ("order_postings", f"batch {first.batch_id} {group} ride_hailing 2025-09") in found
     assert any(b.invariant == "covered_days" for b in breaches)
-    assert any("no postings" in b.detail for b in breaches)
+    assert any("fund 0 credited (fen), its orders' amounts from the rules" in b.detail for b in breaches)
 
 
 # -- platforms and the audit log -----------------------------------------------------------------------------------
@@ -353,7 +372,9 @@ def test_one_rules_call_per_batch_with_each_day_and_place(
     assert len(calls) == 1  # each distinct (industry, day, place) once, in the order they first occur
     assert [str(d) for d in calls[0]["date"]] == ["2025-09-01", "2025-06-30"]
     assert list(calls[0]["region"]) == ["310000", "440300"]
-    assert legs(engine, "A3") == legs(engine, "A1") == {("platform_payable", 7, 0), ("occupational_injury_fund", 0, 7)}
+    assert amounts(engine, "A3") == amounts(engine, "A1") == (7, 7, 0, 0)
+    # A1 and A3 share an account group (batch, Shanghai, food delivery, 2025-09): its postings carry their sum
+    assert legs(engine, "A1") == {("platform_payable", 14, 0), ("occupational_injury_fund", 0, 14)}
     ingest_batch(engine, meituan, batch, compute=counting, hasher=hasher, now=NOW)
     assert len(calls) == 1  # a batch of duplicates asks the rules nothing
 

@@ -58,14 +58,12 @@ def test_a_months_orders_land_in_that_months_partitions(engine: Engine, compute:
     ingest(engine, platform, [order("NOV", **NOVEMBER)], compute, hasher)
     assert homes(engine, "orders", "order_id")["NOV"] == "orders_y2025m11_p31"
     with engine.connect() as connection:
-        posted = connection.execute(
-            text("SELECT o.order_id, p.tableoid::regclass::text FROM postings p JOIN orders o ON o.id = p.order_ref")
-        ).all()
+        posted = connection.execute(text("SELECT month, tableoid::regclass::text FROM postings")).all()
         days = connection.execute(text("SELECT day, tableoid::regclass::text FROM covered_days")).all()
-    assert {(o, p) for o, p in posted} == {
-        ("AUG", "postings_y2025m08_p31"),
-        ("SEP", "postings_y2025m09_p31"),
-        ("NOV", "postings_y2025m11_p31"),
+    assert {(str(month), p) for month, p in posted} == {  # each month's postings (0006: a group's) in its month
+        ("2025-08-01", "postings_y2025m08_p31"),
+        ("2025-09-01", "postings_y2025m09_p31"),
+        ("2025-11-01", "postings_y2025m11_p31"),
     }
     assert sorted((str(d), p) for d, p in days) == [
         ("2025-08-31", "covered_days_y2025m08"),
@@ -113,17 +111,13 @@ def test_check_names_each_broken_reference(engine: Engine, compute: Compute, has
         worker_b = connection.execute(text("SELECT worker_id FROM orders WHERE order_id = 'A2'")).scalar_one()
         connection.execute(text("UPDATE orders SET worker_id = 999999 WHERE order_id = 'A2'"))
         connection.execute(text("UPDATE covered_days SET worker_id = 999999 WHERE worker_id = :w"), {"w": worker_b})
-        connection.execute(
-            text(
-                "UPDATE postings SET order_ref = 888888 WHERE order_ref = (SELECT id FROM orders WHERE order_id = 'A1')"
-            )
-        )
+        connection.execute(text("UPDATE postings SET batch_id = 888888"))
         connection.commit()
         if engine.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA foreign_keys = ON")
     details = {b.detail for b in check(engine) if b.invariant == "references"}
     assert f"order without its worker: {platform} A2" in details
-    assert any(d.startswith("posting without its order (in its batch and day)") for d in details)
+    assert any(d.startswith("posting without its batch (of its platform): ") for d in details)
     assert "covered day without its worker or platform: 999999 2025-09-01" in details
 
 
@@ -189,7 +183,7 @@ def test_a_ledger_of_0003_is_carried_over_into_partitions(
                 "GROUP BY worker_id, cover_day, platform_id"
             )
         )
-    migrate(engine)
+    migrate(engine, "0005")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
         got = connection.execute(text("SELECT o.order_id, p.cover_day FROM postings p JOIN orders o "
@@ -197,6 +191,18 @@ def test_a_ledger_of_0003_is_carried_over_into_partitions(
     assert sorted((o, str(d)) for o, d in got) == [
         ("o1", "2025-08-31"), ("o1", "2025-08-31"), ("o2", "2025-09-01"), ("o2", "2025-09-01"),
     ]  # fmt: skip
+    migrate(engine)  # 0006: the postings summed per batch, province, industry, month and account
+    with engine.connect() as connection:
+        groups = connection.execute(text("SELECT batch_id, platform_id, province, industry, month, account, "
+                                         "debit_fen, credit_fen FROM postings ORDER BY month, account")).all()  # fmt: skip
+    batch = groups[0][0]
+    assert [(*row[1:4], str(row[4]), *row[5:]) for row in groups] == [
+        (platform, "31", "food_delivery", "2025-08-01", "occupational_injury_fund", 0, 7),
+        (platform, "31", "food_delivery", "2025-08-01", "platform_payable", 7, 0),
+        (platform, "31", "food_delivery", "2025-09-01", "occupational_injury_fund", 0, 18),
+        (platform, "31", "food_delivery", "2025-09-01", "platform_payable", 18, 0),
+    ]
+    assert {row[0] for row in groups} == {batch}
     assert check(engine) == []
     if engine.dialect.name == "postgresql":
         assert homes(engine, "orders", "order_id") == {"o1": "orders_y2025m08_p31", "o2": "orders_y2025m09_p31"}

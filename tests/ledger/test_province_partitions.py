@@ -76,11 +76,9 @@ def test_two_provinces_of_one_month_land_in_their_two_sub_partitions(
         ("SH", "orders_y2025m08_p31"),
         ("SZ", "orders_y2025m08_p44"),
     }
-    # each order's postings sit in its own (month, province)
-    posted = homes(
-        engine, "SELECT o.order_id, p.tableoid::regclass FROM postings p JOIN orders o ON o.id = p.order_ref"
-    )
-    assert posted == {("SH", "postings_y2025m08_p31"), ("SZ", "postings_y2025m08_p44")}
+    # each province's postings (0006: its account group's) sit in its own (month, province)
+    posted = homes(engine, "SELECT province, tableoid::regclass FROM postings")
+    assert posted == {("31", "postings_y2025m08_p31"), ("44", "postings_y2025m08_p44")}
     # only the provinces that appeared have sub-partitions, each under its month
     assert parents(engine, "orders") == {
         "orders_y2025m08_p31": "orders_y2025m08",
@@ -97,14 +95,13 @@ def test_two_provinces_of_one_month_land_in_their_two_sub_partitions(
     with engine.connect() as connection:
         assert partitions.existing_provinces(connection) == {(dt.date(2025, 8, 1), "31"), (dt.date(2025, 8, 1), "44")}
     assert check(engine) == []
-    with (
-        engine.begin() as connection
-    ):  # a Shanghai order's postings misfiled under Guangdong: `ledger check` names them
-        sh = connection.execute(text("SELECT id FROM orders WHERE order_id = 'SH'")).scalar_one()
-        connection.execute(text("UPDATE postings SET province = '44' WHERE order_ref = :sh"), {"sh": sh})
-    misfiled = {b.detail for b in check(engine) if b.invariant == "references"}
-    assert misfiled and all(d.startswith("posting filed under another province than its order") for d in misfiled)
-    assert all(d.endswith(f" {sh}") for d in misfiled)
+    with engine.begin() as connection:  # Shanghai's postings misfiled under Guangdong: `ledger check` names both groups
+        connection.execute(text("UPDATE postings SET province = '44' WHERE province = '31'"))
+    misfiled = {b.detail.split(":")[0] for b in check(engine) if b.invariant == "order_postings"}
+    assert {group.split(" province ")[1] for group in misfiled} == {
+        "31 food_delivery 2025-08",
+        "44 food_delivery 2025-08",
+    }
 
 
 def test_an_order_resent_with_another_region_is_a_conflict_and_nothing_is_written(
@@ -240,7 +237,7 @@ def test_a_ledger_of_0004_is_moved_into_province_sub_partitions(
     with engine.connect() as connection:
         fund_0004 = connection.execute(text("SELECT sum(credit_fen) FROM postings")).scalar_one()
     before = counts(engine)
-    migrate(engine)
+    migrate(engine, "0005")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
         assert connection.execute(text("SELECT sum(credit_fen) FROM postings")).scalar_one() == fund_0004 == 41
@@ -259,6 +256,16 @@ def test_a_ledger_of_0004_is_moved_into_province_sub_partitions(
         ("o2", "postings_y2025m08_p44"),
         ("o3", "postings_y2025m09_p50"),
         ("o4", "postings_y2025m09_p31"),
+    }
+    migrate(engine)  # 0006: one order per account group here, so as many postings, each in its (month, province)
+    assert counts(engine) == before
+    assert homes(
+        engine, "SELECT province || ':' || credit_fen, tableoid::regclass FROM postings WHERE credit_fen > 0"
+    ) == {
+        ("31:7", "postings_y2025m08_p31"),
+        ("44:11", "postings_y2025m08_p44"),
+        ("50:18", "postings_y2025m09_p50"),
+        ("31:5", "postings_y2025m09_p31"),
     }
     assert homes(engine, "SELECT day, tableoid::regclass FROM covered_days") == {
         ("2025-08-20", "covered_days_y2025m08"),

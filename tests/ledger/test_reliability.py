@@ -101,7 +101,11 @@ def _assert_ledger_is_exactly(
         fund = connection.execute(select(func.coalesce(func.sum(postings.c.credit_fen), 0))).scalar_one()
         legs = (
             connection.execute(
-                select(func.count()).select_from(postings).group_by(postings.c.order_ref, postings.c.account)
+                select(func.count())
+                .select_from(postings)
+                .group_by(
+                    postings.c.batch_id, postings.c.province, postings.c.industry, postings.c.month, postings.c.account
+                )
             )
             .scalars()
             .all()
@@ -118,7 +122,7 @@ def _assert_ledger_is_exactly(
         )
     assert recorded == owed  # every order once, each with what the rules say it owes
     assert fund == sum(owed.values())
-    assert set(legs) <= {1}  # no order posted twice to an account
+    assert set(legs) <= {1}  # no account group posted twice to an account (each order once: `check`)
     assert days == _expected_days(hasher, every_order, owed)
     assert check(engine) == []
 

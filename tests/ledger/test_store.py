@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 
 from gigcover.ledger import store
 from gigcover.ledger.check import check
+from gigcover.ledger.contract import OrderColumns
 from gigcover.ledger.contributions import Compute, OrderAmounts
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import ingest_batch
@@ -46,19 +47,56 @@ def amounts_of(rows: list[tuple[bool, int, int, int]]) -> OrderAmounts:
     )
 
 
-@given(st.lists(ORDER, max_size=40))
-def test_postings_are_each_orders_legs_in_order_with_zero_legs_left_out(rows: list[tuple[bool, int, int, int]]) -> None:
-    amounts = amounts_of(rows)
-    legs = store.postings_of(amounts)
-    expected = []
-    for row, (covered, *shares) in enumerate(rows):
-        levy = sum(shares)
-        if not covered or levy == 0:
-            continue
-        expected += [(row, leg, fen, 0) for leg, fen in enumerate(shares) if fen]
-        expected.append((row, 3, 0, levy))  # the fund credited the levy
+# where an order is: a region, an industry and a CST day (two months), each from a few
+PLACE = st.tuples(
+    st.sampled_from(["310000", "310104", "440300", "500000"]),
+    st.sampled_from(["food_delivery", "ride_hailing"]),
+    st.sampled_from(["2025-08-31", "2025-09-01", "2025-09-30"]),
+)
+
+
+def columns_of(places: list[tuple[str, str, str]]) -> OrderColumns:
+    accepted = np.array([f"{day}T04:00:00" for _, _, day in places], dtype="datetime64[us]")  # noon CST
+    return OrderColumns(
+        order_id=[f"o{i}" for i in range(len(places))],
+        worker_id_number=[WORKER_A] * len(places),
+        industry=[industry for _, industry, _ in places],
+        region=[region for region, _, _ in places],
+        accepted_at=accepted,
+        completed_at=accepted,
+    )
+
+
+@given(st.lists(st.tuples(ORDER, PLACE), max_size=40))
+def test_postings_sum_each_groups_orders_legs_with_zero_legs_left_out(
+    rows: list[tuple[tuple[bool, int, int, int], tuple[str, str, str]]],
+) -> None:
+    amounts = amounts_of([row for row, _ in rows])
+    legs = store.postings_of(columns_of([place for _, place in rows]), amounts)
+    sums: dict[tuple[str, str, str], list[int]] = {}
+    for (covered, platform, worker, government), (region, industry, day) in rows:  # per order, as posted per order
+        levy = platform + worker + government
+        if covered and levy:
+            group = sums.setdefault((region[:2], industry, day[:7] + "-01"), [0, 0, 0, 0])
+            for leg, fen in enumerate((platform, worker, government, levy)):
+                group[leg] += fen
+    expected = [
+        (*group, leg, 0 if leg == 3 else fen, fen if leg == 3 else 0)
+        for group, legs_fen in sorted(sums.items())
+        for leg, fen in enumerate(legs_fen)
+        if fen
+    ]
+    months = [str(month) for month in legs.month.tolist()]
     found = list(
-        zip(legs.order_row.tolist(), legs.leg.tolist(), legs.debit_fen.tolist(), legs.credit_fen.tolist(), strict=True)
+        zip(
+            legs.province,
+            legs.industry,
+            months,
+            legs.leg.tolist(),
+            legs.debit_fen.tolist(),
+            legs.credit_fen.tolist(),
+            strict=True,
+        )
     )
     assert found == expected
     assert int(legs.debit_fen.sum()) == int(legs.credit_fen.sum()) == int(amounts.levy[amounts.covered].sum())
@@ -83,7 +121,7 @@ def test_covered_days_count_each_workers_covered_orders_per_day_in_worker_then_d
 def test_a_batch_sent_in_several_copy_chunks_is_recorded_whole(
     engine: Engine, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "COPY_CHUNK_ROWS", 3)  # PostgreSQL: 10 orders, 17 postings in chunks of 3 rows
+    monkeypatch.setattr(store, "COPY_CHUNK_ROWS", 3)  # PostgreSQL: 10 orders and their keys in chunks of 3 rows
     platform = add_platform(engine, "美团", "meituan").id
     other_worker = id_number("50010319950615789")
     batch: list[dict[str, Any]] = [

@@ -391,7 +391,7 @@ def get_levies(
     platform_id: Annotated[int | None, Query(description="admin: one platform only", ge=1, le=MAX_ID)] = None,
 ) -> Any:
     """A platform sees its own rows; an admin every platform's (or one). `amount_fen` is the sum of the orders'
-    per-order postings, so the statement reconciles to the fen with the ledger; see `rounding`."""
+    per-order levies, which the fund's postings equal to the fen; see `rounding`."""
     if principal.role is Role.PLATFORM:
         if platform_id is not None and platform_id != principal.platform_id:
             raise HTTPException(403, "a platform reads its own levies only")

@@ -11,11 +11,14 @@
   batch that loses a race to a concurrent batch with the same new orders (or a deadlock) is retried from the start,
   where it finds them recorded.
 - Bulk writes (`store`), nothing just written read back: each new order's row id is known before it is written, so
-  its postings and its worker's covered day are derived with it. SQLite: the orders by one `executemany`, postings and
-  covered days by one INSERT … SELECT each over the new rowids (in-process). PostgreSQL: `COPY` straight into
-  `order_keys`, `orders` and `postings` (partitioned; COPY routes the rows), covered days upserted from arrays.
-- Postings: for each covered order, each payer's share is debited to its account (platform payable 平台应缴, worker
-  share 个人应缴, government share 财政补贴) and the levy credited to the occupational-injury fund (职业伤害保障基金).
+  its worker's covered day is derived with it. SQLite: the orders by one `executemany`, covered days by one INSERT …
+  SELECT over the new rowids (in-process). PostgreSQL: `COPY` straight into `order_keys` and `orders` (partitioned;
+  COPY routes the rows), covered days upserted from arrays.
+- Postings (migration 0006): each order's amounts are recorded once, on its `orders` row; double entry is per batch
+  and account group — for each (province, industry, month) of the batch's covered orders, each payer's shares summed
+  and debited to its account (platform payable 平台应缴, worker share 个人应缴, government share 财政补贴) and the
+  levies summed and credited to the occupational-injury fund (职业伤害保障基金). `ledger check` holds each group's
+  postings to its orders' amounts, to the fen.
 - Covered days (按日参保): a worker is covered on each CST day on which they accepted a covered order on any platform;
   `covered_days` counts their orders per platform per day.
 """
@@ -271,7 +274,7 @@ def _write(
     )
     workers = store.worker_ids(connection, new_orders.id_hash)
     order_refs = store.insert_orders(connection, new_orders, workers)
-    store.insert_postings(connection, new_orders, order_refs)
+    store.insert_postings(connection, new_orders)
     store.add_covered_days(connection, new_orders, order_refs, workers)
     record(
         connection,

@@ -5,10 +5,11 @@ its covered orders (orders in the pilot at their place and day), the base amount
 floating ratio and the amount due.
 
 **Rounding, and why per order.** Each order's levy is the rules' amount for one order (`monthly_orders` = 1), rounded
-to the fen by `money.rounding_rule` (half-up) and posted on its own; a row's `amount_fen` is the sum of its orders'
-postings, so the statement reconciles to the fen with the postings (`ledger check`). Per order, because the ledger
-is per order (每单必保): an order's amount is fixed when it is posted and does not depend on which other orders of the
-month arrive later, in which batch, or whether a batch is retried. The law's formula for a month is
+to the fen by `money.rounding_rule` (half-up) and recorded on the order; a row's `amount_fen` is the sum of its
+orders' levies. The fund's postings (per batch and account group, migration 0006) are sums of the same per-order
+amounts, so the statement reconciles to the fen with the postings (`ledger check`). Per order, because the ledger
+is per order (每单必保): an order's amount is fixed when it is recorded and does not depend on which other orders of
+the month arrive later, in which batch, or whether a batch is retried. The law's formula for a month is
 Σ orders × base × (1 + ratio), rounded once; where a ratio leaves a fraction of a fen per order (0.07 × 1.15 =
 0.0805 yuan) the two differ by up to half a fen per order. Each row shows the month's formula from the rules
 (`month_formula_fen`) and the difference, and the statement warns where rounding changed an order's amount, and
@@ -30,8 +31,9 @@ from gigcover.ledger.schema import Account, orders, platforms, postings
 
 MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])$")
 ROUNDING = (
-    "per order: each order's levy is the rules' amount for one order rounded half-up to the fen and posted on its "
-    "own; amount_fen is the sum of the orders' postings. month_formula_fen is orders × per-order amount rounded once "
+    "per order: each order's levy is the rules' amount for one order rounded half-up to the fen and recorded on the "
+    "order; amount_fen is the sum of the orders' levies, equal to the fund's postings (sums of the same per-order "
+    "amounts per batch and account group). month_formula_fen is orders × per-order amount rounded once "
     "(the law's monthly formula); rounding_difference_fen = amount_fen − month_formula_fen."
 )
 
@@ -60,7 +62,7 @@ class LevyRow:
     orders: int  # covered orders (in the pilot at their place and day)
     base_amount_fen: int  # 缴费基准额 per order, before the floating ratio
     floating_ratio_bp: int  # 浮动比例 in ten-thousandths
-    amount_fen: int  # Σ the orders' posted levies: the amount due
+    amount_fen: int  # Σ the orders' recorded levies (= the fund's postings for them): the amount due
     platform_fen: int
     worker_fen: int
     government_fen: int
@@ -155,10 +157,9 @@ def statement_rows(connection: Connection, start: dt.date, end: dt.date, platfor
 def posted_levies(connection: Connection, start: dt.date, end: dt.date) -> dict[int, int]:
     """platform id → the fund's credits posted for the platform's orders accepted from `start` to `end`."""
     rows = connection.execute(
-        select(orders.c.platform_id, func.sum(postings.c.credit_fen))
-        .join(orders, orders.c.id == postings.c.order_ref)
-        .where(postings.c.account == Account.FUND.value, orders.c.cover_day.between(start, end))
-        .group_by(orders.c.platform_id)
+        select(postings.c.platform_id, func.sum(postings.c.credit_fen))
+        .where(postings.c.account == Account.FUND.value, postings.c.month.between(start, end))
+        .group_by(postings.c.platform_id)
     )
     return {int(platform): int(total) for platform, total in rows}
 

@@ -83,7 +83,7 @@ orders = Table(
     Column("platform_id", ID, ForeignKey("platforms.id"), nullable=False),
     Column("order_id", String(64), nullable=False),
     Column("payload_hash", String(64), nullable=False),
-    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False, index=True),
+    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False),  # no index: no query looks orders up by batch
     Column("worker_id", ID, ForeignKey("workers.id"), nullable=False, index=True),
     Column("industry", String(32), nullable=False),
     Column("region", String(6), nullable=False),
@@ -110,16 +110,21 @@ postings = Table(
     "postings",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False, index=True),
-    Column("order_ref", ID, ForeignKey("orders.id"), nullable=False, index=True),
+    Column("batch_id", ID, ForeignKey("batches.id"), nullable=False),
+    Column("platform_id", ID, ForeignKey("platforms.id"), nullable=False),  # the batch's platform (0006)
+    Column("province", String(2), nullable=False),  # the orders' province: two digits of their GB/T 2260 region
+    Column("industry", String(32), nullable=False),
+    Column("month", Date, nullable=False),  # the first day of the orders' CST month (0006; PostgreSQL: the partition)
     Column("account", String(32), nullable=False),
     Column("debit_fen", BigInteger, nullable=False),
     Column("credit_fen", BigInteger, nullable=False),
-    Column("cover_day", Date, nullable=False),  # the order's CST day (0004): its month is the posting's partition
     CheckConstraint(
         "debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen = 0 OR credit_fen = 0)", name="one_side_non_negative"
     ),
 )
+"""Double entry per batch and account group (0006): for each (batch, province, industry, month) of a batch's
+covered orders, each payer's share summed and debited to its account, the levy summed and credited to the fund.
+Each order's own amounts are on its `orders` row (recorded once); `ledger check` holds the sums to them, to the fen."""
 
 covered_days = Table(
     "covered_days",
@@ -140,7 +145,6 @@ audit_log = Table(
     Column("detail", Text, nullable=False),  # JSON; never an ID number or a key
 )
 
-Index("ix_covered_days_day", covered_days.c.day)
 Index("ix_orders_platform_day", orders.c.platform_id, orders.c.cover_day)  # levy statements by platform and month
 
 platform_bands = Table(
@@ -227,21 +231,15 @@ PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]
     # table: (primary key, {index: columns}) on PostgreSQL; no other unique constraint, no foreign keys
     "orders": (
         ("id", "cover_day", "province"),
-        {
-            "ix_orders_batch_id": ("batch_id",),
-            "ix_orders_worker_id": ("worker_id",),
-            "ix_orders_platform_day": ("platform_id", "cover_day"),
-        },
+        {"ix_orders_worker_id": ("worker_id",), "ix_orders_platform_day": ("platform_id", "cover_day")},
     ),
-    "postings": (
-        ("id", "cover_day", "province"),
-        {"ix_postings_batch_id": ("batch_id",), "ix_postings_order_ref": ("order_ref",)},
-    ),
-    "covered_days": (("worker_id", "day", "platform_id"), {"ix_covered_days_day": ("day",)}),
+    "postings": (("id", "month", "province"), {}),
+    "covered_days": (("worker_id", "day", "platform_id"), {}),  # read by worker and day: the key serves (0006)
 }
 
-PROVINCE_COLUMN = ("orders", "postings")
-"""PostgreSQL: the tables with a stored `province` (two digits of the order's region), each month's sub-partition key."""
+PROVINCE_COLUMN = ("orders",)
+"""PostgreSQL: the tables given a stored `province` (two digits of the order's region) there, each month's
+sub-partition key; `postings` has one on both databases (0006)."""
 
 
 def postgresql_metadata() -> MetaData:
