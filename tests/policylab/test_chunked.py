@@ -380,10 +380,15 @@ def test_a_file_run_on_dask_equals_the_local_one_exactly(
     _same_detail(tmp_path / "dask" / "d.parquet", tmp_path / "local" / "d.parquet")
 
 
-def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(tmp_path: Path) -> None:
-    """A value the rules refuse is found where the chunk reads it: the error names it, and the output folder the
-    run made (for detail.parquet) is gone."""
+@pytest.mark.parametrize("backend", ["local", "dask"])
+def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """A value the rules refuse is found where the chunk reads it: the error names it (on Dask too: the chunk's
+    own error, not a missing part), and the output folder the run made (for detail.parquet) is gone."""
     from gigcover.policylab.chunked import PopulationFile
+
+    client = request.getfixturevalue("dask_client") if backend == "dask" else None
 
     population = random_population(20, seed=3)
     columns: dict[str, Any] = {name: np.asarray(v).astype(str) if np.asarray(v).dtype.kind in "OU" else np.asarray(v)
@@ -394,7 +399,7 @@ def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(tmp_path: Pat
     with pytest.raises(InputValueError, match="space_travel"):
         simulate_chunked(
             PopulationFile(tmp_path / "bad.parquet"), ["law-2026"], compute=gigcover.compute, replications=10,
-            chunk_rows=10, detail=tmp_path / "out" / "detail.parquet",
+            chunk_rows=10, detail=tmp_path / "out" / "detail.parquet", backend=backend, client=client,
         )  # fmt: skip
     assert not (tmp_path / "out").exists()
     # a folder that was there stays, without a half-written detail.parquet (the first chunk's rows were written)
@@ -402,7 +407,7 @@ def test_a_file_run_that_fails_in_a_chunk_leaves_no_folder_it_made(tmp_path: Pat
     with pytest.raises(InputValueError, match="space_travel"):
         simulate_chunked(
             PopulationFile(tmp_path / "bad.parquet"), ["law-2026"], compute=gigcover.compute, replications=10,
-            chunk_rows=10, detail=tmp_path / "kept" / "detail.parquet",
+            chunk_rows=10, detail=tmp_path / "kept" / "detail.parquet", backend=backend, client=client,
         )  # fmt: skip
     assert list((tmp_path / "kept").iterdir()) == []
 
