@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
@@ -193,3 +193,22 @@ def _aware(moment: Any) -> dt.datetime:
 
 def _day(day: Any) -> dt.date:
     return dt.date.fromisoformat(day) if isinstance(day, str) else day
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    strings=st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=64), max_size=40),
+    numbers=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=40),
+)
+def test_the_arrays_built_by_numpy_read_back_as_sent(engine: Engine, strings: list[str], numbers: list[int]) -> None:
+    """PostgreSQL: `store.text_array` (the elements grouped by length: the same multiset, any order) and
+    `store.BigintArray` (the same values in the same order), through `SELECT %b`, empty arrays and strings included."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's binary arrays only")
+    with engine.connect() as connection:
+        texts = connection.exec_driver_sql("SELECT %b::text[]", (store.text_array(strings),)).scalar_one()
+        bigints = connection.exec_driver_sql(
+            "SELECT %b::bigint[]", (store.BigintArray.of(np.asarray(numbers, dtype=np.int64)),)
+        ).scalar_one()
+    assert sorted(texts) == sorted(strings)
+    assert bigints == numbers

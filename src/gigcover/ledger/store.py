@@ -16,7 +16,8 @@ without looking the orders up again.
   upserted from arrays (`unnest`). Two concurrent
   batches with the same new orders: the second waits on `order_keys`' unique index, then fails; `lost_a_race` tells
   the caller to try the batch again, when it finds the orders recorded. Arrays are sent in binary (`%b`): in text
-  form psycopg quotes each element, ~3× the client's time for a batch's ids and hashes (measured).
+  form psycopg quotes each element, ~3× the client's time for a batch's ids and hashes (measured); and they are laid
+  out by numpy (`text_array`, `BigintArray`), not by psycopg's list dumper, which packs each element in Python.
 - Both: the postings are a few rows a batch, one per account group (`postings_of`, migration 0006), summed with numpy
   and inserted by one statement.
 
@@ -32,6 +33,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import DBAPIError
 
@@ -106,7 +110,7 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(
             "SELECT order_id, payload_hash FROM order_keys WHERE platform_id = %s AND order_id = ANY(%b::text[])",
-            (platform_id, order_ids),
+            (platform_id, text_array(order_ids)),
         )
     else:
         rows = connection.exec_driver_sql(
@@ -134,7 +138,7 @@ def worker_ids(connection: Connection, id_hash: list[str]) -> np.ndarray:
     by_hash: dict[str, int] = {}
 
     def found(statement: str, hashes: list[str]) -> None:
-        rows = connection.exec_driver_sql(statement, (hashes if postgresql else json.dumps(hashes),))
+        rows = connection.exec_driver_sql(statement, (text_array(hashes) if postgresql else json.dumps(hashes),))
         by_hash.update((str(id_hash), int(worker)) for id_hash, worker in rows)
 
     found(lookup, sorted(set(id_hash)))
@@ -200,9 +204,9 @@ def add_covered_days(connection: Connection, new: NewOrders, order_refs: np.ndar
         _UPSERT_DAYS_POSTGRESQL,
         {
             "platform_id": new.platform_id,
-            "workers": days.worker_id.tolist(),
-            "days": days.day.astype(np.int64).tolist(),
-            "orders": days.orders.tolist(),
+            "workers": BigintArray.of(days.worker_id),
+            "days": BigintArray.of(days.day.astype(np.int64)),
+            "orders": BigintArray.of(days.orders),
         },
     )
 
@@ -309,8 +313,8 @@ ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 _ORDER_REFS = "SELECT array_agg(nextval('orders_id_seq') ORDER BY n) FROM generate_series(1, %s) AS n"
 
 _UPSERT_DAYS_POSTGRESQL = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
-SELECT w, DATE '1970-01-01' + d, %(platform_id)s, n
-FROM unnest(%(workers)b::bigint[], %(days)b::integer[], %(orders)b::integer[]) AS t(w, d, n)
+SELECT w, DATE '1970-01-01' + d::integer, %(platform_id)s, n
+FROM unnest(%(workers)b::bigint[], %(days)b::bigint[], %(orders)b::bigint[]) AS t(w, d, n)
 ORDER BY w, d
 ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
 
@@ -458,3 +462,80 @@ def _order_columns(
         bigint(amounts.base),
         BinaryColumn("S", strings=[region[:2] for region in columns.region]),
     ]
+
+
+# -- PostgreSQL: a batch's arrays in binary, built with numpy ----------------------------------------------------
+class _BinaryArray:
+    """A one-dimensional array already in PostgreSQL's binary form (`array_send`), sent by psycopg as it is: the
+    elements laid out by numpy (psycopg's own list dumper packs them one by one in Python)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+class BigintArray(_BinaryArray):
+    """A bigint[] (`of`: from an int64 array)."""
+
+    __slots__ = ()
+    OID = 1016  # bigint[]
+    ELEMENT_OID = 20
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> BigintArray:
+        elements = np.empty(len(values), dtype=[("n", ">i4"), ("v", ">i8")])
+        elements["n"] = 8
+        elements["v"] = values
+        return cls(_array_header(cls.ELEMENT_OID, len(values)) + elements.tobytes())
+
+
+class TextArray(_BinaryArray):
+    """A one-dimensional text[] in binary form (`text_array`)."""
+
+    __slots__ = ()
+    OID = 1009  # text[]
+    ELEMENT_OID = 25
+
+
+def text_array(strings: list[str]) -> TextArray:
+    """The strings (ASCII: order ids and hex hashes, validated) as a text[] in binary form, for `= ANY(…)` and
+    sorted inserts: grouped by length (one numpy record layout each), so their order in the array is not kept."""
+    encoded = np.array(strings, dtype="S") if strings else np.array([], dtype="S1")
+    lengths = np.char.str_len(encoded)
+    parts = [_array_header(TextArray.ELEMENT_OID, len(strings))]
+    for length in np.unique(lengths).tolist():
+        chosen = encoded[lengths == length] if lengths.min() != lengths.max() else encoded
+        elements = np.empty(len(chosen), dtype=[("n", ">i4"), ("v", f"S{max(length, 1)}")])
+        elements["n"] = length
+        elements["v"] = chosen
+        parts.append(elements.tobytes() if length else np.ascontiguousarray(elements["n"]).tobytes())
+    return TextArray(b"".join(parts))
+
+
+def _array_header(element_oid: int, count: int) -> bytes:
+    """`array_send`'s header: one dimension of `count` elements from 1, no nulls (none when empty)."""
+    if not count:
+        return np.array([0, 0, element_oid], dtype=">u4").tobytes()
+    return np.array([1, 0, element_oid, count, 1], dtype=">u4").tobytes()
+
+
+class _PreparedArrayDumper(Dumper):
+    """psycopg: an array already in binary form, sent as it is."""
+
+    format = Format.BINARY
+
+    def dump(self, obj: _BinaryArray) -> bytes:
+        return obj.data
+
+
+class _BigintArrayDumper(_PreparedArrayDumper):
+    oid = BigintArray.OID
+
+
+class _TextArrayDumper(_PreparedArrayDumper):
+    oid = TextArray.OID
+
+
+psycopg.adapters.register_dumper(BigintArray, _BigintArrayDumper)
+psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)
