@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
@@ -140,3 +140,75 @@ def test_a_batch_sent_in_several_copy_chunks_is_recorded_whole(
     assert [(row[0], row[1], row[2]) for row in recorded] == [(f"C{i}", 1 - i % 2, 7 * (1 - i % 2)) for i in range(10)]
     assert int(fund) == 35 and sorted(days) == [1, 2, 2]  # C0, C6 (worker A); C2, C8 (other); C4 (B)
     assert check(engine) == []
+
+
+def test_the_binary_copy_writes_every_value_as_sent(engine: Engine, compute: Compute, hasher: IdHasher) -> None:
+    """PostgreSQL's COPY in binary format (`store.binary_copy_rows`): order ids of every length 1–64 with the
+    characters the text format escaped (backslash) or quoted, three industries (rows of different layouts), times to
+    the microsecond in several zones, two provinces; each value reads back as sent, a replay finds every order with
+    its payload (all duplicates), `check` is clean. SQLite writes the same batch its own way: the same answers."""
+    platform = add_platform(engine, "美团", "meituan").id
+    industries = ("food_delivery", "ride_hailing", "intra_city_freight")
+    zones = ("+08:00", "+00:00", "-05:30")
+    batch = [
+        order(
+            (f"{i}" + "\\'\"x" * 16)[: max(len(f"{i}"), 1 + i % 64)],  # unique, 1–64 characters
+            worker_id_number=(WORKER_A, WORKER_B)[i % 2],
+            industry=industries[i % 3],
+            region=("310000", "440300")[i % 2],
+            accepted_at=f"2025-09-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:07.{i:06d}{zones[i % 3]}",
+            completed_at=f"2025-09-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:59.999999{zones[i % 3]}",
+        )
+        for i in range(130)
+    ]
+    result = ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW)
+    assert (result.accepted, result.duplicate) == (130, 0)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT order_id, industry, region, accepted_at, completed_at, cover_day, platform_id FROM orders")
+        ).all()
+    sent = {
+        o["order_id"]: (
+            o["industry"],
+            o["region"],
+            dt.datetime.fromisoformat(o["accepted_at"]),
+            dt.datetime.fromisoformat(o["completed_at"]),
+            dt.datetime.fromisoformat(o["accepted_at"]).astimezone(dt.timezone(dt.timedelta(hours=8))).date(),
+            platform,
+        )
+        for o in batch
+    }
+    recorded = {row[0]: (row[1], row[2], _aware(row[3]), _aware(row[4]), _day(row[5]), row[6]) for row in rows}
+    assert recorded == sent
+    again = ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW)
+    assert (again.accepted, again.duplicate) == (0, 130)
+    assert check(engine) == []
+
+
+def _aware(moment: Any) -> dt.datetime:
+    """A time read back: SQLite's are naive UTC, PostgreSQL's aware."""
+    found = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+
+
+def _day(day: Any) -> dt.date:
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    strings=st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=64), max_size=40),
+    numbers=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=40),
+)
+def test_the_arrays_built_by_numpy_read_back_as_sent(engine: Engine, strings: list[str], numbers: list[int]) -> None:
+    """PostgreSQL: `store.text_array` (the elements grouped by length: the same multiset, any order) and
+    `store.BigintArray` (the same values in the same order), through `SELECT %b`, empty arrays and strings included."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's binary arrays only")
+    with engine.connect() as connection:
+        texts = connection.exec_driver_sql("SELECT %b::text[]", (store.text_array(strings),)).scalar_one()
+        bigints = connection.exec_driver_sql(
+            "SELECT %b::bigint[]", (store.BigintArray.of(np.asarray(numbers, dtype=np.int64)),)
+        ).scalar_one()
+    assert sorted(texts) == sorted(strings)
+    assert bigints == numbers

@@ -230,7 +230,7 @@ claim_postings = Table(
 PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     # table: (primary key, {index: columns}) on PostgreSQL; no other unique constraint, no foreign keys
     "orders": (
-        ("id", "cover_day", "province"),
+        (),  # no primary key since 0007: no query finds an order by row id; (platform, order id) is `order_keys`' key
         {"ix_orders_worker_id": ("worker_id",), "ix_orders_platform_day": ("platform_id", "cover_day")},
     ),
     "postings": (("id", "month", "province"), {}),
@@ -244,8 +244,8 @@ sub-partition key; `postings` has one on both databases (0006)."""
 
 def postgresql_metadata() -> MetaData:
     """The tables as migrations 0004 and 0005 leave them on PostgreSQL: `orders`, `postings` and `covered_days`
-    partitioned by month, the months of `orders` and `postings` by province (their primary keys contain the month's
-    day and the province; no foreign keys — `ledger check` verifies those references),
+    partitioned by month, the months of `orders` and `postings` by province (`postings`' primary key contains the month
+    and the province; `orders` has none since 0007, no query reading one; no foreign keys — `ledger check` verifies those references),
     and `order_keys` holding the idempotency key (platform, order id): unpartitioned, because a unique constraint on
     a partitioned table must contain its month and an order id is unique whatever its month. Every other table as
     `metadata` declares it."""
@@ -260,7 +260,7 @@ def postgresql_metadata() -> MetaData:
             for c in source.columns
         ]
         if name in PROVINCE_COLUMN:  # 0005: the province each month is sub-partitioned by
-            columns.append(Column("province", String(2), nullable=False, primary_key=True))
+            columns.append(Column("province", String(2), nullable=False, primary_key="province" in key))
         checks = [
             CheckConstraint(str(c.sqltext), name=c.name) for c in source.constraints if isinstance(c, CheckConstraint)
         ]

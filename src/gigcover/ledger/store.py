@@ -11,10 +11,13 @@ without looking the orders up again.
 - PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
   unpartitioned idempotency key, migration 0004); the new orders' keys are copied (`COPY`) into `order_keys` first,
   then the orders straight into `orders` (partitioned by month, then province: 0005; COPY routes each row to its
-  partition), in chunks, and the covered days (`covered_days_of`) are upserted from arrays (`unnest`). Two concurrent
+  partition), both in COPY's binary format built column by column with numpy (`binary_copy_rows`: no per-row
+  Python loop, and no text for the server to parse), in chunks, and the covered days (`covered_days_of`) are
+  upserted from arrays (`unnest`). Two concurrent
   batches with the same new orders: the second waits on `order_keys`' unique index, then fails; `lost_a_race` tells
   the caller to try the batch again, when it finds the orders recorded. Arrays are sent in binary (`%b`): in text
-  form psycopg quotes each element, ~3× the client's time for a batch's ids and hashes (measured).
+  form psycopg quotes each element, ~3× the client's time for a batch's ids and hashes (measured); and they are laid
+  out by numpy (`text_array`, `BigintArray`), not by psycopg's list dumper, which packs each element in Python.
 - Both: the postings are a few rows a batch, one per account group (`postings_of`, migration 0006), summed with numpy
   and inserted by one statement.
 
@@ -28,9 +31,11 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 import numpy as np
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import DBAPIError
 
@@ -105,7 +110,7 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
     if connection.dialect.name == "postgresql":
         rows = connection.exec_driver_sql(
             "SELECT order_id, payload_hash FROM order_keys WHERE platform_id = %s AND order_id = ANY(%b::text[])",
-            (platform_id, order_ids),
+            (platform_id, text_array(order_ids)),
         )
     else:
         rows = connection.exec_driver_sql(
@@ -133,7 +138,7 @@ def worker_ids(connection: Connection, id_hash: list[str]) -> np.ndarray:
     by_hash: dict[str, int] = {}
 
     def found(statement: str, hashes: list[str]) -> None:
-        rows = connection.exec_driver_sql(statement, (hashes if postgresql else json.dumps(hashes),))
+        rows = connection.exec_driver_sql(statement, (text_array(hashes) if postgresql else json.dumps(hashes),))
         by_hash.update((str(id_hash), int(worker)) for id_hash, worker in rows)
 
     found(lookup, sorted(set(id_hash)))
@@ -199,9 +204,9 @@ def add_covered_days(connection: Connection, new: NewOrders, order_refs: np.ndar
         _UPSERT_DAYS_POSTGRESQL,
         {
             "platform_id": new.platform_id,
-            "workers": days.worker_id.tolist(),
-            "days": days.day.astype(np.int64).tolist(),
-            "orders": days.orders.tolist(),
+            "workers": BigintArray.of(days.worker_id),
+            "days": BigintArray.of(days.day.astype(np.int64)),
+            "orders": BigintArray.of(days.orders),
         },
     )
 
@@ -308,8 +313,8 @@ ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 _ORDER_REFS = "SELECT array_agg(nextval('orders_id_seq') ORDER BY n) FROM generate_series(1, %s) AS n"
 
 _UPSERT_DAYS_POSTGRESQL = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
-SELECT w, DATE '1970-01-01' + d, %(platform_id)s, n
-FROM unnest(%(workers)b::bigint[], %(days)b::integer[], %(orders)b::integer[]) AS t(w, d, n)
+SELECT w, DATE '1970-01-01' + d::integer, %(platform_id)s, n
+FROM unnest(%(workers)b::bigint[], %(days)b::bigint[], %(orders)b::bigint[]) AS t(w, d, n)
 ORDER BY w, d
 ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
 
@@ -317,9 +322,66 @@ ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.or
 COPY_CHUNK_ROWS = 1_000
 """Rows sent to the server at a time by a COPY: it inserts each chunk while the next one is being formatted."""
 
+_PG_EPOCH_US = np.datetime64("2000-01-01T00:00:00", "us")
+_PG_EPOCH_DAY = np.datetime64("2000-01-01", "D")
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags 0, no header extension
+_BINARY_TRAILER = b"\xff\xff"  # a row of -1 fields: the end
 
-def _copy(connection: Connection, statement: str, lines: Iterable[str]) -> None:
-    """`COPY … FROM STDIN` of text-format lines on the connection's own transaction, sent in chunks.
+
+@dataclass(frozen=True)
+class BinaryColumn:
+    """One column of a binary COPY: fixed-width big-endian values (`values`, one per row, of numpy `dtype`) or ASCII
+    strings (`strings`, each any length)."""
+
+    dtype: str  # ">i8" bigint, ">i4" integer or date (days since 2000-01-01), ">i8" timestamptz (µs since 2000)
+    values: np.ndarray | None = None
+    strings: list[str] | None = None
+
+
+def binary_copy_rows(columns: list[BinaryColumn], rows: int) -> Iterator[bytes]:
+    """The rows in PostgreSQL's binary COPY format (signature, rows, trailer), built column by column with numpy, in
+    pieces of at most `COPY_CHUNK_ROWS` rows (the server inserts one while the next is built).
+
+    Each row is a field count, then each field's length (int32) and bytes. Rows whose strings have the same lengths
+    share one numpy record layout: each such group is filled column by column, so the rows go out grouped (row ids
+    and every other value travel with their row; no query depends on the order of a table's rows)."""
+    strings = [np.array(c.strings, dtype="S") if c.strings is not None else None for c in columns]
+    lengths = [np.char.str_len(s) if s is not None else None for s in strings]
+    key = np.zeros(rows, dtype=np.int64)
+    for length in lengths:
+        if length is not None and len(length) and length.min() != length.max():
+            key = key * 256 + length  # every string here is at most 255 characters (the schema's widths)
+    yield _BINARY_HEADER
+    shapes, group_of_row = np.unique(key, return_inverse=True)
+    for group in range(len(shapes)):
+        members = np.flatnonzero(group_of_row == group) if len(shapes) > 1 else np.arange(rows)
+        for start in range(0, len(members), COPY_CHUNK_ROWS):
+            chunk = members[start : start + COPY_CHUNK_ROWS]
+            widths = [int(length[chunk[0]]) if length is not None else None for length in lengths]
+            yield _binary_records(columns, strings, widths, chunk)
+    yield _BINARY_TRAILER
+
+
+def _binary_records(
+    columns: list[BinaryColumn], strings: list[np.ndarray | None], widths: list[int | None], rows: np.ndarray
+) -> bytes:
+    """The binary COPY records of `rows`, whose strings have the lengths `widths` (by column)."""
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for i, (column, width) in enumerate(zip(columns, widths, strict=True)):
+        fields += [(f"n{i}", ">i4"), (f"v{i}", f"S{width}" if width is not None else column.dtype)]
+    records = np.empty(len(rows), dtype=np.dtype(fields))
+    records["count"] = len(columns)
+    for i, (column, text, width) in enumerate(zip(columns, strings, widths, strict=True)):
+        values = text if text is not None else column.values
+        assert values is not None
+        records[f"n{i}"] = width if width is not None else np.dtype(column.dtype).itemsize
+        records[f"v{i}"] = values[rows]
+    return records.tobytes()
+
+
+def _copy(connection: Connection, statement: str, data: Iterable[bytes]) -> None:
+    """`COPY … FROM STDIN` on the connection's own transaction, its data sent piece by piece (binary format:
+    `binary_copy_rows`).
 
     COPY runs on the driver's cursor, outside SQLAlchemy, so the driver's errors are raised as SQLAlchemy would
     raise them (`DBAPIError`, e.g. `IntegrityError` for a unique violation): the caller's retry of a batch that lost
@@ -327,69 +389,153 @@ def _copy(connection: Connection, statement: str, lines: Iterable[str]) -> None:
     driver = connection.connection.driver_connection
     assert driver is not None
     dbapi_error = connection.dialect.loaded_dbapi.Error
-    rows = iter(lines)
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            while chunk := "".join(islice(rows, COPY_CHUNK_ROWS)):
-                copy.write(chunk)
+            for piece in data:
+                copy.write(piece)
     except dbapi_error as error:
         raise DBAPIError.instance(statement, None, error, dbapi_error) from error
 
 
 def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
     """The idempotency keys first (a concurrent batch's same order fails there: 23505), then the orders, each with a
-    row id drawn from the orders' sequence (one statement for the batch) and its province."""
+    row id drawn from the orders' sequence (one statement for the batch) and its province; both in COPY's binary
+    format (no text for the server to parse: the numbers, times and days are sent as PostgreSQL stores them)."""
     drawn = connection.exec_driver_sql(_ORDER_REFS, (len(new.columns),)).scalar_one()
     refs = np.asarray(drawn, dtype=np.int64)
-    columns = new.columns
-    days = np.datetime_as_string(columns.cover_day, unit="D").tolist()
-    order_ids = [order_id.replace("\\", "\\\\") for order_id in columns.order_id]
+    n = len(new.columns)
+    platform = np.full(n, new.platform_id, dtype=np.int64)
+    order_id = BinaryColumn("S", strings=new.columns.order_id)
+    payload = BinaryColumn("S", strings=new.payload_hash)
+    day = BinaryColumn(">i4", (new.columns.cover_day - _PG_EPOCH_DAY).astype(np.int64))
     _copy(
         connection,
-        "COPY order_keys (platform_id, order_id, payload_hash, cover_day) FROM STDIN",
-        (
-            f"{new.platform_id}\t{order_id}\t{payload}\t{day}\n"
-            for order_id, payload, day in zip(order_ids, new.payload_hash, days, strict=True)
-        ),
+        "COPY order_keys (platform_id, order_id, payload_hash, cover_day) FROM STDIN (FORMAT BINARY)",
+        binary_copy_rows([BinaryColumn(">i8", platform), order_id, payload, day], n),
     )
     _copy(
         connection,
-        f"COPY orders ({_ORDER_COLUMNS}, province) FROM STDIN",
-        _orders_copy_lines(new, refs, workers, order_ids, days),
+        f"COPY orders ({_ORDER_COLUMNS}, province) FROM STDIN (FORMAT BINARY)",
+        binary_copy_rows(_order_columns(new, refs, workers, platform, order_id, payload, day), n),
     )
     return refs
 
 
-def _orders_copy_lines(
-    new: NewOrders, refs: np.ndarray, workers: np.ndarray, order_ids: list[str], days: list[str]
-) -> Iterator[str]:
-    """The orders in COPY's text format: tab-separated, one line each; a backslash (the only character of the order
-    ids, hashes, codes, times and numbers that the format escapes) doubled in `order_ids`."""
+def _order_columns(
+    new: NewOrders,
+    refs: np.ndarray,
+    workers: np.ndarray,
+    platform: np.ndarray,
+    order_id: BinaryColumn,
+    payload: BinaryColumn,
+    day: BinaryColumn,
+) -> list[BinaryColumn]:
+    """The orders' columns for a binary COPY, in `_ORDER_COLUMNS` order then the province (two digits of the
+    region); times as µs and days as days since 2000-01-01 (PostgreSQL's epoch), UTC."""
     columns, amounts = new.columns, new.amounts
-    head = f"\t{new.platform_id}\t"
-    batch = f"\t{new.batch_id}\t"
-    fields = zip(
-        refs.tolist(),
-        order_ids,
-        new.payload_hash,
-        workers.tolist(),
-        columns.industry,
-        columns.region,
-        np.datetime_as_string(columns.accepted_at, unit="us").tolist(),
-        np.datetime_as_string(columns.completed_at, unit="us").tolist(),
-        days,
-        amounts.covered.astype(np.int64).tolist(),
-        amounts.levy.tolist(),
-        amounts.platform.tolist(),
-        amounts.worker.tolist(),
-        amounts.government.tolist(),
-        amounts.high_band.astype(np.int64).tolist(),
-        amounts.floating_ratio_bp.tolist(),
-        amounts.base.tolist(),
-        strict=True,
-    )
-    return (
-        f"{ref}{head}{order_id}\t{payload}{batch}{worker}\t{industry}\t{region}\t{a}+00\t{c}+00\t{day}\t{covered}\t"
-        f"{levy}\t{platform}\t{worker_fen}\t{government}\t{band}\t{ratio}\t{base}\t{region[:2]}\n"
-        for ref, order_id, payload, worker, industry, region, a, c, day, covered, levy, platform, worker_fen, government, band, ratio, base in fields
-    )
+
+    def bigint(values: np.ndarray) -> BinaryColumn:
+        return BinaryColumn(">i8", values)
+
+    def integer(values: np.ndarray) -> BinaryColumn:
+        return BinaryColumn(">i4", values)
+
+    return [
+        bigint(refs),
+        bigint(platform),
+        order_id,
+        payload,
+        bigint(np.full(len(refs), new.batch_id, dtype=np.int64)),
+        bigint(workers),
+        BinaryColumn("S", strings=columns.industry),
+        BinaryColumn("S", strings=columns.region),
+        bigint((columns.accepted_at - _PG_EPOCH_US).astype(np.int64)),
+        bigint((columns.completed_at - _PG_EPOCH_US).astype(np.int64)),
+        day,
+        integer(amounts.covered),
+        bigint(amounts.levy),
+        bigint(amounts.platform),
+        bigint(amounts.worker),
+        bigint(amounts.government),
+        integer(amounts.high_band),
+        integer(amounts.floating_ratio_bp),
+        bigint(amounts.base),
+        BinaryColumn("S", strings=[region[:2] for region in columns.region]),
+    ]
+
+
+# -- PostgreSQL: a batch's arrays in binary, built with numpy ----------------------------------------------------
+class _BinaryArray:
+    """A one-dimensional array already in PostgreSQL's binary form (`array_send`), sent by psycopg as it is: the
+    elements laid out by numpy (psycopg's own list dumper packs them one by one in Python)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+class BigintArray(_BinaryArray):
+    """A bigint[] (`of`: from an int64 array)."""
+
+    __slots__ = ()
+    OID = 1016  # bigint[]
+    ELEMENT_OID = 20
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> BigintArray:
+        elements = np.empty(len(values), dtype=[("n", ">i4"), ("v", ">i8")])
+        elements["n"] = 8
+        elements["v"] = values
+        return cls(_array_header(cls.ELEMENT_OID, len(values)) + elements.tobytes())
+
+
+class TextArray(_BinaryArray):
+    """A one-dimensional text[] in binary form (`text_array`)."""
+
+    __slots__ = ()
+    OID = 1009  # text[]
+    ELEMENT_OID = 25
+
+
+def text_array(strings: list[str]) -> TextArray:
+    """The strings (ASCII: order ids and hex hashes, validated) as a text[] in binary form, for `= ANY(…)` and
+    sorted inserts: grouped by length (one numpy record layout each), so their order in the array is not kept."""
+    encoded = np.array(strings, dtype="S") if strings else np.array([], dtype="S1")
+    lengths = np.char.str_len(encoded)
+    parts = [_array_header(TextArray.ELEMENT_OID, len(strings))]
+    for length in np.unique(lengths).tolist():
+        chosen = encoded[lengths == length] if lengths.min() != lengths.max() else encoded
+        elements = np.empty(len(chosen), dtype=[("n", ">i4"), ("v", f"S{max(length, 1)}")])
+        elements["n"] = length
+        elements["v"] = chosen
+        parts.append(elements.tobytes() if length else np.ascontiguousarray(elements["n"]).tobytes())
+    return TextArray(b"".join(parts))
+
+
+def _array_header(element_oid: int, count: int) -> bytes:
+    """`array_send`'s header: one dimension of `count` elements from 1, no nulls (none when empty)."""
+    if not count:
+        return np.array([0, 0, element_oid], dtype=">u4").tobytes()
+    return np.array([1, 0, element_oid, count, 1], dtype=">u4").tobytes()
+
+
+class _PreparedArrayDumper(Dumper):
+    """psycopg: an array already in binary form, sent as it is."""
+
+    format = Format.BINARY
+
+    def dump(self, obj: _BinaryArray) -> bytes:
+        return obj.data
+
+
+class _BigintArrayDumper(_PreparedArrayDumper):
+    oid = BigintArray.OID
+
+
+class _TextArrayDumper(_PreparedArrayDumper):
+    oid = TextArray.OID
+
+
+psycopg.adapters.register_dumper(BigintArray, _BigintArrayDumper)
+psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)
