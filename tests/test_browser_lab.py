@@ -24,6 +24,19 @@ def _click(driver: Any, css: str) -> None:
     element.click()
 
 
+def _click_to_new_page(driver: Any, css: str, then: str, timeout: float) -> None:
+    """Click `css`, wait until the page it leaves is gone, then for `then` on the new one (the old page has `then`
+    too: waiting for it alone can find the old page's element, stale a moment later)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    leaving = driver.find_element(By.TAG_NAME, "html")
+    _click(driver, css)
+    WebDriverWait(driver, timeout).until(ec.staleness_of(leaving))
+    _wait(driver, then, timeout=timeout)
+
+
 def _charts_drawn(driver: Any) -> dict[str, dict[str, Any]]:
     """Each chart's figure: its SVG's drawn size and its reading."""
     found: dict[str, dict[str, Any]] = driver.execute_script(
@@ -49,8 +62,7 @@ def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: s
 
     driver = phone
     driver.get(f"{server}/?lang=zh")
-    _click(driver, "#lab-link")
-    _wait(driver, "#lab-form")
+    _click_to_new_page(driver, "#lab-link", "#lab-form", timeout=15)
     assert driver.current_url.endswith("/lab?lang=zh")
     assert driver.find_element(By.TAG_NAME, "h1").text == "政策实验室"
     for name in ("law-2026", "paper-package", "formalization"):  # picks law-2026 and formalization only
@@ -63,8 +75,7 @@ def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: s
     size = driver.find_element(By.ID, "size")
     size.clear()
     size.send_keys("1000")
-    _click(driver, "#run")
-    _wait(driver, "#lab-results", timeout=RUN_SECONDS)
+    _click_to_new_page(driver, "#run", "#lab-results", timeout=RUN_SECONDS)
     assert driver.current_url.endswith("/lab"), driver.current_url  # posted: nothing of the run in the URL
     assert "per_order_amount = 0.2" in driver.find_element(By.ID, "lab-edits").text
     heads = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#lab-headline thead th")][1:]
@@ -91,8 +102,7 @@ def test_an_analyst_runs_two_scenarios_with_an_edited_per_order_amount(server: s
         assert 0 < widths[part] <= widths["vw"] + 0.5, widths
     _full_page_screenshot(driver, ARTIFACTS / "lab-page-zh.png")
 
-    _click(driver, "#lang-switch")  # posts the form back: the same run, from the cache, in English
-    _wait(driver, "#lab-results", timeout=60)
+    _click_to_new_page(driver, "#lang-switch", "#lab-results", timeout=60)  # the form posted back: cached, in English
     assert driver.find_element(By.TAG_NAME, "h1").text == "Policy lab"
     assert driver.current_url.endswith("/lab")
     english = _charts_drawn(driver)
