@@ -35,7 +35,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,6 +245,19 @@ STAGES = {  # stage: (module, function) of the ingest path, each timed around it
 }
 
 
+def timed(totals: MutableMapping[str, float], stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, adding the seconds of each call to `totals[stage]` (the profiles of both ledger benchmarks)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[stage] += time.perf_counter() - t0
+
+    return wrapper
+
+
 def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, float]:
     """New batches, stage by stage: ms a batch of each function of the ingest path (`STAGES`, timed around its
     calls), `rest` (the batch row, audit entry, results, commit), `client_cpu` (this process's CPU time a batch), and on
@@ -257,16 +270,6 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
     totals: dict[str, float] = dict.fromkeys(STAGES, 0.0)
     originals = {stage: getattr(modules[m], f) for stage, (m, f) in STAGES.items()}
 
-    def timed(stage: str, function: Any) -> Any:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                totals[stage] += time.perf_counter() - t0
-
-        return wrapper
-
     with database(kind, postgres_url) as engine:
         platform = add_platform(engine, "美团", "meituan").id
         ingest_new(engine, platform, make_batches(200, 200, seed=99)[0])
@@ -274,7 +277,7 @@ def where_the_time_goes(kind: str, postgres_url: str, size: int) -> dict[str, fl
         cpu_before = _cpu_seconds(backend)
         wal_before = _wal_position(engine)
         for stage, (module, function) in STAGES.items():
-            setattr(modules[module], function, timed(stage, originals[stage]))
+            setattr(modules[module], function, timed(totals, stage, originals[stage]))
         try:
             t0, cpu0 = time.perf_counter(), time.process_time()
             for batch in batch_list:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_ledger import database, ingest_new, make_batches
+from bench_ledger import database, ingest_new, make_batches, timed
 from sqlalchemy import Engine, text
 
 from gigcover.ledger.platforms import add_platform
@@ -117,16 +117,6 @@ def _instrument() -> dict[str, float]:
 
     totals: dict[str, float] = defaultdict(float)
 
-    def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                totals[stage] += time.perf_counter() - t0
-
-        return wrapper
-
     def timed_async(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         async def wrapper(*args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()
@@ -137,19 +127,19 @@ def _instrument() -> dict[str, float]:
 
         return wrapper
 
-    ledger_routes._orders_of = timed("json_parse", ledger_routes._orders_of)
-    ledger_routes.authenticate = timed("authenticate", ledger_routes.authenticate)
-    ledger_routes.OrderResultOut = timed("response_objects", ledger_routes.OrderResultOut)  # type: ignore[misc]
-    ledger_routes.BatchOut = timed("response_objects", ledger_routes.BatchOut)  # type: ignore[misc]
-    ingest.validate_columns = timed("validation", ingest.validate_columns)
-    ingest._prepare = timed("hashes_and_fingerprints", ingest._prepare)
-    ingest._amounts = timed("pricing", ingest._amounts)
-    ingest.per_order_amounts = timed("pricing_rules_compute", ingest.per_order_amounts)
-    ingest._ingest_once = timed("transaction", ingest._ingest_once)
-    store.recorded_payloads = timed("storage_duplicate_lookup", store.recorded_payloads)
+    ledger_routes._orders_of = timed(totals, "json_parse", ledger_routes._orders_of)
+    ledger_routes.authenticate = timed(totals, "authenticate", ledger_routes.authenticate)
+    ledger_routes.OrderResultOut = timed(totals, "response_objects", ledger_routes.OrderResultOut)  # type: ignore[misc]
+    ledger_routes.BatchOut = timed(totals, "response_objects", ledger_routes.BatchOut)  # type: ignore[misc]
+    ingest.validate_columns = timed(totals, "validation", ingest.validate_columns)
+    ingest._prepare = timed(totals, "hashes_and_fingerprints", ingest._prepare)
+    ingest._amounts = timed(totals, "pricing", ingest._amounts)
+    ingest.per_order_amounts = timed(totals, "pricing_rules_compute", ingest.per_order_amounts)
+    ingest._ingest_once = timed(totals, "transaction", ingest._ingest_once)
+    store.recorded_payloads = timed(totals, "storage_duplicate_lookup", store.recorded_payloads)
     fastapi.routing.serialize_response = timed_async("response_serialize", fastapi.routing.serialize_response)
     starlette.responses.JSONResponse.render = timed(  # type: ignore[method-assign]
-        "response_serialize", starlette.responses.JSONResponse.render
+        totals, "response_serialize", starlette.responses.JSONResponse.render
     )
     return totals
 
