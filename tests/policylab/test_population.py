@@ -385,6 +385,37 @@ def test_a_bad_calibration_file_is_named(tmp_path: Path) -> None:
     assert gone.exit_code == 2 and json.loads(gone.stderr)["field"] == "calibration"
 
 
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (None, "no model parameter 'contract_by_intensity'"),  # a file written before the parameter existed
+        ({"occasional": -1.0, "regular": 1.0, "full_time": 2.0}, "weights must be numbers ≥ 0"),
+        ({"occasional": 0.0, "regular": 0.0, "full_time": 0.0}, "every intensity a weight of 0"),
+    ],
+)
+def test_a_calibration_model_parameter_missing_or_unusable_is_named(
+    tmp_path: Path, change: dict[str, float] | None, words: str
+) -> None:
+    import yaml
+
+    raw = yaml.safe_load(
+        (Path(gigcover.__file__).parent / "policylab" / "population" / "calibration.yaml").read_text(encoding="utf-8")
+    )
+    if change is None:
+        del raw["model"]["contract_by_intensity"]
+    else:
+        raw["model"]["contract_by_intensity"]["value"] = change
+    file = tmp_path / "calibration.yaml"
+    file.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "pop.parquet"
+    args = ["population", "generate", "--size", "100", "--seed", "1", "--out", str(out), "--calibration", str(file)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    error = json.loads(result.stderr)
+    assert error["field"] == "calibration.model" and words in error["message"]
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("size", "seed"), [(0, 1), (10, -1), (10.5, 1), (True, 1), (10, "a")])
 def test_bad_api_arguments_raise_a_named_error(size: object, seed: object) -> None:
     with pytest.raises(InputValueError) as caught:

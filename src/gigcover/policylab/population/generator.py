@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from gigcover.engine.errors import InputValueError
 from gigcover.engine.regions import INDEX_DTYPE, region_table
 from gigcover.policylab.population.calibration import Calibration
 from gigcover.policylab.population.categories import Intensity, PlatformForm, SegmentScheme, Sex
@@ -142,7 +143,16 @@ class Model:
 
     @classmethod
     def of(cls, calibration: Calibration) -> Model:
-        return _model(calibration)
+        """The calibration's arrays; a model parameter missing or unusable is an error naming it (a calibration
+        file written for an earlier version may lack one the generator now draws from)."""
+        try:
+            return _model(calibration)
+        except KeyError as exc:
+            raise InputValueError(f"calibration: {exc.args[0]}", field="calibration.model") from None
+        except (ValueError, TypeError) as exc:
+            raise InputValueError(
+                f"calibration: {str(exc).removeprefix('calibration: ')}", field="calibration.model"
+            ) from None
 
     def value(self, name: str) -> Any:
         return self.calibration.value(name)
@@ -173,9 +183,11 @@ def _shares(calibration: Calibration, margin: str, enum: Any) -> np.ndarray:
 
 def _mean_one(weights: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """`weights` scaled to a mean of 1 over `shares` (a relative weight keeps the margin it multiplies)."""
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError(f"contract_by_intensity: weights must be numbers ≥ 0, got {weights.tolist()}")
     mean = float(weights @ shares)
     if mean <= 0:
-        raise ValueError("calibration: contract_by_intensity gives every intensity a weight of 0")
+        raise ValueError("contract_by_intensity gives every intensity a weight of 0")
     scaled: np.ndarray = weights / mean
     return scaled
 
