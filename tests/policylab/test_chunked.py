@@ -204,7 +204,7 @@ def test_cli_dask_alone_starts_a_local_cluster_and_matches_the_local_run(tmp_pat
     assert on_dask.exit_code == 0, on_dask.output
     assert (tmp_path / "dask" / "summary.csv").read_bytes() == (tmp_path / "local" / "summary.csv").read_bytes()
     assert (tmp_path / "dask" / "report.html").is_file()
-    # each chunk wrote its rows of detail.parquet where it ran; joined in order, the local run's table
+    # each chunk wrote its rows of detail.parquet where it ran; appended in chunk order, the local run's rows
     _same_detail(tmp_path / "dask" / "detail.parquet", tmp_path / "local" / "detail.parquet")
     assert not (tmp_path / "dask" / "detail.parquet.parts").exists()
 
@@ -337,7 +337,7 @@ def test_a_chunk_reads_its_rows_and_their_segments_from_the_row_groups_holding_t
 def test_a_file_run_adds_up_to_the_single_pass_with_its_detail(generated_file: Path, tmp_path: Path) -> None:
     """Chunks of 50 across row groups of 70, each read from the file, projection on: the single pass's summary
     (counts and medians equal, sums to 1e-12 relative: another order of additions), and detail.parquet the single
-    pass's table, row for row."""
+    pass's rows, each equal bit for bit (in chunk order: compared by scenario and row)."""
     from gigcover.policylab.chunked import PopulationFile
     from gigcover.policylab.simulate import read_population
 
