@@ -9,12 +9,13 @@ Prints, per database and batch size:
    multi-row INSERTs with RETURNING, postings summed per account group order by order), on the same orders in a
    database of its own;
 4. where the time goes in new batches: each function of the ingest path timed (`STAGES`: validation, hashes and
-   fingerprints, pricing and the rules in it, the duplicate lookup, workers, orders, postings, covered days; the rest)
+   fingerprints, pricing and the rules in it, the duplicate lookup, workers, orders, postings; the rest)
    and, on a PostgreSQL server on this machine, its server process's CPU time a batch;
 5. with `--writers N` (default 2): N processes ingesting distinct batches into one ledger at once, orders/s in all.
 
 Before timing, a sample of batches (new, a repeat inside a batch, a replay) is ingested by both paths into two fresh
-databases and the rows they wrote are compared (workers, orders with their amounts, postings, covered days, batches).
+databases and the rows they wrote are compared (workers, orders with their amounts, postings, covered days, batches;
+since migration 0008 the covered days are a view over the orders on both paths: the peer no longer writes them).
 
 PostgreSQL: each run works in a schema of its own (`bench_ledger_<random>`) on the given database, dropped at the end.
 
@@ -34,8 +35,7 @@ import os
 import tempfile
 import time
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +43,6 @@ from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
 import gigcover
 from gigcover.ledger import ids, partitions
@@ -54,7 +53,7 @@ from gigcover.ledger.db import connect, migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import UnknownPlatform, ingest_batch
 from gigcover.ledger.platforms import add_platform
-from gigcover.ledger.schema import Account, batches, covered_days, orders, platforms, postings, workers
+from gigcover.ledger.schema import Account, batches, orders, platforms, postings, workers
 
 NOW = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 HASHER = IdHasher(b"benchmark-key-not-a-secret-0123456789")
@@ -68,8 +67,6 @@ RESTORED_KEYS = (
     "ALTER TABLE orders ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
     "ALTER TABLE postings ADD FOREIGN KEY (batch_id) REFERENCES batches (id)",
     "ALTER TABLE postings ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
-    "ALTER TABLE covered_days ADD FOREIGN KEY (worker_id) REFERENCES workers (id)",
-    "ALTER TABLE covered_days ADD FOREIGN KEY (platform_id) REFERENCES platforms (id)",
 )
 
 
@@ -241,7 +238,6 @@ STAGES = {  # stage: (module, function) of the ingest path, each timed around it
     "workers": ("store", "worker_ids"),
     "orders": ("store", "insert_orders"),
     "postings": ("store", "insert_postings"),
-    "covered_days": ("store", "add_covered_days"),
 }
 
 
@@ -626,7 +622,6 @@ def _write(
             text("INSERT INTO order_keys VALUES (:platform_id, :order_id, :payload_hash, :cover_day)"), keys
         )
     _insert_postings(connection, platform_id, batch_id, new, amounts)
-    _add_covered_days(connection, platform_id, new, amounts, worker_ids)
     record(
         connection,
         f"platform:{platform_id}",
@@ -726,32 +721,6 @@ def _insert_postings(
     ]
     if rows:
         _insert_many(connection, postings, rows)
-
-
-def _add_covered_days(
-    connection: Connection,
-    platform_id: int,
-    new: list[_Prepared],
-    amounts: OrderAmounts,
-    worker_ids: dict[str, int],
-) -> None:
-    """Count the batch's covered orders per worker and CST day into `covered_days` (按日参保)."""
-    counts = Counter((worker_ids[p.id_hash], p.order.cover_day) for i, p in enumerate(new) if amounts.covered[i])
-    if counts:
-        _upsert_days(connection, platform_id, counts.items())
-
-
-def _upsert_days(connection: Connection, platform_id: int, counts: Iterable[tuple[tuple[int, dt.date], int]]) -> None:
-    """Insert each (worker, day, platform) or add to its order count."""
-    rows = [{"worker_id": w, "day": d, "platform_id": platform_id, "orders": n} for (w, d), n in counts]
-    statement = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(covered_days)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["worker_id", "day", "platform_id"],
-            set_={"orders": covered_days.c.orders + statement.excluded.orders},
-        ).returning(covered_days.c.worker_id),
-        rows,
-    )
 
 
 if __name__ == "__main__":

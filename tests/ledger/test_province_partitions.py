@@ -1,7 +1,7 @@
 """Province sub-partitions (migration 0005, PostgreSQL only): each month of `orders` and `postings` is partitioned again
-by the order's province (the first two digits of its GB/T 2260 region); covered days stay monthly; the idempotency key
-(`order_keys`) still spans every partition; a batch over several months and provinces is still one transaction; a
-ledger of 0004 is carried over. SQLite keeps one table each, so these skip there, as the monthly ones do."""
+by the order's province (the first two digits of its GB/T 2260 region); covered days are counted from the orders
+(0008); the idempotency key (`order_keys`) still spans every partition; a batch over several months and provinces is
+still one transaction; a ledger of 0004 is carried over. SQLite keeps one table each, so these skip there, as the monthly ones do."""
 
 from __future__ import annotations
 
@@ -88,10 +88,10 @@ def test_two_provinces_of_one_month_land_in_their_two_sub_partitions(
         "postings_y2025m08_p31": "postings_y2025m08",
         "postings_y2025m08_p44": "postings_y2025m08",
     }
-    # a covered day spans provinces: covered_days has only its month
-    assert homes(engine, "SELECT day, tableoid::regclass FROM covered_days") == {
-        ("2025-08-20", "covered_days_y2025m08")
-    }
+    # covered days are the covered orders counted (0008: a view), whatever the partitions they sit in
+    with engine.connect() as connection:
+        days = connection.execute(text("SELECT day, orders FROM covered_days")).all()
+    assert sorted(days) == [(dt.date(2025, 8, 20), 1), (dt.date(2025, 8, 20), 1)]  # two workers, one order each
     with engine.connect() as connection:
         assert partitions.existing_provinces(connection) == {(dt.date(2025, 8, 1), "31"), (dt.date(2025, 8, 1), "44")}
     assert check(engine) == []
@@ -146,10 +146,10 @@ def test_a_batch_over_two_months_and_three_provinces_is_atomic(
     ]
     before = counts(engine)
 
-    def crash(*_: Any) -> None:  # after the orders and postings of every sub-partition are written, before the rest
+    def crash(*_: Any) -> None:  # after the orders and postings of every sub-partition are written, before the audit
         raise _Crash("the process dies here")
 
-    monkeypatch.setattr(ingest_module.store, "add_covered_days", crash)
+    monkeypatch.setattr(ingest_module, "record", crash)
     with pytest.raises(_Crash):
         ingest(engine, platform, batch, compute, hasher)
     assert counts(engine) == before  # nothing in any partition, nor the keys, the batch or its audit entry
@@ -267,10 +267,9 @@ def test_a_ledger_of_0004_is_moved_into_province_sub_partitions(
         ("50:18", "postings_y2025m09_p50"),
         ("31:5", "postings_y2025m09_p31"),
     }
-    assert homes(engine, "SELECT day, tableoid::regclass FROM covered_days") == {
-        ("2025-08-20", "covered_days_y2025m08"),
-        ("2025-09-01", "covered_days_y2025m09"),
-    }
+    with engine.connect() as connection:  # 0008: the covered days 0004 recorded, now counted from the orders
+        days = connection.execute(text("SELECT day, orders FROM covered_days ORDER BY day")).all()
+    assert [(str(day), n) for day, n in days] == [("2025-08-20", 2), ("2025-09-01", 2)]
     assert check(engine) == []
     # the migrated keys still refuse the same id with another region, and new orders go on being recorded
     with pytest.raises(OrderConflict):

@@ -1,11 +1,9 @@
-"""The rows the ingest path derives in memory before writing (`store.postings_of`, `store.covered_days_of`), checked
-against a per-order reading of the rules of double entry and of covered days; and a batch sent in several COPY
-chunks, on both databases."""
+"""The rows the ingest path derives in memory before writing (`store.postings_of`), checked against a per-order
+reading of the rules of double entry; and a batch sent in several COPY chunks, on both databases."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -102,22 +100,6 @@ def test_postings_sum_each_groups_orders_legs_with_zero_legs_left_out(
     assert int(legs.debit_fen.sum()) == int(legs.credit_fen.sum()) == int(amounts.levy[amounts.covered].sum())
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.integers(0, 3), st.booleans()), max_size=40))
-def test_covered_days_count_each_workers_covered_orders_per_day_in_worker_then_day_order(
-    rows: list[tuple[int, int, bool]],
-) -> None:
-    workers = np.array([row[0] for row in rows], dtype=np.int64)
-    days = np.datetime64("2025-08-30", "D") + np.array([row[1] for row in rows], dtype=np.int64)
-    covered = np.array([row[2] for row in rows], dtype=bool)
-    found = store.covered_days_of(workers, days.astype("datetime64[D]"), covered)
-    expected = sorted(
-        Counter((w, np.datetime64("2025-08-30", "D") + d) for w, d, c in rows if c).items(), key=lambda kv: kv[0]
-    )
-    assert list(zip(found.worker_id.tolist(), found.day.tolist(), found.orders.tolist(), strict=True)) == [
-        (w, d.item(), n) for (w, d), n in expected
-    ]
-
-
 def test_a_batch_sent_in_several_copy_chunks_is_recorded_whole(
     engine: Engine, compute: Compute, hasher: IdHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -198,17 +180,12 @@ def _day(day: Any) -> dt.date:
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(
     strings=st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=64), max_size=40),
-    numbers=st.lists(st.integers(-(2**63), 2**63 - 1), max_size=40),
 )
-def test_the_arrays_built_by_numpy_read_back_as_sent(engine: Engine, strings: list[str], numbers: list[int]) -> None:
-    """PostgreSQL: `store.text_array` (the elements grouped by length: the same multiset, any order) and
-    `store.BigintArray` (the same values in the same order), through `SELECT %b`, empty arrays and strings included."""
+def test_the_text_arrays_built_by_numpy_read_back_as_sent(engine: Engine, strings: list[str]) -> None:
+    """PostgreSQL: `store.text_array` (the elements grouped by length: the same multiset, any order), through
+    `SELECT %b`, empty arrays and strings included."""
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's binary arrays only")
     with engine.connect() as connection:
         texts = connection.exec_driver_sql("SELECT %b::text[]", (store.text_array(strings),)).scalar_one()
-        bigints = connection.exec_driver_sql(
-            "SELECT %b::bigint[]", (store.BigintArray.of(np.asarray(numbers, dtype=np.int64)),)
-        ).scalar_one()
     assert sorted(texts) == sorted(strings)
-    assert bigints == numbers

@@ -5,22 +5,21 @@
 - Contributions: one `compute` call for the batch, a day and place per order (`contributions.per_order_amounts`).
 - Idempotent on (platform, order_id): the same order again is `duplicate`; the same id with another payload refuses the
   whole batch (`OrderConflict`) and writes nothing. Recorded orders are found by one set-based query.
-- Atomic: one transaction per batch — orders, postings, covered days and the audit entry are written together or not
+- Atomic: one transaction per batch — orders, postings and the audit entry are written together or not
   at all (a crash at any moment leaves the batch wholly recorded or not at all). On SQLite the transaction takes the
   write lock first (BEGIN IMMEDIATE), so the duplicate check and the writes see the same ledger; on PostgreSQL a
   batch that loses a race to a concurrent batch with the same new orders (or a deadlock) is retried from the start,
   where it finds them recorded.
-- Bulk writes (`store`), nothing just written read back: each new order's row id is known before it is written, so
-  its worker's covered day is derived with it. SQLite: the orders by one `executemany`, covered days by one INSERT …
-  SELECT over the new rowids (in-process). PostgreSQL: `COPY` straight into `order_keys` and `orders` (partitioned;
-  COPY routes the rows), covered days upserted from arrays.
+- Bulk writes (`store`), nothing just written read back. SQLite: the orders by one `executemany`. PostgreSQL: `COPY`
+  straight into `order_keys` and `orders` (partitioned; COPY routes the rows).
 - Postings (migration 0006): each order's amounts are recorded once, on its `orders` row; double entry is per batch
   and account group — for each (province, industry, month) of the batch's covered orders, each payer's shares summed
   and debited to its account (platform payable 平台应缴, worker share 个人应缴, government share 财政补贴) and the
   levies summed and credited to the occupational-injury fund (职业伤害保障基金). `ledger check` holds each group's
   postings to its orders' amounts, to the fen.
 - Covered days (按日参保): a worker is covered on each CST day on which they accepted a covered order on any platform;
-  `covered_days` counts their orders per platform per day.
+  `covered_days` counts their orders per platform per day — a view over `orders` (migration 0008), so a batch writes
+  nothing more for them and they cannot disagree with the orders.
 """
 
 from __future__ import annotations
@@ -273,9 +272,8 @@ def _write(
         amounts,
     )
     workers = store.worker_ids(connection, new_orders.id_hash)
-    order_refs = store.insert_orders(connection, new_orders, workers)
+    store.insert_orders(connection, new_orders, workers)
     store.insert_postings(connection, new_orders)
-    store.add_covered_days(connection, new_orders, order_refs, workers)
     record(
         connection,
         f"platform:{platform_id}",

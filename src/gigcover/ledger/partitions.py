@@ -1,17 +1,14 @@
 """Monthly partitions of the tables that grow with orders, sub-partitioned by province, on PostgreSQL (issue 11,
 storage; migrations 0004 and 0005).
 
-`orders`, `postings` and `covered_days` are range-partitioned by the order's CST day (`cover_day`; a covered day's
-`day`), one partition a month: `orders_y2025m08` holds the orders accepted in August 2025 (China Standard Time).
-Each month of `orders` and `postings` is list-partitioned again by province (`province`: the first two digits of the
-order's GB/T 2260 region, a stored column since 0005 — PostgreSQL's primary key on a partitioned table must contain
-the partition key's columns, which an expression cannot be): `orders_y2025m08_p31` holds August's orders in Shanghai
-(310000). A posting carries its order's province: it is read from the order row by the one INSERT … SELECT that
-writes the postings (two bytes a row, no lookup), and a posting then sits in the same (month, province) as its order,
-so an order's postings are found by the same partition key.
+`orders` and `postings` are range-partitioned by the order's CST day (`cover_day`), one partition a month:
+`orders_y2025m08` holds the orders accepted in August 2025 (China Standard Time). Each month is list-partitioned
+again by province (`province`: the first two digits of the order's GB/T 2260 region, a stored column since 0005 —
+PostgreSQL's primary key on a partitioned table must contain the partition key's columns, which an expression cannot
+be): `orders_y2025m08_p31` holds August's orders in Shanghai (310000). A posting carries its orders' province (0006:
+one posting per batch, province, industry, month and account), so it sits in the same (month, province) as they do.
 
-`covered_days` stays monthly: a worker's covered day (按日参保) is one row per worker, day and platform whatever the
-provinces of that day's orders (a courier may cross from Shanghai into Jiangsu), so it has no province to file by.
+Covered days (按日参保) are a view over `orders` since 0008 (0004–0007 kept them in a table partitioned by month).
 
 Partitions are created when the first batch with an order of their month (and province) arrives (`ensure_months`,
 each (month, province) in a short transaction of its own before the batch's, so concurrent batches wait on it once a
@@ -41,7 +38,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-PARTITIONED = ("orders", "postings", "covered_days")
+PARTITIONED = ("orders", "postings")
 """The tables that grow with orders, each partitioned by month on PostgreSQL."""
 
 BY_PROVINCE = ("orders", "postings")

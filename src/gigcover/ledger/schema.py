@@ -126,14 +126,21 @@ postings = Table(
 covered orders, each payer's share summed and debited to its account, the levy summed and credited to the fund.
 Each order's own amounts are on its `orders` row (recorded once); `ledger check` holds the sums to them, to the fen."""
 
+views = MetaData()
+"""Views: read like tables, built by the migrations (not by `metadata`: nothing writes them)."""
+
 covered_days = Table(
     "covered_days",
-    metadata,
-    Column("worker_id", ID, ForeignKey("workers.id"), primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("platform_id", ID, ForeignKey("platforms.id"), primary_key=True),
+    views,
+    Column("worker_id", ID, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("platform_id", ID, nullable=False),
     Column("orders", Integer, nullable=False),
 )
+"""A worker's covered days (按日参保): one row per worker, CST day and platform on which they accepted a covered
+order, with the count of those orders. A view over `orders` since migration 0008: the orders' own worker, day,
+platform and `covered` columns, counted, so the days can never disagree with the orders they count."""
+
 
 audit_log = Table(
     "audit_log",
@@ -234,7 +241,6 @@ PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]
         {"ix_orders_worker_id": ("worker_id",), "ix_orders_platform_day": ("platform_id", "cover_day")},
     ),
     "postings": (("id", "month", "province"), {}),
-    "covered_days": (("worker_id", "day", "platform_id"), {}),  # read by worker and day: the key serves (0006)
 }
 
 PROVINCE_COLUMN = ("orders",)
@@ -243,12 +249,11 @@ sub-partition key; `postings` has one on both databases (0006)."""
 
 
 def postgresql_metadata() -> MetaData:
-    """The tables as migrations 0004 and 0005 leave them on PostgreSQL: `orders`, `postings` and `covered_days`
-    partitioned by month, the months of `orders` and `postings` by province (`postings`' primary key contains the month
-    and the province; `orders` has none since 0007, no query reading one; no foreign keys — `ledger check` verifies those references),
-    and `order_keys` holding the idempotency key (platform, order id): unpartitioned, because a unique constraint on
-    a partitioned table must contain its month and an order id is unique whatever its month. Every other table as
-    `metadata` declares it."""
+    """The tables as the migrations leave them on PostgreSQL: `orders` and `postings` partitioned by month, each
+    month by province (`postings`' primary key contains the month and the province; `orders` has none since 0007, no
+    query reading one; no foreign keys — `ledger check` verifies those references), and `order_keys` holding the
+    idempotency key (platform, order id): unpartitioned, because a unique constraint on a partitioned table must
+    contain its month and an order id is unique whatever its month. Every other table as `metadata` declares it."""
     shaped = MetaData(naming_convention=metadata.naming_convention)
     for table in metadata.sorted_tables:
         if table.name not in PARTITIONED_SHAPES:

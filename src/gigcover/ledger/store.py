@@ -1,23 +1,20 @@
 """The ingest path's bulk reads and writes, by each database's fastest route (issue 11, storage).
 
-Nothing just written is read back: each new order's row id is known before it is written (SQLite: the next rowids,
-under the write lock; PostgreSQL: drawn from the orders' sequence in one statement), so the covered days are derived
-without looking the orders up again.
+Nothing just written is read back, and nothing is written twice: each order's amounts are on its own row, the
+postings are per account group (0006), and a worker's covered days are a view over the orders (0008).
 
 - SQLite: the batch's transaction takes the write lock at once (BEGIN IMMEDIATE), so the duplicate check and the writes
   see one ledger and concurrent writers queue (busy timeout) instead of racing; recorded orders are looked up by one
-  query over a JSON array of ids (`json_each`); the orders are written with one `executemany`, the covered days by one
-  INSERT … SELECT over the new rowids (in-process, cheaper than sending the rows: measured).
+  query over a JSON array of ids (`json_each`); the orders are written with one `executemany`.
 - PostgreSQL (psycopg 3): recorded orders by one query over an array of ids (`= ANY`) on `order_keys` (the
   unpartitioned idempotency key, migration 0004); the new orders' keys are copied (`COPY`) into `order_keys` first,
   then the orders straight into `orders` (partitioned by month, then province: 0005; COPY routes each row to its
   partition), both in COPY's binary format built column by column with numpy (`binary_copy_rows`: no per-row
-  Python loop, and no text for the server to parse), in chunks, and the covered days (`covered_days_of`) are
-  upserted from arrays (`unnest`). Two concurrent
-  batches with the same new orders: the second waits on `order_keys`' unique index, then fails; `lost_a_race` tells
-  the caller to try the batch again, when it finds the orders recorded. Arrays are sent in binary (`%b`): in text
-  form psycopg quotes each element, ~3× the client's time for a batch's ids and hashes (measured); and they are laid
-  out by numpy (`text_array`, `BigintArray`), not by psycopg's list dumper, which packs each element in Python.
+  Python loop, and no text for the server to parse), in chunks. Two concurrent batches with the same new orders: the
+  second waits on `order_keys`' unique index, then fails; `lost_a_race` tells the caller to try the batch again, when
+  it finds the orders recorded. Arrays are sent in binary (`%b`): in text form psycopg quotes each element, ~3× the
+  client's time for a batch's ids and hashes (measured); and they are laid out by numpy (`text_array`), not by
+  psycopg's list dumper, which packs each element in Python.
 - Both: the postings are a few rows a batch, one per account group (`postings_of`, migration 0006), summed with numpy
   and inserted by one statement; the rows read back in bulk (workers, recorded orders) are read by the driver
   (`_driver_rows`).
@@ -82,15 +79,6 @@ class Postings:
     leg: np.ndarray  # int64: index into LEG_ACCOUNTS
     debit_fen: np.ndarray  # int64: the group's sum of that payer's shares (0 on the fund's leg)
     credit_fen: np.ndarray  # int64: the group's sum of levies (the fund's leg; 0 on the payers')
-
-
-@dataclass(frozen=True)
-class CoveredDays:
-    """A batch's covered orders counted per worker and CST day (one row each, ordered by worker then day)."""
-
-    worker_id: np.ndarray  # int64
-    day: np.ndarray  # datetime64[D]
-    orders: np.ndarray  # int64
 
 
 def lost_a_race(error: DBAPIError) -> bool:
@@ -216,27 +204,6 @@ def insert_postings(connection: Connection, new: NewOrders) -> None:
     )
 
 
-def add_covered_days(connection: Connection, new: NewOrders, order_refs: np.ndarray, workers: np.ndarray) -> None:
-    """Add each (worker, CST day)'s orders to the platform's `covered_days` row, creating it if new (按日参保); rows
-    in (worker, day) order, so concurrent batches lock them in the same order. SQLite counts them from the orders
-    just written (by rowid, one INSERT … SELECT); PostgreSQL is sent them as arrays (`covered_days_of`)."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(_COVERED_DAYS_SQLITE, (int(order_refs[0]), int(order_refs[-1])))
-        return
-    days = covered_days_of(workers, new.columns.cover_day, new.amounts.covered)
-    if not len(days.orders):
-        return
-    connection.exec_driver_sql(
-        _UPSERT_DAYS_POSTGRESQL,
-        {
-            "platform_id": new.platform_id,
-            "workers": BigintArray.of(days.worker_id),
-            "days": BigintArray.of(days.day.astype(np.int64)),
-            "orders": BigintArray.of(days.orders),
-        },
-    )
-
-
 def postings_of(columns: OrderColumns, amounts: OrderAmounts) -> Postings:
     """Double entry per account group of the batch's covered orders with a levy: for each (province, industry, month)
     each payer's shares summed and debited (platform payable, worker share, government share), the levies summed and
@@ -264,18 +231,6 @@ def postings_of(columns: OrderColumns, amounts: OrderAmounts) -> Postings:
         np.where(fund, 0, amount),
         np.where(fund, amount, 0),
     )
-
-
-def covered_days_of(workers: np.ndarray, days: np.ndarray, covered: np.ndarray) -> CoveredDays:
-    """The covered orders counted per worker and CST day (按日参保), ordered by worker then day."""
-    worker, day = workers[covered], days[covered].astype(np.int64)
-    by_worker_day = np.lexsort((day, worker))
-    worker, day = worker[by_worker_day], day[by_worker_day]
-    new_group = np.ones(len(worker), dtype=bool)
-    new_group[1:] = (worker[1:] != worker[:-1]) | (day[1:] != day[:-1])
-    starts = np.flatnonzero(new_group)
-    counts = np.diff(np.r_[starts, len(worker)])
-    return CoveredDays(worker[starts], day[starts].astype("datetime64[D]"), counts.astype(np.int64))
 
 
 # -- SQLite ---------------------------------------------------------------------------------------------------------
@@ -313,14 +268,6 @@ def _insert_orders_sqlite(connection: Connection, new: NewOrders, workers: np.nd
     return refs
 
 
-_COVERED_DAYS_SQLITE = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
-SELECT worker_id, cover_day, platform_id, count(*) FROM orders
-WHERE id BETWEEN ? AND ? AND covered = 1
-GROUP BY worker_id, cover_day, platform_id
-ORDER BY worker_id, cover_day, platform_id
-ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
-
-
 _KNOWN_WORKERS_SQLITE = "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))"
 _NEW_WORKERS_SQLITE = """INSERT INTO workers (id_hash) SELECT value FROM json_each(?) WHERE true
 ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
@@ -337,13 +284,6 @@ _NEW_WORKERS_POSTGRESQL = """INSERT INTO workers (id_hash) SELECT h FROM unnest(
 ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash, id"""
 
 _ORDER_REFS = "SELECT array_agg(nextval('orders_id_seq') ORDER BY n) FROM generate_series(1, %s) AS n"
-
-_UPSERT_DAYS_POSTGRESQL = """INSERT INTO covered_days (worker_id, day, platform_id, orders)
-SELECT w, DATE '1970-01-01' + d::integer, %(platform_id)s, n
-FROM unnest(%(workers)b::bigint[], %(days)b::bigint[], %(orders)b::bigint[]) AS t(w, d, n)
-ORDER BY w, d
-ON CONFLICT (worker_id, day, platform_id) DO UPDATE SET orders = covered_days.orders + excluded.orders"""
-
 
 COPY_CHUNK_ROWS = 1_000
 """Rows sent to the server at a time by a COPY: it inserts each chunk while the next one is being formatted."""
@@ -491,21 +431,6 @@ class _BinaryArray:
         self.data = data
 
 
-class BigintArray(_BinaryArray):
-    """A bigint[] (`of`: from an int64 array)."""
-
-    __slots__ = ()
-    OID = 1016  # bigint[]
-    ELEMENT_OID = 20
-
-    @classmethod
-    def of(cls, values: np.ndarray) -> BigintArray:
-        elements = np.empty(len(values), dtype=[("n", ">i4"), ("v", ">i8")])
-        elements["n"] = 8
-        elements["v"] = values
-        return cls(_array_header(cls.ELEMENT_OID, len(values)) + elements.tobytes())
-
-
 class TextArray(_BinaryArray):
     """A one-dimensional text[] in binary form (`text_array`)."""
 
@@ -545,13 +470,8 @@ class _PreparedArrayDumper(Dumper):
         return obj.data
 
 
-class _BigintArrayDumper(_PreparedArrayDumper):
-    oid = BigintArray.OID
-
-
 class _TextArrayDumper(_PreparedArrayDumper):
     oid = TextArray.OID
 
 
-psycopg.adapters.register_dumper(BigintArray, _BigintArrayDumper)
 psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)

@@ -22,7 +22,7 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
-from gigcover.ledger.partitions import next_month, partition_name
+from gigcover.ledger.partitions import next_month
 
 revision = "0004"
 down_revision = "0003"
@@ -76,6 +76,11 @@ _KEYS_AND_INDEXES = (
     "ALTER TABLE covered_days ADD CONSTRAINT pk_covered_days PRIMARY KEY (worker_id, day, platform_id)",
     "CREATE INDEX ix_covered_days_day ON covered_days (day)",
 )
+
+
+def partition_name(table: str, month: dt.date) -> str:
+    """0004's names (`orders_y2025m08`), spelled here: `covered_days` is no longer partitioned after 0008."""
+    return f"{table}_y{month.year:04d}m{month.month:02d}"
 
 
 def create_month(connection: sa.Connection, month: dt.date) -> None:
