@@ -249,3 +249,17 @@ def test_payload_hashes_escape_the_order_id_as_json_does() -> None:
     id_hash = [hasher.hash(number) for number in columns.worker_id_number]
     expected = [_first_slice_payload_hash(o, h) for o, h in zip(validate_batch(batch, NOW), id_hash, strict=True)]
     assert payload_hashes(columns, id_hash) == expected
+
+
+@pytest.mark.parametrize(
+    "accepted", ["2025-09-01T12:00:00+08:00", "2025-09-01T12:00:00.000001+08:00", "2025-09-01T04:10:00.5Z"]
+)
+def test_payload_hashes_write_times_as_isoformat_whole_seconds_or_not(accepted: str) -> None:
+    """A batch of whole seconds is written to the second without a loop; one time with a fraction sends the column
+    through the exact path: both give `isoformat()`'s text (microseconds only when there are any)."""
+    batch = [order("W1"), order("W2", accepted_at=accepted)]
+    columns = validate_columns(batch, NOW)
+    hasher = ids.IdHasher(b"test-only-key-not-a-secret-0123456789")
+    id_hash = [hasher.hash(number) for number in columns.worker_id_number]
+    expected = [_first_slice_payload_hash(o, h) for o, h in zip(validate_batch(batch, NOW), id_hash, strict=True)]
+    assert payload_hashes(columns, id_hash) == expected
