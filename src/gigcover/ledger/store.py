@@ -110,7 +110,8 @@ def recorded_payloads(connection: Connection, platform_id: int, order_ids: list[
 def _driver_rows(connection: Connection, statement: str, parameters: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     """A query's rows as the driver returns them (plain tuples of str and int), on the driver's cursor
     (`_driver_cursor`): thousands of rows a batch (its workers, its recorded orders) read through SQLAlchemy's `Row`
-    objects cost ~2 µs each (measured: 12 ms of a batch's 6,600 workers); the driver builds them in C."""
+    objects cost ~0.6 µs each more than the driver's own tuples, built in C (measured on PostgreSQL, 6,600 known
+    workers looked up: the client's CPU 11 → 7 ms, median of 15)."""
     with _driver_cursor(connection, statement, parameters) as cursor:
         cursor.execute(statement, parameters)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
