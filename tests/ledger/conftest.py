@@ -121,3 +121,19 @@ def postgres_ledger_at(database_url: str, revision: str, suffix: str) -> Iterato
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def ledger_at(database_url: str, folder: Path, revision: str) -> Iterator[Engine]:
+    """A ledger migrated to `revision` only, on the fixture's database: an SQLite file in `folder`, or a PostgreSQL
+    schema beside the fixture's (`postgres_ledger_at`) — the starting point of a migration test on both."""
+    if not database_url.startswith("sqlite"):
+        with postgres_ledger_at(database_url, revision, "_old") as engine:
+            yield engine
+        return
+    engine = connect(f"sqlite:///{folder / 'old.db'}")
+    try:
+        migrate(engine, revision)
+        yield engine
+    finally:
+        engine.dispose()

@@ -15,13 +15,13 @@ from sqlalchemy import Engine, func, select, text
 from gigcover.ledger import partitions
 from gigcover.ledger.check import check
 from gigcover.ledger.contributions import Compute
-from gigcover.ledger.db import connect, migrate
+from gigcover.ledger.db import migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import OrderConflict, ingest_batch
 from gigcover.ledger.platforms import add_platform
 from gigcover.ledger.schema import batches, covered_days, orders, postings
 
-from .conftest import postgres_ledger_at
+from .conftest import ledger_at
 from .ledger_cases import WORKER_B, order
 
 NOW = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
@@ -132,13 +132,7 @@ def test_check_finds_an_order_without_its_idempotency_key(engine: Engine, comput
 @pytest.fixture
 def ledger_0003(database_url: str, tmp_path: Path) -> Iterator[Engine]:
     """A ledger migrated to 0003 only, on the fixture's database (a file beside it, or a schema beside it)."""
-    if database_url.startswith("sqlite"):
-        engine = connect(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate(engine, "0003")
-        yield engine
-        engine.dispose()
-        return
-    with postgres_ledger_at(database_url, "0003", "_old") as engine:
+    with ledger_at(database_url, tmp_path, "0003") as engine:
         yield engine
 
 

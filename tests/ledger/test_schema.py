@@ -17,13 +17,13 @@ from sqlalchemy import Engine, inspect, text
 
 from gigcover.ledger.check import check
 from gigcover.ledger.contributions import Compute
-from gigcover.ledger.db import connect, migrate
+from gigcover.ledger.db import migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import ingest_batch
 from gigcover.ledger.platforms import add_platform
 from gigcover.ledger.schema import metadata, postgresql_metadata
 
-from .conftest import postgres_ledger_at
+from .conftest import ledger_at
 from .ledger_cases import WORKER_B, order
 
 NOW = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
@@ -75,13 +75,7 @@ def test_postgresql_orders_carry_only_the_indexes_queries_read(engine: Engine) -
 @pytest.fixture
 def ledger_0007(database_url: str, tmp_path: Path) -> Iterator[Engine]:
     """A ledger migrated to 0007 only (covered days still a table), on the fixture's database."""
-    if database_url.startswith("sqlite"):
-        engine = connect(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate(engine, "0007")
-        yield engine
-        engine.dispose()
-        return
-    with postgres_ledger_at(database_url, "0007", "_old") as engine:
+    with ledger_at(database_url, tmp_path, "0007") as engine:
         yield engine
 
 
