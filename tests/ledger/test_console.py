@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 from tests.test_browser import _free_port, _wait
 from tests.test_browser import browser as browser  # the fixtures
 from tests.test_browser import phone as phone
@@ -22,10 +23,12 @@ import gigcover
 from gigcover.api import create_app
 from gigcover.api.ledger_routes import LedgerContext
 from gigcover.ledger.access import issue_admin_token, issue_worker_token
+from gigcover.ledger.check import check
 from gigcover.ledger.claims import Outcome, confirm, record_outcome
 from gigcover.ledger.db import connect, migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.platforms import add_platform
+from gigcover.ledger.schema import audit_log, claim_postings
 
 from .ledger_cases import WORKER_A, order
 from .test_http import CONFIGURED_ADMIN, Ledger, TestClient, batch
@@ -106,6 +109,117 @@ def test_a_worker_sees_their_days_and_contributions_only(ledger: Ledger) -> None
     assert re.search(r'id="covered-days">0<', other.text) and "2025-09-01" not in other.text
 
 
+# -- claim actions from the console (admin) ------------------------------------------------------------------------
+def reported_claim(ledger: Ledger) -> int:
+    ledger.call("POST", "/v1/orders:batch", "platform", **batch(order("A-1"), order("A-2")))
+    return int(ledger.call("POST", "/v1/claims", "worker", json=REPORT).json()["id"])
+
+
+def claim_json(ledger: Ledger, claim: int) -> dict[str, Any]:
+    return dict(ledger.call("GET", f"/v1/claims/{claim}", "admin").json())
+
+
+def test_an_admin_takes_a_claim_from_report_to_payment_in_the_console(ledger: Ledger) -> None:
+    """Confirm → outcome (grade 7, medical costs in yuan) → pay, by the claim page's forms: each a 303 back to the
+    claim; the benefit is the rules' (the hand-worked grade-7 case of test_claims.py, plus the medical costs to the
+    fen); the payment's postings and `ledger check` as through the API; every action audited as the admin's."""
+    claim = reported_claim(ledger)
+    sign_in(ledger, "admin")
+    page = ledger.client.get(f"/console/claims/{claim}")
+    assert 'id="act-confirm"' in page.text and 'id="act-reject"' in page.text and 'id="act-pay"' not in page.text
+    done = ledger.client.post(f"/console/claims/{claim}/confirm", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/console/claims/{claim}"
+    assert claim_json(ledger, claim)["state"] == "cover_confirmed"
+    form = {"medical_yuan": "1,234.56", "days_off": "30", "disability_grade": "7", "dependants_other": "0"}
+    done = ledger.client.post(f"/console/claims/{claim}/outcome", data=form, follow_redirects=False)
+    assert done.status_code == 303
+    recorded = claim_json(ledger, claim)
+    assert recorded["state"] == "assessed" and recorded["outcome"]["medical_fen"] == 123_456
+    assert recorded["outcome"]["days_off"] == 30 and recorded["outcome"]["disability_grade"] == 7
+    assert recorded["benefit"]["paid_now_fen"] == 4_515_940 + 123_456  # 45,159.40 元 + the medical costs
+    page = ledger.client.get(f"/console/claims/{claim}")
+    assert "46,393.96" in page.text and 'id="act-pay"' in page.text
+    assert ledger.client.post(f"/console/claims/{claim}/pay", follow_redirects=False).status_code == 303
+    assert claim_json(ledger, claim)["state"] == "paid"
+    page = ledger.client.get(f"/console/claims/{claim}")
+    assert "已支付" in page.text and "<form" not in page.text.split("<main>", 1)[1]  # no action is left
+    assert check(ledger.engine) == []
+    with ledger.engine.connect() as connection:
+        paid = connection.execute(
+            select(claim_postings.c.account, claim_postings.c.debit_fen, claim_postings.c.credit_fen).where(
+                claim_postings.c.claim_id == claim
+            )
+        ).all()
+        actors = connection.execute(select(audit_log.c.actor, audit_log.c.action)).all()
+    assert sorted(paid) == [("benefits_paid", 0, 4_639_396), ("occupational_injury_fund", 4_639_396, 0)]
+    assert {action for actor, action in actors if actor.startswith("admin")} >= {
+        "claim.confirm",
+        "claim.outcome",
+        "claim.pay",
+    }
+
+
+@pytest.mark.parametrize(
+    ("form", "named"),
+    [
+        ({"medical_yuan": "12.345"}, "医疗费用（元）"),  # a third decimal: not to the fen
+        ({"medical_yuan": "-5"}, "医疗费用（元）"),
+        ({"medical_yuan": "abc"}, "医疗费用（元）"),
+        ({"days_off": "2.5"}, "停工留薪天数"),
+        ({"disability_grade": "11"}, "伤残等级"),
+        ({"dependants_other": "1"}, "供养亲属"),  # dependants without a death
+    ],
+)
+def test_a_bad_outcome_form_is_refused_naming_the_field_and_nothing_changes(
+    ledger: Ledger, form: dict[str, str], named: str
+) -> None:
+    claim = reported_claim(ledger)
+    confirm(ledger.engine, claim)
+    sign_in(ledger, "admin")
+    before = claim_json(ledger, claim)
+    refused = ledger.client.post(f"/console/claims/{claim}/outcome", data=form, follow_redirects=False)
+    assert refused.status_code == 422 and 'id="refused"' in refused.text and named in refused.text
+    assert claim_json(ledger, claim) == before
+    for name, value in form.items():  # what was typed is shown again
+        assert f'value="{value}"' in refused.text or name == "disability_grade"
+
+
+def test_an_action_the_state_does_not_allow_is_refused_with_the_allowed_ones(ledger: Ledger) -> None:
+    claim = reported_claim(ledger)
+    sign_in(ledger, "admin")
+    refused = ledger.client.post(f"/console/claims/{claim}/pay", follow_redirects=False)
+    assert refused.status_code == 409 and "该申请已报案，不能执行此操作" in refused.text
+    assert "确认职业伤害" in refused.text and "不予确认" in refused.text
+    assert claim_json(ledger, claim)["state"] == "reported"
+    english = ledger.client.post(f"/console/claims/{claim}/pay?lang=en", follow_redirects=False)
+    assert english.status_code == 409 and "Allowed: Confirm cover, Reject" in english.text
+    assert ledger.client.post(f"/console/claims/{claim}/fly", follow_redirects=False).status_code == 404
+    assert ledger.client.post("/console/claims/999999/confirm", follow_redirects=False).status_code == 404
+    assert ledger.client.post("/console/claims/999999/reject", follow_redirects=False).status_code == 404
+
+
+def test_a_rejection_needs_a_reason_and_is_final(ledger: Ledger) -> None:
+    claim = reported_claim(ledger)
+    sign_in(ledger, "admin", "?lang=en")
+    refused = ledger.client.post(f"/console/claims/{claim}/reject", data={"reason": "  "}, follow_redirects=False)
+    assert refused.status_code == 422 and "理由" in refused.text
+    done = ledger.client.post(f"/console/claims/{claim}/reject?lang=en", data={"reason": "非工作时间"})
+    assert done.status_code == 200 and "非工作时间" in done.text and "rejected" in done.text
+    assert claim_json(ledger, claim)["state"] == "rejected"
+    again = ledger.client.post(f"/console/claims/{claim}/confirm", follow_redirects=False)
+    assert again.status_code == 409 and "可执行：无" in again.text
+
+
+@pytest.mark.parametrize("role", ["worker", "none"])
+def test_only_an_admin_acts_on_a_claim_in_the_console(ledger: Ledger, role: str) -> None:
+    claim = reported_claim(ledger)
+    if role == "worker":
+        sign_in(ledger, "worker")
+    refused = ledger.client.post(f"/console/claims/{claim}/confirm", follow_redirects=False)
+    assert refused.status_code == (403 if role == "worker" else 401)
+    assert claim_json(ledger, claim)["state"] == "reported"
+
+
 # -- in Chromium, on a phone-sized screen ---------------------------------------------------------------------------
 @pytest.fixture
 def live_console(tmp_path: Path) -> Iterator[tuple[str, str]]:
@@ -136,7 +250,7 @@ def live_console(tmp_path: Path) -> Iterator[tuple[str, str]]:
     engine.dispose()
 
 
-def test_an_admin_reads_a_claims_trace_on_a_phone(live_console: tuple[str, str], phone: Any) -> None:
+def test_an_admin_reads_a_claims_trace_and_pays_it_on_a_phone(live_console: tuple[str, str], phone: Any) -> None:
     from selenium.webdriver.common.by import By
 
     url, token = live_console
@@ -152,3 +266,20 @@ def test_an_admin_reads_a_claims_trace_on_a_phone(live_console: tuple[str, str],
     phone.find_element(By.ID, "switch-lang").click()
     _wait(phone, "#benefit")
     assert "How it was computed" in phone.page_source
+    phone.find_element(By.ID, "act-pay").click()  # the form posts, the claim comes back paid, with no action left
+    deadline = time.monotonic() + 10
+    while _text_of(phone, "claim-state") != "paid":
+        assert time.monotonic() < deadline, _text_of(phone, "claim-state")
+        time.sleep(0.1)
+    assert not phone.find_elements(By.CSS_SELECTOR, "form.action")
+
+
+def _text_of(driver: Any, element_id: str) -> str:
+    """The element's text, or "" while the page is being replaced (the old page's element gone stale)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    try:
+        return str(driver.find_element(By.ID, element_id).text)
+    except (NoSuchElementException, StaleElementReferenceException):
+        return ""

@@ -1,24 +1,41 @@
-"""The ledger's console (issue 11 item 9): web pages for the agency (the claims queue, a claim with its benefit trace,
-levy statements) and for a worker (their covered days and contributions).
+"""The ledger's console (issue 11 item 9): web pages for the agency (the claims queue, a claim with its benefit trace
+and the actions its state allows — confirm cover, reject with a reason, record the outcome, pay —, levy statements)
+and for a worker (their covered days and contributions).
 
 Chinese by default, `?lang=en` for English; phone-friendly; no external assets (the style is in the page). The token
 (an admin token or a worker's token) is entered in a form and kept in an HttpOnly, SameSite=Strict cookie scoped to
 `/console`; it never appears in a URL. The pages read the ledger the JSON API serves (`app.state.open_ledger`, set by
-`gigcover.api`), with the same credentials and the same rules of who sees what.
+`gigcover.api`), with the same credentials and the same rules of who sees what. A claim's actions are forms posted to
+the console (the cookie is SameSite=Strict: no other site's page can post them with it), run by the same functions as
+the API's (`gigcover.ledger.claims`: the same transitions, validation, audit entries and postings), then back to the
+claim (303); a refused action re-shows the claim with what was wrong (409: not allowed in its state; 422: a field).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
+from gigcover.ledger import claims as service
 from gigcover.ledger.access import Principal, Role, authenticate
-from gigcover.ledger.claims import ClaimNotFound, State, get_claim, list_claims
-from gigcover.ledger.contract import CST
+from gigcover.ledger.claims import (
+    Action,
+    ClaimInvalid,
+    ClaimNotFound,
+    Outcome,
+    State,
+    TransitionRefused,
+    get_claim,
+    list_claims,
+)
+from gigcover.ledger.contract import CST, FieldError
 from gigcover.ledger.levies import MonthInvalid, levy_statement
 from gigcover.ledger.worker_records import contributions_of, covered_days_of
 
@@ -83,6 +100,30 @@ TEXT: dict[str, dict[Lang, str]] = {
     "worker_share": {"zh": "个人（元）", "en": "Worker (yuan)"},
     "covered_days_n": {"zh": "参保天数", "en": "Covered days"},
     "switch": {"zh": "English", "en": "中文"},
+    "act_confirm": {"zh": "确认职业伤害", "en": "Confirm cover"},
+    "act_reject": {"zh": "不予确认", "en": "Reject"},
+    "act_outcome": {"zh": "核定待遇", "en": "Record the outcome"},
+    "act_pay": {"zh": "批准支付", "en": "Approve and pay"},
+    "reason_label": {"zh": "理由", "en": "Reason"},
+    "medical_yuan": {"zh": "医疗费用（元）", "en": "Medical costs (yuan)"},
+    "days_off": {"zh": "停工留薪天数", "en": "Days off work"},
+    "grade": {"zh": "伤残等级", "en": "Disability grade"},
+    "no_grade": {"zh": "无伤残", "en": "no disability"},
+    "death": {"zh": "因工死亡", "en": "Death"},
+    "spouse": {"zh": "供养配偶", "en": "Dependent spouse"},
+    "dependants_other": {"zh": "其他供养亲属（人）", "en": "Other dependants"},
+    "dependants_lone": {"zh": "其中孤寡老人或孤儿（人）", "en": "Of them, lone elderly or orphans"},
+    "refused": {"zh": "未执行", "en": "Not done"},
+    "pay_note": {"zh": "从基金支付本次金额", "en": "pays the amount now due from the fund"},
+}
+FIELD_TEXT: dict[str, dict[Lang, str]] = {
+    "reason": TEXT["reason_label"],
+    "medical_fen": TEXT["medical_yuan"],
+    "days_off": TEXT["days_off"],
+    "disability_grade": TEXT["grade"],
+    "dependants": {"zh": "供养亲属", "en": "Dependants"},
+    "dependants_other": TEXT["dependants_other"],
+    "dependants_lone": TEXT["dependants_lone"],
 }
 STATE_TEXT: dict[str, dict[Lang, str]] = {
     "reported": {"zh": "已报案", "en": "reported"},
@@ -200,7 +241,7 @@ def console_claim(request: Request, claim_id: str) -> Response:
         claim = get_claim(_ledger(request).engine, int(claim_id), principal)
     except (ValueError, ClaimNotFound):
         return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
-    return _page(request, "claim.html", claim=claim)
+    return _page(request, "claim.html", claim=claim, errors=[], typed={})
 
 
 @router.get(f"{PATH}/levies", response_class=HTMLResponse)
@@ -228,3 +269,102 @@ def console_me(request: Request) -> Response:
     days = covered_days_of(engine, principal.worker_id, FIRST_DAY, tomorrow)[-MAX_DAYS_SHOWN:]
     months = contributions_of(engine, principal.worker_id)
     return _page(request, "me.html", days=list(reversed(days)), months=months)
+
+
+@router.post(f"{PATH}/claims/{{claim_id}}/{{action}}", response_class=HTMLResponse)
+async def console_claim_action(request: Request, claim_id: str, action: str) -> Response:
+    """An action on a claim (admin), from the claim page's forms: done, then back to the claim; refused, the claim
+    again with why (nothing written)."""
+    principal = _gate(request, Role.ADMIN)
+    if isinstance(principal, Response):
+        return principal
+    context = _ledger(request)
+    try:
+        number, chosen = int(claim_id), Action(action)
+    except ValueError:
+        return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+    form = await request.form()
+    try:
+        await run_in_threadpool(_act, context, number, chosen, form, principal.actor)
+    except ClaimNotFound:
+        return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+    except TransitionRefused as error:
+        return _claim_again(request, context, number, 409, [_refusal(error, _lang(request))], form)
+    except ClaimInvalid as error:
+        lang = _lang(request)
+        messages = [f"{FIELD_TEXT.get(e.field, {}).get(lang, e.field)}: {e.message}" for e in error.errors]
+        return _claim_again(request, context, number, 422, messages, form)
+    suffix = "?lang=en" if _lang(request) == "en" else ""
+    return RedirectResponse(f"{PATH}/claims/{number}{suffix}", status_code=303)
+
+
+def _act(context: Any, claim_id: int, action: Action, form: FormData, actor: str) -> None:
+    """Run the action as the API does (`gigcover.ledger.claims`)."""
+    if action is Action.CONFIRM:
+        service.confirm(context.engine, claim_id, actor)
+    elif action is Action.REJECT:
+        service.reject(context.engine, claim_id, str(form.get("reason") or ""), actor)
+    elif action is Action.OUTCOME:
+        service.record_outcome(context.engine, claim_id, outcome_of(form), context.calculator(), actor)
+    else:
+        service.pay(context.engine, claim_id, actor)
+
+
+def outcome_of(form: FormData) -> Outcome:
+    """The outcome form's fields: medical costs in yuan (to the fen, exactly: no floats), whole numbers, a grade
+    1–10 or none, check boxes. `ClaimInvalid` names every field that is not a number of its kind; the ranges are
+    `claims.validate_outcome`'s, checked when it is recorded."""
+    errors: list[FieldError] = []
+
+    def whole(name: str, field: str | None = None) -> int:
+        text = str(form.get(name) or "0").strip()
+        if not text.isdigit() or len(text) > 9:
+            errors.append(FieldError(field or name, "a whole number (整数)"))
+            return 0
+        return int(text)
+
+    grade_text = str(form.get("disability_grade") or "").strip()
+    grade = None if grade_text in {"", "none"} else whole("disability_grade")
+    outcome = Outcome(
+        medical_fen=_fen_of(str(form.get("medical_yuan") or "0"), errors),
+        days_off=whole("days_off"),
+        disability_grade=grade,
+        death=form.get("death") == "on",
+        dependant_spouse=form.get("dependant_spouse") == "on",
+        dependants_other=whole("dependants_other"),
+        dependants_lone=whole("dependants_lone"),
+    )
+    if errors:
+        raise ClaimInvalid(errors)
+    return outcome
+
+
+def _fen_of(text: str, errors: list[FieldError]) -> int:
+    """Yuan as typed (`1234.5`, `1,234.50`) to fen, exactly; at most two decimals, not negative."""
+    try:
+        amount = Decimal(text.strip().replace(",", "") or "0")
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**9:
+        errors.append(FieldError("medical_fen", "yuan, not negative, at most two decimals (元，最多两位小数)"))
+        return 0
+    return int(amount * 100)
+
+
+def _refusal(error: TransitionRefused, lang: Lang) -> str:
+    state = STATE_TEXT[error.state.value][lang]
+    allowed = ", ".join(TEXT[f"act_{a}"][lang] for a in error.allowed) or TEXT["none"][lang]
+    if lang == "en":
+        return f"The claim is {state}: this action is not allowed. Allowed: {allowed}."
+    return f"该申请{state}，不能执行此操作。可执行：{allowed}。"
+
+
+def _claim_again(
+    request: Request, context: Any, claim_id: int, status: int, errors: list[str], form: FormData
+) -> HTMLResponse:
+    """The claim page again, with what was refused and the values the user typed (a claim that does not exist: 404)."""
+    try:
+        claim = get_claim(context.engine, claim_id, Principal(Role.ADMIN))
+    except ClaimNotFound:
+        return _page(request, "claims.html", 404, claims=[], state=None, missing=str(claim_id))
+    return _page(request, "claim.html", status, claim=claim, errors=errors, typed=dict(form))
