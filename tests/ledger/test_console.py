@@ -166,6 +166,7 @@ def test_an_admin_takes_a_claim_from_report_to_payment_in_the_console(ledger: Le
         ({"medical_yuan": "-5"}, "医疗费用（元）"),
         ({"medical_yuan": "abc"}, "医疗费用（元）"),
         ({"days_off": "2.5"}, "停工留薪天数"),
+        ({"days_off": "²"}, "停工留薪天数"),  # a digit to str.isdigit, not to int()
         ({"disability_grade": "11"}, "伤残等级"),
         ({"dependants_other": "1"}, "供养亲属"),  # dependants without a death
     ],

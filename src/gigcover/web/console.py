@@ -318,7 +318,7 @@ def outcome_of(form: FormData) -> Outcome:
 
     def whole(name: str, field: str | None = None) -> int:
         text = str(form.get(name) or "0").strip()
-        if not text.isdigit() or len(text) > 9:
+        if not (text.isascii() and text.isdigit()) or len(text) > 9:
             errors.append(FieldError(field or name, "a whole number (整数)"))
             return 0
         return int(text)
