@@ -53,7 +53,7 @@ from gigcover.ledger.db import connect, migrate
 from gigcover.ledger.ids import IdHasher
 from gigcover.ledger.ingest import UnknownPlatform, ingest_batch
 from gigcover.ledger.platforms import add_platform
-from gigcover.ledger.schema import Account, batches, orders, platforms, postings, workers
+from gigcover.ledger.schema import Account, batches, orders, platforms, postgresql_metadata, postings, workers
 
 NOW = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 HASHER = IdHasher(b"benchmark-key-not-a-secret-0123456789")
@@ -145,12 +145,17 @@ def snapshot(engine: Engine) -> dict[str, Any]:
         def rows(sql: str) -> list[tuple[Any, ...]]:
             return sorted(tuple(str(v) for v in row) for row in connection.execute(text(sql)))
 
+        payload, keys = "o.payload_hash", ""
+        if engine.dialect.name == "postgresql":  # 0009: the fingerprint is kept in order_keys only
+            payload = "k.payload_hash"
+            keys = "JOIN order_keys k ON k.platform_id = o.platform_id AND k.order_id = o.order_id"
+
         return {
             "workers": rows("SELECT id_hash FROM workers"),
             "orders": rows(
-                "SELECT o.platform_id, o.order_id, o.payload_hash, w.id_hash, o.industry, o.region, o.accepted_at,"
+                f"SELECT o.platform_id, o.order_id, {payload}, w.id_hash, o.industry, o.region, o.accepted_at,"
                 " o.completed_at, o.cover_day, o.covered, o.levy_fen, o.platform_fen, o.worker_fen, o.government_fen"
-                " FROM orders o JOIN workers w ON w.id = o.worker_id"
+                f" FROM orders o JOIN workers w ON w.id = o.worker_id {keys}"
             ),
             "postings": rows(
                 "SELECT b.accepted, p.platform_id, p.province, p.industry, p.month, p.account, p.debit_fen, p.credit_fen"
@@ -415,6 +420,7 @@ PG_TABLES = MetaData()
 for _table in (orders,):  # 0005: on PostgreSQL with the province each month is sub-partitioned by
     Table(_table.name, PG_TABLES, *(Column(c.name, c.type, primary_key=c.primary_key) for c in _table.columns),
           Column("province", String(2)))  # fmt: skip
+ORDER_KEYS = postgresql_metadata().tables["order_keys"]
 
 
 @dataclass(frozen=True)
@@ -563,11 +569,12 @@ def _rules_platform(connection: Connection, platform_id: int) -> str:
 def _recorded_payloads(connection: Connection, platform_id: int, order_ids: Sequence[str]) -> dict[str, str]:
     """order_id → payload hash of the orders of this batch already recorded for the platform."""
     found: dict[str, str] = {}
+    keys = ORDER_KEYS if connection.dialect.name == "postgresql" else orders  # 0009: PostgreSQL's are in order_keys
     for start in range(0, len(order_ids), LOOKUP_CHUNK):
         chunk = order_ids[start : start + LOOKUP_CHUNK]
         rows = connection.execute(
-            select(orders.c.order_id, orders.c.payload_hash).where(
-                orders.c.platform_id == platform_id, orders.c.order_id.in_(chunk)
+            select(keys.c.order_id, keys.c.payload_hash).where(
+                keys.c.platform_id == platform_id, keys.c.order_id.in_(chunk)
             )
         )
         found.update({row.order_id: row.payload_hash for row in rows})
@@ -684,9 +691,10 @@ def _insert_orders(
         }
         for i, p in enumerate(new)
     ]
-    if connection.dialect.name == "postgresql":  # 0005: the province each month is sub-partitioned by
-        for row in rows:
+    if connection.dialect.name == "postgresql":  # 0005: the province each month is sub-partitioned by; 0009: no
+        for row in rows:  # fingerprint on PostgreSQL's orders (it is in order_keys)
             row["province"] = row["region"][:2]
+            del row["payload_hash"]
         return _insert_many(connection, PG_TABLES.tables["orders"], rows)
     return _insert_many(connection, orders, rows)
 

@@ -1,12 +1,10 @@
 """The migrations build exactly the tables `gigcover.ledger.schema` declares, on SQLite and PostgreSQL; 0008's covered
-days view, up and down."""
+days view and 0009's fingerprint written once, up and down."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -19,11 +17,10 @@ from gigcover.ledger.check import check
 from gigcover.ledger.contributions import Compute
 from gigcover.ledger.db import migrate
 from gigcover.ledger.ids import IdHasher
-from gigcover.ledger.ingest import ingest_batch
+from gigcover.ledger.ingest import OrderConflict, ingest_batch
 from gigcover.ledger.platforms import add_platform
 from gigcover.ledger.schema import metadata, postgresql_metadata
 
-from .conftest import ledger_at
 from .ledger_cases import WORKER_B, order
 
 NOW = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
@@ -40,7 +37,7 @@ def test_the_migrated_database_matches_the_schema(engine: Engine) -> None:
 def test_migrating_again_changes_nothing(engine: Engine) -> None:
     migrate(engine)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0008"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
@@ -72,13 +69,6 @@ def test_postgresql_orders_carry_only_the_indexes_queries_read(engine: Engine) -
     assert [tuple(key) for key in keys] == [("order_keys", "p")]
 
 
-@pytest.fixture
-def ledger_0007(database_url: str, tmp_path: Path) -> Iterator[Engine]:
-    """A ledger migrated to 0007 only (covered days still a table), on the fixture's database."""
-    with ledger_at(database_url, tmp_path, "0007") as engine:
-        yield engine
-
-
 def _downgrade(engine: Engine, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(resources.files("gigcover.ledger") / "migrations"))
@@ -94,31 +84,59 @@ def _days(engine: Engine) -> list[tuple[str, int]]:
 
 
 def test_0008_makes_the_covered_days_a_view_of_the_orders_and_its_downgrade_a_table_again(
-    ledger_0007: Engine, compute: Compute, hasher: IdHasher
+    engine: Engine, compute: Compute, hasher: IdHasher
 ) -> None:
-    engine = ledger_0007
+    """The view counts the covered orders (Gansu, 620000, is outside the pilot in September 2025: no day); the
+    downgrade to 0007 rebuilds the table (partitioned by month on PostgreSQL) with the same days; 0008 again makes it
+    the view, `check` clean."""
     platform = add_platform(engine, "美团", "meituan").id
     batch = [order("A1"), order("A2"), order("B1", worker_id_number=WORKER_B), order("G1", region="620000")]
     ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW)
-    with engine.begin() as connection:  # what 0007's ingest path also wrote: the covered orders counted into the table
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql(
-                "CREATE TABLE covered_days_y2025m09 PARTITION OF covered_days "
-                "FOR VALUES FROM ('2025-09-01') TO ('2025-10-01')"
-            )
-        connection.exec_driver_sql(
-            "INSERT INTO covered_days (worker_id, day, platform_id, orders) SELECT worker_id, cover_day, "
-            "platform_id, count(*) FROM orders WHERE covered = 1 GROUP BY worker_id, cover_day, platform_id"
-        )
     recorded = _days(engine)
-    assert recorded == [("2025-09-01", 1), ("2025-09-01", 2)]  # Gansu (620000) is outside the pilot: no day
-    migrate(engine)
-    assert _days(engine) == recorded
-    with engine.connect() as connection:
-        assert "covered_days" in inspect(connection).get_view_names()
+    assert recorded == [("2025-09-01", 1), ("2025-09-01", 2)]
     _downgrade(engine, "0007")
     assert _days(engine) == recorded
     with engine.connect() as connection:
         assert "covered_days" in inspect(connection).get_table_names()
     migrate(engine)
+    assert _days(engine) == recorded
+    with engine.connect() as connection:
+        assert "covered_days" in inspect(connection).get_view_names()
     assert check(engine) == []
+
+
+def _fingerprints(engine: Engine) -> tuple[dict[str, str | None], dict[str, str]]:
+    """order id → the fingerprint on its `orders` row, and (PostgreSQL) → the one in `order_keys`."""
+    with engine.connect() as connection:
+        on_rows = {str(o): h for o, h in connection.execute(text("SELECT order_id, payload_hash FROM orders"))}
+        keys = {}
+        if engine.dialect.name == "postgresql":
+            keys = {
+                str(o): str(h) for o, h in connection.execute(text("SELECT order_id, payload_hash FROM order_keys"))
+            }
+    return on_rows, keys
+
+
+def test_an_orders_fingerprint_is_written_once_and_0009_goes_both_ways(
+    engine: Engine, compute: Compute, hasher: IdHasher
+) -> None:
+    """0009: on PostgreSQL the payload fingerprint is written to `order_keys` only (the order's row leaves it NULL);
+    a changed payload is still a conflict; the downgrade fills the rows from the keys, and `check` holds a row's
+    fingerprint, where there is one, to its key's. SQLite keeps it on the order's row (its key is there)."""
+    platform = add_platform(engine, "美团", "meituan").id
+    batch = [order("A1"), order("B1", worker_id_number=WORKER_B)]
+    ingest_batch(engine, platform, batch, compute=compute, hasher=hasher, now=NOW)
+    with pytest.raises(OrderConflict):
+        ingest_batch(engine, platform, [order("A1", region="500000")], compute=compute, hasher=hasher, now=NOW)
+    on_rows, keys = _fingerprints(engine)
+    if engine.dialect.name == "sqlite":
+        assert all(len(str(h)) == 64 for h in on_rows.values()) and keys == {}
+        return
+    assert on_rows == {"A1": None, "B1": None} and all(len(h) == 64 for h in keys.values())
+    _downgrade(engine, "0008")
+    assert _fingerprints(engine) == (dict(keys), keys)
+    migrate(engine)
+    assert check(engine) == []
+    with engine.begin() as connection:  # a row's fingerprint that disagrees with its key is named
+        connection.exec_driver_sql("UPDATE orders SET payload_hash = repeat('0', 64) WHERE order_id = 'B1'")
+    assert {b.detail for b in check(engine)} == {f"order without its idempotency key: {platform} B1"}

@@ -10,9 +10,9 @@
 5. Claims: each paid claim's payment debits the fund and credits benefits paid by exactly its benefit; a claim not
    paid has no payment postings.
 6. References: each order's platform, batch (of that platform) and worker exist; each posting's batch exists, of the
-   posting's platform; on PostgreSQL each order has its idempotency key
-   in `order_keys` (same payload and day) and each key its order. The database enforces these with
-   foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration 0004: the ingest path writes
+   posting's platform; on PostgreSQL each order has its idempotency key in `order_keys` (same day, and same payload
+   where the order's row still has one: since 0009 it is written to the key only) and each key its order. The
+   database enforces these with foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration 0004: the ingest path writes
    them from rows of its own transaction, and the checks cost half the database's time), so they are verified here.
 
 Covered days (按日参保) need no invariant of their own since migration 0008: they are a view counting the covered
@@ -216,8 +216,8 @@ _KEY_REFERENCES = (
     (
         "order without its idempotency key",
         "SELECT o.platform_id, o.order_id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_keys k "
-        "WHERE k.platform_id = o.platform_id AND k.order_id = o.order_id AND k.payload_hash = o.payload_hash "
-        "AND k.cover_day = o.cover_day)",
+        "WHERE k.platform_id = o.platform_id AND k.order_id = o.order_id AND k.cover_day = o.cover_day "
+        "AND (o.payload_hash IS NULL OR o.payload_hash = k.payload_hash))",
     ),
     (
         "idempotency key without its order",

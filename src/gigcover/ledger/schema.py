@@ -243,6 +243,10 @@ PARTITIONED_SHAPES: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]
     "postings": (("id", "month", "province"), {}),
 }
 
+NULL_ON_POSTGRESQL: dict[str, tuple[str, ...]] = {"orders": ("payload_hash",)}
+"""Columns the partitioned tables leave NULL on PostgreSQL: an order's payload fingerprint is written once there, in
+`order_keys` (0009; orders recorded before keep theirs)."""
+
 PROVINCE_COLUMN = ("orders",)
 """PostgreSQL: the tables given a stored `province` (two digits of the order's region) there, each month's
 sub-partition key; `postings` has one on both databases (0006)."""
@@ -251,8 +255,9 @@ sub-partition key; `postings` has one on both databases (0006)."""
 def postgresql_metadata() -> MetaData:
     """The tables as the migrations leave them on PostgreSQL: `orders` and `postings` partitioned by month, each
     month by province (`postings`' primary key contains the month and the province; `orders` has none since 0007, no
-    query reading one; no foreign keys — `ledger check` verifies those references), and `order_keys` holding the
-    idempotency key (platform, order id): unpartitioned, because a unique constraint on a partitioned table must
+    query reading one; no foreign keys — `ledger check` verifies those references; the payload fingerprint NULL for new
+    orders since 0009), and `order_keys` holding the idempotency key (platform, order id) and the fingerprint:
+    unpartitioned, because a unique constraint on a partitioned table must
     contain its month and an order id is unique whatever its month. Every other table as `metadata` declares it."""
     shaped = MetaData(naming_convention=metadata.naming_convention)
     for table in metadata.sorted_tables:
@@ -260,8 +265,15 @@ def postgresql_metadata() -> MetaData:
             table.to_metadata(shaped)
     for name, (key, indexes) in PARTITIONED_SHAPES.items():
         source = metadata.tables[name]
+        nullable = NULL_ON_POSTGRESQL.get(name, ())
         columns = [
-            Column(c.name, c.type, nullable=c.nullable, primary_key=c.name in key, server_default=c.server_default)
+            Column(
+                c.name,
+                c.type,
+                nullable=c.nullable or c.name in nullable,
+                primary_key=c.name in key,
+                server_default=c.server_default,
+            )
             for c in source.columns
         ]
         if name in PROVINCE_COLUMN:  # 0005: the province each month is sub-partitioned by

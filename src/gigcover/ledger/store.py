@@ -54,6 +54,8 @@ _ORDER_COLUMNS = (
     "id, platform_id, order_id, payload_hash, batch_id, worker_id, industry, region, accepted_at, completed_at, "
     "cover_day, covered, levy_fen, platform_fen, worker_fen, government_fen, high_band, floating_ratio_bp, base_fen"
 )
+_ORDER_COLUMNS_POSTGRESQL = _ORDER_COLUMNS.replace(" payload_hash,", "")
+"""PostgreSQL's orders leave the payload fingerprint NULL (0009): it is written once, in `order_keys`, first."""
 
 
 @dataclass(frozen=True)
@@ -372,8 +374,8 @@ def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: n
     )
     _copy(
         connection,
-        f"COPY orders ({_ORDER_COLUMNS}, province) FROM STDIN (FORMAT BINARY)",
-        binary_copy_rows(_order_columns(new, refs, workers, platform, order_id, payload, day), n),
+        f"COPY orders ({_ORDER_COLUMNS_POSTGRESQL}, province) FROM STDIN (FORMAT BINARY)",
+        binary_copy_rows(_order_columns(new, refs, workers, platform, order_id, day), n),
     )
     return refs
 
@@ -384,10 +386,9 @@ def _order_columns(
     workers: np.ndarray,
     platform: np.ndarray,
     order_id: BinaryColumn,
-    payload: BinaryColumn,
     day: BinaryColumn,
 ) -> list[BinaryColumn]:
-    """The orders' columns for a binary COPY, in `_ORDER_COLUMNS` order then the province (two digits of the
+    """The orders' columns for a binary COPY, in `_ORDER_COLUMNS_POSTGRESQL` order then the province (two digits of the
     region); times as µs and days as days since 2000-01-01 (PostgreSQL's epoch), UTC."""
     columns, amounts = new.columns, new.amounts
 
@@ -401,7 +402,6 @@ def _order_columns(
         bigint(refs),
         bigint(platform),
         order_id,
-        payload,
         bigint(np.full(len(refs), new.batch_id, dtype=np.int64)),
         bigint(workers),
         BinaryColumn("S", strings=columns.industry),
