@@ -266,8 +266,8 @@ def set_band_command(
 
 @ledger_app.command("check")
 def check_command(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Check the invariants: debits = credits, postings = orders × amounts, covered days, levies = postings.
-    Exit code 1 on any breach."""
+    """Check the invariants: debits = credits, postings = orders × amounts, levies = postings, claims' payments,
+    references. Exit code 1 on any breach."""
     from gigcover.ledger.check import check
 
     engine, _ = open_ledger(db)
