@@ -165,6 +165,8 @@ def test_an_admin_takes_a_claim_from_report_to_payment_in_the_console(ledger: Le
         ({"medical_yuan": "12.345"}, "医疗费用（元）"),  # a third decimal: not to the fen
         ({"medical_yuan": "-5"}, "医疗费用（元）"),
         ({"medical_yuan": "abc"}, "医疗费用（元）"),
+        ({"medical_yuan": "1e30"}, "医疗费用（元）"),  # beyond the outcome's range (and beyond Decimal's quantize)
+        ({"medical_yuan": "1e-5"}, "医疗费用（元）"),
         ({"days_off": "2.5"}, "停工留薪天数"),
         ({"days_off": "²"}, "停工留薪天数"),  # a digit to str.isdigit, not to int()
         ({"disability_grade": "11"}, "伤残等级"),

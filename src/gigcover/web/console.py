@@ -134,6 +134,11 @@ STATE_TEXT: dict[str, dict[Lang, str]] = {
 }
 
 
+def _no_claim(request: Request, claim_id: str) -> HTMLResponse:
+    """The claims page saying there is no such claim (404)."""
+    return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+
+
 def _lang(request: Request) -> Lang:
     return "en" if request.query_params.get("lang") == "en" else "zh"
 
@@ -240,7 +245,7 @@ def console_claim(request: Request, claim_id: str) -> Response:
     try:
         claim = get_claim(_ledger(request).engine, int(claim_id), principal)
     except (ValueError, ClaimNotFound):
-        return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+        return _no_claim(request, claim_id)
     return _page(request, "claim.html", claim=claim, errors=[], typed={})
 
 
@@ -282,12 +287,12 @@ async def console_claim_action(request: Request, claim_id: str, action: str) -> 
     try:
         number, chosen = int(claim_id), Action(action)
     except ValueError:
-        return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+        return _no_claim(request, claim_id)
     form = await request.form()
     try:
         await run_in_threadpool(_act, context, number, chosen, form, principal.actor)
     except ClaimNotFound:
-        return _page(request, "claims.html", 404, claims=[], state=None, missing=claim_id)
+        return _no_claim(request, claim_id)
     except TransitionRefused as error:
         return _claim_again(request, context, number, 409, [_refusal(error, _lang(request))], form)
     except ClaimInvalid as error:
@@ -316,10 +321,10 @@ def outcome_of(form: FormData) -> Outcome:
     `claims.validate_outcome`'s, checked when it is recorded."""
     errors: list[FieldError] = []
 
-    def whole(name: str, field: str | None = None) -> int:
+    def whole(name: str) -> int:
         text = str(form.get(name) or "0").strip()
         if not (text.isascii() and text.isdigit()) or len(text) > 9:
-            errors.append(FieldError(field or name, "a whole number (整数)"))
+            errors.append(FieldError(name, "a whole number (整数)"))
             return 0
         return int(text)
 
@@ -340,15 +345,16 @@ def outcome_of(form: FormData) -> Outcome:
 
 
 def _fen_of(text: str, errors: list[FieldError]) -> int:
-    """Yuan as typed (`1234.5`, `1,234.50`) to fen, exactly; at most two decimals, not negative."""
+    """Yuan as typed (`1234.5`, `1,234.50`) to fen, exactly; at most two decimals, not negative (how large:
+    `claims.validate_outcome`)."""
     try:
-        amount = Decimal(text.strip().replace(",", "") or "0")
+        fen = Decimal(text.strip().replace(",", "") or "0") * 100
     except InvalidOperation:
-        amount = Decimal(-1)
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10**9:
+        fen = Decimal(-1)
+    if not fen.is_finite() or fen < 0 or fen != fen.to_integral_value():
         errors.append(FieldError("medical_fen", "yuan, not negative, at most two decimals (元，最多两位小数)"))
         return 0
-    return int(amount * 100)
+    return int(fen)
 
 
 def _refusal(error: TransitionRefused, lang: Lang) -> str:
@@ -366,5 +372,5 @@ def _claim_again(
     try:
         claim = get_claim(context.engine, claim_id, Principal(Role.ADMIN))
     except ClaimNotFound:
-        return _page(request, "claims.html", 404, claims=[], state=None, missing=str(claim_id))
+        return _no_claim(request, str(claim_id))
     return _page(request, "claim.html", status, claim=claim, errors=errors, typed=dict(form))
