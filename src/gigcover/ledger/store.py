@@ -168,11 +168,12 @@ def worker_ids(connection: Connection, id_hash: list[str]) -> np.ndarray:
     return np.fromiter(map(by_hash.__getitem__, id_hash), np.int64, len(id_hash))
 
 
-def insert_orders(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
-    """Insert the orders in the batch's order; their row ids (int64, increasing in the batch's order)."""
+def insert_orders(connection: Connection, new: NewOrders, workers: np.ndarray) -> None:
+    """Insert the orders, their row ids increasing in the batch's order."""
     if connection.dialect.name == "postgresql":
-        return _insert_orders_postgresql(connection, new, workers)
-    return _insert_orders_sqlite(connection, new, workers)
+        _insert_orders_postgresql(connection, new, workers)
+    else:
+        _insert_orders_sqlite(connection, new, workers)
 
 
 def insert_postings(connection: Connection, new: NewOrders) -> None:
@@ -237,14 +238,10 @@ def postings_of(columns: OrderColumns, amounts: OrderAmounts) -> Postings:
 
 
 # -- SQLite ---------------------------------------------------------------------------------------------------------
-def _insert_orders_sqlite(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
-    """The rows take the next rowids (what SQLite itself would give them: the write lock is held since BEGIN
-    IMMEDIATE, and an INTEGER PRIMARY KEY without AUTOINCREMENT is the largest rowid + 1)."""
-    last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM orders").scalar_one()
-    refs = np.arange(int(last) + 1, int(last) + 1 + len(new.columns), dtype=np.int64)
+def _insert_orders_sqlite(connection: Connection, new: NewOrders, workers: np.ndarray) -> None:
+    """One `executemany`: SQLite gives the rows their rowids in the order they are inserted."""
     columns, amounts = new.columns, new.amounts
     rows = zip(
-        refs.tolist(),
         columns.order_id,
         new.payload_hash,
         workers.tolist(),
@@ -264,11 +261,10 @@ def _insert_orders_sqlite(connection: Connection, new: NewOrders, workers: np.nd
         strict=True,
     )
     connection.exec_driver_sql(
-        f"INSERT INTO orders ({_ORDER_COLUMNS}) "
-        f"VALUES (?, {int(new.platform_id)}, ?, ?, {int(new.batch_id)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO orders ({_ORDER_COLUMNS.removeprefix('id, ')}) "
+        f"VALUES ({int(new.platform_id)}, ?, ?, {int(new.batch_id)}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         list(rows),
     )
-    return refs
 
 
 _KNOWN_WORKERS_SQLITE = "SELECT id_hash, id FROM workers WHERE id_hash IN (SELECT value FROM json_each(?))"
@@ -356,10 +352,12 @@ def _copy(connection: Connection, statement: str, data: Iterable[bytes]) -> None
             copy.write(piece)
 
 
-def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: np.ndarray) -> np.ndarray:
+def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: np.ndarray) -> None:
     """The idempotency keys first (a concurrent batch's same order fails there: 23505), then the orders, each with a
-    row id drawn from the orders' sequence (one statement for the batch) and its province; both in COPY's binary
-    format (no text for the server to parse: the numbers, times and days are sent as PostgreSQL stores them)."""
+    row id drawn from the orders' sequence in the batch's order (one statement for the batch: COPY sends the rows
+    grouped by layout, so ids left to the column's default would not follow the batch) and its province; both in
+    COPY's binary format (no text for the server to parse: the numbers, times and days are sent as PostgreSQL stores
+    them)."""
     drawn = connection.exec_driver_sql(_ORDER_REFS, (len(new.columns),)).scalar_one()
     refs = np.asarray(drawn, dtype=np.int64)
     n = len(new.columns)
@@ -377,7 +375,6 @@ def _insert_orders_postgresql(connection: Connection, new: NewOrders, workers: n
         f"COPY orders ({_ORDER_COLUMNS_POSTGRESQL}, province) FROM STDIN (FORMAT BINARY)",
         binary_copy_rows(_order_columns(new, refs, workers, platform, order_id, day), n),
     )
-    return refs
 
 
 def _order_columns(
