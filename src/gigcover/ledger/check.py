@@ -12,8 +12,9 @@
 6. References: each order's platform, batch (of that platform) and worker exist; each posting's batch exists, of the
    posting's platform; on PostgreSQL each order has its idempotency key in `order_keys` (same day, and same payload
    where the order's row still has one: since 0009 it is written to the key only) and each key its order. The
-   database enforces these with foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration 0004: the ingest path writes
-   them from rows of its own transaction, and the checks cost half the database's time), so they are verified here.
+   database enforces these with foreign keys on SQLite; on PostgreSQL the partitioned tables carry none (migration
+   0004: the ingest path writes them from rows of its own transaction, and the checks cost half the database's
+   time), so they are verified here.
 
 Covered days (按日参保) need no invariant of their own since migration 0008: they are a view counting the covered
 orders per worker, day and platform, so they cannot disagree with the orders (whose references are checked in 6).

@@ -257,8 +257,8 @@ def postgresql_metadata() -> MetaData:
     month by province (`postings`' primary key contains the month and the province; `orders` has none since 0007, no
     query reading one; no foreign keys — `ledger check` verifies those references; the payload fingerprint NULL for new
     orders since 0009), and `order_keys` holding the idempotency key (platform, order id) and the fingerprint:
-    unpartitioned, because a unique constraint on a partitioned table must
-    contain its month and an order id is unique whatever its month. Every other table as `metadata` declares it."""
+    unpartitioned, because a unique constraint on a partitioned table must contain its month and an order id is
+    unique whatever its month. Every other table as `metadata` declares it."""
     shaped = MetaData(naming_convention=metadata.naming_convention)
     for table in metadata.sorted_tables:
         if table.name not in PARTITIONED_SHAPES:
