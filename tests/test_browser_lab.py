@@ -27,13 +27,23 @@ def _click(driver: Any, css: str) -> None:
 def _click_to_new_page(driver: Any, css: str, then: str, timeout: float) -> None:
     """Click `css`, wait until the page it leaves is gone, then for `then` on the new one (the old page has `then`
     too: waiting for it alone can find the old page's element, stale a moment later)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     leaving = driver.find_element(By.TAG_NAME, "html")
     _click(driver, css)
-    WebDriverWait(driver, timeout).until(ec.staleness_of(leaving))
+
+    def left(_: Any) -> bool:
+        """The old page's root is gone: stale, or (Chromium, mid-navigation) a node "that does not belong to the
+        document" — `expected_conditions.staleness_of` knows only the first and raised the second."""
+        try:
+            leaving.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException is one
+            return True
+        return False
+
+    WebDriverWait(driver, timeout).until(left)
     _wait(driver, then, timeout=timeout)
 
 
