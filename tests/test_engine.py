@@ -44,11 +44,11 @@ class TestRegionalFallback:
         assert "成都市 (510100)" in warning and "四川省 (510000) value used" in warning
 
     def test_county_falls_back_to_its_prefecture(self, model: Any) -> None:
-        hit = model.store.lookup(PENSION_LIMIT, D("2022-01-01"), "440305")
+        hit = model.store.lookup(MEDICAL_LIMIT, D("2022-03-01"), "440305")
         assert (hit.region, hit.value, hit.verified) == ("440300", True, "UNVERIFIED")
-        answer = calc(model, "2022-01-01", "440305", {"hukou_local": False}, ["work_place_employee_pension_open"])
-        assert answer["outputs"]["work_place_employee_pension_open"] is False
-        (warning,) = warnings_about(answer, PENSION_LIMIT)
+        answer = calc(model, "2022-03-01", "440305", {"hukou_local": False}, ["work_place_employee_medical_open"])
+        assert answer["outputs"]["work_place_employee_medical_open"] is False
+        (warning,) = warnings_about(answer, MEDICAL_LIMIT)
         assert "南山区 (440305)" in warning and "深圳市 (440300) value used" in warning
 
     def test_county_falls_back_to_its_province(self, model: Any) -> None:
