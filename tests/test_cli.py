@@ -236,7 +236,9 @@ def test_params_unverified_lists_the_values_to_confirm() -> None:
     assert "projection.wage_growth" in names
     assert "pension.employee.flexible.rate" not in names  # V2/V3 only
     megacity = [r for r in rows if r["name"] == "coverage.hukou.pension_work_place_requires_local_hukou"]
-    assert {r["region"] for r in megacity} == {"110000", "310000"}  # Guangdong: 粤人社规〔2021〕5号 (V2)
+    assert {r["region"] for r in megacity} == {
+        "110000"
+    }  # Guangdong: 粤人社规〔2021〕5号 (V2); Shanghai: 2013 rule (V3)
     assert runner.invoke(app, ["params", "unverified", "--level", "V9"]).exit_code == 2
 
 

@@ -45,7 +45,7 @@ class TestRegionalFallback:
 
     def test_county_falls_back_to_its_prefecture(self, model: Any) -> None:
         hit = model.store.lookup(MEDICAL_LIMIT, D("2022-03-01"), "440305")
-        assert (hit.region, hit.value, hit.verified) == ("440300", True, "UNVERIFIED")
+        assert (hit.region, hit.value, hit.verified) == ("440300", True, "V3")
         answer = calc(model, "2022-03-01", "440305", {"hukou_local": False}, ["work_place_employee_medical_open"])
         assert answer["outputs"]["work_place_employee_medical_open"] is False
         (warning,) = warnings_about(answer, MEDICAL_LIMIT)
