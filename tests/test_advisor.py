@@ -55,7 +55,8 @@ def test_rider_diagnosis_plan_and_priority() -> None:
     injury = items["occupational_injury"]
     assert injury["scheme"] == "occupational_injury" and injury["worker_monthly_cost"] == 0.0
     assert injury["other_payers"] == {"platform": 63.0}  # 900 orders × 0.07
-    assert injury["protects"]["grade7_one_time_subsidy"] == 45159.4  # 13 × 3,473.80
+    # Shanghai 2023 (the 2024 figure is not entered): 13 × 0.6 × 111,347 ÷ 12 = 13 × 5,567.35
+    assert injury["protects"]["grade7_one_time_subsidy"] == 72375.55
     # 7,000 < the Shanghai floor 7,460: resident insurance by ability to pay
     assert items["medical"]["scheme"] == "resident_medical" and items["medical"]["worker_monthly_cost"] == 33.33
     assert items["pension"]["scheme"] == "resident_pension" and items["pension"]["place"] == "hukou_place"

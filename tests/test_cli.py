@@ -200,7 +200,7 @@ def test_injury_command_puts_both_schemes_side_by_side() -> None:
     args = ["injury", "--region", "310000", "--date", "2025-09-01", "--grade", "7", "--own-wage", "6000"]
     human = runner.invoke(app, [*args, "--lang", "en"])
     assert human.exit_code == 0, human.output
-    assert "96,985.20" in human.stdout and "45,159.40" in human.stdout
+    assert "96,985.20" in human.stdout and "72,375.55" in human.stdout  # 工伤; 职业伤害 13 × 0.6 × 111,347 ÷ 12
     answer = _json(runner.invoke(app, [*args, "--json"]).stdout)
     assert answer["outputs"]["work_injury_death_lump_sum"] == 1083760.0
 

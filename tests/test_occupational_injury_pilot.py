@@ -32,10 +32,12 @@ BEIJING_RIDER = {
 @pytest.mark.parametrize(
     ("date", "grade7"),
     [
-        ("2022-07-01", 40874.6),  # 13 × 0.6 × 62884 (2021) ÷ 12 = 13 × 3144.20
-        ("2023-07-01", 42404.05),  # 13 × 0.6 × 65237 (2022) ÷ 12 = 13 × 3261.85
-        ("2024-06-01", 44421.0),  # 13 × 0.6 × 68340 (2023) ÷ 12 = 13 × 3417.00
-        ("2025-06-30", 45159.4),  # 13 × 0.6 × 69476 (2024) ÷ 12 = 13 × 3473.80
+        # Beijing's own private-sector wage (wages.private_sector_average_annual, by_region): 2021 100011 (the 2022
+        # yearbook), 2023 105931 (the 2024 yearbook); 2022 and 2024 are not entered, so the year before is used.
+        ("2022-07-01", 65007.15),  # 13 × 0.6 × 100011 (2021) ÷ 12 = 13 × 5000.55
+        ("2023-07-01", 65007.15),  # the 2022 figure is not entered: 2021's
+        ("2024-06-01", 68855.15),  # 13 × 0.6 × 105931 (2023) ÷ 12 = 13 × 5296.55
+        ("2025-06-30", 68855.15),  # the 2024 figure is not entered: 2023's
     ],
 )
 def test_advice_for_a_first_pilot_rider_is_given(date: str, grade7: float) -> None:
@@ -74,15 +76,15 @@ def test_disability_items_say_their_share_is_unverified_and_death_items_do_not(m
 
 @pytest.fixture(scope="module")
 def model_with_a_pooling_area_wage(tmp_path_factory: pytest.TempPathFactory) -> Model:
-    """The shipped parameters plus a private-sector wage for 广州 (440100) for 2024: 80000, a figure made up for
-    this test only (no such value is shipped)."""
+    """The shipped parameters with the provinces' private-sector wages taken out and one for 广州 (440100) for 2024
+    put in: 80000, a figure made up for this test only (no such value is shipped)."""
     root = tmp_path_factory.mktemp("pooling")
     parameters = root / "parameters"
     shutil.copytree(PARAMETERS, parameters)
     wage_file = parameters / "wages" / "private_sector_average_annual.yaml"
-    text = wage_file.read_text(encoding="utf-8")
-    assert "by_region" not in text  # the test adds the first regional figure
-    text += (
+    shipped = wage_file.read_text(encoding="utf-8")
+    national, _, _ = shipped.partition("by_region:")  # by_region comes after the national values
+    text = national + (
         "by_region:\n"
         '  "440100":\n'
         "    values:\n"

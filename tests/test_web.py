@@ -257,8 +257,8 @@ def test_rider_gets_a_plan(client: TestClient) -> None:
             elif citation.get("href"):  # a reprint site is not linked
                 assert f'href="{html_module.escape(citation["href"])}"' not in card
         assert '<details class="sources">' in card
-    # what a grade-7 injury pays (README: 45,159.40 at Shanghai on 2025-09-01) and a hospital stay
-    assert "七级伤残" in html and "45,159.40 元" in html
+    # what a grade-7 injury pays (README: 72,375.55 at Shanghai on 2025-09-01) and a hospital stay
+    assert "七级伤残" in html and "72,375.55 元" in html
     assert "预计能报销" in html
     # affordability against the share many riders accept, and the order to drop items
     assert 'id="affordability"' in html and "占您收入的" in html
@@ -298,7 +298,7 @@ def test_rider_plan_in_english(client: TestClient) -> None:
     assert "Your social insurance plan" in html and "Step 1" in html and "What it pays" in html
     assert "Can you afford it?" in html and "What if…" in html
     assert "UNVERIFIED" in html
-    assert "¥45,159.40" in html
+    assert "¥72,375.55" in html
     assert "Shanghai (上海市)" in html and "Zhoukou (周口市)" in html
     assert "您的保障方案" not in html
 

@@ -42,11 +42,12 @@ from .ledger_cases import WORKER_A, WORKER_B, order
 NOW = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 CST = dt.timezone(dt.timedelta(hours=8))
 ADMIN = Principal(Role.ADMIN)
-GRADE_7_SHANGHAI_2025_FEN = 4_515_940
+GRADE_7_SHANGHAI_2025_FEN = 7_237_555
 # Hand-worked from the 2025 规程 (人社厅函〔2025〕79号) for a grade-7 injury on 2025-09-01 in Shanghai: the disability
-# items' base is 60 % (UNVERIFIED share) of the prior-year (2024) private-sector average monthly wage; the parameters
-# hold only the national figure, 69,476 元/年 (NBS 2025-05-16), so 0.6 × 69,476 / 12 = 3,473.80 元; grade 7 is 13
-# months (工伤保险条例 art. 37, the same months in the 规程): 13 × 3,473.80 = 45,159.40 元 = 4,515,940 fen.
+# items' base is 60 % (UNVERIFIED share) of the pooling area's prior-year (2024) private-sector average monthly wage;
+# Shanghai's 2024 figure is not in the parameters, so its 2023 one stands (111,347 元/年, the 2024 yearbook), and
+# 0.6 × 111,347 / 12 = 5,567.35 元; grade 7 is 13 months (工伤保险条例 art. 37, the same months in the 规程):
+# 13 × 5,567.35 = 72,375.55 元 = 7,237,555 fen.
 
 
 @pytest.fixture
@@ -173,8 +174,8 @@ def test_report_to_payment_with_the_hand_worked_amount(engine: Engine, setup: di
         actions = connection.execute(select(audit_log.c.action).where(audit_log.c.action.like("claim.%"))).scalars()
         assert list(actions) == ["claim.report", "claim.confirm", "claim.outcome", "claim.pay"]
     assert [tuple(leg) for leg in legs] == [
-        ("occupational_injury_fund", 4_528_285, 0),
-        ("benefits_paid", 0, 4_528_285),
+        ("occupational_injury_fund", GRADE_7_SHANGHAI_2025_FEN + 12_345, 0),
+        ("benefits_paid", 0, GRADE_7_SHANGHAI_2025_FEN + 12_345),
     ]
     assert check(engine) == []
 
@@ -197,12 +198,12 @@ def test_the_death_benefit_is_the_rules_answer() -> None:
     outcome = Outcome(death=True, dependant_spouse=True, dependants_other=1)
     benefit = compute_benefit(outcome, dt.date(2025, 9, 1), "310000", gigcover.calculate)
     fen = {item["item"]: item["amount_fen"] for item in benefit["items"]}
-    # 6 × 3,473.80 = 20,842.80 元 funeral; 20 × 54,188 (2024 urban disposable income) = 1,083,760 元 lump sum
-    assert fen["occupational_injury_funeral_subsidy"] == 2_084_280
+    # 6 × 5,567.35 = 33,404.10 元 funeral; 20 × 54,188 (2024 urban disposable income) = 1,083,760 元 lump sum
+    assert fen["occupational_injury_funeral_subsidy"] == 3_340_410
     assert fen["occupational_injury_death_lump_sum"] == 108_376_000
-    # dependants: (40 % + 30 %) × 3,473.80 = 2,431.66 元 a month, not paid now
-    assert fen["occupational_injury_dependant_pension_monthly"] == 243_166
-    assert benefit["paid_now_fen"] == 2_084_280 + 108_376_000
+    # dependants: (40 % + 30 %) × 5,567.35 = 3,897.145 → 3,897.15 元 a month (half up), not paid now
+    assert fen["occupational_injury_dependant_pension_monthly"] == 389_715
+    assert benefit["paid_now_fen"] == 3_340_410 + 108_376_000
 
 
 def test_every_refused_transition_names_the_state_and_the_allowed_actions(

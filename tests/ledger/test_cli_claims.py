@@ -19,7 +19,7 @@ from .ledger_cases import WORKER_A, order
 from .test_cli_ledger import KEY, refused, run
 from .test_cli_ledger import _configured_key as _configured_key  # the autouse fixture
 
-GRADE_7_SHANGHAI_2025_FEN = 4_515_940  # derivation in test_claims.py
+GRADE_7_SHANGHAI_2025_FEN = 7_237_555  # derivation in test_claims.py
 ACCIDENT = dt.datetime(2025, 9, 1, 12, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 

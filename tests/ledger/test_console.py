@@ -34,7 +34,7 @@ from .ledger_cases import WORKER_A, order
 from .test_http import CONFIGURED_ADMIN, Ledger, TestClient, batch
 from .test_http import ledger as ledger  # the fixture
 
-GRADE_7_SHANGHAI_2025 = "45,159.40"  # 元; derivation in test_claims.py
+GRADE_7_SHANGHAI_2025 = "72,375.55"  # 元; derivation in test_claims.py
 REPORT = {"accident_at": "2025-09-01T12:10:00+08:00", "region": "310000", "description": "送餐途中摔倒"}
 
 
@@ -136,9 +136,9 @@ def test_an_admin_takes_a_claim_from_report_to_payment_in_the_console(ledger: Le
     recorded = claim_json(ledger, claim)
     assert recorded["state"] == "assessed" and recorded["outcome"]["medical_fen"] == 123_456
     assert recorded["outcome"]["days_off"] == 30 and recorded["outcome"]["disability_grade"] == 7
-    assert recorded["benefit"]["paid_now_fen"] == 4_515_940 + 123_456  # 45,159.40 元 + the medical costs
+    assert recorded["benefit"]["paid_now_fen"] == 7_237_555 + 123_456  # 72,375.55 元 + the medical costs
     page = ledger.client.get(f"/console/claims/{claim}")
-    assert "46,393.96" in page.text and 'id="act-pay"' in page.text
+    assert "73,610.11" in page.text and 'id="act-pay"' in page.text  # 72,375.55 + 1,234.56
     assert ledger.client.post(f"/console/claims/{claim}/pay", follow_redirects=False).status_code == 303
     assert claim_json(ledger, claim)["state"] == "paid"
     page = ledger.client.get(f"/console/claims/{claim}")
@@ -151,7 +151,7 @@ def test_an_admin_takes_a_claim_from_report_to_payment_in_the_console(ledger: Le
             )
         ).all()
         actors = connection.execute(select(audit_log.c.actor, audit_log.c.action)).all()
-    assert sorted(paid) == [("benefits_paid", 0, 4_639_396), ("occupational_injury_fund", 4_639_396, 0)]
+    assert sorted(paid) == [("benefits_paid", 0, 7_361_011), ("occupational_injury_fund", 7_361_011, 0)]
     assert {action for actor, action in actors if actor.startswith("admin")} >= {
         "claim.confirm",
         "claim.outcome",

@@ -16,7 +16,7 @@ from .ledger_cases import WORKER_A, order
 from .test_http import ROLES, Ledger, batch, problem_of
 from .test_http import ledger as ledger  # the fixture
 
-GRADE_7_SHANGHAI_2025_FEN = 4_515_940  # derivation in test_claims.py
+GRADE_7_SHANGHAI_2025_FEN = 7_237_555  # derivation in test_claims.py
 REPORT = {"accident_at": "2025-09-01T12:10:00+08:00", "region": "310000", "description": "送餐途中摔倒"}
 
 

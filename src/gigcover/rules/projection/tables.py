@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from gigcover.engine import ParameterHit, Recording
+from gigcover.engine import NATIONAL, ParameterHit, Recording
 from gigcover.rules.projection.schema import NONE, SCHEME_CODES, ContributionHistory
 
 PARAMETERS = (
@@ -212,7 +212,9 @@ class _Tables:
             self.p.warn(
                 f"pension projection: no average wage for {code}; the national private-sector average stands in"
             )
-            value, hits = self.grown("wages.private_sector_average_annual", year, code) or (0.0, [])
+            # the national figure, as the warning says (the provinces' private-sector wages are for the
+            # occupational-injury items; a projection's stand-in stays one series everywhere)
+            value, hits = self.grown("wages.private_sector_average_annual", year, NATIONAL) or (0.0, [])
             return value / 12, hits
         return self.grown("wages.provincial_average_monthly", year, code) or (0.0, [])
 
