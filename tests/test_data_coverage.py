@@ -84,6 +84,13 @@ by_region:
     + """by_region:
   "310000": {values: {2025-07-01: {value: 2740, verified: V2}}}
 """,
+    # the private-sector wage of the occupational-injury items: national 2024; Chongqing its own for the
+    # statistical year 2024 only (so not in 2025)
+    "wages/private_sector_average_annual.yaml": HEAD
+    + """values: {2024-01-01: {value: 69476, verified: V2}}
+by_region:
+  "500000": {values: {2024-01-01: {value: 65098, verified: V3, valid_until: 2024-12-31}}}
+""",
     "pension/employee/missing.yaml": """\
 verified: UNVERIFIED
 reference: {document: toy notice}
@@ -126,6 +133,9 @@ def test_counts_on_a_small_tree(small: Model) -> None:
     # national values only: no province has its own
     assert counts["resident_pension"]["2025"]["have"] == counts["resident_medical"]["2025"]["have"] == 0
     assert counts["minimum_wage"]["2024"]["have"] == 0 and counts["minimum_wage"]["2025"]["have"] == 1
+    # a statistical-year figure counts for its year only; the national series is not a province's
+    assert counts["private_wage"]["2024"] == {"have": 1, "of": 31, "levels": {"V3": 1}, "searched": 0}
+    assert counts["private_wage"]["2025"]["have"] == 0
 
 
 def test_cells_say_whose_value_and_what_was_searched(small: Model) -> None:
@@ -142,12 +152,12 @@ def test_cells_say_whose_value_and_what_was_searched(small: Model) -> None:
 
 def test_targets_and_levels_on_a_small_tree(small: Model) -> None:
     data = report(small)
-    # 16 dated values: V2 8 (11883, 9112, 7384, 4952, 0.095, 0.07, the tiers, 2740), V3 6 (12049, 8682, 11293,
-    # 36921, 553.56, the top-up 0), UNVERIFIED 2 (12434, 400)
-    assert data["levels"] == {"V1": 0, "V2": 8, "V3": 6, "UNVERIFIED": 2, "total": 16}
+    # 18 dated values: V2 9 (11883, 9112, 7384, 4952, 0.095, 0.07, the tiers, 2740, 69476), V3 7 (12049, 8682,
+    # 11293, 36921, 553.56, the top-up 0, 65098), UNVERIFIED 2 (12434, 400)
+    assert data["levels"] == {"V1": 0, "V2": 9, "V3": 7, "UNVERIFIED": 2, "total": 18}
     targets = {t["key"]: t for t in data["targets"]}
     assert (targets["benefit_base_2025"]["have"], targets["benefit_base_2025"]["met"]) == (2, False)
-    assert targets["unverified_share"]["have"] == round(2 / 16, 4) and targets["unverified_share"]["met"] is False
+    assert targets["unverified_share"]["have"] == round(2 / 18, 4) and targets["unverified_share"]["met"] is False
 
 
 def test_family_and_year_filters(small: Model) -> None:

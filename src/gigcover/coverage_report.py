@@ -86,6 +86,12 @@ FAMILIES: tuple[Family, ...] = (
         ("medical.resident.individual_premium_annual",),
     ),
     Family("minimum_wage", "最低工资", "Minimum wage", ("wages.minimum_wage_monthly",)),
+    Family(
+        "private_wage",
+        "城镇私营单位平均工资（职业伤害待遇）",
+        "Private-sector average wage (occupational-injury benefits)",
+        ("wages.private_sector_average_annual",),
+    ),
 )
 FAMILY_KEYS = tuple(f.key for f in FAMILIES)
 
