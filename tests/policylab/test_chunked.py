@@ -131,6 +131,10 @@ def test_with_histories_the_median_and_losses_add_up_exactly() -> None:
 def test_dask_on_two_processes_equals_the_local_run_exactly(
     population: Any, local_chunks: dict[Any, float], dask_client: Any
 ) -> None:
+    # the two worker processes are there before the run (read after it, a loaded machine's heartbeats could have
+    # dropped them from the scheduler's view though the run finished on them)
+    dask_client.wait_for_workers(2, timeout=120)
+    assert len(dask_client.scheduler_info()["workers"]) == 2
     summary = simulate_chunked(
         population, SCENARIOS, compute=gigcover.compute, replications=REPLICATIONS, chunk_rows=50,
         backend="dask", client=dask_client,
@@ -139,7 +143,6 @@ def test_dask_on_two_processes_equals_the_local_run_exactly(
     assert list(on_dask) == list(local_chunks)
     unequal = [k for k in local_chunks if not _bit_equal(on_dask[k], local_chunks[k])]
     assert unequal == []
-    assert len(dask_client.scheduler_info()["workers"]) == 2
 
 
 def test_the_dask_scheduler_address_reaches_the_cluster(population: Any, dask_client: Any) -> None:
