@@ -268,7 +268,9 @@ def _prior_year_hit(p: Params, name: str) -> ParameterHit:
     hit = p.hit(name, dt.date(wanted, 7, 1))
     if hit is None:
         raise NotInForceError(f"{name}: no value in force for {wanted} or before", name=name)
-    if hit.effective_from.year != wanted:
+    # a figure stated for its year (valid_until) read later already brings its own "carried forward" warning
+    carried_forward_said = hit.valid_until is not None and hit.valid_until < dt.date(wanted, 7, 1)
+    if hit.effective_from.year != wanted and not carried_forward_said:
         p.warn(f"{name}: the {wanted} figure is not in the parameters; the {hit.effective_from.year} figure is used")
     return hit
 
