@@ -419,22 +419,16 @@ def _order_columns(
 
 
 # -- PostgreSQL: a batch's arrays in binary, built with numpy ----------------------------------------------------
-class _BinaryArray:
-    """A one-dimensional array already in PostgreSQL's binary form (`array_send`), sent by psycopg as it is: the
-    elements laid out by numpy (psycopg's own list dumper packs them one by one in Python)."""
+class TextArray:
+    """A one-dimensional text[] already in PostgreSQL's binary form (`array_send`; built by `text_array`), sent by
+    psycopg as it is: the elements laid out by numpy (psycopg's own list dumper packs them one by one in Python)."""
 
     __slots__ = ("data",)
+    OID = 1009  # text[]
+    ELEMENT_OID = 25
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-
-
-class TextArray(_BinaryArray):
-    """A one-dimensional text[] in binary form (`text_array`)."""
-
-    __slots__ = ()
-    OID = 1009  # text[]
-    ELEMENT_OID = 25
 
 
 def text_array(strings: list[str]) -> TextArray:
@@ -459,17 +453,14 @@ def _array_header(element_oid: int, count: int) -> bytes:
     return np.array([1, 0, element_oid, count, 1], dtype=">u4").tobytes()
 
 
-class _PreparedArrayDumper(Dumper):
-    """psycopg: an array already in binary form, sent as it is."""
+class _TextArrayDumper(Dumper):
+    """psycopg: a `TextArray`, already in binary form, sent as it is."""
 
     format = Format.BINARY
-
-    def dump(self, obj: _BinaryArray) -> bytes:
-        return obj.data
-
-
-class _TextArrayDumper(_PreparedArrayDumper):
     oid = TextArray.OID
+
+    def dump(self, obj: TextArray) -> bytes:
+        return obj.data
 
 
 psycopg.adapters.register_dumper(TextArray, _TextArrayDumper)
