@@ -24,6 +24,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
+from gigcover.ledger.partitions import next_month
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -75,7 +77,7 @@ def _table_postgresql() -> None:
     for (name,) in months.all():
         suffix = str(name).removeprefix("orders_")  # y2025m08
         start = dt.date(int(suffix[1:5]), int(suffix[6:8]), 1)
-        end = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        end = next_month(start)
         op.execute(
             f"CREATE TABLE covered_days_{suffix} PARTITION OF covered_days "
             f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
