@@ -105,6 +105,16 @@ def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @contextmanager
+def _migrated(engine: Engine, revision: str) -> Iterator[Engine]:
+    """`engine`'s ledger migrated to `revision` only; the engine disposed of afterwards."""
+    try:
+        migrate(engine, revision)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def postgres_ledger_at(database_url: str, revision: str, suffix: str) -> Iterator[Engine]:
     """A ledger migrated to `revision` only, in a PostgreSQL schema beside the fixture's (its name + `suffix`),
     dropped afterwards: the starting point of a migration test."""
@@ -112,12 +122,10 @@ def postgres_ledger_at(database_url: str, revision: str, suffix: str) -> Iterato
     admin = connect(POSTGRES_URL)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = connect(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
     try:
-        migrate(engine, revision)
-        yield engine
+        with _migrated(connect(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"), revision) as engine:
+            yield engine
     finally:
-        engine.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -127,13 +135,9 @@ def postgres_ledger_at(database_url: str, revision: str, suffix: str) -> Iterato
 def ledger_at(database_url: str, folder: Path, revision: str) -> Iterator[Engine]:
     """A ledger migrated to `revision` only, on the fixture's database: an SQLite file in `folder`, or a PostgreSQL
     schema beside the fixture's (`postgres_ledger_at`) — the starting point of a migration test on both."""
-    if not database_url.startswith("sqlite"):
+    if database_url.startswith("sqlite"):
+        with _migrated(connect(f"sqlite:///{folder / 'old.db'}"), revision) as engine:
+            yield engine
+    else:
         with postgres_ledger_at(database_url, revision, "_old") as engine:
             yield engine
-        return
-    engine = connect(f"sqlite:///{folder / 'old.db'}")
-    try:
-        migrate(engine, revision)
-        yield engine
-    finally:
-        engine.dispose()
