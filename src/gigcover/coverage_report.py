@@ -211,7 +211,7 @@ def value_levels(store: ParameterStore) -> Counter[str]:
     levels: Counter[str] = Counter()
     for parameter in store.parameters.values():
         for values in (parameter.spec.values, *(s.values for s in parameter.spec.by_region.values())):
-            levels.update(item.verified for item in values.values())
+            levels.update(item.verified for item in values.values() if not item.ends)
     return levels
 
 

@@ -21,7 +21,7 @@ from .regions import region_table
 from .sources import load_sources
 from .variables import Variable
 
-CACHE_FORMAT = 2  # bump when what is pickled changes shape
+CACHE_FORMAT = 3  # bump when what is pickled changes shape
 
 
 def build_model(

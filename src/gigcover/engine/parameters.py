@@ -6,6 +6,8 @@ date, a reference (its own or the file's) and a verification level (V1, V2, V3, 
 
 A value published for a period says so (`valid_until`, or a file's `period: year` for figures published one year at
 a time): read after it, the value is still used (nothing newer is known) but the hit is `stale` and the answer says so.
+A place whose own rule gives way to its province's (a city's figure replaced by a province-wide one) says so with
+an `ends: true` entry on that day: from then on the place reads its province's value (or the national one).
 A folder's `missing.yaml` records what was searched and not found for its parameters (see `Missing`).
 """
 
@@ -42,19 +44,25 @@ class Reference(BaseModel):
 
 class DatedValue(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    value: Any
+    value: Any = None
     verified: Verification
     reference: Reference | None = None
     note: str | None = None
     # the last day the source says the value applies to (e.g. 2025-12-31 for a figure "for 2025"); None: until changed
     valid_until: dt.date | None = None
+    # True: the place's own value ends on this day and the place falls back to its province (or the national value);
+    # the entry's reference is the document that replaced the local rule. Carries no value.
+    ends: bool = False
 
-    @field_validator("value")
-    @classmethod
-    def _plain_data(cls, value: Any) -> Any:
-        if value is None:
+    @model_validator(mode="after")
+    def _value_or_end(self) -> DatedValue:
+        if self.ends and self.value is not None:
+            raise ValueError("an `ends: true` entry carries no value (the place falls back to its province from then)")
+        if self.ends and self.valid_until is not None:
+            raise ValueError("an `ends: true` entry has no valid_until (it is itself the end)")
+        if not self.ends and self.value is None:
             raise ValueError("value is missing (null)")
-        return value
+        return self
 
 
 def _as_date(key: object) -> dt.date:
@@ -148,6 +156,8 @@ class ParameterFile(BaseModel):
             if item.reference is None and self.reference is None:
                 raise ValueError(f"values.{date}: no reference (give one on the value or on the file)")
             _check_validity(f"values.{date}", date, item)
+            if item.ends:
+                raise ValueError(f"values.{date}: the national value cannot end (there is nothing to fall back to)")
         for code, series in self.by_region.items():
             for date, item in series.values.items():
                 if item.reference is None and series.reference is None and self.reference is None:
@@ -268,9 +278,8 @@ class Parameter:
 
     def kind(self) -> str:
         """bool, number, text, list or mapping: overrides must keep the kind."""
-        sample = next(iter(self.spec.values.values()), None) or next(
-            iter(next(iter(self.spec.by_region.values())).values.values())
-        )
+        everywhere = (self.spec.values, *(series.values for series in self.spec.by_region.values()))
+        sample = next(item for series in everywhere for item in series.values() if not item.ends)
         return value_kind(sample.value)
 
     def series_for(self, code: str) -> tuple[dict[dt.date, DatedValue], Reference | None]:
@@ -311,11 +320,13 @@ def value_kind(value: Any) -> str:
 
 
 def latest_on_or_before(series: dict[dt.date, DatedValue], date: dt.date) -> tuple[dt.date, DatedValue] | None:
+    """The place's own value in force on `date`: its latest entry on or before it; None when there is none or that
+    entry ends the place's own rule (`ends: true`: the caller then falls back to the next place)."""
     best: tuple[dt.date, DatedValue] | None = None
     for start, item in series.items():
         if start <= date and (best is None or start > best[0]):
             best = (start, item)
-    return best
+    return None if best is None or best[1].ends else best
 
 
 @dataclass
@@ -364,7 +375,7 @@ class ParameterStore:
             ]
             for code, series, fallback in places:
                 for date, item in sorted(series.items()):
-                    if item.verified == level:
+                    if item.verified == level and not item.ends:
                         reference = item.reference or fallback
                         rows.append(
                             {
@@ -403,7 +414,12 @@ class ParameterStore:
         key = (name, region)
         if key not in self._first_dates:
             parameter = self.get(name)
-            dates = [d for place in self.regions.fallback_chain(region) for d in parameter.series_for(place.code)[0]]
+            dates = [
+                day
+                for place in self.regions.fallback_chain(region)
+                for day, item in parameter.series_for(place.code)[0].items()
+                if not item.ends
+            ]
             self._first_dates[key] = min(dates, default=None)
         return self._first_dates[key]
 
@@ -465,10 +481,12 @@ class ParameterStore:
             for place in self.regions.fallback_chain(region)
             for start, item in parameter.series_for(place.code)[0].items()
         ]
-        if not dated:
+        if all(item.ends for _, item in dated):
             return None
-        first = min(start for start, _ in dated)
+        first = min(start for start, item in dated if not item.ends)
         last_start, last = max(dated, key=lambda pair: pair[0])
+        if last.ends:
+            return first, last_start - dt.timedelta(days=1)
         return first, parameter.spec.valid_until(last_start, last)[0]
 
     def _not_in_force(self, parameter: Parameter, date: dt.date, region: str) -> NotInForceError:
