@@ -18,6 +18,25 @@ class MedicalTier(Categorical):
     TIER2 = "tier2", "二档", "tier 2"
 
 
+class MedicalAccount(Categorical):
+    """Whether a flexible worker's employee medical builds a personal account, where the city lets the worker choose:
+    统账结合 (pooling and a personal account: the higher rate, part of it credited to the account) or 单建统筹 (pooling
+    only: a lower rate, the same inpatient cover, no account for outpatient and pharmacy spending)."""
+
+    WITH_ACCOUNT = "with_account", "统账结合（建立个人账户）", "with a personal account"
+    WITHOUT_ACCOUNT = "without_account", "单建统筹（不建立个人账户）", "pooling only, no personal account"
+
+
+registry.input(
+    "medical_personal_account",
+    "灵活就业人员职工医保是否建立个人账户（可选的城市）",
+    "Flexible-worker employee medical with or without a personal account, where the city offers both",
+    "enum",
+    enum=MedicalAccount,
+    default=MedicalAccount.WITH_ACCOUNT,
+)
+
+
 registry.input(
     "medical_tier",
     "职工医保缴费档次（重庆）",
@@ -33,40 +52,62 @@ registry.input(
     "Flexible worker's employee-medical contribution per month",
     "float",
     unit="yuan/month",
-    inputs=("pension_base_monthly", "pension_base_chosen_monthly", "pension_average_wage_monthly", "medical_tier"),
+    inputs=(
+        "pension_base_monthly",
+        "pension_base_chosen_monthly",
+        "pension_average_wage_monthly",
+        "medical_tier",
+        "medical_personal_account",
+    ),
     parameters=(
         "medical.employee.flexible.fixed_monthly",
         "medical.employee.flexible.tier_annual",
+        "medical.employee.flexible.base_monthly",
         "medical.employee.flexible.base_ratio",
         "medical.employee.flexible.own_base_band",
         "medical.employee.flexible.base_floor_monthly",
         "medical.employee.flexible.base_ceiling_monthly",
         "medical.employee.flexible.rate",
+        "medical.employee.flexible.rate_without_account",
         "money.rounding_rule",
     ),
     references=("social_insurance_law.art23",),
 )
 def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
-    """By the city's own rule: a fixed amount (Beijing; Chengdu, whose notice fixes the base), a tier (Chongqing), a
-    rate on a set share of the average wage, or a rate on the declared base — within the city's own medical band
-    where it sets one (Shenzhen, Guangzhou: 60–300 % of the city's 上上年度 全口径 average), else the pension base
-    (Shanghai, Hangzhou …).
+    """By the city's own rule: a fixed amount (Beijing; Chengdu, whose notice fixes the base), a tier (Chongqing), or
+    a rate — on a base the city publishes as a figure (Jinan), on a set share of the average wage, or on the declared
+    base, within the city's own medical band where it sets one (Shenzhen, Guangzhou: 60–300 % of the city's 上上年度
+    全口径 average), else the pension base (Shanghai, Hangzhou …). Where the city offers pooling only (单建统筹, no
+    personal account) beside the usual rate, the worker's choice decides the rate.
 
     Which rule a city uses is a property of the region, not of the person, so it is chosen here once per call.
     """
     rounding = rounding_rule(p)
     fixed = p.optional("medical.employee.flexible.fixed_monthly")
     if fixed is not None:
-        return round_money(np.zeros_like(v.pension_base_monthly, dtype=float) + fixed, rounding)
+        return round_money(fixed, rounding)  # no base: the pension base (and the wage behind it) is not read
     tiers = p.optional("medical.employee.flexible.tier_annual")
     if tiers is not None:
         annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
         return round_money(gather(annual, v.medical_tier) / 12, rounding)
-    rate = p("medical.employee.flexible.rate")
+    rate = _rate(v, p)
+    published_base = p.optional("medical.employee.flexible.base_monthly")
+    if published_base is not None:
+        return round_money(published_base * rate, rounding)
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
     if base_ratio is not None:
         return round_money(v.pension_average_wage_monthly * base_ratio * rate, rounding)
     return round_money(_medical_base(v, p) * rate, rounding)
+
+
+def _rate(v: Inputs, p: Params) -> Array | float:
+    """The city's rate; where it also offers pooling only (单建统筹, no personal account: 济南, and Shandong
+    province-wide from 2026), that lower rate for the workers who choose it."""
+    rate = p("medical.employee.flexible.rate")
+    without = p.optional("medical.employee.flexible.rate_without_account")
+    if without is None:
+        return rate
+    return np.where(v.medical_personal_account == MedicalAccount.WITHOUT_ACCOUNT, without, rate)
 
 
 def _medical_base(v: Inputs, p: Params) -> Array:
