@@ -245,3 +245,38 @@ def test_resident_medical_step_has_the_collection_window() -> None:
     medical = items(ask(SHANGHAI_RIDER))["medical"]
     assert any(step["deadline"] and "集中缴费期" in step["deadline"] for step in medical["next_steps"])
     assert not any("备案" in step["zh"] for step in medical["next_steps"])  # insured where treated: no registration
+
+
+# -- a Jinan rider: employee medical with or without a personal account ------------------------------------------
+# From 2026 Shandong lets flexible workers pay 9 % (2 % to a personal account) or 7 % without an account on at least
+# 60 % of the prior-year provincial average (the Qingdao letter citing 鲁人社字〔2025〕91号); the floor of the year from
+# 2025-07 is 4,504: 4,504 × 9 % = 405.36, × 7 % = 315.28, 90.08 less. Pension: 4,504 × 20 % = 900.80.
+# The pooling-only route: 405.36 + 900.80 − 90.08 = 1,216.08, ranked after dropping unemployment (there is none to
+# drop) and before the resident routes that give up more (advisor.cheaper_route_order).
+JINAN_RIDER = {**CHENGDU_DRIVER, "work_region": "370100", "hukou_region": "370100", "industry": "food_delivery"}
+
+
+def test_jinan_rider_is_offered_medical_without_a_personal_account() -> None:
+    answer = ask(JINAN_RIDER)
+    medical = items(answer)["medical"]
+    assert (medical["scheme"], medical["worker_monthly_cost"]) == ("employee_medical", 405.36)
+    (option,) = medical["options"]
+    assert option["medical_personal_account"] == "without_account"
+    assert (option["worker_monthly_cost"], option["saving_monthly"]) == (315.28, 90.08)
+    assert (
+        "单建统筹" in medical["reason_zh"]
+        and "315.28" in medical["reason_zh"]
+        and "住院报销一样" in medical["reason_zh"]
+    )
+    assert "without a personal account" in medical["reason_en"]
+    assert not any("medical_personal_account not given" in w for w in answer["warnings"])  # both are priced
+    routes = {r["name"]: r for r in answer["affordability"]["cheaper_routes"]}
+    pooling = routes["medical_pooling_only"]
+    assert (pooling["saving_monthly"], pooling["worker_monthly_total"]) == (90.08, 1216.08)
+    assert "住院报销不变" in pooling["gives_up_zh"]
+    order = [r["name"] for r in answer["affordability"]["cheaper_routes"] if not r["within_line"]]
+    assert order.index("medical_pooling_only") < order.index("resident_pension")
+
+
+def test_a_city_with_one_rate_offers_no_medical_option() -> None:
+    assert "options" not in items(ask(CHENGDU_DRIVER))["medical"]

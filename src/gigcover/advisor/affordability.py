@@ -17,7 +17,14 @@ from .context import Context
 from .items import INPATIENT_BILL, reimbursement, resident_medical_cost
 
 DROP_ORDER = ("unemployment", "pension", "medical", "occupational_injury")
-DEFAULT_ROUTE_ORDER = ("drop_unemployment", "resident_pension", "resident_medical", "both_resident", "drop_pension")
+DEFAULT_ROUTE_ORDER = (
+    "drop_unemployment",
+    "medical_pooling_only",
+    "resident_pension",
+    "resident_medical",
+    "both_resident",
+    "drop_pension",
+)
 
 
 def affordability(
@@ -95,6 +102,8 @@ def cheaper_routes(c: Context, plan: list[dict[str, Any]], line: float) -> list[
         changes["drop_unemployment"] = _drop(unemployment)
     if medical and medical["scheme"] == "employee_medical" and medical["choice_basis"] != "employer":
         changes["resident_medical"] = _resident_medical(c, medical)
+        if medical.get("options"):
+            changes["medical_pooling_only"] = _pooling_only(medical["options"][0])
     if pension and pension["scheme"] == "employee_pension" and pension["choice_basis"] != "employer":
         changes["resident_pension"] = _resident_pension(c, pension)
         changes["drop_pension"] = _drop(pension)
@@ -134,6 +143,7 @@ def cheaper_routes(c: Context, plan: list[dict[str, Any]], line: float) -> list[
 
 ROUTE_TITLES = {
     "drop_unemployment": ("先不参加失业保险", "Leave out unemployment insurance for now"),
+    "medical_pooling_only": ("职工医保选不建个人账户（单建统筹）", "Employee medical without a personal account"),
     "resident_medical": ("职工医保换成城乡居民医保", "Resident instead of employee medical insurance"),
     "resident_pension": ("职工养老保险换成城乡居民养老保险", "Resident instead of employee pension"),
     "both_resident": ("医保和养老都走城乡居民保险", "Resident medical insurance and resident pension"),
@@ -170,6 +180,16 @@ def _resident_medical(c: Context, medical: dict[str, Any]) -> dict[str, Any]:
         if loss is not None
         else "a lower reimbursement ratio",
         "benefit_changes": [{"what": "inpatient_reimbursement", "bill": INPATIENT_BILL, "change": loss}],
+    }
+
+
+def _pooling_only(option: dict[str, Any]) -> dict[str, Any]:
+    """Employee medical without a personal account (单建统筹), where the city offers it: hospital cover unchanged."""
+    return {
+        "saving": option["saving_monthly"],
+        "gives_up_zh": "没有个人账户：门诊和买药的钱要自己出，住院报销不变",
+        "gives_up_en": "no personal account: outpatient care and medicines are paid out of pocket; hospital cover is unchanged",
+        "benefit_changes": [{"what": "personal_account_monthly", "change": None}],
     }
 
 

@@ -201,8 +201,44 @@ def medical_item(c: Context) -> dict[str, Any]:
         scheme, basis = "resident_medical", _resident_basis(c, employee_open)
     place = c.place_of(scheme)
     if scheme == "employee_medical":
-        return medical_result(c, scheme, place, employee_medical_cost(c, place), {}, basis)
+        cost = employee_medical_cost(c, place)
+        found = medical_result(c, scheme, place, cost, {}, basis)
+        return with_pooling_only_option(c, found, pooling_only_cost(c, place, cost))
     return medical_result(c, scheme, place, *resident_medical_cost(c, place), basis)
+
+
+def pooling_only_cost(c: Context, place: str, cost: float | None) -> float | None:
+    """Where the city also lets a flexible worker join without a personal account (单建统筹: 济南, Shandong from
+    2026), what that costs — when it is cheaper than the usual rate; else None."""
+    if cost is None:
+        return None
+    found = c.ask.optional(
+        ["employee_medical_flexible_monthly"], region=c.places[place], medical_personal_account="without_account"
+    )
+    cheaper = None if found is None else float(found["employee_medical_flexible_monthly"])
+    return cheaper if cheaper is not None and cheaper < cost else None
+
+
+def with_pooling_only_option(c: Context, found: dict[str, Any], cheaper: float | None) -> dict[str, Any]:
+    """The paper's item-by-item choice within one scheme: the same inpatient cover for less, without the personal
+    account (a smaller budget may take it); said in the reason and given as a priced option."""
+    if cheaper is None:
+        return found
+    saving = found["worker_monthly_cost"] - cheaper
+    zh, en = text.pooling_only_sentence(cheaper, saving)
+    return found | {
+        "reason_zh": f"{found['reason_zh']}{zh}",
+        "reason_en": f"{found['reason_en']} {en}",
+        "options": [
+            {
+                "medical_personal_account": "without_account",
+                "label_zh": "单建统筹（不建立个人账户）",
+                "label_en": "pooling only, no personal account",
+                "worker_monthly_cost": round(cheaper, 2),
+                "saving_monthly": round(saving, 2),
+            }
+        ],
+    }
 
 
 def _resident_basis(c: Context, employee_open: bool) -> str:

@@ -103,7 +103,13 @@ def _income_line(c: Context) -> None:
 # Inputs the advisor leaves to the engine's defaults on purpose: the hours with one employer (a platform worker has
 # none to tell), the counterparty and the place of work (the question's own region). Saying so is no news to the worker.
 DELIBERATE_DEFAULTS = frozenset(
-    {"daily_hours_one_employer", "weekly_hours_one_employer", "work_region", "contract_counterparty"}
+    {
+        "daily_hours_one_employer",
+        "weekly_hours_one_employer",
+        "work_region",
+        "contract_counterparty",
+        "medical_personal_account",  # the plan prices the account and, where the city offers one, the pooling-only option
+    }
 )
 
 

@@ -161,6 +161,17 @@ def injury_reason(scheme: str, industry: str, accident: str, in_pilot_industry: 
     )
 
 
+def pooling_only_sentence(cost: float, saving: float) -> tuple[str, str]:
+    """The cheaper way into employee medical where the city offers it: the same inpatient cover, no personal account."""
+    return (
+        f"这里也可以选择不建个人账户（单建统筹），每月{yuan(cost)}元，少缴{yuan(saving)}元：住院报销一样，"
+        "只是没有个人账户的钱用于门诊和买药。预算紧时可以先选这一档。",
+        f"You may also join without a personal account (pooling only) for {yuan(cost)} yuan a month, "
+        f"{yuan(saving)} less: hospital cover is the same, but nothing is credited to an account for outpatient care "
+        "and medicines. On a tight budget, start with this.",
+    )
+
+
 def medical_reason(
     scheme: str, place: str, basis: str, floor: float | None, rates: Mapping[str, float | None]
 ) -> tuple[str, str, str, str]:
