@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gigcover.rules.medical import MedicalAccount
+
 from . import text
 from .asker import Question, reaches
 from .context import Context
@@ -207,13 +209,16 @@ def medical_item(c: Context) -> dict[str, Any]:
     return medical_result(c, scheme, place, *resident_medical_cost(c, place), basis)
 
 
+POOLING_ONLY = MedicalAccount.WITHOUT_ACCOUNT
+
+
 def pooling_only_cost(c: Context, place: str, cost: float | None) -> float | None:
     """Where the city also lets a flexible worker join without a personal account (单建统筹: 济南, Shandong from
     2026), what that costs — when it is cheaper than the usual rate; else None."""
     if cost is None:
         return None
     found = c.ask.optional(
-        ["employee_medical_flexible_monthly"], region=c.places[place], medical_personal_account="without_account"
+        ["employee_medical_flexible_monthly"], region=c.places[place], medical_personal_account=POOLING_ONLY.id
     )
     cheaper = None if found is None else float(found["employee_medical_flexible_monthly"])
     return cheaper if cheaper is not None and cheaper < cost else None
@@ -231,9 +236,9 @@ def with_pooling_only_option(c: Context, found: dict[str, Any], cheaper: float |
         "reason_en": f"{found['reason_en']} {en}",
         "options": [
             {
-                "medical_personal_account": "without_account",
-                "label_zh": "单建统筹（不建立个人账户）",
-                "label_en": "pooling only, no personal account",
+                "medical_personal_account": POOLING_ONLY.id,
+                "label_zh": POOLING_ONLY.zh,
+                "label_en": POOLING_ONLY.en,
                 "worker_monthly_cost": round(cheaper, 2),
                 "saving_monthly": round(saving, 2),
             }
