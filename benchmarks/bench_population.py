@@ -24,6 +24,7 @@ import gigcover
 from gigcover.advisor.model import default_model
 from gigcover.queries import CONTRIBUTION_OUTPUTS, COVERAGE_OUTPUTS
 from gigcover.rules.coverage import Platform
+from gigcover.rules.coverage.table2 import OUTSIDE_MAINLAND
 from gigcover.rules.employment import Industry
 
 OUTPUTS = [
@@ -35,8 +36,11 @@ YEAR = 2025
 
 
 def provinces() -> list[str]:
+    """The 31 mainland provinces: Hong Kong, Macao and Taiwan are refused as places of work and hukou (issue 9)."""
     table = default_model().regions
-    return sorted(code for code, region in table.by_code.items() if region.level == "province")
+    return sorted(
+        code for code, region in table.by_code.items() if region.level == "province" and code not in OUTSIDE_MAINLAND
+    )
 
 
 def population(n: int, seed: int = 11) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
