@@ -642,10 +642,21 @@ PENSION_TRACE_INPUTS = {
 
 
 def test_trace_entry_lists_every_parameter_its_formula_read(model: Any) -> None:
-    answer = calc(model, "2025-09-01", "310000", PENSION_TRACE_INPUTS, ["employee_pension_monthly"], trace=True)
+    # 21 years and 1,010 in the account: 2,611.14 basic, 7.27 (1,010 / 139 = 7.266) account — the rounding rules
+    # (to the fen, up to the jiao) part on each, so the rule decided each amount and each trace entry lists it
+    inputs = PENSION_TRACE_INPUTS | {"contribution_years": 21, "personal_account_balance": 1010}
+    answer = calc(model, "2025-09-01", "310000", inputs, ["employee_pension_monthly"], trace=True)
     listed = _formula_entries(answer)
     for variable in ("employee_pension_basic_monthly", "employee_pension_account_monthly", "employee_pension_monthly"):
         assert "money.rounding_rule" in listed[variable], (variable, listed[variable])
+
+
+def test_trace_entry_leaves_out_a_rounding_that_changed_nothing(model: Any) -> None:
+    # 20 years: 12,434 × (1 + 1) / 2 × 20 % = 2,486.80, the same under either rule: the rule did not decide it
+    answer = calc(model, "2025-09-01", "310000", PENSION_TRACE_INPUTS, ["employee_pension_monthly"], trace=True)
+    listed = _formula_entries(answer)
+    assert "money.rounding_rule" not in listed["employee_pension_basic_monthly"]
+    assert "money.rounding_rule" in listed["employee_pension_account_monthly"]  # 1,000 / 139 = 7.194 → 7.19
 
 
 def test_trace_entry_lists_only_parameters_its_formula_declares(model: Any) -> None:

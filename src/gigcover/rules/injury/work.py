@@ -19,9 +19,8 @@ from gigcover.engine import (
     ParameterHit,
     Params,
     choose,
-    round_money,
 )
-from gigcover.rules import registry, rounding_rule
+from gigcover.rules import registry, rounded
 
 registry.input(
     "own_average_monthly_wage",
@@ -116,7 +115,7 @@ def work_injury_rate(v: Inputs, p: Params) -> Array:
 )
 def work_injury_contribution_monthly(v: Inputs, p: Params) -> Array:
     """Payroll × rate; the employer alone pays (社会保险法 art. 33)."""
-    return round_money(v.monthly_payroll * v.work_injury_rate, rounding_rule(p))
+    return rounded(p, v.monthly_payroll * v.work_injury_rate)
 
 
 # -- work injury: benefits ----------------------------------------------------------------------------------
@@ -178,7 +177,7 @@ def _by_grade(table: Any, grade: Array) -> Array:
 def work_injury_one_time_disability_subsidy(v: Inputs, p: Params) -> Array:
     """27, 25, 23, 21, 18, 16, 13, 11, 9 or 7 months of 本人工资 for grades 1–10 (arts. 35–37), paid by the fund."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * v.insured_monthly_wage, rounding_rule(p))
+    return rounded(p, months * v.insured_monthly_wage)
 
 
 @registry.formula(
@@ -205,7 +204,7 @@ def work_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Array:
             )
         else:
             amount = np.where(allowance, np.maximum(amount, float(minimum)), amount)
-    return round_money(amount, rounding_rule(p))
+    return rounded(p, amount)
 
 
 @registry.formula(
@@ -233,7 +232,7 @@ def work_injury_disability_allowance_payer(v: Inputs, p: Params) -> Array:
 )
 def work_injury_funeral_subsidy(v: Inputs, p: Params) -> Array:
     """6 months of the regional prior-year average monthly wage (art. 39(一))."""
-    return round_money(v.regional_average_monthly_wage * p("injury.work.funeral_months"), rounding_rule(p))
+    return rounded(p, v.regional_average_monthly_wage * p("injury.work.funeral_months"))
 
 
 def _dependant_pension(base: Array, v: Inputs, ratios: Any) -> Array:
@@ -256,9 +255,7 @@ def _dependant_pension(base: Array, v: Inputs, ratios: Any) -> Array:
 )
 def work_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     """Spouse 40 %, each other dependant 30 %, +10 % each for lone elders and orphans, in all no more than 本人工资."""
-    return round_money(
-        _dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")), rounding_rule(p)
-    )
+    return rounded(p, _dependant_pension(v.insured_monthly_wage, v, p("injury.work.dependant_ratios")))
 
 
 def _prior_year_hit(p: Params, name: str) -> ParameterHit:

@@ -7,8 +7,8 @@ import datetime as dt
 
 import numpy as np
 
-from gigcover.engine import NATIONAL, Array, Categorical, Inputs, Params, gather, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import NATIONAL, Array, Categorical, Inputs, Params, gather
+from gigcover.rules import registry, rounded
 
 
 class MedicalTier(Categorical):
@@ -82,22 +82,21 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
 
     Which rule a city uses is a property of the region, not of the person, so it is chosen here once per call.
     """
-    rounding = rounding_rule(p)
     fixed = p.optional("medical.employee.flexible.fixed_monthly")
     if fixed is not None:
-        return round_money(fixed, rounding)  # no base: the pension base (and the wage behind it) is not read
+        return np.asarray(fixed, dtype=float)  # published to the fen: no base is read, and no rounding
     tiers = p.optional("medical.employee.flexible.tier_annual")
     if tiers is not None:
         annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
-        return round_money(gather(annual, v.medical_tier) / 12, rounding)
+        return rounded(p, gather(annual, v.medical_tier) / 12)
     rate = _rate(v, p)
     published_base = p.optional("medical.employee.flexible.base_monthly")
     if published_base is not None:
-        return round_money(published_base * rate, rounding)
+        return rounded(p, published_base * rate)
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
     if base_ratio is not None:
-        return round_money(v.pension_average_wage_monthly * base_ratio * rate, rounding)
-    return round_money(_medical_base(v, p) * rate, rounding)
+        return rounded(p, v.pension_average_wage_monthly * base_ratio * rate)
+    return rounded(p, _medical_base(v, p) * rate)
 
 
 def _rate(v: Inputs, p: Params) -> Array | float:
@@ -184,7 +183,7 @@ def resident_medical_subsidy_annual(v: Inputs, p: Params) -> float:
 )
 def employee_medical_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     """About 2 % of the wage, deducted by the employer (national guidance; cities differ)."""
-    return round_money(v.pension_base_monthly * p("medical.employee.worker_rate"), rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * p("medical.employee.worker_rate"))
 
 
 @registry.formula(
@@ -198,4 +197,4 @@ def employee_medical_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
 )
 def employee_medical_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """About 6 % of payroll (national guidance; cities differ)."""
-    return round_money(v.pension_base_monthly * p("medical.employee.employer_rate"), rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * p("medical.employee.employer_rate"))

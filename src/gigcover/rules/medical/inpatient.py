@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import Array, Categorical, Inputs, Params, gather, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Categorical, Inputs, Params, gather
+from gigcover.rules import registry, rounded
 
 
 class MedicalScheme(Categorical):
@@ -93,7 +93,7 @@ def inpatient_reimbursement(v: Inputs, p: Params) -> Array:
         reductions = p.dense("medical.inpatient.cross_province_ratio_reduction", TreatmentPlace, fill=0.0, dtype=float)
     reduction = gather(reductions, v.treatment_place)
     payable = np.maximum(v.inpatient_bill - deductible, 0.0) * np.maximum(ratio - reduction, 0)
-    return round_money(np.minimum(payable, cap), rounding_rule(p))
+    return rounded(p, np.minimum(payable, cap))
 
 
 @registry.formula(

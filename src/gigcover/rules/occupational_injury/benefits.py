@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import NATIONAL, Array, Inputs, Params, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import NATIONAL, Array, Inputs, Params
+from gigcover.rules import registry, rounded
 from gigcover.rules.injury.work import _by_grade, _dependant_pension, _prior_year_figure, _prior_year_hit
 
 PRIVATE_WAGE = "wages.private_sector_average_annual"
@@ -69,7 +69,7 @@ def occupational_injury_disability_benefit_base_monthly(v: Inputs, p: Params) ->
 def occupational_injury_one_time_disability_subsidy(v: Inputs, p: Params) -> Array:
     """The same months as 工伤 (27 … 7) × the disability items' base (its share UNVERIFIED)."""
     months = _by_grade(p("injury.work.disability_subsidy_months"), v.disability_grade)
-    return round_money(months * v.occupational_injury_disability_benefit_base_monthly, rounding_rule(p))
+    return rounded(p, months * v.occupational_injury_disability_benefit_base_monthly)
 
 
 @registry.formula(
@@ -88,7 +88,7 @@ def occupational_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Ar
     with p.for_rows(allowance):
         ratio = np.where(allowance, _by_grade(p("injury.work.disability_allowance_ratio"), grade), 0.0)
         base = v.occupational_injury_disability_benefit_base_monthly
-    return round_money(ratio * base, rounding_rule(p))
+    return rounded(p, ratio * base)
 
 
 @registry.formula(
@@ -103,7 +103,7 @@ def occupational_injury_disability_allowance_monthly(v: Inputs, p: Params) -> Ar
 def occupational_injury_grade5_6_lump_sum(v: Inputs, p: Params) -> Array:
     """30 months of the base for grade 5, 25 for grade 6; 0 otherwise."""
     months = _by_grade(p("occupational_injury.grade5_6_lump_sum_months"), v.disability_grade)
-    return round_money(months * v.occupational_injury_disability_benefit_base_monthly, rounding_rule(p))
+    return rounded(p, months * v.occupational_injury_disability_benefit_base_monthly)
 
 
 @registry.formula(
@@ -117,7 +117,7 @@ def occupational_injury_grade5_6_lump_sum(v: Inputs, p: Params) -> Array:
 )
 def occupational_injury_funeral_subsidy(v: Inputs, p: Params) -> Array:
     """6 months of the base (60 % of the private-sector monthly wage)."""
-    return round_money(v.occupational_injury_benefit_base_monthly * p("injury.work.funeral_months"), rounding_rule(p))
+    return rounded(p, v.occupational_injury_benefit_base_monthly * p("injury.work.funeral_months"))
 
 
 @registry.formula(
@@ -132,7 +132,7 @@ def occupational_injury_funeral_subsidy(v: Inputs, p: Params) -> Array:
 def occupational_injury_dependant_pension_monthly(v: Inputs, p: Params) -> Array:
     """40 % / 30 % / +10 % of the base, in all no more than the base."""
     amount = _dependant_pension(v.occupational_injury_benefit_base_monthly, v, p("injury.work.dependant_ratios"))
-    return round_money(amount, rounding_rule(p))
+    return rounded(p, amount)
 
 
 @registry.formula(

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, InputValueError, Params, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Inputs, InputValueError, Params
+from gigcover.rules import registry, rounded
 from gigcover.rules.employment.classification import Industry
 
 registry.input("monthly_orders", "月订单量", "Orders per month", "float", minimum=0, unit="orders")
@@ -95,7 +95,7 @@ def occupational_injury_levy_per_order(v: Inputs, p: Params) -> Array:
 )
 def occupational_injury_monthly_levy(v: Inputs, p: Params) -> Array:
     """Orders × amount per order (按单计费)."""
-    return round_money(v.monthly_orders * v.occupational_injury_levy_per_order, rounding_rule(p))
+    return rounded(p, v.monthly_orders * v.occupational_injury_levy_per_order)
 
 
 @registry.formula(
@@ -109,7 +109,7 @@ def occupational_injury_monthly_levy(v: Inputs, p: Params) -> Array:
 )
 def occupational_injury_worker_monthly(v: Inputs, p: Params) -> Array:
     """Zero today (个人不缴费); the 'individual + platform' reform is an overlay on the worker share."""
-    return round_money(v.occupational_injury_monthly_levy * p("occupational_injury.worker_share"), rounding_rule(p))
+    return rounded(p, v.occupational_injury_monthly_levy * p("occupational_injury.worker_share"))
 
 
 @registry.formula(
@@ -122,7 +122,7 @@ def occupational_injury_worker_monthly(v: Inputs, p: Params) -> Array:
 )
 def occupational_injury_government_monthly(v: Inputs, p: Params) -> Array:
     """Zero today; the paper's 'individual + government' model is an overlay on the government share."""
-    return round_money(v.occupational_injury_monthly_levy * p("occupational_injury.government_share"), rounding_rule(p))
+    return rounded(p, v.occupational_injury_monthly_levy * p("occupational_injury.government_share"))
 
 
 @registry.formula(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, Params, choose, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Inputs, Params, choose
+from gigcover.rules import registry, rounded
 from gigcover.rules.coverage.categories import Access, rate_by_route
 
 registry.input(
@@ -38,7 +38,7 @@ def unemployment_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     rate = rate_by_route(
         p, v.unemployment_access, "unemployment.worker_rate", "unemployment.flexible.rate", individual_optional=True
     )
-    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * rate)
 
 
 @registry.formula(
@@ -56,7 +56,7 @@ def unemployment_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     with p.for_rows(employer):
         employer_rate = p("unemployment.employer_rate")
     rate = np.where(employer, employer_rate, 0.0)
-    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * rate)
 
 
 @registry.formula(
@@ -86,4 +86,4 @@ def unemployment_benefit_max_months(v: Inputs, p: Params) -> Array:
 def unemployment_benefit_monthly(v: Inputs, p: Params) -> float:
     """A share of the local minimum wage set by the province (Guangdong 90 %); below the minimum wage by law."""
     amount = float(p("unemployment.benefit_ratio_of_minimum_wage")) * float(p("wages.minimum_wage_monthly"))
-    return round_money(amount, rounding_rule(p))
+    return rounded(p, amount)

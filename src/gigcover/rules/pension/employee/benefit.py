@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, Params, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Inputs, Params
+from gigcover.rules import registry, rounded
 
 
 # -- the benefit --------------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def employee_pension_basic_monthly(v: Inputs, p: Params) -> Array:
     on the determination form, 核定表), not clamped: the 60–300 % band limits each year's base, and an average can
     lie below 0.6 (years at a floor under 60 % of the average wage the index is measured against)."""
     amount = v.pension_benefit_base * (1 + v.average_contribution_index) / 2 * v.contribution_years * 0.01
-    return round_money(amount, rounding_rule(p))
+    return rounded(p, amount)
 
 
 @registry.formula(
@@ -98,7 +98,7 @@ def employee_pension_basic_monthly(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_account_monthly(v: Inputs, p: Params) -> Array:
     """Account balance ÷ 计发月数."""
-    return round_money(v.personal_account_balance / v.pension_divisor_months, rounding_rule(p))
+    return rounded(p, v.personal_account_balance / v.pension_divisor_months)
 
 
 @registry.formula(
@@ -113,7 +113,7 @@ def employee_pension_account_monthly(v: Inputs, p: Params) -> Array:
 def employee_pension_monthly(v: Inputs, p: Params) -> Array:
     """Basic pension + account pension + transitional pension, at the start of payment."""
     total = v.employee_pension_basic_monthly + v.employee_pension_account_monthly + v.transitional_pension_monthly
-    return round_money(total, rounding_rule(p))
+    return rounded(p, total)
 
 
 @registry.formula(

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, Params, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Inputs, Params
+from gigcover.rules import registry, rounded
 from gigcover.rules.coverage.categories import rate_by_route
 
 registry.input(
@@ -194,7 +194,7 @@ def pension_base_monthly(v: Inputs, p: Params) -> Array:
 def employee_pension_contribution_monthly(v: Inputs, p: Params) -> Array:
     """Base × (employer rate + worker rate); a flexible worker pays the whole 20 % alone."""
     rate = v.employee_pension_employer_rate + v.employee_pension_worker_rate
-    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * rate)
 
 
 @registry.formula(
@@ -207,7 +207,7 @@ def employee_pension_contribution_monthly(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
     """What the worker pays: 8 % as an employee, the flexible rate (20 %) as an individual."""
-    return round_money(v.pension_base_monthly * v.employee_pension_worker_rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * v.employee_pension_worker_rate)
 
 
 @registry.formula(
@@ -220,7 +220,7 @@ def employee_pension_worker_contribution_monthly(v: Inputs, p: Params) -> Array:
 )
 def employee_pension_employer_contribution_monthly(v: Inputs, p: Params) -> Array:
     """What the employer pays (16 % since 2019-05-01); nothing for a flexible worker."""
-    return round_money(v.pension_base_monthly * v.employee_pension_employer_rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * v.employee_pension_employer_rate)
 
 
 @registry.formula(
@@ -236,4 +236,4 @@ def employee_pension_account_credit_monthly(v: Inputs, p: Params) -> Array:
     """8 % of the base goes to the personal account, for employees and flexible workers alike."""
     access = v.employee_pension_access
     rate = rate_by_route(p, access, "pension.employee.worker_rate", "pension.employee.flexible.account_rate")
-    return round_money(v.pension_base_monthly * rate, rounding_rule(p))
+    return rounded(p, v.pension_base_monthly * rate)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigcover.engine import Array, Inputs, Params, periods, round_money
-from gigcover.rules import registry, rounding_rule
+from gigcover.engine import Array, Inputs, Params, periods
+from gigcover.rules import registry, rounded
 from gigcover.rules.retirement.age import month_index
 
 registry.input(
@@ -130,7 +130,7 @@ def resident_pension_basic_monthly(v: Inputs, p: Params) -> Array:
 def resident_pension_monthly(v: Inputs, p: Params) -> Array:
     """Basic pension + account balance ÷ 139, whatever the age (国发〔2014〕8号)."""
     account = v.resident_account_balance / p("pension.resident.account_divisor")
-    return round_money(v.resident_pension_basic_monthly + account, rounding_rule(p))
+    return rounded(p, v.resident_pension_basic_monthly + account)
 
 
 @registry.formula(
