@@ -263,6 +263,8 @@ def test_jinan_rider_is_offered_medical_without_a_personal_account() -> None:
     (option,) = medical["options"]
     assert option["medical_personal_account"] == "without_account"
     assert (option["worker_monthly_cost"], option["saving_monthly"]) == (315.28, 90.08)
+    assert option["account_credit_given_up_monthly"] == 90.08  # "其中2%划入个人账户": 4,504 × 2 %
+    assert "其中90.08元本来会划进您的个人账户" in medical["reason_zh"]
     assert (
         "单建统筹" in medical["reason_zh"]
         and "315.28" in medical["reason_zh"]
@@ -273,7 +275,8 @@ def test_jinan_rider_is_offered_medical_without_a_personal_account() -> None:
     routes = {r["name"]: r for r in answer["affordability"]["cheaper_routes"]}
     pooling = routes["medical_pooling_only"]
     assert (pooling["saving_monthly"], pooling["worker_monthly_total"]) == (90.08, 1216.08)
-    assert "住院报销不变" in pooling["gives_up_zh"]
+    assert "住院报销不变" in pooling["gives_up_zh"] and "每月少划入个人账户 90.08 元" in pooling["gives_up_zh"]
+    assert pooling["benefit_changes"] == [{"what": "personal_account_monthly", "change": -90.08}]
     order = [r["name"] for r in answer["affordability"]["cheaper_routes"] if not r["within_line"]]
     assert order.index("medical_pooling_only") < order.index("resident_pension")
 

@@ -184,12 +184,16 @@ def _resident_medical(c: Context, medical: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pooling_only(option: dict[str, Any]) -> dict[str, Any]:
-    """Employee medical without a personal account (单建统筹), where the city offers it: hospital cover unchanged."""
+    """Employee medical without a personal account (单建统筹), where the city offers it: hospital cover unchanged,
+    the account credit given up (where the city states it)."""
+    credit = option.get("account_credit_given_up_monthly")
     return {
         "saving": option["saving_monthly"],
-        "gives_up_zh": "没有个人账户：门诊和买药的钱要自己出，住院报销不变",
-        "gives_up_en": "no personal account: outpatient care and medicines are paid out of pocket; hospital cover is unchanged",
-        "benefit_changes": [{"what": "personal_account_monthly", "change": None}],
+        "gives_up_zh": "没有个人账户：门诊和买药的钱要自己出，住院报销不变"
+        + (f"（每月少划入个人账户 {text.yuan(credit)} 元）" if credit else ""),
+        "gives_up_en": "no personal account: outpatient care and medicines are paid out of pocket; hospital cover is "
+        "unchanged" + (f" ({text.yuan(credit)} yuan a month less into your own account)" if credit else ""),
+        "benefit_changes": [{"what": "personal_account_monthly", "change": None if credit is None else -credit}],
     }
 
 

@@ -205,32 +205,41 @@ def medical_item(c: Context) -> dict[str, Any]:
     if scheme == "employee_medical":
         cost = employee_medical_cost(c, place)
         found = medical_result(c, scheme, place, cost, {}, basis)
-        return with_pooling_only_option(c, found, pooling_only_cost(c, place, cost))
+        return with_pooling_only_option(found, pooling_only(c, place, cost))
     return medical_result(c, scheme, place, *resident_medical_cost(c, place), basis)
 
 
 POOLING_ONLY = MedicalAccount.WITHOUT_ACCOUNT
 
 
-def pooling_only_cost(c: Context, place: str, cost: float | None) -> float | None:
+def pooling_only(c: Context, place: str, cost: float | None) -> dict[str, float | None] | None:
     """Where the city also lets a flexible worker join without a personal account (单建统筹: 济南, Shandong from
-    2026), what that costs — when it is cheaper than the usual rate; else None."""
+    2026) and it is cheaper: its cost, and the account credit it gives up where the city states the split; else
+    None."""
     if cost is None:
         return None
+    region = c.places[place]
     found = c.ask.optional(
-        ["employee_medical_flexible_monthly"], region=c.places[place], medical_personal_account=POOLING_ONLY.id
+        ["employee_medical_flexible_monthly"], region=region, medical_personal_account=POOLING_ONLY.id
     )
     cheaper = None if found is None else float(found["employee_medical_flexible_monthly"])
-    return cheaper if cheaper is not None and cheaper < cost else None
+    if cheaper is None or cheaper >= cost:
+        return None
+    credit = c.ask.optional(["employee_medical_flexible_account_monthly"], region=region)
+    return {
+        "cost": cheaper,
+        "account_credit": None if credit is None else float(credit["employee_medical_flexible_account_monthly"]),
+    }
 
 
-def with_pooling_only_option(c: Context, found: dict[str, Any], cheaper: float | None) -> dict[str, Any]:
+def with_pooling_only_option(found: dict[str, Any], option: dict[str, float | None] | None) -> dict[str, Any]:
     """The paper's item-by-item choice within one scheme: the same inpatient cover for less, without the personal
     account (a smaller budget may take it); said in the reason and given as a priced option."""
-    if cheaper is None:
+    if option is None or option["cost"] is None:
         return found
+    cheaper, credit = option["cost"], option["account_credit"]
     saving = found["worker_monthly_cost"] - cheaper
-    zh, en = text.pooling_only_sentence(cheaper, saving)
+    zh, en = text.pooling_only_sentence(cheaper, saving, credit)
     return found | {
         "reason_zh": f"{found['reason_zh']}{zh}",
         "reason_en": f"{found['reason_en']} {en}",
@@ -241,6 +250,7 @@ def with_pooling_only_option(c: Context, found: dict[str, Any], cheaper: float |
                 "label_en": POOLING_ONLY.en,
                 "worker_monthly_cost": round(cheaper, 2),
                 "saving_monthly": round(saving, 2),
+                "account_credit_given_up_monthly": None if credit is None else round(credit, 2),
             }
         ],
     }

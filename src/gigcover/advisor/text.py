@@ -161,14 +161,17 @@ def injury_reason(scheme: str, industry: str, accident: str, in_pilot_industry: 
     )
 
 
-def pooling_only_sentence(cost: float, saving: float) -> tuple[str, str]:
-    """The cheaper way into employee medical where the city offers it: the same inpatient cover, no personal account."""
+def pooling_only_sentence(cost: float, saving: float, credit: float | None) -> tuple[str, str]:
+    """The cheaper way into employee medical where the city offers it: the same inpatient cover, no personal account
+    (`credit`: what the account would have received each month, where the city states the split)."""
+    lost_zh = f"（其中{yuan(credit)}元本来会划进您的个人账户）" if credit else ""
+    lost_en = f" ({yuan(credit)} of it would have gone into your own account)" if credit else ""
     return (
-        f"这里也可以选择不建个人账户（单建统筹），每月{yuan(cost)}元，少缴{yuan(saving)}元：住院报销一样，"
+        f"这里也可以选择不建个人账户（单建统筹），每月{yuan(cost)}元，少缴{yuan(saving)}元{lost_zh}：住院报销一样，"
         "只是没有个人账户的钱用于门诊和买药。预算紧时可以先选这一档。",
         f"You may also join without a personal account (pooling only) for {yuan(cost)} yuan a month, "
-        f"{yuan(saving)} less: hospital cover is the same, but nothing is credited to an account for outpatient care "
-        "and medicines. On a tight budget, start with this.",
+        f"{yuan(saving)} less{lost_en}: hospital cover is the same, but nothing is credited to an account for "
+        "outpatient care and medicines. On a tight budget, start with this.",
     )
 
 

@@ -90,13 +90,49 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
         annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
         return rounded(p, gather(annual, v.medical_tier) / 12)
     rate = _rate(v, p)
-    published_base = p.optional("medical.employee.flexible.base_monthly")
-    if published_base is not None:
-        return rounded(p, published_base * rate)
+    return rounded(p, _contribution_base(v, p) * rate)
+
+
+@registry.formula(
+    "灵活就业人员职工医保个人账户月划入额",
+    "Flexible worker's employee medical: monthly credit to the personal account",
+    "float",
+    unit="yuan/month",
+    inputs=(
+        "pension_base_monthly",
+        "pension_base_chosen_monthly",
+        "pension_average_wage_monthly",
+        "medical_personal_account",
+    ),
+    parameters=(
+        "medical.employee.flexible.account_rate",
+        "medical.employee.flexible.base_monthly",
+        "medical.employee.flexible.base_ratio",
+        "medical.employee.flexible.own_base_band",
+        "medical.employee.flexible.base_floor_monthly",
+        "medical.employee.flexible.base_ceiling_monthly",
+        "money.rounding_rule",
+    ),
+    references=("social_insurance_law.art23",),
+)
+def employee_medical_flexible_account_monthly(v: Inputs, p: Params) -> Array:
+    """The part of the contribution credited to the worker's own personal account (划入个人账户) where the city
+    states it (济南 and Shandong from 2026: 2 % of the base); nothing for a worker who chose pooling only (单建统筹).
+    What a worker gives up by choosing pooling only, in money."""
+    credit = _contribution_base(v, p) * p("medical.employee.flexible.account_rate")
+    return rounded(p, np.where(v.medical_personal_account == MedicalAccount.WITHOUT_ACCOUNT, 0.0, credit))
+
+
+def _contribution_base(v: Inputs, p: Params) -> Array | float:
+    """The base a flexible worker's rate applies to: the figure the city publishes (济南), a set share of the
+    average wage (成都, 福州, 兰州), or the declared base (held to the city's own medical band where it sets one)."""
+    published = p.optional("medical.employee.flexible.base_monthly")
+    if published is not None:
+        return float(published)
     base_ratio = p.optional("medical.employee.flexible.base_ratio")
     if base_ratio is not None:
-        return rounded(p, v.pension_average_wage_monthly * base_ratio * rate)
-    return rounded(p, _medical_base(v, p) * rate)
+        return v.pension_average_wage_monthly * base_ratio
+    return _medical_base(v, p)
 
 
 def _rate(v: Inputs, p: Params) -> Array | float:
