@@ -5,11 +5,16 @@ is read from an official worked figure (闽清县人民政府 2020-01-15: 3233.5
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gigcover
+from gigcover.advisor.model import default_model
+from gigcover.engine import round_money
 
 WORKER_SHARE = "employee_medical_worker_contribution_monthly"  # the base × medical.employee.worker_rate (2 %)
 
@@ -61,3 +66,20 @@ def test_a_published_fixed_amount_is_not_rounded() -> None:
     )
     assert answer["outputs"]["employee_medical_flexible_monthly"] == 584.92
     assert not _rests_on_rounding(answer)
+
+
+@settings(max_examples=60, deadline=None)
+@given(base_fen=st.lists(st.integers(300_000, 4_000_000), min_size=1, max_size=12))
+def test_the_rule_is_cited_for_exactly_the_rows_the_rules_part(base_fen: list[int]) -> None:
+    """Property: the answer is the amount rounded half-up to the fen (the national rule in force), monotone in the
+    base, and the UNVERIFIED rule is said for exactly the rows where 见分进角 would give another amount."""
+    bases = np.asarray(base_fen, dtype=float) / 100
+    model = default_model()
+    rate = float(model.store.lookup("medical.employee.worker_rate", dt.date(2025, 9, 1), "310000").value)
+    found = gigcover.compute({"pension_base_monthly": bases}, [WORKER_SHARE], date="2025-09-01", region="310000")
+    half_up, jiao_up = (np.asarray(round_money(bases * rate, rule)) for rule in ("fen_half_up", "jiao_up"))
+    assert found[WORKER_SHARE].tolist() == half_up.tolist()
+    order = np.argsort(bases, kind="stable")
+    assert np.all(np.diff(found[WORKER_SHARE][order]) >= 0)
+    said = [rows for m, rows in found.warning_rows.items() if "money.rounding_rule" in m and "UNVERIFIED" in m]
+    assert (said[0] if said else 0) == int(np.count_nonzero(half_up != jiao_up))
