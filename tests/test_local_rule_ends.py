@@ -76,6 +76,8 @@ def test_after_the_end_with_nothing_above_nothing_is_in_force(store: ParameterSt
     with pytest.raises(NotInForceError) as raised:
         store.lookup("toy.fixed", dt.date(2026, 2, 1), "370200")
     assert "values are known for 2025-01-01 to 2025-12-31" in raised.value.message
+    assert "the own rule of 青岛市 (370200) ended on 2026-01-01 (toy)" in raised.value.message
+    assert "本地规定自 2026-01-01 起不再适用" in raised.value.message
     assert raised.value.details["known_until"] == "2025-12-31"
     assert store.value_set_at("toy.fixed", dt.date(2026, 2, 1), "370200") is None
 

@@ -501,11 +501,27 @@ class ParameterStore:
         span = f"{first.isoformat()} to {last.isoformat()}" if last else f"{first.isoformat()} on"
         return NotInForceError(
             f"{message} (its first value takes effect {first.isoformat()}; values are known for {span}"
-            f" / 已知数值的期间：{first.isoformat()} 至 {last.isoformat() if last else '今'})",
+            f" / 已知数值的期间：{first.isoformat()} 至 {last.isoformat() if last else '今'})"
+            + self._ended_note(parameter, date, region),
             name=parameter.name,
             known_from=first.isoformat(),
             known_until=last.isoformat() if last else None,
         )
+
+    def _ended_note(self, parameter: Parameter, date: dt.date, region: str) -> str:
+        """Where a place's own rule has ended (`ends: true`) by `date`: when, and by what document — so an error
+        after it says why the place has no value of its own, not only which period is known."""
+        for place in self.regions.fallback_chain(region):
+            series, reference = parameter.series_for(place.code)
+            starts = [start for start in series if start <= date]
+            if starts and series[max(starts)].ends:
+                start, item = max(starts), series[max(starts)]
+                document = (item.reference or reference or Reference(document="(none)")).document
+                return (
+                    f"; the own rule of {self.regions.label(place.code)} ended on {start.isoformat()} ({document})"
+                    f" / {self.regions.label(place.code)}的本地规定自 {start.isoformat()} 起不再适用（{document}）"
+                )
+        return ""
 
 
 def _load_file(path: Path, name: str, root: Path, regions: RegionTable) -> Parameter:
