@@ -42,6 +42,10 @@ WORKERS: dict[str, dict[str, Any]] = {
         **RIDER, "work_city": "510100", "hukou_region": "510100", "hukou_type": "urban", "industry": "ride_hailing",
         "platform": "didi", "monthly_income": "6000", "birth_year": "1988", "birth_month": "7",
     },
+    "jinan_rider": {
+        **RIDER, "work_city": "other", "work_code": "370100", "hukou_region": "370100", "hukou_type": "urban",
+        "monthly_income": "6000",
+    },
 }  # fmt: skip
 
 
@@ -157,3 +161,14 @@ def test_json_is_the_advice_unchanged(tmp_path: Path, lang: str) -> None:
     printed = json.loads(runner.invoke(app, ["advise", "--file", str(file), "--lang", lang, "--json"]).stdout)
     direct = json.loads(json.dumps(advise(default_model(), {**request, "lang": lang}), default=str))
     assert printed == direct
+
+
+# Jinan in 2026 (Shandong's province-wide rule, derivation in tests/test_advisor_rider.py): 4,504 × 9 % = 405.36 with a
+# personal account, × 7 % = 315.28 without — the CLI and the page show the cheaper way in on the medical item.
+def test_jinan_rider_sees_the_pooling_only_option_on_both(tmp_path: Path) -> None:
+    seen = Seen(tmp_path, "jinan_rider")
+    medical = seen.items()["medical"]
+    assert medical["worker_monthly_cost"] == 405.36
+    (line,) = seen.view.options(medical)
+    assert line == "单建统筹（不建立个人账户） 315.28 元/月（少缴 90.08 元）"
+    assert seen.on_both(line) and f"{TEXT['cheaper_option'][0]}：{line}" in seen.out

@@ -292,6 +292,21 @@ def test_employee_where_the_wage_is_missing_sees_the_stand_in_named(client: Test
     assert t("cost_unknown_insurer_quote", "zh") not in page.text
 
 
+def test_a_jinan_rider_sees_the_pooling_only_option_on_the_medical_card(client: TestClient) -> None:
+    """济南 lets flexible workers pay 9 % with a personal account or 5 % without (单建统筹), on 4,416 from 2024-08
+    (carried into 2025-09 with a warning): 397.44 or 220.80, 176.64 less — the card shows both."""
+    answers = {**RIDER, "work_city": "other", "work_code": "370100", "hukou_region": "370100", "hukou_type": "urban"}
+    answers["enrolled"] = []
+    for lang, line in (
+        ("zh", "单建统筹（不建立个人账户） 220.80 元/月（少缴 176.64 元）"),
+        ("en", "pooling only, no personal account ¥220.80/month (¥176.64 less)"),
+    ):
+        html = client.post("/advice", data={**answers, "lang": lang}).text
+        card = html[html.index('id="item-medical"') :]
+        card = card[: card.index("</article>")]
+        assert "397.44" in card and "data-options" in card and html_module.escape(line) in card, card[:3000]
+
+
 def test_rider_plan_in_english(client: TestClient) -> None:
     html = client.post("/advice", data={**RIDER, "lang": "en"}).text
     assert '<html lang="en">' in html

@@ -120,6 +120,8 @@ def _print_item(say: _Printer, v: Any, n: int, item: dict[str, Any]) -> None:
     held = f" [{v.t('already_enrolled')}]" if item.get("already_enrolled") else ""
     say.sub(f"{v.t('step', n=n)} {v.title(item)} — {v.where(item)}{held}")
     say.line(f"{v.t('you_pay')}{v.t('colon')}{v.cost(item)}", 2)
+    for option in v.options(item):
+        say.line(f"{v.t('cheaper_option')}{v.t('colon')}{option}", 2)
     others = v.others(item)
     if others:
         say.line(f"{v.t('others_pay')}{v.t('colon')}{('、' if v.lang == 'zh' else ', ').join(others)}", 2)

@@ -207,6 +207,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "you_pay": ("您每月出", "You pay each month"),
     "free_for_you": ("您不用出钱", "Nothing for you to pay"),
     "others_pay": ("别人替您出", "Others pay"),
+    "cheaper_option": ("也可以选", "Or, for less"),
+    "option_saving": ("少缴 {saving}", "{saving} less"),
     "per_month": ("/月", "/month"),
     "protects": ("能保什么", "What it pays"),
     "loss": ("不参加的后果", "If you skip it"),

@@ -223,6 +223,17 @@ class View:
             f"{self.payer(who)} {self.money(amount)}{self.t('per_month')}" for who, amount in payers.items() if amount
         ]
 
+    def options(self, item: Mapping[str, Any]) -> list[str]:
+        """A plan item's cheaper ways in, each with its cost and saving a month: 单建统筹（不建立个人账户）220.80 元/月（少缴
+        176.64 元）."""
+        out = []
+        for option in item.get("options") or []:
+            label = option.get("label_en" if self.lang == "en" else "label_zh") or option.get("label_zh") or ""
+            saving = self.t("option_saving", saving=self.money(option.get("saving_monthly")))
+            cost = self.money(option.get("worker_monthly_cost")) + self.t("per_month")
+            out.append(f"{label} {cost} ({saving})" if self.lang == "en" else f"{label} {cost}（{saving}）")
+        return out
+
     def step(self, step: Mapping[str, Any]) -> dict[str, Any]:
         """A next step in this language: what to do, the channel (linked only when official), the deadline."""
         en = self.lang == "en"
