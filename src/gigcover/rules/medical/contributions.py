@@ -47,26 +47,27 @@ registry.input(
 )
 
 
+# What a flexible worker's medical base is read from (see _contribution_base), for the formulas that apply a rate to it.
+BASE_INPUTS = ("pension_base_monthly", "pension_base_chosen_monthly", "pension_average_wage_monthly")
+BASE_PARAMETERS = (
+    "medical.employee.flexible.base_monthly",
+    "medical.employee.flexible.base_ratio",
+    "medical.employee.flexible.own_base_band",
+    "medical.employee.flexible.base_floor_monthly",
+    "medical.employee.flexible.base_ceiling_monthly",
+)
+
+
 @registry.formula(
     "灵活就业人员职工医保月缴费",
     "Flexible worker's employee-medical contribution per month",
     "float",
     unit="yuan/month",
-    inputs=(
-        "pension_base_monthly",
-        "pension_base_chosen_monthly",
-        "pension_average_wage_monthly",
-        "medical_tier",
-        "medical_personal_account",
-    ),
+    inputs=(*BASE_INPUTS, "medical_tier", "medical_personal_account"),
     parameters=(
         "medical.employee.flexible.fixed_monthly",
         "medical.employee.flexible.tier_annual",
-        "medical.employee.flexible.base_monthly",
-        "medical.employee.flexible.base_ratio",
-        "medical.employee.flexible.own_base_band",
-        "medical.employee.flexible.base_floor_monthly",
-        "medical.employee.flexible.base_ceiling_monthly",
+        *BASE_PARAMETERS,
         "medical.employee.flexible.rate",
         "medical.employee.flexible.rate_without_account",
         "money.rounding_rule",
@@ -98,21 +99,8 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
     "Flexible worker's employee medical: monthly credit to the personal account",
     "float",
     unit="yuan/month",
-    inputs=(
-        "pension_base_monthly",
-        "pension_base_chosen_monthly",
-        "pension_average_wage_monthly",
-        "medical_personal_account",
-    ),
-    parameters=(
-        "medical.employee.flexible.account_rate",
-        "medical.employee.flexible.base_monthly",
-        "medical.employee.flexible.base_ratio",
-        "medical.employee.flexible.own_base_band",
-        "medical.employee.flexible.base_floor_monthly",
-        "medical.employee.flexible.base_ceiling_monthly",
-        "money.rounding_rule",
-    ),
+    inputs=(*BASE_INPUTS, "medical_personal_account"),
+    parameters=("medical.employee.flexible.account_rate", *BASE_PARAMETERS, "money.rounding_rule"),
     references=("social_insurance_law.art23",),
 )
 def employee_medical_flexible_account_monthly(v: Inputs, p: Params) -> Array:
