@@ -212,7 +212,10 @@ class AdviceResponse(BaseModel):
     risk: dict[str, Any] | None = Field(None, description="risk levels (accident, illness, unemployment, old age)")
     plan: list[dict[str, Any]] = Field(
         description="item by item: what to buy first, cost (cost_known false with cost_unknown_reason "
-        "insurer_quote or no_regional_figure when it cannot be worked out), benefit and reason"
+        "insurer_quote or no_regional_figure when it cannot be worked out), benefit and reason; where the city offers "
+        "a cheaper way into the same scheme (employee medical without a personal account, 单建统筹), `options`: "
+        "[{medical_personal_account, label_zh, label_en, worker_monthly_cost, saving_monthly, "
+        "account_credit_given_up_monthly}]"
     )
     affordability: dict[str, Any] = Field(description="the plan's cost against the budget and income")
     what_ifs: list[dict[str, Any]] = Field(description="how cost and benefit change if the worker acts differently")
