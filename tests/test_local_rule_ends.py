@@ -119,6 +119,10 @@ def test_an_end_is_not_counted_as_a_value(store: ParameterStore) -> None:
         ),
         (RATE.replace("{ends: true, verified: V3,", "{verified: V3,"), "value is missing (null)"),
         (
+            RATE.replace("      2025-01-01: {value: 0.05, verified: V3}\n", ""),
+            "by_region.370200.values.2026-01-01: `ends: true` ends nothing",
+        ),
+        (
             RATE.replace(
                 "reference: {document: toy}\n",
                 "reference: {document: toy}\nvalues:\n  2027-01-01: {ends: true, verified: V3}\n",

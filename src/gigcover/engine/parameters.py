@@ -163,6 +163,11 @@ class ParameterFile(BaseModel):
                 if item.reference is None and series.reference is None and self.reference is None:
                     raise ValueError(f"by_region.{code}.values.{date}: no reference")
                 _check_validity(f"by_region.{code}.values.{date}", date, item)
+            first = min(series.values)
+            if series.values[first].ends:
+                raise ValueError(
+                    f"by_region.{code}.values.{first}: `ends: true` ends nothing (the place has no value before it)"
+                )
         return self
 
     def valid_until(self, start: dt.date, item: DatedValue) -> tuple[dt.date | None, bool]:
@@ -319,14 +324,20 @@ def value_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def latest_on_or_before(series: dict[dt.date, DatedValue], date: dt.date) -> tuple[dt.date, DatedValue] | None:
-    """The place's own value in force on `date`: its latest entry on or before it; None when there is none or that
-    entry ends the place's own rule (`ends: true`: the caller then falls back to the next place)."""
+def latest_entry(series: dict[dt.date, DatedValue], date: dt.date) -> tuple[dt.date, DatedValue] | None:
+    """The place's latest entry on or before `date` — a value, or the end of the place's own rule."""
     best: tuple[dt.date, DatedValue] | None = None
     for start, item in series.items():
         if start <= date and (best is None or start > best[0]):
             best = (start, item)
-    return None if best is None or best[1].ends else best
+    return best
+
+
+def latest_on_or_before(series: dict[dt.date, DatedValue], date: dt.date) -> tuple[dt.date, DatedValue] | None:
+    """The place's own value in force on `date`: None when it has none or its own rule has ended (`ends: true`: the
+    caller then falls back to the next place)."""
+    found = latest_entry(series, date)
+    return None if found is None or found[1].ends else found
 
 
 @dataclass
@@ -513,9 +524,9 @@ class ParameterStore:
         after it says why the place has no value of its own, not only which period is known."""
         for place in self.regions.fallback_chain(region):
             series, reference = parameter.series_for(place.code)
-            starts = [start for start in series if start <= date]
-            if starts and series[max(starts)].ends:
-                start, item = max(starts), series[max(starts)]
+            found = latest_entry(series, date)
+            if found is not None and found[1].ends:
+                start, item = found
                 document = (item.reference or reference or Reference(document="(none)")).document
                 return (
                     f"; the own rule of {self.regions.label(place.code)} ended on {start.isoformat()} ({document})"
