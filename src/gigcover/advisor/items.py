@@ -4,7 +4,7 @@ what it protects, why, what the worker gives up without it, the figures it lacks
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from gigcover.rules.medical import MedicalAccount
 
@@ -212,7 +212,12 @@ def medical_item(c: Context) -> dict[str, Any]:
 POOLING_ONLY = MedicalAccount.WITHOUT_ACCOUNT
 
 
-def pooling_only(c: Context, place: str, cost: float | None) -> dict[str, float | None] | None:
+class PoolingOnly(NamedTuple):
+    cost: float  # a month, without a personal account
+    account_credit: float | None  # what the account would have received a month (None: the city states no split)
+
+
+def pooling_only(c: Context, place: str, cost: float | None) -> PoolingOnly | None:
     """Where the city also lets a flexible worker join without a personal account (单建统筹: 济南, Shandong from
     2026) and it is cheaper: its cost, and the account credit it gives up where the city states the split; else
     None."""
@@ -226,18 +231,15 @@ def pooling_only(c: Context, place: str, cost: float | None) -> dict[str, float 
     if cheaper is None or cheaper >= cost:
         return None
     credit = c.ask.optional(["employee_medical_flexible_account_monthly"], region=region)
-    return {
-        "cost": cheaper,
-        "account_credit": None if credit is None else float(credit["employee_medical_flexible_account_monthly"]),
-    }
+    return PoolingOnly(cheaper, None if credit is None else float(credit["employee_medical_flexible_account_monthly"]))
 
 
-def with_pooling_only_option(found: dict[str, Any], option: dict[str, float | None] | None) -> dict[str, Any]:
+def with_pooling_only_option(found: dict[str, Any], option: PoolingOnly | None) -> dict[str, Any]:
     """The paper's item-by-item choice within one scheme: the same inpatient cover for less, without the personal
     account (a smaller budget may take it); said in the reason and given as a priced option."""
-    if option is None or option["cost"] is None:
+    if option is None:
         return found
-    cheaper, credit = option["cost"], option["account_credit"]
+    cheaper, credit = option
     saving = found["worker_monthly_cost"] - cheaper
     zh, en = text.pooling_only_sentence(cheaper, saving, credit)
     return found | {

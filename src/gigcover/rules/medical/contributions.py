@@ -90,8 +90,7 @@ def employee_medical_flexible_monthly(v: Inputs, p: Params) -> Array:
     if tiers is not None:
         annual = p.dense("medical.employee.flexible.tier_annual", MedicalTier, dtype=float)
         return rounded(p, gather(annual, v.medical_tier) / 12)
-    rate = _rate(v, p)
-    return rounded(p, _contribution_base(v, p) * rate)
+    return rounded(p, _contribution_base(v, p) * _rate(v, p))
 
 
 @registry.formula(
@@ -108,7 +107,7 @@ def employee_medical_flexible_account_monthly(v: Inputs, p: Params) -> Array:
     states it (济南 and Shandong from 2026: 2 % of the base); nothing for a worker who chose pooling only (单建统筹).
     What a worker gives up by choosing pooling only, in money."""
     credit = _contribution_base(v, p) * p("medical.employee.flexible.account_rate")
-    return rounded(p, np.where(v.medical_personal_account == MedicalAccount.WITHOUT_ACCOUNT, 0.0, credit))
+    return rounded(p, np.where(_pooling_only(v), 0.0, credit))
 
 
 def _contribution_base(v: Inputs, p: Params) -> Array | float:
@@ -130,7 +129,13 @@ def _rate(v: Inputs, p: Params) -> Array | float:
     without = p.optional("medical.employee.flexible.rate_without_account")
     if without is None:
         return rate
-    return np.where(v.medical_personal_account == MedicalAccount.WITHOUT_ACCOUNT, without, rate)
+    return np.where(_pooling_only(v), without, rate)
+
+
+def _pooling_only(v: Inputs) -> Array:
+    """The rows whose worker chose pooling only (单建统筹, no personal account)."""
+    result: Array = v.medical_personal_account == MedicalAccount.WITHOUT_ACCOUNT
+    return result
 
 
 def _medical_base(v: Inputs, p: Params) -> Array:
