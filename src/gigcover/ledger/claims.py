@@ -32,13 +32,13 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
 
 from gigcover.engine.errors import GigcoverError
+from gigcover.engine.money import to_fen
 from gigcover.engine.regions import NATIONAL, region_table
 from gigcover.ledger import ids
 from gigcover.ledger.access import Principal, Role
@@ -479,11 +479,6 @@ def compute_benefit(outcome: Outcome, day: dt.date, region: str, calculate: Calc
         "verification": answer["verification"],
         "trace": answer.get("trace", []),
     }
-
-
-def to_fen(yuan: float) -> int:
-    """Yuan (already rounded to the fen by the rules) → integer fen, exactly."""
-    return int((Decimal(repr(float(yuan))) * 100).to_integral_value())
 
 
 # -- reading ---------------------------------------------------------------------------------------------
