@@ -194,16 +194,47 @@ def test_driver_is_called_a_driver() -> None:
     assert "司机" in said and "骑手" not in said
 
 
-# -- the Zhengzhou rider: a figure the rules lack, said plainly ------------------------------------------------------
-def test_zhengzhou_gap_is_named_not_an_income_reason() -> None:
+# -- the Zhengzhou rider: a figure the rules lack, said plainly, with a range worked from other places -------------
+# The places with their own flexible-worker medical rate on 2026-06-01 (parameters/medical/employee/flexible/rate.yaml):
+# 上海 10 %, 福州 10 %, 杭州 9.5 %, 成都 9.5 %, 山东 9 %, 天津 8.5 %, 深圳 8 %, 广州 8 %, 南京 8 %, 西安 8 %, 大连 6.1 %,
+# 武汉 6 %, 兰州 5.4 % — 13 places, 5.4 %–10 % (济南's and 青岛's own rules ended on 2026-01-01, when Shandong's began).
+# The rider's base is Henan's floor from 2025-07-01, 3,831 (a flexible worker's usual base):
+# 3,831 × 5.4 % = 206.874 → 206.87; 3,831 × 10 % = 383.10.
+def test_zhengzhou_gap_is_named_with_a_range_not_an_income_reason() -> None:
     """Zhengzhou publishes no employee-medical rate for flexible workers in the parameters: the item keeps the route
-    the income calls for and says the cost cannot be worked out — never that the income is too low."""
+    the income calls for, says the cost cannot be worked out exactly, and gives the range the rates other places set
+    would cost — never that the income is too low, and never added to the plan's total."""
     answer = ask(ZHENGZHOU_RIDER)
     medical = items(answer)["medical"]
     assert medical["scheme"] == "employee_medical" and medical["cost_known"] is False
-    assert any(g["kind"] == "missing" and "无法计算" in g["zh"] for g in medical["data_gaps"])
+    estimate = medical["cost_estimate"]
+    assert (estimate["low"], estimate["high"]) == (206.87, 383.10)
+    assert (estimate["rate_low"], estimate["rate_high"], estimate["places"]) == (0.054, 0.10, 13)
+    assert "每月约206.87–383.10元" in medical["reason_zh"] and "5.4%–10%" in medical["reason_zh"]
+    assert "about 206.87–383.10 yuan a month" in medical["reason_en"]
+    gap = next(g for g in medical["data_gaps"] if g["kind"] == "missing")
+    assert "郑州市" in gap["zh"] and "估算" in gap["zh"] and gap["stand_in"] == "rates_set_elsewhere"
     assert "低于" not in medical["reason_zh"] and "负担" not in medical["reason_zh"]
-    assert "（不含无法计算的项目）" in answer["affordability"]["message_zh"]
+    afford = answer["affordability"]
+    known = sum(i["worker_monthly_cost"] for i in answer["plan"] if i["cost_known"])
+    assert afford["worker_monthly_total"] == round(known, 2)
+    assert "（未计入：医疗保险估算每月约 206.87–383.10 元）" in afford["message_zh"]
+
+
+def test_the_estimate_does_not_weaken_the_advice_it_sits_in() -> None:
+    """The range is asked aside under an overlay of the rate: the advice's own verification and warnings are those of
+    the figures it gives as the place's, with no overlay among them."""
+    answer = ask(ZHENGZHOU_RIDER)
+    assert answer["verification"]["weakest"] != "OVERLAY"
+    assert not any("overlay" in w.lower() for w in answer["warnings"])
+    medical = items(answer)["medical"]
+    assert "medical.employee.flexible.rate" not in medical["unverified_parameters"]
+    assert not any(hit == "OVERLAY" for hit in answer["verification"].values())
+
+
+def test_a_city_with_its_own_rate_gets_its_figure_not_a_range() -> None:
+    medical = items(ask({**ZHENGZHOU_RIDER, "work_region": "330100"}))["medical"]
+    assert medical["cost_known"] is True and "cost_estimate" not in medical
 
 
 @pytest.mark.parametrize("capital", CAPITALS)

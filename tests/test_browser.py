@@ -365,7 +365,9 @@ def test_zhengzhou_rider_sees_the_gap_in_chinese(server: str, phone: Any) -> Non
     text = _advice(phone, server, {**SHANGHAI_RIDER, "work_city": "other", "work_code": "郑州"})
     _assert_plain_chinese(text)
     note = phone.find_element(By.CSS_SELECTOR, "#item-medical .gap-note")
-    assert note.is_displayed() and "郑州市" in note.text and "无法计算" in note.text
+    assert note.is_displayed() and "郑州市" in note.text and "暂缺" in note.text and "估算" in note.text
+    cost = phone.find_element(By.CSS_SELECTOR, "#item-medical .cost")
+    assert re.search(r"约 [\d,.]+–[\d,.]+ 元/月（估算", cost.text), cost.text
     assert "负担较重" not in text
 
 

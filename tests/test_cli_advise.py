@@ -112,14 +112,16 @@ def test_shanghai_rider_gets_next_steps_for_each_item_and_the_what_ifs(tmp_path:
 
 def test_zhengzhou_rider_is_told_the_missing_figure_in_chinese(tmp_path: Path) -> None:
     """Zhengzhou has no employee-medical rate for flexible workers in the parameters: the medical item says so, in the
-    page's words, instead of a cost (and never as a reason about income)."""
+    page's words, with the range other places' rates give instead of a cost (and never as a reason about income).
+    The range 206.87–383.10 is worked in tests/test_advisor_rider.py."""
     seen = Seen(tmp_path, "zhengzhou_rider")
     medical = seen.items()["medical"]
     assert medical["cost_known"] is False
     gap = next(g for g in medical["data_gaps"] if g["kind"] == "missing")
     assert "郑州市" in gap["zh"] and "暂缺" in gap["zh"]
     assert seen.on_both(gap["zh"])
-    assert f"{TEXT['you_pay'][0]}：{TEXT['cost_unknown_no_regional_figure'][0]}" in seen.out
+    assert f"{TEXT['you_pay'][0]}：约 206.87–383.10 元/月（估算：当地标准暂缺）" in seen.out
+    assert TEXT["cost_unknown_no_regional_figure"][0] not in seen.out
     assert gap["en"] not in seen.out
     english = Seen(tmp_path, "zhengzhou_rider", "en")
     gap_en = next(g for g in english.items()["medical"]["data_gaps"] if g["kind"] == "missing")

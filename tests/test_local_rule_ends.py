@@ -135,3 +135,11 @@ def test_a_malformed_end_is_named(tmp_path: Path, text: str, expected: str) -> N
     with pytest.raises(ParameterFileError) as raised:
         _store(tmp_path, rate=text)
     assert expected in raised.value.message and "toy/rate.yaml" in raised.value.message
+
+
+def test_own_values_at_lists_each_place_that_sets_the_rule_itself(store: ParameterStore) -> None:
+    """The places whose own value is in force on a date (what the advisor's estimated range is drawn from): 青岛's
+    5 % until its rule ended on 2026-01-01, Shandong's 9 % from then on; never a place that only falls back."""
+    assert store.own_values_at("toy.rate", dt.date(2024, 12, 31)) == {}
+    assert store.own_values_at("toy.rate", dt.date(2025, 6, 1)) == {"370200": 0.05}
+    assert store.own_values_at("toy.rate", dt.date(2026, 6, 1)) == {"370000": 0.09}

@@ -307,6 +307,21 @@ def test_a_jinan_rider_sees_the_pooling_only_option_on_the_medical_card(client: 
         assert "397.44" in card and "data-options" in card and html_module.escape(line) in card, card[:3000]
 
 
+def test_a_zhengzhou_rider_sees_an_estimated_range_on_the_medical_card(client: TestClient) -> None:
+    """郑州 has no flexible-worker medical rate in the parameters: the card gives the range the rates other places set
+    would cost (5.4 %–10 % of 3,831 on 2026-06-01: 206.87–383.10, worked in tests/test_advisor_rider.py), marked as
+    an estimate, and never a figure of Zhengzhou's own."""
+    answers = {**RIDER, "date": "2026-06-01", "work_city": "other", "work_code": "郑州", "enrolled": []}
+    for lang, line in (
+        ("zh", "约 206.87–383.10 元/月（估算：当地标准暂缺）"),
+        ("en", "about ¥206.87–¥383.10 a month (estimate: the local figure is not on file)"),
+    ):
+        html = client.post("/advice", data={**answers, "lang": lang}).text
+        card = html[html.index('id="item-medical"') :]
+        card = card[: card.index("</article>")]
+        assert html_module.escape(line) in card, card[:3000]
+
+
 def test_rider_plan_in_english(client: TestClient) -> None:
     html = client.post("/advice", data={**RIDER, "lang": "en"}).text
     assert '<html lang="en">' in html

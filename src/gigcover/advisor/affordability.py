@@ -27,6 +27,20 @@ DEFAULT_ROUTE_ORDER = (
 )
 
 
+def _unknown_note(plan: list[dict[str, Any]]) -> tuple[str, str]:
+    """What the total leaves out: items whose cost cannot be worked out, with the estimated range where an item gives
+    one (the range is not added to the total)."""
+    unknown = [i for i in plan if not i.get("cost_known", True) and i["place"] != "none"]
+    ranges = [(i, i["cost_estimate"]) for i in unknown if i.get("cost_estimate")]
+    if not ranges or len(ranges) < len(unknown):
+        return "（不含无法计算的项目）", " (not counting items whose cost cannot be worked out)"
+    zh = "；".join(f"{i['title_zh']}估算每月约 {text.yuan(e['low'])}–{text.yuan(e['high'])} 元" for i, e in ranges)
+    en = "; ".join(
+        f"{i['title_en'].lower()} estimated at {text.yuan(e['low'])}–{text.yuan(e['high'])} a month" for i, e in ranges
+    )
+    return f"（未计入：{zh}）", f" (not counted: {en})"
+
+
 def affordability(
     c: Context, plan: list[dict[str, Any]], budget: float | None, share: float
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -51,8 +65,8 @@ def affordability(
         f", {shown} of income" if shown else ""
     )
     if unknown:
-        message_zh += "（不含无法计算的项目）"
-        message_en += " (not counting items whose cost cannot be worked out)"
+        zh, en = _unknown_note(plan)
+        message_zh, message_en = message_zh + zh, message_en + en
     message_zh += (
         f"；在收入的 {line} 以内，一般负担得起。"
         if affordable

@@ -85,6 +85,21 @@ class Asker:
                 return None
             raise
 
+    def aside(self, outputs: list[str], region: str, overrides: Mapping[str, Any]) -> dict[str, Any] | None:
+        """An answer under `overrides` that is not part of the advice: neither logged nor reused, so its values and
+        warnings do not count toward the advice's own (an estimate the caller labels as one). None where a figure it
+        needs is not in force, as in `optional`."""
+        given = dict(self.base)
+        where = place_and_date(self.model, self.date, region, given)
+        assert isinstance(where, tuple)
+        sim = Simulation(self.model, where[0], where[1], given, Overlay.parse(overrides, self.model.store))
+        try:
+            return outputs_in(sim, outputs)
+        except GigcoverError as exc:
+            if exc.kind in ("not_in_force", "unknown_name"):
+                return None
+            raise
+
     def said(self, quiet: Callable[[str, Any], bool] | None = None) -> tuple[list[str], str]:
         """The warnings and the weakest verification level of everything asked (read once, at the end); `quiet`: the
         engine's defaults not to mention (by input name and value, see Simulation.warnings)."""

@@ -26,7 +26,7 @@ def build(c: Context, make: Callable[[Context], dict[str, Any]]) -> dict[str, An
     item = make(c)
     questions = c.ask.since(mark) + item.pop("_questions", [])
     model, name = c.ask.model, item["item"]
-    gaps = missing_gaps(model, name, c.ask.missing[missing_mark:])
+    gaps = missing_gaps(model, name, c.ask.missing[missing_mark:], estimated="cost_estimate" in item)
     paid_in = item.pop("_paid_in", set())
     gaps += traced_gaps(model, name, questions, projection=name == "pension", paid_in=paid_in)
     if c.estimate is not None and reaches(questions, "pension_average_wage_monthly"):
@@ -205,6 +205,8 @@ def medical_item(c: Context) -> dict[str, Any]:
     if scheme == "employee_medical":
         cost = employee_medical_cost(c, place)
         found = medical_result(c, scheme, place, cost, {}, basis)
+        if cost is None:
+            return with_estimate(found, employee_medical_estimate(c, place))
         return with_pooling_only_option(found, pooling_only(c, place, cost))
     return medical_result(c, scheme, place, *resident_medical_cost(c, place), basis)
 
@@ -255,6 +257,51 @@ def with_pooling_only_option(found: dict[str, Any], option: PoolingOnly | None) 
                 "account_credit_given_up_monthly": None if credit is None else round(credit, 2),
             }
         ],
+    }
+
+
+ESTIMATED_RATE = "medical.employee.flexible.rate"
+
+
+def employee_medical_estimate(c: Context, place: str) -> dict[str, Any] | None:
+    """Where the place publishes no flexible-worker medical rule in the parameters: the cost at the lowest and at the
+    highest rate any place that does sets on the date, by the same formula on the worker's own base (the rate as an
+    overlay, asked aside so that the advice's own verification is not the estimate's). None where no place sets a
+    rate, or the base itself cannot be worked out."""
+    rates = [float(r) for r in c.ask.model.store.own_values_at(ESTIMATED_RATE, c.request.date).values()]
+    if not rates:
+        return None
+    low, high = min(rates), max(rates)
+    at_low, at_high = (
+        c.ask.aside(["employee_medical_flexible_monthly"], c.places[place], {ESTIMATED_RATE: rate})
+        for rate in (low, high)
+    )
+    if at_low is None or at_high is None:
+        return None
+    low_cost = float(at_low["employee_medical_flexible_monthly"])
+    high_cost = float(at_high["employee_medical_flexible_monthly"])
+    zh, en = text.estimate_sentence(low_cost, high_cost, low, high, len(rates))
+    return {
+        "low": round(low_cost, 2),
+        "high": round(high_cost, 2),
+        "rate_low": low,
+        "rate_high": high,
+        "places": len(rates),
+        "basis": "rates_set_elsewhere",
+        "zh": zh,
+        "en": en,
+    }
+
+
+def with_estimate(found: dict[str, Any], estimate: dict[str, Any] | None) -> dict[str, Any]:
+    """An item whose cost the rules cannot work out for the place, with the range estimated from other places (the
+    cost stays unknown: the range is said, never added to the plan's total)."""
+    if estimate is None:
+        return found
+    return found | {
+        "cost_estimate": estimate,
+        "reason_zh": f"{found['reason_zh']}{estimate['zh']}",
+        "reason_en": f"{found['reason_en']} {estimate['en']}",
     }
 
 

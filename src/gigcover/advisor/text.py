@@ -175,6 +175,17 @@ def pooling_only_sentence(cost: float, saving: float, credit: float | None) -> t
     )
 
 
+def estimate_sentence(low: float, high: float, rate_low: float, rate_high: float, places: int) -> tuple[str, str]:
+    """A cost the place of work does not publish in the parameters, as a range worked at the rates other places set."""
+    return (
+        f"当地的缴费标准暂缺：按已知的{places}个地方的费率（{percent(rate_low)}–{percent(rate_high)}）估算，"
+        f"每月约{yuan(low)}–{yuan(high)}元，实际以当地医保经办机构公布的为准。",
+        f"The local contribution is not on file: at the rates {places} other places set ({percent(rate_low)}–"
+        f"{percent(rate_high)}), about {yuan(low)}–{yuan(high)} yuan a month; the local medical insurance office's "
+        "figure decides.",
+    )
+
+
 def medical_reason(
     scheme: str, place: str, basis: str, floor: float | None, rates: Mapping[str, float | None]
 ) -> tuple[str, str, str, str]:

@@ -212,7 +212,9 @@ class AdviceResponse(BaseModel):
     risk: dict[str, Any] | None = Field(None, description="risk levels (accident, illness, unemployment, old age)")
     plan: list[dict[str, Any]] = Field(
         description="item by item: what to buy first, cost (cost_known false with cost_unknown_reason "
-        "insurer_quote or no_regional_figure when it cannot be worked out), benefit and reason; where the city offers "
+        "insurer_quote or no_regional_figure when it cannot be worked out; for employee medical where the city's rule is "
+        "not on file, `cost_estimate`: {low, high, rate_low, rate_high, places, basis, zh, en}, the cost at the lowest "
+        "and highest rate other places set, never added to the total), benefit and reason; where the city offers "
         "a cheaper way into the same scheme (employee medical without a personal account, 单建统筹), `options`: "
         "[{medical_personal_account, label_zh, label_en, worker_monthly_cost, saving_monthly, "
         "account_credit_given_up_monthly}]"

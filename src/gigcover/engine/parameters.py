@@ -420,6 +420,16 @@ class ParameterStore:
                 if until is not None:
                     yield until + dt.timedelta(days=1)
 
+    def own_values_at(self, name: str, date: dt.date) -> dict[str, Any]:
+        """Each region's own value of `name` in force on `date`, by region code: what the places that publish it set
+        (no national value, no fallback, no rule that has ended)."""
+        parameter, found = self.get(name), {}
+        for code in parameter.spec.by_region:
+            latest = latest_on_or_before(parameter.series_for(code)[0], date)
+            if latest is not None:
+                found[code] = latest[1].value
+        return found
+
     def first_date(self, name: str, region: str) -> dt.date | None:
         """The earliest effective date among the values `region` can fall back to (memoised, like lookup)."""
         key = (name, region)

@@ -279,6 +279,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "暂无当地缴费基数数据，请咨询当地社保经办机构",
         "not known: the local contribution band is not on file; ask the local social insurance office",
     ),
+    "cost_estimated_range": (
+        "约 {low}–{high} 元/月（估算：当地标准暂缺）",
+        "about ¥{low}–¥{high} a month (estimate: the local figure is not on file)",
+    ),
     "no_route": ("暂时没有参保途径", "No route open yet"),
     "benefit_pension": ("养老金每月 {amount}（按今天的钱算）", "{amount} a month of pension (in today's money)"),
     "benefit_stay": ("每次住院 {bill}：报销 {amount}", "{amount} reimbursement per {bill} hospital stay"),

@@ -207,6 +207,10 @@ class View:
         if item.get("scheme") == "none":
             return self.t("no_route")
         if item.get("cost_known") is False:
+            estimate = item.get("cost_estimate")
+            if estimate:  # a range worked at the rates other places set, never a figure of the place's own
+                low, high = (f"{float(estimate[end]):,.2f}" for end in ("low", "high"))
+                return self.t("cost_estimated_range", low=low, high=high)
             reason = item.get("cost_unknown_reason")
             return self.t(
                 "cost_unknown_no_regional_figure" if reason == "no_regional_figure" else "cost_unknown_insurer_quote"
