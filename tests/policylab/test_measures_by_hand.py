@@ -173,3 +173,45 @@ def test_contributions_by_payer_count_only_what_is_taken_up(law_model: Any) -> N
     assert high.worker[0] == pytest.approx(2 * low.worker[0])
     assert high.government[0] == pytest.approx(2 * low.government[0])
     assert high.platform[0] == low.platform[0] == pytest.approx(756.0)
+
+
+def test_a_worker_the_rules_cannot_price_in_employee_medical_is_counted_and_said(law_model: Any) -> None:
+    """Two riders under law-2026, earning 7,000 and weighted 3 and 1, to whom employee medical is open on an
+    individual route: in Shanghai (10 % on the declared base) it is priced, and the scenario's choice rule compares it
+    with the resident premium; in Zhengzhou the rules have no flexible-worker medical rule, so there is nothing to
+    compare and that rider is counted in resident medical — and the run says so: unpriced_employee_medical_share =
+    1 / 4. Both are priced in the employee pension (Henan's band is known)."""
+    import dataclasses
+
+    from gigcover.policylab.measures import RESIDENT
+
+    scenario = builtin_scenarios(law_model)["law-2026"]
+    rider = one_rider()
+    pair = dataclasses.replace(
+        rider,
+        inputs={k: np.repeat(v, 2) for k, v in rider.inputs.items()},
+        region=np.array(["310000", "410100"]),
+        weight=np.array([3.0, 1.0]),
+        columns={k: np.repeat(v, 2) for k, v in rider.columns.items()},
+    )
+    rows = evaluate(pair, scenario, scenario.assumptions(), law_model, gigcover.compute)
+    assert list(rows.unpriced_employee["medical"]) == [False, True]
+    assert rows.scheme["medical"][1] == RESIDENT
+    assert not rows.unpriced_employee["pension"].any()
+    assert not rows.cost_unknown.any()  # the resident premium is priced: nothing is left out of the sums
+    values = measure(rows, replications=10)
+    assert values[("all", "unpriced_employee_medical_share")] == pytest.approx(0.25)
+    assert values[("all", "unpriced_employee_pension_share")] == 0.0
+
+
+def test_the_run_notes_say_how_many_could_not_be_priced() -> None:
+    from gigcover.policylab.simulate import unpriced_notes
+
+    measured = {
+        "law-2026": {("all", "unpriced_employee_medical_share"): 0.25, ("all", "unpriced_employee_pension_share"): 0.0},
+        "universal": {("all", "unpriced_employee_medical_share"): 0.0},
+    }
+    notes = unpriced_notes(measured)
+    assert len(notes) == 1
+    assert notes[0].startswith("law-2026: employee medical") and "25.0% of workers" in notes[0]
+    assert "counted in resident medical" in notes[0]

@@ -66,6 +66,7 @@ from gigcover.policylab.simulate import (
     prepared,
     read_population_rows,
     setup,
+    unpriced_notes,
     writer_options,
 )
 from gigcover.policylab.timing import stage
@@ -259,7 +260,7 @@ def simulate_chunked(
         measured[scenario.name] = values
         records.extend((scenario.name, g, m, v) for (g, m), v in values.items())
     records.extend(changes(measured, compare_to))
-    return Summary(records, [], notes)
+    return Summary(records, [], notes + unpriced_notes(measured))
 
 
 def check_backend(backend: str, scheduler: str | None) -> None:

@@ -196,6 +196,9 @@ class Rows:
     replacement_rate: np.ndarray | None = None
     portability_loss: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
+    # medical, pension → on an individual route, the employee scheme was open but the rules could not price it where
+    # the worker works (no local figure): the worker is counted in the resident scheme, or in none
+    unpriced_employee: dict[str, np.ndarray] = field(default_factory=dict)
     row_number: np.ndarray | None = None  # each row's place in the population as given (the lab orders rows by place)
 
     @property
@@ -511,6 +514,7 @@ def _combine(
     amounts: dict[Item, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     schemes: dict[str, np.ndarray] = {}
     unknown = np.zeros(n, dtype=bool)
+    unpriced: dict[str, np.ndarray] = {}
     floor = _f(found, "employee_scheme_income_floor", n)
     for item in ITEMS:
         held = options[item]["withheld"]
@@ -518,9 +522,10 @@ def _combine(
         worker, payer, government = held.worker, held.payer, held.government
         individual = {k: o for k, o in options[item].items() if k != "withheld"}
         if individual:
-            chosen, open_ = _choose(item, individual, behaviour, income, floor, where, n)
+            chosen, open_, employee_unpriced = _choose(item, individual, behaviour, income, floor, where, n)
             schemes[item] = chosen
             take = open_ & (route == ROUTE_NONE)
+            unpriced[item] = take & employee_unpriced
             route = np.where(take, ROUTE_INDIVIDUAL, route).astype(np.int8)
             for code, (name, option) in zip((EMPLOYEE, RESIDENT), _pairs(individual), strict=False):
                 w, p, g = _subsidised(option, item, name, behaviour, where)
@@ -555,6 +560,7 @@ def _combine(
         platform=totals[1],
         government=totals[2],
         cost_unknown=unknown,
+        unpriced_employee=unpriced,
         injury_fund=in_fund,
         injury_levy=12 * in_fund * levy,
         injury_orders=12 * in_fund * orders,
@@ -579,9 +585,11 @@ def _closed(individual: Mapping[str, _Option]) -> _Option:
 def _choose(
     item: Item, individual: Mapping[str, _Option], behaviour: Behaviour, income: np.ndarray, floor: np.ndarray,
     where: dict[str, np.ndarray], n: int,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """The scheme a worker with an individual route joins (EMPLOYEE / RESIDENT, 0 when none is open) and
-    whether any is open."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The scheme a worker with an individual route joins (EMPLOYEE / RESIDENT, 0 when none is open), whether any
+    is open, and where the employee scheme is open but has no cost the rules can give (a city without its
+    flexible-worker medical rule, a province without its band): the worker is then counted in the other scheme, and
+    the run says how many (`unpriced_employee_<item>_share`) instead of hiding it."""
     (_, employee), (_, resident) = _pairs(individual)
     e_open = employee.route == ROUTE_INDIVIDUAL
     r_open = resident.route == ROUTE_INDIVIDUAL
@@ -604,7 +612,7 @@ def _choose(
         [EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT],
         0,
     ).astype(np.int8)
-    return chosen, e_open | r_open
+    return chosen, e_open | r_open, e_open & np.isnan(e_cost)
 
 
 def _exposure(population: PopulationLike, n: int) -> np.ndarray:

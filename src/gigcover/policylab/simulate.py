@@ -15,6 +15,10 @@ Measures per scenario and group (group `all` is the whole population; then `tabl
   `injury_fund_deficit_probability`: the occupational-injury fund (fund.py);
 - `cost_unknown_share`: the share of workers with a route whose cost the rules could not give (no figure
   published for the place and date): their cost is left out of the sums and the item untaken;
+- `unpriced_employee_medical_share`, `unpriced_employee_pension_share`: the share of workers on an individual route
+  to whom the employee scheme is open but who cannot be priced in it where they work (the place's flexible-worker
+  medical rule or contribution band is not in the parameters): they are counted in the resident scheme (or in none),
+  so coverage and contributions by scheme rest on that;
 - `<measure>_change_vs_baseline`: the difference from `baseline-2021` for the same group.
 """
 
@@ -156,6 +160,10 @@ def _detail_columns(rows: Rows) -> dict[str, Any]:
         "contributions_platform": rows.platform,
         "contributions_government": rows.government,
         "cost_unknown": rows.cost_unknown,
+        **{
+            f"unpriced_employee_{item}": rows.unpriced_employee.get(item, np.zeros(n, dtype=bool))
+            for item in UNPRICED_ITEMS
+        },
         "injury_fund": rows.injury_fund,
         "injury_fund_premium": rows.injury_levy,
         "replacement_rate": rows.replacement_rate if rows.replacement_rate is not None else np.full(n, np.nan),
@@ -208,7 +216,20 @@ def simulate(
         records.extend((scenario.name, g, m, v) for (g, m), v in values.items())
         details.append(rows)
     records.extend(changes(measured, compare_to))
-    return Summary(records, details, notes)
+    return Summary(records, details, notes + unpriced_notes(measured))
+
+
+def unpriced_notes(measured: Mapping[str, Mapping[tuple[str, str], float]]) -> list[str]:
+    """A note for each scenario and item where some workers could not be priced in the employee scheme (the place's
+    figure is not in the parameters), so an analyst reads coverage and contributions by scheme knowing it."""
+    return [
+        f"{scenario}: employee {item} insurance could not be priced for {share:.1%} of workers (their place's "
+        f"figure is not in the parameters; `gigcover params coverage` lists them): they are counted in resident "
+        f"{item} insurance (unpriced_employee_{item}_share)"
+        for scenario, values in measured.items()
+        for item in UNPRICED_ITEMS
+        if (share := values.get(("all", f"unpriced_employee_{item}_share"), 0.0)) > 0
+    ]
 
 
 def changes(
@@ -357,6 +378,7 @@ def _check_population(population: PopulationLike) -> None:
 Layout = tuple[tuple[str, tuple[str, ...]], ...]
 """The groups a run reports: (dimension, its labels) in DIMENSIONS order; `all` is implied first."""
 
+UNPRICED_ITEMS = ("medical", "pension")  # the items with an employee and a resident scheme
 SUMS = (
     "workers",
     *(f"take_up_{item}" for item in COVERAGE),
@@ -366,6 +388,7 @@ SUMS = (
     "worker_cost_monthly",
     "income_monthly",
     "cost_unknown",
+    *(f"unpriced_employee_{item}" for item in UNPRICED_ITEMS),
     "portability_loss_weighted",
     "portability_loss_known",
     "injury_fund_exposure",
@@ -441,6 +464,10 @@ def aggregate(rows: Rows, layout: Layout) -> Aggregates:
         "worker_cost_monthly": total(rows.worker / 12),
         "income_monthly": total(np.nan_to_num(rows.income)),
         "cost_unknown": total(rows.cost_unknown.astype(float)),
+        **{
+            f"unpriced_employee_{item}": total(rows.unpriced_employee.get(item, np.zeros(n, dtype=bool)).astype(float))
+            for item in UNPRICED_ITEMS
+        },
         "injury_fund_exposure": total(rows.injury_fund * rows.exposure),
         "injury_fund_premium": total(rows.injury_levy),
         "injury_fund_orders": total(rows.injury_orders),
@@ -489,6 +516,8 @@ def finish(
             out[f"contributions_{payer}"] = s[f"contributions_{payer}"]
         out["worker_cost_share_of_income"] = s["worker_cost_monthly"] / s["income_monthly"]
         out["cost_unknown_share"] = s["cost_unknown"] / s["workers"]
+        for item in UNPRICED_ITEMS:
+            out[f"unpriced_employee_{item}_share"] = s[f"unpriced_employee_{item}"] / s["workers"]
         if totals.replacement is not None:
             out["replacement_rate_median"] = _gathered_median(layout, totals.replacement, len(labels))
         if totals.projected_loss:
