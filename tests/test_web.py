@@ -292,6 +292,13 @@ def test_employee_where_the_wage_is_missing_sees_the_stand_in_named(client: Test
     assert t("cost_unknown_insurer_quote", "zh") not in page.text
 
 
+def medical_card(client: TestClient, answers: dict[str, Any]) -> str:
+    """The medical plan card of the advice page the answers give."""
+    html = client.post("/advice", data=answers).text
+    card = html[html.index('id="item-medical"') :]
+    return card[: card.index("</article>")]
+
+
 def test_a_jinan_rider_sees_the_pooling_only_option_on_the_medical_card(client: TestClient) -> None:
     """济南 lets flexible workers pay 9 % with a personal account or 5 % without (单建统筹), on 4,416 from 2024-08
     (carried into 2025-09 with a warning): 397.44 or 220.80, 176.64 less — the card shows both."""
@@ -301,9 +308,7 @@ def test_a_jinan_rider_sees_the_pooling_only_option_on_the_medical_card(client: 
         ("zh", "单建统筹（不建立个人账户） 220.80 元/月（少缴 176.64 元）"),
         ("en", "pooling only, no personal account ¥220.80/month (¥176.64 less)"),
     ):
-        html = client.post("/advice", data={**answers, "lang": lang}).text
-        card = html[html.index('id="item-medical"') :]
-        card = card[: card.index("</article>")]
+        card = medical_card(client, {**answers, "lang": lang})
         assert "397.44" in card and "data-options" in card and html_module.escape(line) in card, card[:3000]
 
 
@@ -316,9 +321,7 @@ def test_a_zhengzhou_rider_sees_an_estimated_range_on_the_medical_card(client: T
         ("zh", "约 206.87–383.10 元/月（估算：当地标准暂缺）"),
         ("en", "about ¥206.87–¥383.10 a month (estimate: the local figure is not on file)"),
     ):
-        html = client.post("/advice", data={**answers, "lang": lang}).text
-        card = html[html.index('id="item-medical"') :]
-        card = card[: card.index("</article>")]
+        card = medical_card(client, {**answers, "lang": lang})
         assert html_module.escape(line) in card, card[:3000]
 
 
