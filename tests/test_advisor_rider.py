@@ -221,6 +221,23 @@ def test_zhengzhou_gap_is_named_with_a_range_not_an_income_reason() -> None:
     assert "（未计入：医疗保险估算每月约 206.87–383.10 元）" in afford["message_zh"]
 
 
+def test_affordable_on_the_known_costs_may_not_be_with_the_estimate() -> None:
+    """At 17,000 a month the known costs (employee pension 3,831 × 20 % = 766.20) are 4.5 % of income, within the
+    5 % line; with medical at the top of its range (383.10) they are 1,149.30, 6.8 %: the message says it may go
+    above the line, and the total stays that of the known costs. At 30,000 even the top (3.8 %) is within it."""
+    afford = ask({**ZHENGZHOU_RIDER, "monthly_income": 17000})["affordability"]
+    assert afford["affordable"] is True and afford["worker_monthly_total"] == 766.2
+    assert afford["worker_monthly_total_with_estimates_high"] == 1149.3
+    assert "但加上估算的费用（最多每月约 1,149.30 元），可能超过收入的 5%。" in afford["message_zh"]
+    assert "may go above 5%" in afford["message_en"]
+    richer = ask({**ZHENGZHOU_RIDER, "monthly_income": 30000})["affordability"]
+    assert richer["affordable"] is True and "可能超过" not in richer["message_zh"]
+    assert (
+        ask({**ZHENGZHOU_RIDER, "work_region": "330100"})["affordability"]["worker_monthly_total_with_estimates_high"]
+        is None
+    )  # Hangzhou's rule is on file: nothing estimated
+
+
 def test_the_estimate_does_not_weaken_the_advice_it_sits_in() -> None:
     """The range is asked aside under an overlay of the rate: the advice's own verification and warnings are those of
     the figures it gives as the place's, with no overlay among them."""

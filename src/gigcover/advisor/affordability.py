@@ -41,6 +41,13 @@ def _unknown_note(plan: list[dict[str, Any]]) -> tuple[str, str]:
     return f"（未计入：{zh}）", f" (not counted: {en})"
 
 
+def _with_estimates_high(plan: list[dict[str, Any]], total: float) -> float | None:
+    """The total with each unknown cost at the top of its estimated range (None: no item gives a range) — what the
+    worker may have to pay at most, said beside the total of the known costs, never instead of it."""
+    highs = [i["cost_estimate"]["high"] for i in plan if not i.get("cost_known", True) and i.get("cost_estimate")]
+    return round(total + sum(highs), 2) if highs else None
+
+
 def affordability(
     c: Context, plan: list[dict[str, Any]], budget: float | None, share: float
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -77,6 +84,12 @@ def affordability(
         if affordable
         else f"; above {line} of income, a heavy load: cheaper routes and what each gives up are below."
     )
+    with_estimates = _with_estimates_high(plan, total)
+    if affordable and with_estimates is not None and with_estimates > income * share + 1e-9:
+        message_zh += f"但加上估算的费用（最多每月约 {text.yuan(with_estimates)} 元），可能超过收入的 {line}。"
+        message_en += (
+            f" With the estimated costs (up to about {text.yuan(with_estimates)} yuan a month) it may go above {line}."
+        )
     routes = [] if affordable or ratio is None else cheaper_routes(c, plan, income * share)
     return (
         {
@@ -89,6 +102,7 @@ def affordability(
             "dropped_for_budget": dropped,
             "drop_order": list(DROP_ORDER),
             "cost_unknown_items": unknown,
+            "worker_monthly_total_with_estimates_high": with_estimates,
             "cheaper_routes": routes,
             "message_zh": message_zh,
             "message_en": message_en,

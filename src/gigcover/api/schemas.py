@@ -219,7 +219,10 @@ class AdviceResponse(BaseModel):
         "[{medical_personal_account, label_zh, label_en, worker_monthly_cost, saving_monthly, "
         "account_credit_given_up_monthly}]"
     )
-    affordability: dict[str, Any] = Field(description="the plan's cost against the budget and income")
+    affordability: dict[str, Any] = Field(
+        description="the plan's cost against the budget and income; worker_monthly_total counts known costs only, "
+        "worker_monthly_total_with_estimates_high adds each estimated range at its top (null when none)"
+    )
     what_ifs: list[dict[str, Any]] = Field(description="how cost and benefit change if the worker acts differently")
     warnings: list[str] | None = None
     verification: dict[str, Any] | None = None
