@@ -418,3 +418,21 @@ def test_the_web_advisor_is_served_by_the_same_app(client: TestClient) -> None:
     assert page.headers["content-type"].startswith("text/html")
     assert client.get("/static/style.css").status_code == 200
     assert "/" not in client.get("/openapi.json").json()["paths"]  # the JSON API's schema only
+
+
+def test_calculate_with_a_stand_in_prices_only_where_the_place_has_none(client: TestClient) -> None:
+    """郑州 has no flexible-worker medical rule: with a stand-in of 8 %, 4,000 × 8 % = 320.00 and the answer says it rests
+    on a supplied value; 上海's own 10 % (400.00) is not touched by it. A bad stand-in is a 422 naming it."""
+    request = {
+        "date": "2026-06-01", "inputs": {"pension_base_monthly": 4000}, "outputs": ["employee_medical_flexible_monthly"],
+        "stand_ins": {"medical.employee.flexible.rate": 0.08},
+    }  # fmt: skip
+    zhengzhou = client.post("/v1/calculate", json={**request, "region": "410100"})
+    assert zhengzhou.status_code == 200, zhengzhou.text
+    assert zhengzhou.json()["outputs"]["employee_medical_flexible_monthly"] == 320.0
+    assert zhengzhou.json()["verification"]["weakest"] == "OVERLAY"
+    shanghai = client.post("/v1/calculate", json={**request, "region": "310000"}).json()
+    assert shanghai["outputs"]["employee_medical_flexible_monthly"] == 400.0
+    bad = {**request, "region": "410100", "stand_ins": {"medical.employee.flexible.rate": 2}}
+    body = problem_of(client.post("/v1/calculate", json=bad), 422)
+    assert "stand_ins.medical.employee.flexible.rate" in body["detail"]

@@ -71,6 +71,7 @@ def compute(
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     model: Model | None = None,
     explain: bool = True,
+    stand_ins: Mapping[str, Any] | None = None,
 ) -> Computed:
     """The rules on arrays: `inputs` maps variable names to a value per row (or one value for all), `date` and
     `region` are one value or one per row (ISO dates or datetime64; GB/T 2260 codes, names or region indices).
@@ -81,6 +82,9 @@ def compute(
 
     `missing="nan"`: an amount that a row's place and date publish no figure for is NaN there (the warnings name the
     places), instead of failing the whole call ("raise", as one question does).
+
+    `stand_ins`: parameter values used only where a row's place has no value of its own in force (engine/overlay.py),
+    to price what the rules cannot as a stated assumption; the answer's verification is then "OVERLAY".
 
     `explain=False`: the same values without the walk back to what decided them — no warnings of parameter values
     or defaults (only those of amounts left NaN) and no verification level (`"weakest": None`); for callers that
@@ -98,7 +102,9 @@ def compute(
     places = _per_row_regions(model, region)
     n = row_count(population_shape(given), days, places)
     check_inputs(model, names, given, has_region=True)
-    overlay = Overlay.parse(dict(overrides) if overrides else None, model.store)
+    overlay = Overlay.parse(
+        dict(overrides) if overrides else None, model.store, stand_ins=dict(stand_ins) if stand_ins else None
+    )
     bounds = _change_days(model, names, given, overlay)
     regions, when = np.broadcast_to(places, (n,)), np.broadcast_to(days, (n,))
     out: dict[str, np.ndarray] = {}

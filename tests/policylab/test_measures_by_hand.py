@@ -175,33 +175,40 @@ def test_contributions_by_payer_count_only_what_is_taken_up(law_model: Any) -> N
     assert high.platform[0] == low.platform[0] == pytest.approx(756.0)
 
 
-def test_a_worker_the_rules_cannot_price_in_employee_medical_is_counted_and_said(law_model: Any) -> None:
-    """Two riders under law-2026, earning 7,000 and weighted 3 and 1, to whom employee medical is open on an
-    individual route: in Shanghai (10 % on the declared base) it is priced, and the scenario's choice rule compares it
-    with the resident premium; in Zhengzhou the rules have no flexible-worker medical rule, so there is nothing to
-    compare and that rider is counted in resident medical — and the run says so: unpriced_employee_medical_share =
-    1 / 4. Both are priced in the employee pension (Henan's band is known)."""
+def _pair() -> LabPopulation:
+    """The Shanghai rider (weight 3) and the same rider in Zhengzhou (weight 1)."""
     import dataclasses
 
-    from gigcover.policylab.measures import RESIDENT
-
-    scenario = builtin_scenarios(law_model)["law-2026"]
     rider = one_rider()
-    pair = dataclasses.replace(
+    return dataclasses.replace(
         rider,
         inputs={k: np.repeat(v, 2) for k, v in rider.inputs.items()},
         region=np.array(["310000", "410100"]),
         weight=np.array([3.0, 1.0]),
         columns={k: np.repeat(v, 2) for k, v in rider.columns.items()},
     )
-    rows = evaluate(pair, scenario, scenario.assumptions(), law_model, gigcover.compute)
+
+
+def test_a_worker_the_rules_cannot_price_in_employee_medical_is_counted_and_said(law_model: Any) -> None:
+    """paper-package chooses by income (employee insurance from the band floor up). At 7,000 a month the Shanghai
+    rider is under Shanghai's floor (7,460 from 2025-07) and takes resident medical by the rule; the Zhengzhou rider
+    is over Henan's (3,831), so the rule takes employee medical — but Zhengzhou's flexible-worker medical rule is not
+    in the parameters: that rider is counted in resident medical and the run says so,
+    unpriced_employee_medical_share = 1 / 4 of the weight. Under law-2026's `cheapest` rule nobody is flagged: an
+    unpriced employee scheme is never taken as the cheaper."""
+    from gigcover.policylab.measures import RESIDENT
+
+    scenarios = builtin_scenarios(law_model)
+    package = scenarios["paper-package"]
+    rows = evaluate(_pair(), package, package.assumptions(), law_model, gigcover.compute)
     assert list(rows.unpriced_employee["medical"]) == [False, True]
-    assert rows.scheme["medical"][1] == RESIDENT
-    assert not rows.unpriced_employee["pension"].any()
+    assert list(rows.scheme["medical"]) == [RESIDENT, RESIDENT]
     assert not rows.cost_unknown.any()  # the resident premium is priced: nothing is left out of the sums
     values = measure(rows, replications=10)
     assert values[("all", "unpriced_employee_medical_share")] == pytest.approx(0.25)
     assert values[("all", "unpriced_employee_pension_share")] == 0.0
+    law = scenarios["law-2026"]
+    assert not evaluate(_pair(), law, law.assumptions(), law_model, gigcover.compute).unpriced_employee["medical"].any()
 
 
 def test_the_run_notes_say_how_many_could_not_be_priced() -> None:
@@ -213,5 +220,24 @@ def test_the_run_notes_say_how_many_could_not_be_priced() -> None:
     }
     notes = unpriced_notes(measured)
     assert len(notes) == 1
-    assert notes[0].startswith("law-2026: employee medical") and "25.0% of workers" in notes[0]
+    assert notes[0].startswith("law-2026: 25.0% of workers would join employee medical insurance")
     assert "counted in resident medical" in notes[0]
+
+
+def test_a_scenario_stand_in_prices_what_the_rules_cannot_and_the_run_says_so(law_model: Any) -> None:
+    """paper-package with a stand-in of 8 % for the flexible-worker medical rate: the Zhengzhou rider is priced and
+    joins employee medical (unpriced share 0); the Shanghai rider is untouched (Shanghai's own rule, and resident
+    medical by the income rule); the run's notes state the assumption."""
+    from gigcover.policylab.measures import EMPLOYEE, RESIDENT
+    from gigcover.policylab.simulate import setup
+
+    base = builtin_scenarios(law_model)["paper-package"]
+    scenario = base.model_copy(update={"name": "priced", "stand_ins": {"medical.employee.flexible.rate": 0.08}})
+    rows = evaluate(_pair(), scenario, scenario.assumptions(), law_model, gigcover.compute)
+    assert not rows.unpriced_employee["medical"].any()
+    assert list(rows.scheme["medical"]) == [RESIDENT, EMPLOYEE]
+    assert measure(rows, replications=10)[("all", "unpriced_employee_medical_share")] == 0.0
+    plain = evaluate(_pair(), base, base.assumptions(), law_model, gigcover.compute)
+    assert rows.worker[0] == plain.worker[0] and rows.worker[1] != plain.worker[1]
+    _, _, notes = setup(_pair(), [scenario], law_model, None, projection=False)
+    assert any(n.startswith("priced: stand-ins") and "medical.employee.flexible.rate = 0.08" in n for n in notes)

@@ -101,8 +101,9 @@ def _body(model: Any) -> dict[str, Any]:
     summary="Ask the rules anything (the calc contract)",
 )
 async def calculate_endpoint(body: CalculateRequest, model: ModelDep, service: ServiceDep) -> JSONResponse:
-    """`{date, region, inputs, overrides, outputs, trace}` → `{date, region, outputs, warnings, verification, trace?}`,
-    exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the request's own.
+    """`{date, region, inputs, overrides, stand_ins, outputs, trace}` → `{date, region, outputs, warnings,
+    verification, trace?}`, exactly as `gigcover calc`. `scenario` applies a reform scenario's overrides under the
+    request's own; `stand_ins` are used only where the place has no value of its own.
 
     At most 10,000 people per request by default (100 with a trace; the server's `--max-people`): more is 413, and a
     job for `gigcover.compute` (the Python API, which splits a population into chunks) or the CLI."""

@@ -137,6 +137,12 @@ class CalculateRequest(JsonBody):
         description="parameter name → value, or → {effective date → value}; this call only. A value must lie in the "
         "parameter's domain (rates 0–1, amounts ≥ 0; `GET /v1/parameters/{name}`)",
     )
+    stand_ins: dict[ParameterName, Any] | None = Field(
+        None,
+        description="parameter name → value, or → {effective date → value}, used only where the place has no value "
+        "of its own in force (a city whose rule is not in the parameters); an answer resting on one has verification "
+        "OVERLAY",
+    )
     outputs: list[VariableName] = Field(min_length=1, max_length=200, description="the variables to compute")
     trace: StrictBool = Field(False, description="add formulas, inputs, parameters and legal basis for every value")
     scenario: VariableName | None = Field(

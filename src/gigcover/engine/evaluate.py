@@ -182,9 +182,12 @@ class Simulation:
         try:
             hit = self.overlay.lookup(name, when, where) or self.model.store.lookup(name, when, where)
         except NotInForceError as exc:
-            if region is None:
-                exc.at_place_asked = (name, when)
-            raise
+            stand_in = self.overlay.stand_in(name, when, where)  # only where the place has no value of its own
+            if stand_in is None:
+                if region is None:
+                    exc.at_place_asked = (name, when)
+                raise
+            hit = stand_in
         if projected and hit.stale:  # the caller grows the value beyond its period: an assumption it states itself
             hit = dataclasses.replace(hit, read_on=None)
         self.note_hit((name, hit.region, hit.effective_from), hit)
@@ -517,7 +520,7 @@ class Params:
     @property
     def overlaid(self) -> bool:
         """True when this call carries overrides (then results that depend on parameters must not be shared)."""
-        return bool(self._sim.overlay.values)
+        return not self._sim.overlay.empty
 
     @contextlib.contextmanager
     def detached(self) -> Iterator[Recording]:
@@ -581,7 +584,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 # -- the calc contract ---------------------------------------------------------------------------------
-REQUEST_KEYS = {"date", "region", "inputs", "overrides", "outputs", "trace"}
+REQUEST_KEYS = {"date", "region", "inputs", "overrides", "stand_ins", "outputs", "trace"}
 
 
 def population_shape(inputs: Mapping[str, Any]) -> tuple[int, ...]:
@@ -659,10 +662,10 @@ def _alternatives(model: Model, name: str, outputs: list[str], given: Mapping[st
 
 
 def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
-    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, trace}.
+    """The `calc` contract: {date, region, inputs, overrides, stand_ins, outputs, trace} → {outputs, warnings, trace}.
 
     With a list of values per input (many people), `date` and `region` may be lists of the same length: one place of
-    work and one date per person."""
+    work and one date per person. `stand_ins` are used only where the place has no value of its own (overlay.py)."""
     if not isinstance(request, Mapping):
         raise InputValueError("request: expected a JSON object", field="request")
     unknown = sorted(set(request) - REQUEST_KEYS)
@@ -683,7 +686,7 @@ def calculate(model: Model, request: Mapping[str, Any]) -> dict[str, Any]:
     trace = request.get("trace", False)
     if not isinstance(trace, bool):
         raise InputValueError("trace: expected true or false", field="trace")
-    overlay = Overlay.parse(request.get("overrides"), model.store)
+    overlay = Overlay.parse(request.get("overrides"), model.store, stand_ins=request.get("stand_ins"))
     return answer(model, date, region, inputs, outputs, overlay, trace)
 
 

@@ -57,6 +57,7 @@ class Compute(Protocol):
         missing: str = "raise",
         chunk_rows: int = ...,
         explain: bool = ...,
+        stand_ins: Mapping[str, Any] | None = None,
     ) -> Mapping[str, np.ndarray]: ...
 
 
@@ -196,8 +197,8 @@ class Rows:
     replacement_rate: np.ndarray | None = None
     portability_loss: np.ndarray | None = None
     warnings: list[str] = field(default_factory=list)
-    # medical, pension → on an individual route, the employee scheme was open but the rules could not price it where
-    # the worker works (no local figure): the worker is counted in the resident scheme, or in none
+    # medical, pension → on an individual route, the choice rule preferred the employee scheme but the rules could not
+    # price it where the worker works (no local figure): the worker is counted in the resident scheme, or in none
     unpriced_employee: dict[str, np.ndarray] = field(default_factory=dict)
     row_number: np.ndarray | None = None  # each row's place in the population as given (the lab orders rows by place)
 
@@ -306,7 +307,7 @@ def evaluate(
     def rules(extra: Mapping[str, Any], outputs: Sequence[str]) -> Mapping[str, np.ndarray]:
         return compute(
             {**ask, **extra}, list(outputs), date=date, region=population.region, overrides=overrides or None,
-            decode=False, missing="nan", explain=False,
+            decode=False, missing="nan", explain=False, stand_ins=scenario.stand_ins or None,
         )  # fmt: skip
 
     with stage("rules"):  # the scenario's inputs, then the two calls to the rules
@@ -338,7 +339,10 @@ def evaluate(
             future = future_pension(rows, found, first, inputs, population, tier, model, seed)
             cut = future_from(date, population)
             history = with_future(inputs["contribution_history"], cut, future)
-            _project(rows, {**inputs, "contribution_history": history}, population, compute, date, overrides, model)
+            _project(
+                rows, {**inputs, "contribution_history": history}, population, compute, date, overrides, model,
+                scenario.stand_ins,
+            )  # fmt: skip
     return rows
 
 
@@ -587,9 +591,11 @@ def _choose(
     where: dict[str, np.ndarray], n: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """The scheme a worker with an individual route joins (EMPLOYEE / RESIDENT, 0 when none is open), whether any
-    is open, and where the employee scheme is open but has no cost the rules can give (a city without its
+    is open, and where the rule prefers the employee scheme but the rules cannot price it there (a city without its
     flexible-worker medical rule, a province without its band): the worker is then counted in the other scheme, and
-    the run says how many (`unpriced_employee_<item>_share`) instead of hiding it."""
+    the run says how many (`unpriced_employee_<item>_share`) instead of hiding it. Under `cheapest` an unpriced
+    employee scheme is taken as not the cheaper one (never preferred): wherever both are known, resident insurance
+    costs the worker a fraction of it."""
     (_, employee), (_, resident) = _pairs(individual)
     e_open = employee.route == ROUTE_INDIVIDUAL
     r_open = resident.route == ROUTE_INDIVIDUAL
@@ -612,7 +618,7 @@ def _choose(
         [EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT, EMPLOYEE, RESIDENT],
         0,
     ).astype(np.int8)
-    return chosen, e_open | r_open, e_open & np.isnan(e_cost)
+    return chosen, e_open | r_open, prefer_employee & e_open & np.isnan(e_cost)
 
 
 def _exposure(population: PopulationLike, n: int) -> np.ndarray:
@@ -706,7 +712,7 @@ def _stable_order(values: np.ndarray) -> np.ndarray:
 
 def _project(
     rows: Rows, inputs: Mapping[str, Any], population: PopulationLike, compute: Compute, date: Any,
-    overrides: Mapping[str, Any], model: Model,
+    overrides: Mapping[str, Any], model: Model, stand_ins: Mapping[str, Any] | None = None,
 ) -> None:  # fmt: skip
     """Adequacy from the lifetime projection.
 
@@ -728,7 +734,7 @@ def _project(
     found = compute(
         dict(inputs), list(PROJECTION), date=date, region=population.region, overrides=overrides or None,
         decode=True, missing="nan", chunk_rows=projection_chunk_rows(population.region, len(population.weight)),
-        explain=False,
+        explain=False, stand_ins=stand_ins or None,
     )  # fmt: skip
     day = np.datetime64(np.asarray(date).ravel()[0], "D").astype(dt.date)
     hit = Overlay.parse(dict(overrides) or None, model.store).lookup("projection.wage_growth", day, NATIONAL)

@@ -16,9 +16,10 @@ Measures per scenario and group (group `all` is the whole population; then `tabl
 - `cost_unknown_share`: the share of workers with a route whose cost the rules could not give (no figure
   published for the place and date): their cost is left out of the sums and the item untaken;
 - `unpriced_employee_medical_share`, `unpriced_employee_pension_share`: the share of workers on an individual route
-  to whom the employee scheme is open but who cannot be priced in it where they work (the place's flexible-worker
-  medical rule or contribution band is not in the parameters): they are counted in the resident scheme (or in none),
-  so coverage and contributions by scheme rest on that;
+  whom the scenario's choice rule puts in the employee scheme (`by_income` over the floor, `employee`) but who cannot
+  be priced in it where they work (the place's flexible-worker medical rule or contribution band is not in the
+  parameters): they are counted in the resident scheme (or in none), so coverage and contributions by scheme rest on
+  that (a scenario's `stand_ins` can price them, as a stated assumption);
 - `<measure>_change_vs_baseline`: the difference from `baseline-2021` for the same group.
 """
 
@@ -223,9 +224,9 @@ def unpriced_notes(measured: Mapping[str, Mapping[tuple[str, str], float]]) -> l
     """A note for each scenario and item where some workers could not be priced in the employee scheme (the place's
     figure is not in the parameters), so an analyst reads coverage and contributions by scheme knowing it."""
     return [
-        f"{scenario}: employee {item} insurance could not be priced for {share:.1%} of workers (their place's "
-        f"figure is not in the parameters; `gigcover params coverage` lists them): they are counted in resident "
-        f"{item} insurance (unpriced_employee_{item}_share)"
+        f"{scenario}: {share:.1%} of workers would join employee {item} insurance but cannot be priced in it (their "
+        f"place's figure is not in the parameters; `gigcover params coverage` lists them): they are counted in "
+        f"resident {item} insurance (unpriced_employee_{item}_share; a scenario's stand_ins can price them)"
         for scenario, values in measured.items()
         for item in UNPRICED_ITEMS
         if (share := values.get(("all", f"unpriced_employee_{item}_share"), 0.0)) > 0
@@ -269,7 +270,12 @@ def setup(
         raise InputValueError(f"scenario: {', '.join(sorted(duplicate))} given twice", field="scenario")
     if compare_to is not None and compare_to not in names:
         chosen.insert(0, resolve(compare_to, model))
-    notes: list[str] = []
+    notes: list[str] = [
+        f"{scenario.name}: stand-ins, used only where a place has no value of its own in force (an assumption): "
+        + "; ".join(f"{name} = {value}" for name, value in scenario.stand_ins.items())
+        for scenario in chosen
+        if scenario.stand_ins
+    ]
     if histories is None:
         histories = "contribution_history" in population.inputs
     if not histories or not projection:

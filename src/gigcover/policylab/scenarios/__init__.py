@@ -51,6 +51,8 @@ class LabScenario(_Strict):
     date: dt.date | None = None
     overlays: tuple[str, ...] = ()
     overrides: dict[str, Any] = Field(default_factory=dict)
+    # used only where a place has no value of its own in force (see engine/overlay.py): an assumption the run states
+    stand_ins: dict[str, Any] = Field(default_factory=dict)
     inputs: tuple[InputAssumption, ...] = ()
     behaviour: dict[str, Any] = Field(default_factory=dict)
 
@@ -64,7 +66,13 @@ class LabScenario(_Strict):
 
     def overlay(self, model: Model) -> Overlay:
         """The overrides checked against the parameter store (unknown names and wrong kinds are errors)."""
-        return Overlay.parse(self.parameter_overrides(), model.store, name=f"scenario {self.name}: overrides")
+        return Overlay.parse(
+            self.parameter_overrides(),
+            model.store,
+            name=f"scenario {self.name}: overrides",
+            stand_ins=self.stand_ins,
+            stand_ins_name=f"scenario {self.name}: stand_ins",
+        )
 
     def assumptions(self, base: Behaviour | None = None) -> Behaviour:
         return (base or default_behaviour()).overlay(self.behaviour, where=f"scenario {self.name}: behaviour")
@@ -86,8 +94,11 @@ class LabScenario(_Strict):
             self.overlay(model)
         except UnknownNameError as exc:
             unknown = str(exc.details.get("name"))
+            part = (
+                "stand_ins" if unknown in self.stand_ins and unknown not in self.parameter_overrides() else "overrides"
+            )
             raise InputValueError(
-                f"scenario {self.name}: overrides.{unknown}: unknown parameter", field=f"overrides.{unknown}",
+                f"scenario {self.name}: {part}.{unknown}: unknown parameter", field=f"{part}.{unknown}",
                 suggestions=exc.details.get("suggestions", []),
             ) from None  # fmt: skip
         for i, assumption in enumerate(self.inputs):
