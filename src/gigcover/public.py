@@ -39,7 +39,7 @@ DEFAULT_CHUNK_ROWS = 1_000_000
 
 
 def calculate(request: Mapping[str, Any], model: Model | None = None) -> dict[str, Any]:
-    """The `calc` contract: {date, region, inputs, overrides, outputs, trace} → {outputs, warnings, verification}.
+    """The `calc` contract: {date, region, inputs, overrides, stand_ins, outputs, trace} → {outputs, warnings, verification}.
 
     The same as `gigcover calc` and `POST /v1/calculate`; a bad request raises a `GigcoverError` naming the field."""
     return _calculate(model or default_model(), request)

@@ -38,7 +38,7 @@ Social protection for China's internet-platform flexible workers (互联网平�
 the law as dated, cited code.
 
 * `POST /v1/calculate` — the calc contract of `gigcover calc`: date, region (place of work), inputs, overrides,
-  outputs, trace; optionally a reform `scenario`.
+  stand_ins (used only where the place has no value of its own), outputs, trace; optionally a reform `scenario`.
 * `POST /v1/advice` — one worker's diagnosis, plan, affordability and what-ifs.
 * `GET /v1/parameters`, `GET /v1/parameters/{name}` — every value dated, cited and tagged with its verification
   level (V1 full legal text … UNVERIFIED); regional values fall back city → province → national.

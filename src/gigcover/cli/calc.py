@@ -19,7 +19,7 @@ def calc(
         str | None, typer.Option("--scenario", help="apply a reform scenario (see `scenarios`)")
     ] = None,
 ) -> None:
-    """Ask the rules anything: {date, region, inputs, overrides, outputs, trace} → JSON."""
+    """Ask the rules anything: {date, region, inputs, overrides, stand_ins, outputs, trace} → JSON."""
     code = run_calc(file, scenario)
     if code:
         raise typer.Exit(code=code)
