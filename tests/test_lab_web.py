@@ -122,6 +122,22 @@ def test_a_run_gives_summary_rows_for_each_picked_scenario_and_the_baseline(runs
         assert change == pytest.approx(_value(answer, scenario, "coverage_occupational_injury") - base)
 
 
+def test_the_medical_stand_in_prices_the_workers_the_rules_could_not(runs: dict[str, Any], app: Any) -> None:
+    """paper-package chooses employee medical from the band floor up; in the cities whose flexible-worker medical
+    rule is not in the parameters those workers cannot be priced (a share above 0 in the plain run). With a stand-in
+    rate of 8 % they are priced (share 0), and the notes say the figures rest on it."""
+    assert _value(runs["low"], "paper-package", "unpriced_employee_medical_share") > 0
+    with TestClient(app) as client:
+        answer = client.post(
+            "/v1/lab/runs",
+            json={"scenarios": ["paper-package"], "size": SIZE, "per_order_amount": LOW, "medical_rate_stand_in": 0.08},
+        )
+    assert answer.status_code == 200, answer.text
+    priced = answer.json()
+    assert _value(priced, "paper-package", "unpriced_employee_medical_share") == 0.0
+    assert any("stand-ins" in note and "medical.employee.flexible.rate = 0.08" in note for note in priced["notes"])
+
+
 def test_the_healthz_is_answered_while_a_run_computes(runs: dict[str, Any]) -> None:
     assert runs["health_answers"] >= 3  # a run is seconds of CPU; the event loop stays free meanwhile
 
@@ -190,6 +206,8 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"scenarios": ["universal"], "worker_share": 0.3}, "worker_share"),  # with the government's 1.0: over 1
     ({"scenarios": ["law-2026"], "take_up_elasticity": 0}, "take_up_elasticity"),
     ({"scenarios": ["law-2026"], "awareness": 2}, "awareness"),
+    ({"scenarios": ["law-2026"], "medical_rate_stand_in": 0.5}, "medical_rate_stand_in"),
+    ({"scenarios": ["law-2026"], "medical_rate_stand_in": -0.01}, "medical_rate_stand_in"),
     ({"scenarios": ["law-2026"], "size": 1_000_000}, "size"),
     ({"scenarios": ["law-2026"], "size": 6_000}, "size"),  # over this app's cap of 5,000 (LabLimits below)
     ({"scenarios": ["law-2026"], "size": 3_000, "projection": True}, "size"),  # over 2,000 with the projection
@@ -253,8 +271,9 @@ def test_the_edits_are_a_scenario_overlay_on_the_picked_scenario() -> None:
 
     model = default_model()
     request = LabRunRequest(
-        scenarios=["paper-package"], per_order_amount=0.2, worker_share=0.5, take_up_elasticity=2.0, awareness=0.7
-    )
+        scenarios=["paper-package"], per_order_amount=0.2, worker_share=0.5, take_up_elasticity=2.0, awareness=0.7,
+        medical_rate_stand_in=0.08,
+    )  # fmt: skip
     (edited,) = whatif.prepare(request, LabLimits(), model)
     original = builtin_scenarios(model)["paper-package"]
     overrides = edited.parameter_overrides()
@@ -262,6 +281,8 @@ def test_the_edits_are_a_scenario_overlay_on_the_picked_scenario() -> None:
         "ride_hailing": 0.2, "instant_delivery": 0.2, "instant_delivery_high_band": 0.2, "intra_city_freight": 0.2,
     }  # fmt: skip
     assert overrides["occupational_injury.worker_share"] == 0.5  # over the overlay's dated 0.3
+    assert edited.stand_ins == {"medical.employee.flexible.rate": 0.08} and original.stand_ins == {}
+    assert "medical.employee.flexible.rate" not in overrides  # a stand-in, never an override of the cities' own
     behaviour = edited.assumptions()
     assert behaviour.awareness == dict.fromkeys(("injury", "medical", "pension", "unemployment"), 0.7)
     base = original.assumptions()

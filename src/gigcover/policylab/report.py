@@ -472,11 +472,13 @@ HEADLINE = (
     *(RISKS[r][0] for r in RISKS),
     *(f"contributions_{p}" for p, _, _ in PAYERS),
     "worker_cost_share_of_income",
+    "unpriced_employee_medical_share",
     "replacement_rate_median",
     "injury_fund_break_even_per_order",
     "injury_fund_deficit_probability",
 )
-"""The measures of the headline table (group `all`), in its order."""
+"""The measures of the headline table (group `all`), in its order (with the share the rules could not price in
+employee medical, so a reader sees how much the figures rest on a missing local rule)."""
 
 
 def _headline(values: _Values) -> str:

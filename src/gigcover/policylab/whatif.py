@@ -13,7 +13,10 @@ give them (`parse_scenario` checks the result like any file):
 - `take_up_elasticity`: k in willingness(k × cost share) — the responsiveness of take-up to the cost share of
   income, as a multiple of the PKU survey's curve (behaviour.yaml `willingness`; 1 = the survey, 2 = every level
   of willingness reached at half the cost share);
-- `awareness`: the probability of knowing an item exists (behaviour.yaml `awareness`), one value for all four items.
+- `awareness`: the probability of knowing an item exists (behaviour.yaml `awareness`), one value for all four items;
+- `medical_rate_stand_in`: a stand-in for `medical.employee.flexible.rate`, used only where a city's flexible-worker
+  medical rule is not in the parameters (engine/overlay.py), so that employee medical can be priced there — an
+  assumption the run's notes state; places with their own rule keep it.
 
 Edits apply to every picked scenario, baseline-2021 included when picked; when it is not picked, baseline-2021 is
 still run, unedited, as the reference of the `*_change_vs_baseline` rows (as `gigcover simulate` does).
@@ -71,6 +74,9 @@ MAX_PER_ORDER = 2.0
 """元/单: an input limit, not law — eight times the highest amount in the rules (0.25 元/单, instant delivery's high
 band since 2025-07-01; the others 0.01–0.18). More is refused as absurd rather than run."""
 ELASTICITY_RANGE = (0.1, 10.0)
+MAX_MEDICAL_RATE = 0.2
+"""An input limit, not law: twice the highest flexible-worker medical rate in the rules (10 %)."""
+MEDICAL_RATE = "medical.employee.flexible.rate"
 REPLICATIONS = 1000
 AMOUNT_PARAMETER = "occupational_injury.base_amount_per_order"
 SECTORS = ("ride_hailing", "instant_delivery", "instant_delivery_high_band", "intra_city_freight")
@@ -105,12 +111,19 @@ class LabEdits(BaseModel):
     awareness: float | None = Field(
         None, ge=0, le=1, description="probability of knowing an item exists (知晓率), for all four items"
     )
+    medical_rate_stand_in: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_MEDICAL_RATE,
+        description="flexible-worker employee-medical rate used only where the city's own rule is not in the "
+        "parameters (a stand-in: places with their own rule keep it); the rules' own rates are 5.4–10 %",
+    )
 
     def edits(self) -> dict[str, float]:
         return {name: float(v) for name, v in self.model_dump().items() if v is not None and name in EDIT_FIELDS}
 
 
-EDIT_FIELDS = ("per_order_amount", "worker_share", "take_up_elasticity", "awareness")
+EDIT_FIELDS = ("per_order_amount", "worker_share", "take_up_elasticity", "awareness", "medical_rate_stand_in")
 
 
 class LabRunRequest(LabEdits):
@@ -285,9 +298,13 @@ def edited(scenario: LabScenario, edits: LabEdits, model: Model) -> LabScenario:
         behaviour["willingness"] = [{"share": knot.share / k, "willing": knot.willing} for knot in curve]
     if edits.awareness is not None:
         behaviour["awareness"] = dict.fromkeys(("injury", "medical", "pension", "unemployment"), edits.awareness)
+    stand_ins = dict(raw.get("stand_ins") or {})
+    if edits.medical_rate_stand_in is not None:
+        stand_ins[MEDICAL_RATE] = float(edits.medical_rate_stand_in)
     said = ", ".join(f"{name} = {value:g}" for name, value in values.items())
     raw.update(
         overrides=overrides,
+        stand_ins=stand_ins,
         behaviour=behaviour,
         description=f"{scenario.description.strip()} Edited on the lab page: {said}.",
     )

@@ -32,6 +32,7 @@ from gigcover.policylab.whatif import (
     BUILTIN,
     DEFAULT_SIZE,
     ELASTICITY_RANGE,
+    MAX_MEDICAL_RATE,
     MAX_PER_ORDER,
     MIN_SIZE,
     SEED,
@@ -54,7 +55,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
 RESULTS_KEPT = 8
 """Runs kept per app (the language switch shows a run again without computing it)."""
-NUMBERS = ("per_order_amount", "worker_share", "take_up_elasticity", "awareness")
+NUMBERS = ("per_order_amount", "worker_share", "take_up_elasticity", "awareness", "medical_rate_stand_in")
 
 WORDS: dict[str, tuple[str, str]] = {
     "title": ("政策实验室", "Policy lab"),
@@ -93,6 +94,17 @@ WORDS: dict[str, tuple[str, str]] = {
         "知道某项保险并知道如何参加的概率，0 到 1 之间；基线假设为 0.5，论文方案为 0.9。",
         "The probability of knowing an item exists and how to join it, between 0 and 1; 0.5 in the baseline "
         "assumptions, 0.9 in the paper's package.",
+    ),
+    "medical_rate_stand_in": (
+        "本工具缺少当地规定的城市：灵活就业人员职工医保费率（替代值）",
+        "Where a city's rule is not on file: flexible-worker employee-medical rate (a stand-in)",
+    ),
+    "medical_rate_stand_in_hint": (
+        f"只用于参数中没有当地灵活就业人员职工医保规定的城市（有规定的城市不变），使这些地方也能计算职工医保；"
+        f"这是假设，会写进说明。已知城市为 0.054 到 0.10；0 到 {MAX_MEDICAL_RATE:g} 之间。",
+        f"Used only where the parameters hold no flexible-worker medical rule for the city (cities with one keep "
+        f"it), so that employee medical can be priced there; an assumption, stated in the notes. The known cities "
+        f"set 0.054–0.10; between 0 and {MAX_MEDICAL_RATE:g}.",
     ),
     "sample": ("样本", "Sample"),
     "size": ("样本量（行）", "Sample size (rows)"),
@@ -145,6 +157,10 @@ MEASURES: dict[str, tuple[str, str]] = {
     "contributions_platform": ("年缴费：平台/用人单位", "Contributions a year: platforms or employers"),
     "contributions_government": ("年缴费：政府", "Contributions a year: government"),
     "worker_cost_share_of_income": ("劳动者缴费占收入比例", "Worker cost as a share of income"),
+    "unpriced_employee_medical_share": (
+        "选职工医保但当地规定缺失、未能计价的比例",
+        "Would join employee medical but cannot be priced (rule not on file)",
+    ),
     "replacement_rate_median": ("养老金替代率（中位数）", "Median replacement rate"),
     "injury_fund_break_even_per_order": ("基金盈亏平衡单价（元/单）", "Fund's break-even levy (yuan per order)"),
     "injury_fund_deficit_probability": ("基金赤字概率", "Probability of a fund deficit"),
@@ -168,6 +184,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"give a multiple between {ELASTICITY_RANGE[0]:g} and {ELASTICITY_RANGE[1]:g}",
     ),
     "awareness": ("请填写 0 到 1 之间的概率", "give a probability between 0 and 1"),
+    "medical_rate_stand_in": (
+        f"请填写 0 到 {MAX_MEDICAL_RATE:g} 之间的费率",
+        f"give a rate between 0 and {MAX_MEDICAL_RATE:g}",
+    ),
     "size": (
         "样本量须为 {low:,} 到 {high:,} 之间的整数",
         "the sample size must be a whole number from {low:,} to {high:,}",
