@@ -166,7 +166,7 @@ def valid_orders(draw: st.DrawFn) -> dict[str, Any]:
     offset up to ±14:00 with 0–6 digits of a second, 'Z'."""
     born = draw(st.dates(dt.date(1900, 1, 1), dt.date(2025, 9, 30)))
     number = id_number(f"{draw(st.sampled_from(['310115', '440304']))}{born:%Y%m%d}{draw(st.integers(0, 999)):03d}")
-    moment = draw(st.datetimes(dt.datetime(1900, 1, 2), dt.datetime(2025, 9, 30)))
+    moment = draw(st.datetimes(dt.datetime(1900, 1, 2), dt.datetime(2025, 9, 18)))  # + ≤ 11.6 days: before NOW
     offset = draw(st.integers(-14 * 60, 14 * 60))
     done = moment + dt.timedelta(seconds=draw(st.integers(1, 10**6)))  # later even with its fraction cut
 

@@ -66,7 +66,8 @@ def test_the_cli_writes_a_tidy_summary_and_the_detail(population_file: Path, tmp
     assert result.exit_code == 0, result.output
     shown = json.loads(result.stdout)
     assert set(shown["all"]) == {"baseline-2021", "law-2026", "paper-package"}  # the baseline runs for the changes
-    assert set(shown["all"]["law-2026"]) == ISSUE_MEASURES | {"replacement_rate_median"}  # the report's headline
+    headline = ISSUE_MEASURES | {"replacement_rate_median", "unpriced_employee_medical_share"}  # the report's
+    assert set(shown["all"]["law-2026"]) == headline
     with (out / "summary.csv").open(encoding="utf-8") as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames == ["scenario", "group", "measure", "value"]
