@@ -24,6 +24,7 @@ from gigcover.engine.tracer import Chosen, decided
 from .request import AdviceRequest
 
 T = TypeVar("T")
+NOT_COMPUTED = ("not_in_force", "unknown_name")  # error kinds of a figure the place does not publish
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Asker:
         try:
             return self(outputs, **kwargs)
         except GigcoverError as exc:
-            if exc.kind in ("not_in_force", "unknown_name"):
+            if exc.kind in NOT_COMPUTED:
                 name = str(exc.details.get("name", ""))
                 self.missing.append(Missing(name, str(kwargs.get("region") or self.region), tuple(outputs)))
                 self.warnings.append(f"not computed ({', '.join(outputs)}): {exc.message}")
@@ -89,14 +90,11 @@ class Asker:
         """An answer under `overrides` that is not part of the advice: neither logged nor reused, so its values and
         warnings do not count toward the advice's own (an estimate the caller labels as one). None where a figure it
         needs is not in force, as in `optional`."""
-        given = dict(self.base)
-        where = place_and_date(self.model, self.date, region, given)
-        assert isinstance(where, tuple)
-        sim = Simulation(self.model, where[0], where[1], given, Overlay.parse(overrides, self.model.store))
+        sim = self._new_simulation(region, overrides, dict(self.base))
         try:
             return outputs_in(sim, outputs)
         except GigcoverError as exc:
-            if exc.kind in ("not_in_force", "unknown_name"):
+            if exc.kind in NOT_COMPUTED:
                 return None
             raise
 
@@ -127,14 +125,16 @@ class Asker:
             if base is not None and not overrides and "work_region" not in changed:
                 sim = base.variant(changed)  # a what-if shares what does not depend on what it changes
             else:
-                given = {**self.base, **changed}
-                overlay = Overlay.parse(overrides, self.model.store) if overrides else None
-                where = place_and_date(self.model, self.date, region, given)
-                assert isinstance(where, tuple)
-                sim = Simulation(self.model, where[0], where[1], given, overlay)
+                sim = self._new_simulation(region, overrides, {**self.base, **changed})
             self.simulations[key] = sim
             self.asked.append(sim)
         return sim
+
+    def _new_simulation(self, region: str, overrides: Mapping[str, Any] | None, given: dict[str, Any]) -> Simulation:
+        overlay = Overlay.parse(overrides, self.model.store) if overrides else None
+        where = place_and_date(self.model, self.date, region, given)
+        assert isinstance(where, tuple)
+        return Simulation(self.model, where[0], where[1], given, overlay)
 
 
 def hits_of(questions: list[Question]) -> Iterator[ParameterHit]:

@@ -81,14 +81,15 @@ def estimate_gap(model: Model, item: str, estimate: Estimate) -> dict[str, Any]:
     )
 
 
-def missing_gaps(model: Model, item: str, missing: list[Missing], estimated: bool = False) -> list[dict[str, Any]]:
-    """Figures that could not be computed at all; `estimated`: the item gives a range worked at the rates other places
-    set instead (see items.employee_medical_estimate)."""
+def missing_gaps(model: Model, item: str, missing: list[Missing], estimated: str | None = None) -> list[dict[str, Any]]:
+    """Figures that could not be computed at all; `estimated`: the parameter the item's range stands in for (worked at
+    the rates other places set, see items.employee_medical_estimate) — only its gap says so."""
     out = []
     for miss in missing:
         zh_place, en_place = region_name(model, miss.region)
         zh, en = _label(model, miss.parameter)
-        if estimated:
+        stood_in = miss.parameter == estimated
+        if stood_in:
             said = (
                 f"{zh_place}的{zh}暂缺，无法准确计算这一项的费用：这里按其他地方的费率估算了一个范围，请向当地经办机构咨询。",
                 f"{en_place}'s {en} is not on file: the cost is a range worked at the rates other places set; ask the "
@@ -99,7 +100,7 @@ def missing_gaps(model: Model, item: str, missing: list[Missing], estimated: boo
                 f"{zh_place}的{zh}暂缺，无法计算这一项的费用，请向当地经办机构咨询。",
                 f"{en_place}'s {en} is not on file: this cost cannot be worked out; ask the local office.",
             )
-        stand_in = "rates_set_elsewhere" if estimated else ""
+        stand_in = "rates_set_elsewhere" if stood_in else ""
         out.append(_gap(model, item, miss.parameter, miss.region, "missing", stand_in, *said))
     return out
 

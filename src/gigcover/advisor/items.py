@@ -26,7 +26,8 @@ def build(c: Context, make: Callable[[Context], dict[str, Any]]) -> dict[str, An
     item = make(c)
     questions = c.ask.since(mark) + item.pop("_questions", [])
     model, name = c.ask.model, item["item"]
-    gaps = missing_gaps(model, name, c.ask.missing[missing_mark:], estimated="cost_estimate" in item)
+    estimated = ESTIMATED_RATE if "cost_estimate" in item else None
+    gaps = missing_gaps(model, name, c.ask.missing[missing_mark:], estimated)
     paid_in = item.pop("_paid_in", set())
     gaps += traced_gaps(model, name, questions, projection=name == "pension", paid_in=paid_in)
     if c.estimate is not None and reaches(questions, "pension_average_wage_monthly"):

@@ -116,7 +116,8 @@ class LabEdits(BaseModel):
         ge=0,
         le=MAX_MEDICAL_RATE,
         description="flexible-worker employee-medical rate used only where the city's own rule is not in the "
-        "parameters (a stand-in: places with their own rule keep it); the rules' own rates are 5.4–10 %",
+        "parameters (a stand-in: places with their own rule keep it; theirs are in "
+        "`GET /v1/parameters/medical.employee.flexible.rate`)",
     )
 
     def edits(self) -> dict[str, float]:

@@ -100,11 +100,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Where a city's rule is not on file: flexible-worker employee-medical rate (a stand-in)",
     ),
     "medical_rate_stand_in_hint": (
-        f"只用于参数中没有当地灵活就业人员职工医保规定的城市（有规定的城市不变），使这些地方也能计算职工医保；"
-        f"这是假设，会写进说明。已知城市为 0.054 到 0.10；0 到 {MAX_MEDICAL_RATE:g} 之间。",
+        f"只用于参数中没有当地灵活就业人员职工医保规定的城市（有规定的城市按各自的费率不变），使这些地方也能计算"
+        f"职工医保；这是假设，会写进说明。0 到 {MAX_MEDICAL_RATE:g} 之间。",
         f"Used only where the parameters hold no flexible-worker medical rule for the city (cities with one keep "
-        f"it), so that employee medical can be priced there; an assumption, stated in the notes. The known cities "
-        f"set 0.054–0.10; between 0 and {MAX_MEDICAL_RATE:g}.",
+        f"their own rate), so that employee medical can be priced there; an assumption, stated in the notes. "
+        f"Between 0 and {MAX_MEDICAL_RATE:g}.",
     ),
     "sample": ("样本", "Sample"),
     "size": ("样本量（行）", "Sample size (rows)"),
